@@ -1,0 +1,321 @@
+"""Read a question bank folder (questions/*.yaml) into a validated QuestionBank.
+
+A bank folder holds:
+  topics.yaml    the recurrence kinds and the topics, in print order
+  sources.yaml   the source documents and the resources printed on the last page
+  <topic>.yaml   one file per topic: its questions and, optionally, a checklist
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from visitprep.errors import BankError, YamlError, allowed, did_you_mean
+from visitprep.models import (
+    RECURRENCES,
+    Checklist,
+    Question,
+    QuestionBank,
+    RecurrenceKind,
+    Resource,
+    SourceDoc,
+    SourceRef,
+    Topic,
+)
+from visitprep.readability import grade_level
+from visitprep.resources import data_dir
+from visitprep.yamlfile import check_keys, get_text, read_yaml, type_name, where
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_QUESTION_LENGTH = 300
+MAX_MEAN_GRADE = 6.0
+MAX_QUESTION_GRADE = 8.0
+_SPECIAL_FILES = ("topics.yaml", "sources.yaml")
+
+
+def default_bank_dir() -> Path:
+    """Return the folder of the built-in question bank."""
+    return data_dir("questions")
+
+
+def load_bank(folder: Path | None = None) -> QuestionBank:
+    """Load and validate a question bank.
+
+    Args:
+        folder: A bank folder; None for the built-in bank.
+
+    Raises:
+        BankError: Naming the file, the line and what to fix.
+    """
+    folder = default_bank_dir() if folder is None else Path(folder)
+    if not folder.is_dir():
+        raise BankError(
+            f"{folder}: no such folder",
+            hint="--bank takes a folder holding topics.yaml, sources.yaml and one file per topic.",
+        )
+    try:
+        return _load(folder)
+    except YamlError as exc:
+        raise BankError(exc.message, hint=exc.hint) from None
+
+
+def _load(folder: Path) -> QuestionBank:
+    for special in _SPECIAL_FILES:
+        if not (folder / special).is_file():
+            raise BankError(
+                f"{folder}: has no {special}",
+                hint="A bank folder needs topics.yaml and sources.yaml; "
+                "copy them from the built-in bank (visitprep check-bank shows where it is).",
+            )
+    recurrences, topics = _read_topics(folder / "topics.yaml")
+    sources, resources = _read_sources(folder / "sources.yaml")
+    source_files = {s.file for s in sources}
+    topic_ids = [t.id for t in topics]
+
+    questions: list[Question] = []
+    checklists: list[Checklist] = []
+    seen_ids: dict[str, str] = {}
+    topics_with_files: dict[str, str] = {}
+    topic_files = sorted(p for p in folder.glob("*.yaml") if p.name not in _SPECIAL_FILES)
+    for path in topic_files:
+        data = read_yaml(path)
+        name = str(path)
+        check_keys(data, name, required=("topic",), optional=("questions", "checklist"),
+                   what="a topic file")
+        topic_id = get_text(data, "topic", name, what="the topic file")
+        if topic_id not in topic_ids:
+            raise BankError(
+                f"{where(name, data)}: topic '{topic_id}' is not in topics.yaml."
+                f"{did_you_mean(topic_id, topic_ids)}",
+                hint=f"Known topics: {allowed(topic_ids)}.",
+            )
+        if topic_id in topics_with_files:
+            raise BankError(
+                f"{name}: topic '{topic_id}' already has its file "
+                f"{topics_with_files[topic_id]}",
+                hint="Keep each topic's questions in one file.",
+            )
+        topics_with_files[topic_id] = name
+        entries = data.get("questions") or []
+        if not isinstance(entries, list):
+            raise BankError(f"{where(name, data)}: 'questions' must be a list, "
+                            f"not {type_name(entries)}")
+        for entry in entries:
+            question = _read_question(entry, name, topic_id, source_files)
+            if question.id in seen_ids:
+                raise BankError(
+                    f"{where(name, entry)}: the question id '{question.id}' is used twice "
+                    f"(also in {seen_ids[question.id]})",
+                    hint="Every question needs its own id.",
+                )
+            seen_ids[question.id] = name
+            questions.append(question)
+        if data.get("checklist") is not None:
+            checklists.append(_read_checklist(data["checklist"], name, topic_id, source_files))
+    for topic in topics:
+        if topic.id not in topics_with_files:
+            raise BankError(
+                f"{folder}: topic '{topic.id}' has no file of questions",
+                hint=f"Add a file with 'topic: {topic.id}' and its questions, "
+                "or remove the topic from topics.yaml.",
+            )
+        if not any(q.topic == topic.id for q in questions):
+            raise BankError(f"{topics_with_files[topic.id]}: topic '{topic.id}' has no questions")
+    return QuestionBank(
+        path=folder,
+        topics=tuple(topics),
+        questions=tuple(questions),
+        checklists=tuple(checklists),
+        sources=tuple(sources),
+        resources=tuple(resources),
+        recurrences=tuple(recurrences),
+    )
+
+
+def _read_id(data: dict[str, Any], key: str, name: str, what: str) -> str:
+    value = get_text(data, key, name, what=what)
+    if not ID_PATTERN.match(value):
+        raise BankError(
+            f"{where(name, data)}: '{value}' is not a valid id",
+            hint="Ids use lower-case letters, digits and single dashes, like 'costs-insurance'.",
+        )
+    return value
+
+
+def _read_list(data: dict[str, Any], key: str, name: str) -> list[Any]:
+    value = data.get(key)
+    if not isinstance(value, list) or not value:
+        raise BankError(f"{where(name, data)}: '{key}' must be a list with at least one entry")
+    return value
+
+
+def _read_topics(path: Path) -> tuple[list[RecurrenceKind], list[Topic]]:
+    name = str(path)
+    data = check_keys(read_yaml(path), name, required=("recurrences", "topics"), what="topics.yaml")
+    recurrences: list[RecurrenceKind] = []
+    for entry in _read_list(data, "recurrences", name):
+        check_keys(entry, name, required=("id", "label", "meaning"), what="a recurrence")
+        rid = get_text(entry, "id", name, what="a recurrence")
+        if rid not in RECURRENCES:
+            raise BankError(
+                f"{where(name, entry)}: unknown recurrence '{rid}'",
+                hint=f"Recurrences are fixed: {allowed(RECURRENCES)}.",
+            )
+        recurrences.append(RecurrenceKind(
+            rid, get_text(entry, "label", name), get_text(entry, "meaning", name)))
+    missing = [r for r in RECURRENCES if r not in {k.id for k in recurrences}]
+    if missing or len(recurrences) != len(RECURRENCES):
+        raise BankError(
+            f"{name}: 'recurrences' must describe each of {allowed(RECURRENCES)} once"
+            + (f" (missing: {allowed(missing)})" if missing else "")
+        )
+    topics: list[Topic] = []
+    for entry in _read_list(data, "topics", name):
+        check_keys(entry, name, required=("id", "title", "hint"),
+                   optional=("always", "aliases"), what="a topic")
+        tid = _read_id(entry, "id", name, "a topic")
+        if tid in {t.id for t in topics}:
+            raise BankError(f"{where(name, entry)}: the topic id '{tid}' is used twice")
+        always = entry.get("always", False)
+        if not isinstance(always, bool):
+            raise BankError(f"{where(name, entry)}: 'always' must be true or false")
+        aliases = entry.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise BankError(f"{where(name, entry)}: 'aliases' must be a list of text")
+        topics.append(Topic(
+            id=tid,
+            title=get_text(entry, "title", name),
+            hint=get_text(entry, "hint", name),
+            always=always,
+            aliases=tuple(a.strip().lower() for a in aliases),
+        ))
+    return recurrences, topics
+
+
+def _read_source_ref(data: object, name: str, source_files: set[str], what: str) -> SourceRef:
+    entry = check_keys(data, name, required=("file", "section"), what=f"the source of {what}")
+    file = get_text(entry, "file", name, what="a source")
+    if file not in source_files:
+        raise BankError(
+            f"{where(name, entry)}: source file '{file}' is not listed in sources.yaml."
+            f"{did_you_mean(file, source_files)}",
+            hint=f"Listed sources: {allowed(sorted(source_files))}.",
+        )
+    return SourceRef(file=file, section=get_text(entry, "section", name, what="a source"))
+
+
+def _read_sources(path: Path) -> tuple[list[SourceDoc], list[Resource]]:
+    name = str(path)
+    data = check_keys(read_yaml(path), name, required=("sources",), optional=("resources",),
+                      what="sources.yaml")
+    sources: list[SourceDoc] = []
+    for entry in _read_list(data, "sources", name):
+        check_keys(entry, name, required=("file", "title", "publisher"), what="a source")
+        sources.append(SourceDoc(
+            get_text(entry, "file", name), get_text(entry, "title", name),
+            get_text(entry, "publisher", name)))
+    files = {s.file for s in sources}
+    if len(files) != len(sources):
+        raise BankError(f"{name}: a source file is listed twice")
+    resources: list[Resource] = []
+    for entry in data.get("resources") or []:
+        check_keys(entry, name, required=("name", "phone", "website", "source"), what="a resource")
+        resources.append(Resource(
+            name=get_text(entry, "name", name),
+            phone=get_text(entry, "phone", name),
+            website=get_text(entry, "website", name),
+            source=_read_source_ref(entry["source"], name, files, "a resource"),
+        ))
+    return sources, resources
+
+
+def _read_question(entry: object, name: str, topic: str, source_files: set[str]) -> Question:
+    check_keys(entry, name, required=("id", "text", "recurrence", "source"), what="a question")
+    assert isinstance(entry, dict)
+    qid = _read_id(entry, "id", name, "a question")
+    text = get_text(entry, "text", name, what=f"question '{qid}'")
+    if not text.endswith("?"):
+        raise BankError(
+            f"{where(name, entry)}: question '{qid}' does not end with '?'",
+            hint="Write every entry as a question a person may want to ask.",
+        )
+    if len(text) > MAX_QUESTION_LENGTH:
+        raise BankError(
+            f"{where(name, entry)}: question '{qid}' is {len(text)} characters long",
+            hint=f"Keep a question under {MAX_QUESTION_LENGTH} characters.",
+        )
+    return Question(
+        id=qid,
+        text=text,
+        topic=topic,
+        recurrence=_read_recurrence(entry, name, qid),
+        source=_read_source_ref(entry["source"], name, source_files, f"question '{qid}'"),
+    )
+
+
+def _read_recurrence(entry: dict[str, Any], name: str, qid: str) -> frozenset[str]:
+    value = entry["recurrence"]
+    if value == "all":
+        return frozenset(RECURRENCES)
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not values:
+        raise BankError(
+            f"{where(name, entry)}: 'recurrence' of question '{qid}' must be 'all' or a list",
+            hint=f"Allowed values: all, {allowed(RECURRENCES)}.",
+        )
+    for item in values:
+        if item not in RECURRENCES:
+            raise BankError(
+                f"{where(name, entry)}: question '{qid}' has unknown recurrence '{item}'."
+                f"{did_you_mean(str(item), RECURRENCES)}",
+                hint=f"Allowed values: all, {allowed(RECURRENCES)}.",
+            )
+    return frozenset(values)
+
+
+def _read_checklist(data: object, name: str, topic: str, source_files: set[str]) -> Checklist:
+    entry = check_keys(data, name, required=("title", "intro", "items", "source"),
+                       what="the checklist")
+    items = _read_list(entry, "items", name)
+    texts = []
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise BankError(f"{where(name, entry)}: every checklist item must be text")
+        texts.append(" ".join(item.split()))
+    return Checklist(
+        topic=topic,
+        title=get_text(entry, "title", name),
+        intro=get_text(entry, "intro", name),
+        items=tuple(texts),
+        source=_read_source_ref(entry["source"], name, source_files, "the checklist"),
+    )
+
+
+@dataclass(frozen=True)
+class ReadingReport:
+    """The reading level of a bank's questions."""
+
+    mean: float
+    grades: tuple[tuple[Question, float], ...]
+
+    @property
+    def too_hard(self) -> tuple[tuple[Question, float], ...]:
+        """Questions above the per-question limit, hardest first."""
+        hard = [(q, g) for q, g in self.grades if g > MAX_QUESTION_GRADE]
+        return tuple(sorted(hard, key=lambda pair: -pair[1]))
+
+    @property
+    def ok(self) -> bool:
+        """True when the bank meets both reading-level limits."""
+        return self.mean <= MAX_MEAN_GRADE and not self.too_hard
+
+
+def reading_report(bank: QuestionBank) -> ReadingReport:
+    """Grade every question of a bank (Flesch-Kincaid)."""
+    grades = tuple((q, grade_level(q.text)) for q in bank.questions)
+    mean = round(statistics.fmean(g for _, g in grades), 2) if grades else 0.0
+    return ReadingReport(mean=mean, grades=grades)

@@ -1,0 +1,177 @@
+"""Plain, frozen data shared by the stages of the pipeline. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RECURRENCES: tuple[str, ...] = ("local", "regional", "distant", "unsure")
+PAPERS: tuple[str, ...] = ("letter", "a4")
+LANGUAGES: tuple[str, ...] = ("en",)
+MAX_TOP_QUESTIONS = 3
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a question comes from: a source document and its section."""
+
+    file: str
+    section: str
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """One source document of the bank, as listed on the handout."""
+
+    file: str
+    title: str
+    publisher: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A place to learn more, printed on the last page."""
+
+    name: str
+    phone: str
+    website: str
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class RecurrenceKind:
+    """A recurrence value with its plain label and meaning from the sources."""
+
+    id: str
+    label: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A group of questions; topics that are not `always` are chosen as concerns."""
+
+    id: str
+    title: str
+    hint: str
+    always: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the bank."""
+
+    id: str
+    text: str
+    topic: str
+    recurrence: frozenset[str]
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A tick list printed when its topic is chosen (the symptoms list)."""
+
+    topic: str
+    title: str
+    intro: str
+    items: tuple[str, ...]
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class QuestionBank:
+    """A validated question bank."""
+
+    path: Path
+    topics: tuple[Topic, ...]
+    questions: tuple[Question, ...]
+    checklists: tuple[Checklist, ...]
+    sources: tuple[SourceDoc, ...]
+    resources: tuple[Resource, ...]
+    recurrences: tuple[RecurrenceKind, ...]
+
+    def topic(self, topic_id: str) -> Topic:
+        """Return the topic with this id (KeyError if there is none)."""
+        for topic in self.topics:
+            if topic.id == topic_id:
+                return topic
+        raise KeyError(topic_id)
+
+    def question(self, question_id: str) -> Question:
+        """Return the question with this id (KeyError if there is none)."""
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    def recurrence(self, recurrence_id: str) -> RecurrenceKind:
+        """Return the recurrence kind with this id (KeyError if there is none)."""
+        for kind in self.recurrences:
+            if kind.id == recurrence_id:
+                return kind
+        raise KeyError(recurrence_id)
+
+    @property
+    def concern_ids(self) -> tuple[str, ...]:
+        """Topic ids a person can choose as concerns (every topic)."""
+        return tuple(topic.id for topic in self.topics)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything visitprep knows about one visit: from an interview, a file or a CSV row."""
+
+    recurrence: str
+    concerns: tuple[str, ...] = ()
+    name: str = ""
+    doctor: str = ""
+    visit_date: dt.date | None = None
+    companion: str = ""
+    custom_questions: tuple[str, ...] = ()
+    top_questions: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    template: str = "standard"
+    paper: str = "letter"
+    fillable: bool = False
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Item:
+    """A question as printed: from the bank (with id and source) or the person's own."""
+
+    text: str
+    id: str | None = None
+    source: SourceRef | None = None
+
+    @property
+    def is_own(self) -> bool:
+        """True for a question the person wrote."""
+        return self.id is None
+
+
+@dataclass(frozen=True)
+class Section:
+    """Questions under one heading."""
+
+    topic: str
+    title: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The questions one profile gets, in print order."""
+
+    top: tuple[Item, ...]
+    own: tuple[Item, ...]
+    sections: tuple[Section, ...]
+    checklists: tuple[Checklist, ...] = field(default=())
+
+    @property
+    def count(self) -> int:
+        """How many questions will print, top questions included."""
+        return len(self.top) + len(self.own) + sum(len(s.items) for s in self.sections)
