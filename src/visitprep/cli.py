@@ -1,0 +1,286 @@
+"""The command line: maps flags to the core functions, prints, and exits. Nothing else prints."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from visitprep import __version__
+from visitprep.errors import RenderError, UsageError, VisitprepError
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+STOPPED = "Stopped; nothing was written."
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with visitprep's usage-error format and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"Error: {message}\nTry '{self.prog} --help'.\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _add_handout_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("how the handout is made")
+    group.add_argument("--bank", metavar="DIR", type=Path,
+                       help="a clinic's own question bank folder (default: the built-in bank)")
+    group.add_argument("--template", metavar="NAME|FILE",
+                       help="layout: standard, or a template .yaml file (see 'visitprep templates')")
+    group.add_argument("--paper", choices=("letter", "a4"), help="paper size (default: letter)")
+    group.add_argument("--fillable", action="store_true", default=None,
+                       help="make the checkboxes and lines real form fields")
+    group.add_argument("--force", action="store_true", help="replace a file that already exists")
+
+
+def _add_profile_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("the visit (each replaces the same field of --answers)")
+    group.add_argument("--recurrence", metavar="R",
+                       help="local, regional, distant or unsure")
+    group.add_argument("--concern", metavar="C", action="append", dest="concerns",
+                       help="a topic to ask about; repeat for more (see 'visitprep questions')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every command."""
+    parser = _Parser(
+        prog="visitprep",
+        description="Make a printable checklist of questions to bring to an oncology visit "
+        "after cancer has come back.",
+        epilog="Exit codes: 0 done; 1 bad input (nothing half-written); 2 usage error; "
+        "130 interrupted.",
+    )
+    parser.add_argument("--version", action="version", version=f"visitprep {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    make = commands.add_parser(
+        "make", help="make one handout from an answers file or flags, with no questions asked",
+        description="Make one handout from an answers file and/or flags, with no prompts.",
+    )
+    make.add_argument("--answers", metavar="FILE", type=Path, help="an answers file (YAML)")
+    make.add_argument("-o", "--output", metavar="OUT.pdf", type=Path,
+                      help="where to write the PDF (default: visit-questions[-DATE].pdf here)")
+    _add_profile_options(make)
+    fields = make.add_argument_group("header and own questions")
+    fields.add_argument("--name", help="the person's name")
+    fields.add_argument("--doctor", help="the doctor's name")
+    fields.add_argument("--visit-date", metavar="DATE", help="the visit date, e.g. 2026-12-03")
+    fields.add_argument("--companion", metavar="NAME", help="who is coming along to the visit")
+    fields.add_argument("--question", metavar="TEXT", action="append", dest="custom_questions",
+                        help="one of your own questions; repeat for more")
+    fields.add_argument("--top", metavar="ID|TEXT", action="append", dest="top_questions",
+                        help="a question id or text to print first, on page 1 (up to 3)")
+    fields.add_argument("--exclude", metavar="ID", action="append",
+                        help="a question id to leave out; repeat for more")
+    _add_handout_options(make)
+
+    questions = commands.add_parser(
+        "questions", help="list the questions a profile would get, with ids and sources",
+        description="List the questions a profile would get, with their ids and sources. "
+        "With no --recurrence, list the whole bank.",
+    )
+    _add_profile_options(questions)
+    questions.add_argument("--answers", metavar="FILE", type=Path,
+                           help="list the questions for this answers file")
+    questions.add_argument("--bank", metavar="DIR", type=Path, help="a clinic's question bank")
+
+    check = commands.add_parser(
+        "check-bank", help="validate a question bank and report its reading level",
+        description="Validate a question bank (the built-in one, or a clinic's folder) and "
+        "report its Flesch-Kincaid reading level.",
+    )
+    check.add_argument("folder", metavar="DIR", nargs="?", type=Path,
+                       help="a bank folder (default: the built-in bank)")
+
+    commands.add_parser("templates", help="list the layouts, one line each",
+                        description="List the handout layouts.")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run visitprep. Returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+        handler = {
+            "make": _cmd_make,
+            "questions": _cmd_questions,
+            "check-bank": _cmd_check_bank,
+            "templates": _cmd_templates,
+        }[args.command]
+        return handler(args)
+    except VisitprepError as exc:
+        sys.stderr.write(f"Error: {exc.message}\n")
+        if exc.hint:
+            sys.stderr.write(f"{exc.hint}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write(f"\n{STOPPED}\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # Output piped into `head` or similar: not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
+    """Merge an answers file with the flags given; return it and a name for messages."""
+    from visitprep.profile import load_answers
+
+    data: dict[str, Any] = load_answers(args.answers) if args.answers else {}
+    flags = {
+        key: getattr(args, key, None)
+        for key in ("recurrence", "concerns", "name", "doctor", "visit_date", "companion",
+                    "custom_questions", "top_questions", "exclude", "template", "paper",
+                    "fillable")
+    }
+    flags = {key: value for key, value in flags.items() if value is not None}
+    if flags:
+        from visitprep.profile import normalize_key
+
+        data = {k: v for k, v in data.items() if normalize_key(k) not in flags
+                and not (normalize_key(k) == "concern" and "concerns" in flags)}
+        data.update(flags)
+    if args.answers and flags:
+        where = f"{args.answers} (with the flags given)"
+    elif args.answers:
+        where = str(args.answers)
+    else:
+        where = "the command line"
+    return data, where
+
+
+def _cmd_make(args: argparse.Namespace) -> int:
+    from visitprep.bank import load_bank
+    from visitprep.layout import load_layout
+    from visitprep.output import check_target, write_atomic
+    from visitprep.profile import profile_from_mapping
+
+    if args.answers is None and args.recurrence is None:
+        raise UsageError(
+            "make needs an answers file or at least --recurrence",
+            hint="For example: visitprep make --answers answers.yaml -o visit.pdf\n"
+            "or: visitprep make --recurrence distant --concern costs -o visit.pdf\n"
+            "Try 'visitprep make --help'.",
+        )
+    data, where = _profile_mapping(args)
+    bank = load_bank(args.bank)
+    profile = profile_from_mapping(data, bank, where)
+    if profile.fillable:
+        raise RenderError(
+            "fillable PDFs are not available in this version yet",
+            hint="Leave out --fillable (or 'fillable: true') to print the plain handout.",
+        )
+    layout = load_layout(profile.template)
+    output: Path = args.output or Path(default_output_name(profile.visit_date))
+    check_target(output, force=args.force)
+
+    from visitprep.handout import make_handout
+
+    pdf = make_handout(profile, bank, layout=layout)
+    write_atomic(output, pdf, force=args.force)
+    print(f"Wrote {output} ({count_pages(pdf)} pages). Print it and bring it to your visit.")
+    return EXIT_OK
+
+
+def default_output_name(visit_date: Any) -> str:
+    """The file name used when none is given: visit-questions[-YYYY-MM-DD].pdf."""
+    return f"visit-questions-{visit_date.isoformat()}.pdf" if visit_date else "visit-questions.pdf"
+
+
+def count_pages(pdf: bytes) -> int:
+    """Count the pages of a PDF made by visitprep."""
+    return len(re.findall(rb"/Type /Page\b(?!s)", pdf))
+
+
+def _cmd_questions(args: argparse.Namespace) -> int:
+    from visitprep.bank import load_bank
+    from visitprep.models import RECURRENCES
+    from visitprep.profile import profile_from_mapping
+    from visitprep.selection import select_questions
+
+    bank = load_bank(args.bank)
+    lines: list[str] = []
+    if args.answers is None and args.recurrence is None:
+        if args.concerns:
+            raise UsageError("--concern needs --recurrence",
+                             hint="Try 'visitprep questions --help'.")
+        for topic in bank.topics:
+            kind = "always printed" if topic.always else f"concern: {topic.id}"
+            lines.append(f"{topic.title} ({kind})")
+            for q in (q for q in bank.questions if q.topic == topic.id):
+                fits = ("all" if q.recurrence == frozenset(RECURRENCES)
+                        else ", ".join(r for r in RECURRENCES if r in q.recurrence))
+                lines.append(f"  {q.id}: {q.text}")
+                lines.append(f"      for: {fits}; from {q.source.file}, \"{q.source.section}\"")
+            lines.append("")
+        lines.append(f"{len(bank.questions)} questions in {len(bank.topics)} topics.")
+    else:
+        data, where = _profile_mapping(args)
+        profile = profile_from_mapping(data, bank, where)
+        selection = select_questions(bank, profile)
+        if selection.top:
+            lines.append("Top questions (page 1)")
+            lines += [f"  {item.id or '(own)'}: {item.text}" for item in selection.top]
+            lines.append("")
+        if selection.own:
+            lines.append("My own questions")
+            lines += [f"  (own): {item.text}" for item in selection.own]
+            lines.append("")
+        for section in selection.sections:
+            lines.append(f"{section.title} ({section.topic})")
+            for item in section.items:
+                lines.append(f"  {item.id}: {item.text}")
+                if item.source:
+                    lines.append(f"      from {item.source.file}, \"{item.source.section}\"")
+            lines.append("")
+        for checklist in selection.checklists:
+            lines.append(f"Checklist: {checklist.title} ({len(checklist.items)} items)")
+            lines.append("")
+        lines.append(f"{selection.count} questions.")
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def _cmd_check_bank(args: argparse.Namespace) -> int:
+    from visitprep.bank import MAX_MEAN_GRADE, MAX_QUESTION_GRADE, load_bank, reading_report
+
+    bank = load_bank(args.folder)
+    report = reading_report(bank)
+    hardest = max((grade for _, grade in report.grades), default=0.0)
+    print(f"Question bank: {bank.path}")
+    print(f"  {len(bank.topics)} topics, {len(bank.questions)} questions, "
+          f"{len(bank.checklists)} checklist(s), {len(bank.sources)} sources")
+    print(f"Reading level (Flesch-Kincaid grade): mean {report.mean:.1f} "
+          f"(limit {MAX_MEAN_GRADE:g}); hardest question {hardest:.1f} "
+          f"(limit {MAX_QUESTION_GRADE:g})")
+    if report.ok:
+        print("OK: the bank is valid and easy to read.")
+        return EXIT_OK
+    if report.mean > MAX_MEAN_GRADE:
+        print(f"Too hard on average: {report.mean:.1f} is above grade {MAX_MEAN_GRADE:g}.")
+    for question, grade in report.too_hard:
+        print(f"  grade {grade:.1f}: {question.id}: {question.text}")
+    print("Rewrite these in shorter sentences with shorter words, then check again.")
+    return EXIT_BAD_INPUT
+
+
+def _cmd_templates(args: argparse.Namespace) -> int:
+    from visitprep.layout import builtin_names, load_layout
+
+    names = builtin_names()
+    width = max(len(name) for name in names)
+    for name in names:
+        print(f"{name:<{width}}  {load_layout(name).description}")
+    return EXIT_OK

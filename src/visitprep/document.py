@@ -1,0 +1,157 @@
+"""Lay out what a handout says, as plain data: (selection, profile, layout) -> Document.
+
+The renderer decides only how it looks; everything a reader sees is here, which
+keeps it easy to test without a PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from visitprep.layout import Layout
+from visitprep.models import Item, Profile, QuestionBank, Selection
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    """A header line: its label and the value, or '' for a line to fill in by hand."""
+
+    key: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DocSection:
+    """A heading and its questions."""
+
+    title: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class DocChecklist:
+    """A tick list with a column to note when each item started."""
+
+    title: str
+    intro: str
+    items: tuple[str, ...]
+    column: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """Everything a handout says, in reading order."""
+
+    title: str
+    meta_title: str
+    subject: str
+    language: str
+    intro: str
+    fields: tuple[HeaderField, ...]
+    situation: str
+    top_title: str
+    top: tuple[Item, ...]
+    top_slots: int
+    invite: str
+    sections: tuple[DocSection, ...]
+    checklists: tuple[DocChecklist, ...]
+    notes_title: str
+    learn_more_title: str
+    resources: tuple[str, ...]
+    sources_title: str
+    sources: tuple[str, ...]
+    footer: str
+    page_label: str
+    running_head: str
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """Yield (where it comes from, text) for every string that will print."""
+        yield "the template's title", self.title
+        yield "the template's introduction", self.intro
+        for field in self.fields:
+            yield f"the template's label '{field.key}'", field.label
+            if field.value:
+                yield f"the {field.key.replace('_', ' ')}", field.value
+        yield "the recurrence description", self.situation
+        for number, item in enumerate(self.top, 1):
+            yield f"top question {number}", item.text
+        yield "the template's invitation line", self.invite
+        for section in self.sections:
+            yield f"the heading '{section.title}'", section.title
+            for number, item in enumerate(section.items, 1):
+                origin = f"question '{item.id}'" if item.id else f"your own question {number}"
+                yield origin, item.text
+        for checklist in self.checklists:
+            yield "the checklist title", checklist.title
+            yield "the checklist introduction", checklist.intro
+            for item in checklist.items:
+                yield "a checklist item", item
+        for label in (self.notes_title, self.learn_more_title, self.sources_title,
+                      self.footer, self.page_label, self.running_head):
+            yield "the template's text", label
+        for line in self.resources + self.sources:
+            yield "the bank's sources", line
+
+
+def format_date(day: dt.date) -> str:
+    """Write a date the way people read it: 'Tuesday, December 1, 2026'."""
+    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+
+
+def build_document(
+    bank: QuestionBank, profile: Profile, selection: Selection, layout: Layout
+) -> Document:
+    """Assemble the handout's content.
+
+    Args:
+        bank: The bank the selection came from (recurrence meanings, sources).
+        profile: The visit profile (header fields).
+        selection: The questions, from :func:`visitprep.selection.select_questions`.
+        layout: The template, for its printed labels.
+    """
+    text = layout.text
+    fields = (
+        HeaderField("name", text["name"], profile.name),
+        HeaderField("visit_date", text["visit_date"],
+                    format_date(profile.visit_date) if profile.visit_date else ""),
+        HeaderField("doctor", text["doctor"], profile.doctor),
+        HeaderField("companion", text["companion"], profile.companion),
+    )
+    sections: list[DocSection] = []
+    if selection.own:
+        sections.append(DocSection(text["own_questions"], selection.own))
+    sections.extend(DocSection(s.title, s.items) for s in selection.sections)
+    checklists = tuple(
+        DocChecklist(c.title, c.intro, c.items, text["symptom_when"]) for c in selection.checklists
+    )
+    resources = tuple(f"{r.name}: {r.phone}, {r.website}" for r in bank.resources)
+    sources = tuple(f"{s.title} \u2014 {s.publisher[:1].upper()}{s.publisher[1:]}"
+                    for s in bank.sources)
+    title = text["title"]
+    meta_title = f"{title}: {profile.name}" if profile.name else title
+    return Document(
+        title=title,
+        meta_title=meta_title,
+        subject="Questions to ask the care team about cancer that has come back",
+        language=profile.language,
+        intro=text["intro"],
+        fields=fields,
+        situation=f"{text['situation']}: {bank.recurrence(profile.recurrence).meaning}",
+        top_title=text["top_questions"],
+        top=selection.top,
+        top_slots=max(layout.top_slots, len(selection.top)),
+        invite=text["invite"],
+        sections=tuple(sections),
+        checklists=checklists,
+        notes_title=text["notes"],
+        learn_more_title=text["learn_more"],
+        resources=resources,
+        sources_title=text["sources"],
+        sources=sources,
+        footer=text["footer"],
+        page_label=text["page"],
+        running_head=meta_title,
+    )

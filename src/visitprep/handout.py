@@ -1,0 +1,28 @@
+"""The whole pipeline for one handout: profile in, PDF bytes out."""
+
+from __future__ import annotations
+
+from visitprep.document import build_document
+from visitprep.layout import Layout, load_layout
+from visitprep.models import Profile, QuestionBank
+from visitprep.selection import select_questions
+
+
+def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None = None,
+                 invariant: bool = False) -> bytes:
+    """Select, lay out and render one handout.
+
+    Args:
+        profile: The visit profile.
+        bank: The question bank.
+        layout: A loaded layout; None loads the profile's template.
+        invariant: Byte-identical output on every run (for tests).
+
+    Raises:
+        VisitprepError: For anything in the inputs that cannot be printed.
+    """
+    from visitprep.render import render_pdf  # reportlab loads only when a PDF is made
+
+    layout = load_layout(profile.template) if layout is None else layout
+    document = build_document(bank, profile, select_questions(bank, profile), layout)
+    return render_pdf(document, layout, paper=profile.paper, invariant=invariant)

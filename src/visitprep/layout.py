@@ -1,0 +1,203 @@
+"""Read a layout template (templates/*.yaml) into a validated Layout.
+
+A template is data, so a clinic can copy one, edit it and use it with
+``--template FILE``. ``extends: NAME`` starts from a built-in template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from visitprep.errors import TemplateError, YamlError, allowed, did_you_mean
+from visitprep.resources import data_dir
+from visitprep.yamlfile import read_yaml, type_name
+
+MIN_BODY_SIZE = 12.0
+
+TEXT_KEYS: tuple[str, ...] = (
+    "title", "intro", "name", "visit_date", "doctor", "companion", "situation",
+    "top_questions", "invite", "own_questions", "symptom_when", "notes", "learn_more",
+    "sources", "footer", "page",
+)
+
+# key path -> (kind, low, high); kinds: number, int, text
+_SCHEMA: dict[str, tuple[str, float, float]] = {
+    "name": ("text", 0, 0),
+    "description": ("text", 0, 0),
+    "page.margin": ("number", 0.4, 2.0),
+    "font.body": ("number", MIN_BODY_SIZE, 40),
+    "font.heading": ("number", 10, 60),
+    "font.title": ("number", 12, 72),
+    "font.small": ("number", 8, 30),
+    "font.line_spacing": ("number", 1.0, 3.0),
+    "question.checkbox": ("number", 6, 40),
+    "question.answer_lines": ("int", 0, 10),
+    "question.line_gap": ("number", 12, 72),
+    "notes_lines": ("int", 0, 40),
+    "top_slots": ("int", 1, 3),
+    **{f"text.{key}": ("text", 0, 0) for key in TEXT_KEYS},
+}
+_GROUPS = {key.split(".")[0] for key in _SCHEMA if "." in key}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a handout looks: sizes in points (margin in inches) and its printed labels."""
+
+    name: str
+    description: str
+    source: str
+    margin_in: float
+    body_size: float
+    heading_size: float
+    title_size: float
+    small_size: float
+    line_spacing: float
+    checkbox_size: float
+    answer_lines: int
+    line_gap: float
+    notes_lines: int
+    top_slots: int
+    text: Mapping[str, str]
+
+
+def builtin_dir() -> Path:
+    """Return the folder of the built-in templates."""
+    return data_dir("templates")
+
+
+def builtin_names() -> tuple[str, ...]:
+    """Return the names of the built-in templates, standard first."""
+    names = sorted(p.stem for p in builtin_dir().glob("*.yaml"))
+    return tuple(sorted(names, key=lambda n: (n != "standard", n)))
+
+
+def load_layout(name_or_path: str | Path) -> Layout:
+    """Load a built-in template by name, or a template file by path.
+
+    Raises:
+        TemplateError: Naming the file and the key at fault.
+    """
+    path = _resolve(str(name_or_path))
+    return _validate(_read_merged(path, seen=()), str(path))
+
+
+def _resolve(value: str) -> Path:
+    if value in builtin_names():
+        return builtin_dir() / f"{value}.yaml"
+    if value.endswith((".yaml", ".yml")) or "/" in value or "\\" in value:
+        path = Path(value)
+        if not path.is_file():
+            raise TemplateError(f"template file {value}: no such file")
+        return path
+    raise TemplateError(
+        f"unknown template '{value}'.{did_you_mean(value, builtin_names())}",
+        hint=f"Built-in templates: {allowed(builtin_names())}; or give a path to a .yaml file.",
+    )
+
+
+def _read_merged(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    try:
+        data = read_yaml(path)
+    except YamlError as exc:
+        raise TemplateError(exc.message, hint=exc.hint) from None
+    if not isinstance(data, dict):
+        raise TemplateError(f"{path}: a template must be a mapping of 'key: value' lines, "
+                            f"not {type_name(data)}")
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str) or parent not in builtin_names():
+        raise TemplateError(
+            f"{path}: extends: '{parent}' is not a built-in template",
+            hint=f"Built-in templates: {allowed(builtin_names())}.",
+        )
+    parent_path = builtin_dir() / f"{parent}.yaml"
+    if parent_path.resolve() in seen or parent_path.resolve() == path.resolve():
+        raise TemplateError(f"{path}: extends: '{parent}' loops back to itself")
+    base = _read_merged(parent_path, (*seen, path.resolve()))
+    return _merge(base, data)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _flatten(data: dict[str, Any], name: str) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _GROUPS:
+            if not isinstance(value, dict):
+                raise TemplateError(f"{name}: '{key}' must be a mapping, not {type_name(value)}")
+            for sub, subvalue in value.items():
+                flat[f"{key}.{sub}"] = subvalue
+        else:
+            flat[str(key)] = value
+    return flat
+
+
+def _validate(data: dict[str, Any], name: str) -> Layout:
+    flat = _flatten(data, name)
+    known = tuple(_SCHEMA) + ("extends",)
+    for key in flat:
+        if key not in _SCHEMA:
+            raise TemplateError(
+                f"{name}: unknown key '{key}'.{did_you_mean(key, known)}",
+                hint=f"Template keys: {allowed(_SCHEMA)}.",
+            )
+    values: dict[str, Any] = {}
+    for key, (kind, low, high) in _SCHEMA.items():
+        if key not in flat or flat[key] is None:
+            raise TemplateError(
+                f"{name}: missing key '{key}'",
+                hint="Start from a built-in template with 'extends: standard' "
+                "to fill in what you leave out.",
+            )
+        value = flat[key]
+        if kind == "text":
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                raise TemplateError(f"{name}: '{key}' must be text, not {type_name(value)}")
+            values[key] = " ".join(str(value).split())
+            continue
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not is_number or (kind == "int" and not isinstance(value, int)):
+            want = "a whole number" if kind == "int" else "a number"
+            raise TemplateError(f"{name}: '{key}' must be {want}, not {type_name(value)} "
+                                f"('{value}')")
+        if not low <= value <= high:
+            raise TemplateError(
+                f"{name}: '{key}' is {value}; it must be between {low:g} and {high:g}"
+                + (" (body text is never smaller than 12 pt)" if key == "font.body" else "")
+            )
+        values[key] = value
+    if "{page}" not in values["text.page"] or "{pages}" not in values["text.page"]:
+        raise TemplateError(
+            f"{name}: 'text.page' must contain {{page}} and {{pages}}",
+            hint="For example: \"Page {page} of {pages}\".",
+        )
+    return Layout(
+        name=values["name"],
+        description=values["description"],
+        source=name,
+        margin_in=float(values["page.margin"]),
+        body_size=float(values["font.body"]),
+        heading_size=float(values["font.heading"]),
+        title_size=float(values["font.title"]),
+        small_size=float(values["font.small"]),
+        line_spacing=float(values["font.line_spacing"]),
+        checkbox_size=float(values["question.checkbox"]),
+        answer_lines=int(values["question.answer_lines"]),
+        line_gap=float(values["question.line_gap"]),
+        notes_lines=int(values["notes_lines"]),
+        top_slots=int(values["top_slots"]),
+        text={key: values[f"text.{key}"] for key in TEXT_KEYS},
+    )

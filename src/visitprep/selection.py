@@ -1,0 +1,65 @@
+"""Pick the questions for one profile: pure, and in the same order every time.
+
+Order: the person's top questions (page 1), then their own questions, then the
+bank's topics in bank order (the `always` topics and the chosen concerns), each
+topic's questions in file order, keeping only those that fit the recurrence.
+"""
+
+from __future__ import annotations
+
+from visitprep.errors import ProfileError, allowed, did_you_mean
+from visitprep.models import MAX_TOP_QUESTIONS, Item, Profile, QuestionBank, Section, Selection
+
+
+def select_questions(bank: QuestionBank, profile: Profile) -> Selection:
+    """Return the questions a profile gets, grouped by topic.
+
+    Args:
+        bank: A validated question bank.
+        profile: A validated profile whose concerns and ids refer to this bank.
+
+    Raises:
+        ProfileError: If the profile names a concern or question id the bank lacks.
+    """
+    ids = {q.id for q in bank.questions}
+    for concern in profile.concerns:
+        if concern not in bank.concern_ids:
+            raise ProfileError(
+                f"unknown concern '{concern}'.{did_you_mean(concern, bank.concern_ids)}",
+                hint=f"Allowed concerns: {allowed(bank.concern_ids)}.",
+            )
+    for qid in profile.exclude:
+        if qid not in ids:
+            raise ProfileError(f"exclude: unknown question id '{qid}'.{did_you_mean(qid, ids)}")
+    if len(profile.top_questions) > MAX_TOP_QUESTIONS:
+        raise ProfileError(f"top_questions: choose up to {MAX_TOP_QUESTIONS}")
+
+    own_texts = list(profile.custom_questions)
+    top: list[Item] = []
+    for entry in profile.top_questions:
+        if entry in ids:
+            question = bank.question(entry)
+            top.append(Item(text=question.text, id=question.id, source=question.source))
+        else:
+            top.append(Item(text=entry))
+            if entry in own_texts:
+                own_texts.remove(entry)
+    used = {item.id for item in top if item.id} | set(profile.exclude)
+
+    sections: list[Section] = []
+    chosen = [t for t in bank.topics if t.always or t.id in profile.concerns]
+    for topic in chosen:
+        items = tuple(
+            Item(text=q.text, id=q.id, source=q.source)
+            for q in bank.questions
+            if q.topic == topic.id and profile.recurrence in q.recurrence and q.id not in used
+        )
+        if items:
+            sections.append(Section(topic=topic.id, title=topic.title, items=items))
+    chosen_ids = {t.id for t in chosen}
+    return Selection(
+        top=tuple(top),
+        own=tuple(Item(text=text) for text in own_texts),
+        sections=tuple(sections),
+        checklists=tuple(c for c in bank.checklists if c.topic in chosen_ids),
+    )
