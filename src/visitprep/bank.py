@@ -28,7 +28,7 @@ from visitprep.models import (
 )
 from visitprep.readability import grade_level
 from visitprep.resources import data_dir
-from visitprep.yamlfile import check_keys, get_text, read_yaml, type_name, where
+from visitprep.yamlfile import check_keys, get_text, items_with_lines, read_yaml, type_name, where
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_QUESTION_LENGTH = 300
@@ -104,8 +104,8 @@ def _load(folder: Path) -> QuestionBank:
         if not isinstance(entries, list):
             raise BankError(f"{where(name, data)}: 'questions' must be a list, "
                             f"not {type_name(entries)}")
-        for entry in entries:
-            question = _read_question(entry, name, topic_id, source_files)
+        for entry, at in items_with_lines(entries):
+            question = _read_question(entry, at, name, topic_id, source_files)
             if question.id in seen_ids:
                 raise BankError(
                     f"{where(name, entry)}: the question id '{question.id}' is used twice "
@@ -157,8 +157,8 @@ def _read_topics(path: Path) -> tuple[list[RecurrenceKind], list[Topic]]:
     name = str(path)
     data = check_keys(read_yaml(path), name, required=("recurrences", "topics"), what="topics.yaml")
     recurrences: list[RecurrenceKind] = []
-    for entry in _read_list(data, "recurrences", name):
-        check_keys(entry, name, required=("id", "label", "meaning"), what="a recurrence")
+    for entry, at in items_with_lines(_read_list(data, "recurrences", name)):
+        check_keys(entry, name, required=("id", "label", "meaning"), what="a recurrence", at=at)
         rid = get_text(entry, "id", name, what="a recurrence")
         if rid not in RECURRENCES:
             raise BankError(
@@ -174,9 +174,9 @@ def _read_topics(path: Path) -> tuple[list[RecurrenceKind], list[Topic]]:
             + (f" (missing: {allowed(missing)})" if missing else "")
         )
     topics: list[Topic] = []
-    for entry in _read_list(data, "topics", name):
+    for entry, at in items_with_lines(_read_list(data, "topics", name)):
         check_keys(entry, name, required=("id", "title", "hint"),
-                   optional=("always", "aliases"), what="a topic")
+                   optional=("always", "aliases"), what="a topic", at=at)
         tid = _read_id(entry, "id", name, "a topic")
         if tid in {t.id for t in topics}:
             raise BankError(f"{where(name, entry)}: the topic id '{tid}' is used twice")
@@ -213,8 +213,8 @@ def _read_sources(path: Path) -> tuple[list[SourceDoc], list[Resource]]:
     data = check_keys(read_yaml(path), name, required=("sources",), optional=("resources",),
                       what="sources.yaml")
     sources: list[SourceDoc] = []
-    for entry in _read_list(data, "sources", name):
-        check_keys(entry, name, required=("file", "title", "publisher"), what="a source")
+    for entry, at in items_with_lines(_read_list(data, "sources", name)):
+        check_keys(entry, name, required=("file", "title", "publisher"), what="a source", at=at)
         sources.append(SourceDoc(
             get_text(entry, "file", name), get_text(entry, "title", name),
             get_text(entry, "publisher", name)))
@@ -222,8 +222,12 @@ def _read_sources(path: Path) -> tuple[list[SourceDoc], list[Resource]]:
     if len(files) != len(sources):
         raise BankError(f"{name}: a source file is listed twice")
     resources: list[Resource] = []
-    for entry in data.get("resources") or []:
-        check_keys(entry, name, required=("name", "phone", "website", "source"), what="a resource")
+    resource_list = data.get("resources") or []
+    if not isinstance(resource_list, list):
+        raise BankError(f"{where(name, data)}: 'resources' must be a list")
+    for entry, at in items_with_lines(resource_list):
+        check_keys(entry, name, required=("name", "phone", "website", "source"),
+                   what="a resource", at=at)
         resources.append(Resource(
             name=get_text(entry, "name", name),
             phone=get_text(entry, "phone", name),
@@ -233,8 +237,10 @@ def _read_sources(path: Path) -> tuple[list[SourceDoc], list[Resource]]:
     return sources, resources
 
 
-def _read_question(entry: object, name: str, topic: str, source_files: set[str]) -> Question:
-    check_keys(entry, name, required=("id", "text", "recurrence", "source"), what="a question")
+def _read_question(entry: object, at: object, name: str, topic: str,
+                   source_files: set[str]) -> Question:
+    check_keys(entry, name, required=("id", "text", "recurrence", "source"), what="a question",
+               at=at)
     assert isinstance(entry, dict)
     qid = _read_id(entry, "id", name, "a question")
     text = get_text(entry, "text", name, what=f"question '{qid}'")

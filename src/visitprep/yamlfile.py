@@ -45,7 +45,35 @@ def _construct_mapping(loader: _SafeLineLoader, node: yaml.MappingNode) -> Itera
         data[key] = loader.construct_object(value_node, deep=True)
 
 
+class LineList(list[Any]):
+    """A list that remembers the line of each of its items."""
+
+    item_lines: list[int]
+
+
+class Located:
+    """A scalar read from a list, with its line, for error messages only."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _construct_sequence(loader: _SafeLineLoader, node: yaml.SequenceNode) -> Iterator[LineList]:
+    data = LineList()
+    data.item_lines = [child.start_mark.line + 1 for child in node.value]
+    yield data
+    data.extend(loader.construct_object(child, deep=True) for child in node.value)
+
+
 _SafeLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_SafeLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+                                _construct_sequence)
+
+
+def items_with_lines(value: list[Any]) -> list[tuple[Any, Located]]:
+    """Pair each list item with its line (0 when unknown)."""
+    lines = getattr(value, "item_lines", [])
+    return [(item, Located(lines[i] if i < len(lines) else 0)) for i, item in enumerate(value)]
 
 
 def parse_yaml(text: str, name: str) -> Any:
@@ -108,6 +136,7 @@ def check_keys(
     required: tuple[str, ...] = (),
     optional: tuple[str, ...] = (),
     what: str = "this entry",
+    at: object = None,
 ) -> dict[str, Any]:
     """Check that data is a mapping with the required keys and no unknown ones.
 
@@ -125,7 +154,7 @@ def check_keys(
 
     if not isinstance(data, dict):
         raise YamlError(
-            f"{where(name, data)}: {what} must be a mapping of 'key: value' lines, "
+            f"{where(name, at if at is not None else data)}: {what} must be a mapping of 'key: value' lines, "
             f"not {type_name(data)}"
         )
     known = required + optional
@@ -145,7 +174,7 @@ def check_keys(
 def get_text(data: dict[str, Any], key: str, name: str, *, what: str = "this entry") -> str:
     """Return data[key] as non-empty text, or raise a located YamlError."""
     value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
+    if not isinstance(value, str):
         raise YamlError(
             f"{where(name, data)}: '{key}' of {what} must be text, not {type_name(value)}",
             hint="Put the text in quotes if it looks like a number, date or yes/no.",

@@ -1,0 +1,80 @@
+"""Shared fixtures: the built-in bank, a PDF reader, and a CLI runner."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from visitprep.bank import default_bank_dir, load_bank
+from visitprep.cli import main
+from visitprep.models import QuestionBank
+
+DATA = Path(__file__).parent / "data"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def bank() -> QuestionBank:
+    return load_bank()
+
+
+@pytest.fixture
+def bank_copy(tmp_path: Path) -> Path:
+    """A writable copy of the built-in bank, to break on purpose."""
+    target = tmp_path / "bank"
+    shutil.copytree(default_bank_dir(), target)
+    return target
+
+
+@dataclass
+class Pdf:
+    pages: list[str]
+    metadata: dict[str, str]
+    sizes: list[tuple[float, float]]
+    raw: bytes
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.pages)
+
+
+def read_pdf(data: bytes | Path) -> Pdf:
+    raw = data.read_bytes() if isinstance(data, Path) else data
+    reader = PdfReader(io.BytesIO(raw))
+    pages = [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
+    meta = {str(k): str(v) for k, v in (reader.metadata or {}).items()}
+    root = reader.trailer["/Root"]
+    if "/Lang" in root:
+        meta["/Lang"] = str(root["/Lang"])
+    return Pdf(pages=pages, metadata=meta, sizes=sizes, raw=raw)
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> Callable[..., Result]:
+    """Run the CLI in-process from tmp_path; return its exit code and output."""
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*argv: str) -> Result:
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:  # argparse usage errors and --help
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke

@@ -1,0 +1,155 @@
+"""Read generated PDFs back and check what a reader sees."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import read_pdf
+from visitprep.document import build_document
+from visitprep.errors import RenderError
+from visitprep.handout import make_handout
+from visitprep.layout import load_layout
+from visitprep.models import Profile, QuestionBank
+from visitprep.selection import select_questions
+
+LETTER = (612.0, 792.0)
+A4 = (595.28, 841.89)
+
+
+def pdf_for(bank: QuestionBank, **fields: object) -> object:
+    profile = Profile(**{"recurrence": "distant", **fields})  # type: ignore[arg-type]
+    return read_pdf(make_handout(profile, bank, invariant=True))
+
+
+def test_page_one_carries_header_top_questions_and_invitation(bank: QuestionBank) -> None:
+    pdf = pdf_for(bank, name="Maria López", doctor="Dr. Okafor", companion="Ana",
+                  visit_date=__import__("datetime").date(2026, 12, 3),
+                  top_questions=("tx-choices", "Can I keep working?"))
+    first = pdf.pages[0]  # type: ignore[attr-defined]
+    assert first.startswith("Questions for my visit")
+    for text in ("Name: Maria López", "Visit date: Thursday, December 3, 2026",
+                 "Doctor: Dr. Okafor", "Who is coming with me: Ana", "My top questions",
+                 "1. What are my treatment choices?", "2. Can I keep working?",
+                 "To my care team: I brought these questions. Can we go over them together?",
+                 "About my cancer: The cancer has spread to organs or tissues far from"):
+        assert text in first, text
+    # a top question is not printed a second time in its section
+    assert pdf.text.count("What are my treatment choices?") == 1  # type: ignore[attr-defined]
+
+
+def test_blank_header_lines_when_nothing_is_given(bank: QuestionBank) -> None:
+    first = pdf_for(bank).pages[0]  # type: ignore[attr-defined]
+    assert "Name: Visit date: Doctor: Who is coming with me:" in first
+    assert "1. 2. 3." in first  # three empty numbered lines to write on
+
+
+def test_sections_by_topic_and_footer_on_every_page(bank: QuestionBank) -> None:
+    pdf = pdf_for(bank, concerns=("costs", "clinical-trials"))
+    pages = pdf.pages  # type: ignore[attr-defined]
+    text = pdf.text  # type: ignore[attr-defined]
+    for heading in ("About my recurrence", "My treatment choices", "Clinical trials",
+                    "Costs and insurance"):
+        assert heading in text
+    assert "Side effects" not in text.replace("side effects", "")
+    for number, page in enumerate(pages, 1):
+        assert f"Page {number} of {len(pages)}" in page
+        assert "It does not replace their care or advice." in page
+
+
+def test_last_page_has_notes_resources_and_sources(bank: QuestionBank) -> None:
+    last = pdf_for(bank).pages[-1]  # type: ignore[attr-defined]
+    assert "Notes" in last
+    assert "1-800-4-CANCER (1-800-422-6237), www.cancer.gov" in last
+    assert "888-651-3038, www.cancer.net" in last
+    assert "Where these questions come from" in last
+    assert "Cancer 101: Cancer Recurrence" in last
+
+
+def test_symptom_checklist_prints_with_its_concern(bank: QuestionBank) -> None:
+    assert "Symptoms I have noticed" not in pdf_for(bank).text  # type: ignore[attr-defined]
+    text = pdf_for(bank, concerns=("symptoms",)).text  # type: ignore[attr-defined]
+    assert "Symptoms I have noticed" in text
+    assert "When it started" in text
+    assert "Blood in my stool or urine" in text
+
+
+def test_markup_characters_print_literally(bank: QuestionBank) -> None:
+    pdf = pdf_for(bank, name="R&D <b>Smith</b>", doctor="A & B; C<D",
+                  custom_questions=("Is x<y & y>z true?", "What does &amp; mean?"))
+    text = pdf.text  # type: ignore[attr-defined]
+    assert "R&D <b>Smith</b>" in text
+    assert "A & B; C<D" in text
+    assert "Is x<y & y>z true?" in text
+    assert "What does &amp; mean?" in text
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Zażółć Gęślą", "Ödön Ősz", "Дмитрий Шостакович", "Γιώργος Παπαδόπουλος",
+     "Nguyễn Thị Minh Khai", "Ṣẹ̀gun Àjàyí", "Jürgen Groß", "Ευτυχία ΜΕ ΤΟΝΟΥΣ"],
+)
+def test_names_in_many_alphabets_print(bank: QuestionBank, name: str) -> None:
+    import unicodedata
+
+    text = pdf_for(bank, name=unicodedata.normalize("NFC", name)).text  # type: ignore[attr-defined]
+    assert unicodedata.normalize("NFC", name) in unicodedata.normalize("NFC", text)
+
+
+def test_a_character_the_font_lacks_is_an_error_not_a_box(bank: QuestionBank) -> None:
+    with pytest.raises(RenderError) as info:
+        make_handout(Profile(recurrence="local", name="王小明"), bank)
+    message = str(info.value)
+    assert "the name ('王小明') has the character '王' (U+738B, CJK UNIFIED IDEOGRAPH-738B)" in message
+    assert "cannot print" in message
+
+
+def test_emoji_in_an_own_question_is_located(bank: QuestionBank) -> None:
+    with pytest.raises(RenderError, match=r"your own question 1 .*\(U\+1F980, CRAB\)"):
+        make_handout(Profile(recurrence="local", custom_questions=("Will I smile? 🦀",)), bank)
+
+
+def test_right_to_left_text_is_refused_clearly(bank: QuestionBank) -> None:
+    with pytest.raises(RenderError, match="right to left"):
+        make_handout(Profile(recurrence="local", doctor="שלום"), bank)
+
+
+def test_metadata(bank: QuestionBank) -> None:
+    pdf = pdf_for(bank, name="Maria López")
+    meta = pdf.metadata  # type: ignore[attr-defined]
+    assert meta["/Title"] == "Questions for my visit: Maria López"
+    assert meta["/Subject"] == "Questions to ask the care team about cancer that has come back"
+    assert meta["/Lang"] == "en"
+    assert meta["/Creator"].startswith("visitprep")
+
+
+def test_paper_sizes(bank: QuestionBank) -> None:
+    letter = pdf_for(bank).sizes  # type: ignore[attr-defined]
+    a4 = pdf_for(bank, paper="a4").sizes  # type: ignore[attr-defined]
+    assert {tuple(round(v, 1) for v in s) for s in letter} == {LETTER}
+    assert {tuple(round(v, 1) for v in s) for s in a4} == {(595.3, 841.9)}
+
+
+def test_invariant_output_is_byte_identical(bank: QuestionBank) -> None:
+    profile = Profile(recurrence="regional", concerns=("coping",), name="Ann")
+    assert make_handout(profile, bank, invariant=True) == make_handout(
+        profile, bank, invariant=True)
+
+
+def test_every_question_of_the_selection_prints(bank: QuestionBank) -> None:
+    profile = Profile(recurrence="unsure", concerns=tuple(t.id for t in bank.topics))
+    text = read_pdf(make_handout(profile, bank, invariant=True)).text
+    flat = re.sub(r"\s+", " ", text)
+    for section in select_questions(bank, profile).sections:
+        for item in section.items:
+            assert item.text in flat, item.id
+
+
+def test_document_lists_every_printed_string(bank: QuestionBank) -> None:
+    profile = Profile(recurrence="local", name="Ann", custom_questions=("Mine?",))
+    layout = load_layout("standard")
+    document = build_document(bank, profile, select_questions(bank, profile), layout)
+    origins = dict((text, origin) for origin, text in document.texts())
+    assert origins["Ann"] == "the name"
+    assert origins["Mine?"] == "your own question 1"

@@ -1,0 +1,70 @@
+"""Selection is pure, deterministic and follows the profile."""
+
+from __future__ import annotations
+
+from visitprep.models import Profile, QuestionBank
+from visitprep.selection import select_questions
+
+
+def ids(selection: object) -> list[str]:
+    return [i.id for s in selection.sections for i in s.items]  # type: ignore[attr-defined]
+
+
+def test_same_profile_same_selection(bank: QuestionBank) -> None:
+    profile = Profile(recurrence="distant", concerns=("costs", "side-effects"))
+    assert select_questions(bank, profile) == select_questions(bank, profile)
+
+
+def test_always_topics_print_and_concerns_add_topics_in_bank_order(bank: QuestionBank) -> None:
+    plain = select_questions(bank, Profile(recurrence="local"))
+    assert [s.topic for s in plain.sections] == ["my-recurrence", "treatment-choices"]
+    chosen = select_questions(bank, Profile(recurrence="local",
+                                            concerns=("coping", "costs", "side-effects")))
+    assert [s.topic for s in chosen.sections] == [
+        "my-recurrence", "treatment-choices", "side-effects", "costs", "coping"]
+
+
+def test_questions_fit_the_recurrence(bank: QuestionBank) -> None:
+    unsure = ids(select_questions(bank, Profile(recurrence="unsure")))
+    local = ids(select_questions(bank, Profile(recurrence="local")))
+    distant = ids(select_questions(bank, Profile(recurrence="distant")))
+    assert "rec-tests-to-find-out" in unsure and "rec-tests-to-find-out" not in local
+    assert "tx-surgery-radiation" in local and "tx-surgery-radiation" not in distant
+    assert "rec-named-for-start" in distant and "rec-named-for-start" not in unsure
+    for qid in unsure:
+        assert "unsure" in bank.question(qid).recurrence
+
+
+def test_exclude_removes_questions(bank: QuestionBank) -> None:
+    selection = select_questions(bank, Profile(recurrence="local", exclude=("tx-hospital",)))
+    assert "tx-hospital" not in ids(selection)
+
+
+def test_top_questions_come_first_and_are_not_repeated(bank: QuestionBank) -> None:
+    profile = Profile(recurrence="local", custom_questions=("Can I drive <after> R&D?",),
+                      top_questions=("tx-hospital", "Can I drive <after> R&D?", "Will it hurt?"))
+    selection = select_questions(bank, profile)
+    assert [i.text for i in selection.top] == [
+        "Will I have to stay in the hospital?", "Can I drive <after> R&D?", "Will it hurt?"]
+    assert selection.top[0].id == "tx-hospital"
+    assert "tx-hospital" not in ids(selection)
+    assert selection.own == ()
+
+
+def test_own_questions_are_kept_as_written(bank: QuestionBank) -> None:
+    own = ("what about   spacing?", "¿Puedo trabajar?")
+    selection = select_questions(bank, Profile(recurrence="local", custom_questions=own))
+    assert tuple(i.text for i in selection.own) == own
+    assert all(i.is_own for i in selection.own)
+
+
+def test_symptom_checklist_only_with_the_symptoms_concern(bank: QuestionBank) -> None:
+    assert select_questions(bank, Profile(recurrence="local")).checklists == ()
+    with_symptoms = select_questions(bank, Profile(recurrence="local", concerns=("symptoms",)))
+    assert [c.topic for c in with_symptoms.checklists] == ["symptoms"]
+
+
+def test_count(bank: QuestionBank) -> None:
+    selection = select_questions(bank, Profile(recurrence="local", custom_questions=("A?",),
+                                               top_questions=("B?",)))
+    assert selection.count == 2 + len(ids(selection))
