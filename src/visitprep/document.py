@@ -51,6 +51,7 @@ class Document:
     language: str
     intro: str
     fields: tuple[HeaderField, ...]
+    situation_label: str
     situation: str
     top_title: str
     top: tuple[Item, ...]
@@ -75,6 +76,7 @@ class Document:
             yield f"the template's label '{field.key}'", field.label
             if field.value:
                 yield f"the {field.key.replace('_', ' ')}", field.value
+        yield "the template's label 'situation'", self.situation_label
         yield "the recurrence description", self.situation
         for number, item in enumerate(self.top, 1):
             yield f"top question {number}", item.text
@@ -139,7 +141,8 @@ def build_document(
         language=profile.language,
         intro=text["intro"],
         fields=fields,
-        situation=f"{text['situation']}: {bank.recurrence(profile.recurrence).meaning}",
+        situation_label=text["situation"],
+        situation=bank.recurrence(profile.recurrence).meaning,
         top_title=text["top_questions"],
         top=selection.top,
         top_slots=max(layout.top_slots, len(selection.top)),

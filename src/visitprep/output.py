@@ -41,7 +41,11 @@ def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
         OutputError: If the file exists (without force) or cannot be written.
     """
     check_target(path, force=force)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}",
+                          hint="Choose a folder you can save files in.") from None
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:

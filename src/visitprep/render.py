@@ -43,6 +43,7 @@ PAPER_SIZES = {"letter": LETTER, "a4": A4}
 INK = colors.black
 RULE = colors.Color(0.35, 0.35, 0.35)
 _RTL = ("R", "AL")
+FRAME_PADDING = 6.0  # platypus frames pad their content by 6 pt on each side
 
 
 @cache
@@ -298,7 +299,8 @@ def _story(document: Document, layout: Layout, width: float) -> list[Flowable]:
         Spacer(1, space * 0.5),
         _header(document, styles, layout, width),
         Spacer(1, space),
-        _para(document.situation, styles.body),
+        Paragraph(f"<b>{escape(document.situation_label)}:</b> {escape(document.situation)}",
+                  styles.body),
         Spacer(1, space),
         _top_box(document, styles, layout, width),
     ]
@@ -322,7 +324,7 @@ def _story(document: Document, layout: Layout, width: float) -> list[Flowable]:
 def _page_furniture(document: Document, layout: Layout) -> Callable[[Canvas, int, int], None]:
     def draw(canvas: Canvas, page: int, pages: int) -> None:
         width, _height = canvas._pagesize
-        margin = layout.margin_in * inch
+        margin = layout.margin_in * inch + FRAME_PADDING
         size = layout.small_size
         canvas.setFillColor(INK)
         canvas.setFont(FONT, size)
@@ -390,7 +392,7 @@ def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
         displayDocTitle=True,
         invariant=1 if invariant else 0,
     )
-    story = _story(document, layout, doc.width)
+    story = _story(document, layout, doc.width - 2 * FRAME_PADDING)
     try:
         doc.build(story, canvasmaker=_canvas_maker(_page_furniture(document, layout)))
     except LayoutError as exc:

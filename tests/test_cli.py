@@ -1,0 +1,200 @@
+"""The commands as a user runs them: exit codes, exact messages, files written or not."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, Result, read_pdf
+
+FULL = DATA / "answers" / "full.yaml"
+Run = Callable[..., Result]
+
+
+def test_make_from_an_answers_file(run: Run, tmp_path: Path) -> None:
+    result = run("make", "--answers", str(FULL), "-o", "visit.pdf")
+    assert result.code == 0, result.err
+    assert result.out.startswith("Wrote visit.pdf (")
+    pdf = read_pdf(tmp_path / "visit.pdf")
+    first = pdf.pages[0]
+    assert "Name: Maria López" in first
+    assert "Doctor: Dr. R&D <Okafor>" in first
+    assert "1. Can I travel to see my grandson in March?" in first
+    assert "Is x<y & z a problem?" in pdf.text
+    assert "Will I have to stay in the hospital?" not in pdf.text
+    assert "Symptoms I have noticed" in pdf.text
+    assert round(pdf.sizes[0][0]) == 595  # a4 from the file
+
+
+def test_make_from_flags(run: Run, tmp_path: Path) -> None:
+    result = run("make", "--recurrence", "metastatic", "--concern", "costs", "--concern",
+                 "Second Opinion", "--name", "Дмитрий", "--visit-date", "3 December 2026",
+                 "--question", "Who pays for parking?", "--top", "so-should-i",
+                 "-o", "out.pdf")
+    assert result.code == 0, result.err
+    text = read_pdf(tmp_path / "out.pdf").text
+    assert "Дмитрий" in text and "Who pays for parking?" in text
+    assert "Costs and insurance" in text and "A second opinion" in text
+    assert "1. Should I get a second opinion?" in text
+
+
+def test_flags_replace_the_answers_file(run: Run, tmp_path: Path) -> None:
+    result = run("make", "--answers", str(FULL), "--recurrence", "local", "--paper", "letter",
+                 "-o", "out.pdf")
+    assert result.code == 0, result.err
+    pdf = read_pdf(tmp_path / "out.pdf")
+    assert "in the same place it first started" in pdf.pages[0]
+    assert round(pdf.sizes[0][0]) == 612
+
+
+def test_default_output_name_uses_the_visit_date(run: Run, tmp_path: Path) -> None:
+    assert run("make", "--answers", str(FULL)).code == 0
+    assert (tmp_path / "visit-questions-2026-12-03.pdf").is_file()
+    assert run("make", "--recurrence", "local").code == 0
+    assert (tmp_path / "visit-questions.pdf").is_file()
+
+
+def test_existing_file_is_kept_without_force(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "visit.pdf"
+    target.write_bytes(b"my old handout")
+    result = run("make", "--recurrence", "local", "-o", "visit.pdf")
+    assert result.code == 1
+    assert result.err == ("Error: visit.pdf already exists\n"
+                          "Choose another name, or add --force to replace it.\n")
+    assert target.read_bytes() == b"my old handout"
+    assert run("make", "--recurrence", "local", "-o", "visit.pdf", "--force").code == 0
+    assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_bad_input_writes_nothing(run: Run, tmp_path: Path) -> None:
+    result = run("make", "--recurrence", "local", "--name", "王小明", "-o", "visit.pdf")
+    assert result.code == 1
+    assert result.err.startswith("Error: the name ('王小明') has the character '王'")
+    assert "Traceback" not in result.err
+    assert list(tmp_path.iterdir()) == []  # no PDF, no temporary file
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--recurrence", "far"), "Error: the command line: unknown recurrence 'far'.\n"
+         "Allowed values: local, regional, distant, unsure (use 'unsure' if it is not "
+         "known yet).\n"),
+        (("--recurrence", "local", "--concern", "money matters"),
+         "Error: the command line: unknown concern 'money matters'."),
+        (("--recurrence", "local", "--exclude", "tx-choice"),
+         "'exclude' names an unknown question id 'tx-choice'. Did you mean 'tx-choices'?"),
+        (("--recurrence", "local", "--visit-date", "12/03/2026"),
+         "could mean two different days"),
+        (("--recurrence", "local", "--template", "fancy"), "Error: unknown template 'fancy'."),
+        (("--recurrence", "local", "--bank", "nowhere"), "Error: nowhere: no such folder"),
+        (("--recurrence", "local", "--fillable"), "fillable PDFs are not available"),
+        (("--answers", "missing.yaml"), "Error: missing.yaml: no such file"),
+        (("--recurrence", "local", "-o", "no/such/dir/x.pdf"),
+         "Error: the folder no/such/dir does not exist"),
+        (("--recurrence", "local", "-o", "."), "Error: . is a folder"),
+    ],
+)
+def test_bad_input_exits_1_with_one_clear_message(run: Run, tmp_path: Path,
+                                                  args: tuple[str, ...], message: str) -> None:
+    result = run("make", *args)
+    assert result.code == 1
+    assert message in result.err
+    assert "Traceback" not in result.err
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_broken_answers_file_names_file_and_line(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("recurrence: local\nconcerns: [costs\n", encoding="utf-8")
+    result = run("make", "--answers", "a.yaml")
+    assert result.code == 1
+    assert result.err.startswith("Error: a.yaml, line 3:")
+    (tmp_path / "b.yaml").write_text("recurrence: !!python/object/apply:os.getcwd []\n",
+                                     encoding="utf-8")
+    result = run("make", "--answers", "b.yaml")
+    assert result.code == 1 and "b.yaml, line 1: has a tag visitprep does not read" in result.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("make",), ("make", "--paper", "legal"), ("frobnicate",), ("questions", "--concern", "x"),
+     ("make", "--bogus")],
+)
+def test_usage_errors_exit_2(run: Run, args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.code == 2
+    assert result.err.startswith("Error: ")
+    assert "--help" in result.err
+
+
+def test_questions_lists_ids_and_sources(run: Run) -> None:
+    result = run("questions", "--recurrence", "unsure", "--concern", "costs")
+    assert result.code == 0
+    assert "About my recurrence (my-recurrence)" in result.out
+    assert "  rec-tests-to-find-out: What tests will show if my cancer has come back?" in result.out
+    assert '      from 002_232169e8006b1272.txt, "How is a cancer recurrence diagnosed?"' in result.out
+    assert "Costs and insurance (costs)" in result.out
+    assert "tx-surgery-radiation" not in result.out
+    assert result.out.rstrip().endswith("questions.")
+
+
+def test_questions_without_a_profile_lists_the_whole_bank(run: Run) -> None:
+    result = run("questions")
+    assert result.code == 0
+    assert "Side effects (concern: side-effects)" in result.out
+    assert "for: local;" in result.out
+    assert "106 questions in 13 topics." in result.out or "questions in 13 topics." in result.out
+
+
+def test_questions_for_an_answers_file(run: Run) -> None:
+    result = run("questions", "--answers", str(FULL))
+    assert result.code == 0
+    assert result.out.startswith("Top questions (page 1)\n  (own): Can I travel")
+
+
+def test_check_bank_reports_the_reading_level(run: Run) -> None:
+    result = run("check-bank")
+    assert result.code == 0
+    assert "Reading level (Flesch-Kincaid grade): mean " in result.out
+    assert result.out.rstrip().endswith("OK: the bank is valid and easy to read.")
+
+
+def test_check_bank_flags_hard_questions(run: Run, bank_copy: Path) -> None:
+    path = bank_copy / "costs.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        "  - id: cost-hard\n    text: Notwithstanding institutional reimbursement "
+        "considerations, what supplementary pharmaceutical expenditures are anticipated?\n"
+        "    recurrence: all\n    source: {file: 002_232169e8006b1272.txt, section: x}\n"),
+        encoding="utf-8")
+    result = run("check-bank", str(bank_copy))
+    assert result.code == 1
+    assert "cost-hard: Notwithstanding" in result.out
+    assert "Rewrite these in shorter sentences" in result.out
+
+
+def test_check_bank_refuses_a_broken_bank(run: Run, bank_copy: Path) -> None:
+    (bank_copy / "coping.yaml").write_text("topic: coping\nquestions:\n  - [\n", encoding="utf-8")
+    result = run("check-bank", str(bank_copy))
+    assert result.code == 1
+    assert "coping.yaml, line" in result.err
+
+
+def test_templates_lists_one_line_each(run: Run) -> None:
+    result = run("templates")
+    assert result.code == 0
+    assert result.out.splitlines()[0].startswith("standard  Standard print, 12 pt")
+
+
+def test_python_dash_m_and_help(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "visitprep", "make", "--recurrence", "local",
+                           "-o", str(tmp_path / "m.pdf")], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "m.pdf").read_bytes().startswith(b"%PDF")
+    done = subprocess.run([sys.executable, "-m", "visitprep", "--help"], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0 and "Exit codes: 0 done; 1 bad input" in done.stdout

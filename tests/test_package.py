@@ -1,0 +1,53 @@
+"""A wheel built from the repository works away from the checkout."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("hatchling", reason="hatchling builds the wheel (pip install -e '.[test]')")
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--quiet", "-w", str(out), str(REPO)],
+        check=True, capture_output=True,
+    )
+    (built,) = out.glob("visitprep-*.whl")
+    return built
+
+
+def test_wheel_holds_the_bank_templates_and_fonts(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    bank_files = {f"visitprep/questions/{p.name}" for p in (REPO / "questions").glob("*.yaml")}
+    assert bank_files <= names
+    assert "visitprep/templates/standard.yaml" in names
+    for font in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"):
+        assert f"visitprep/fonts/{font}" in names
+
+
+def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--target", str(site), str(wheel)], check=True, capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    check = subprocess.run([sys.executable, "-m", "visitprep", "check-bank"], cwd=elsewhere,
+                           env=env, capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stderr
+    assert f"Question bank: {site / 'visitprep' / 'questions'}" in check.stdout
+    make = subprocess.run([sys.executable, "-m", "visitprep", "make", "--recurrence", "regional",
+                           "--concern", "costs", "-o", "handout.pdf"], cwd=elsewhere, env=env,
+                          capture_output=True, text=True, check=False)
+    assert make.returncode == 0, make.stderr
+    assert (elsewhere / "handout.pdf").read_bytes().startswith(b"%PDF")
