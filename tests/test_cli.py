@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, Result, read_pdf
 
 FULL = DATA / "answers" / "full.yaml"
@@ -136,7 +135,8 @@ def test_questions_lists_ids_and_sources(run: Run) -> None:
     assert result.code == 0
     assert "About my recurrence (my-recurrence)" in result.out
     assert "  rec-tests-to-find-out: What tests will show if my cancer has come back?" in result.out
-    assert '      from 002_232169e8006b1272.txt, "How is a cancer recurrence diagnosed?"' in result.out
+    source = '      from 002_232169e8006b1272.txt, "How is a cancer recurrence diagnosed?"'
+    assert source in result.out
     assert "Costs and insurance (costs)" in result.out
     assert "tx-surgery-radiation" not in result.out
     assert result.out.rstrip().endswith("questions.")

@@ -29,7 +29,8 @@ def test_never_replaces_without_force(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
 
 
-def test_a_file_that_appears_meanwhile_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_that_appears_meanwhile_is_kept(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "a.pdf"
     real_fdopen = os.fdopen
 

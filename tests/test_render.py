@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import read_pdf
+
 from visitprep.document import build_document
 from visitprep.errors import RenderError
 from visitprep.handout import make_handout
@@ -101,7 +101,8 @@ def test_a_character_the_font_lacks_is_an_error_not_a_box(bank: QuestionBank) ->
     with pytest.raises(RenderError) as info:
         make_handout(Profile(recurrence="local", name="王小明"), bank)
     message = str(info.value)
-    assert "the name ('王小明') has the character '王' (U+738B, CJK UNIFIED IDEOGRAPH-738B)" in message
+    assert ("the name ('王小明') has the character '王' "
+            "(U+738B, CJK UNIFIED IDEOGRAPH-738B)") in message
     assert "cannot print" in message
 
 

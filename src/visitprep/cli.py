@@ -33,7 +33,7 @@ def _add_handout_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--bank", metavar="DIR", type=Path,
                        help="a clinic's own question bank folder (default: the built-in bank)")
     group.add_argument("--template", metavar="NAME|FILE",
-                       help="layout: standard, or a template .yaml file (see 'visitprep templates')")
+                       help="a layout name or a template .yaml file (see 'visitprep templates')")
     group.add_argument("--paper", choices=("letter", "a4"), help="paper size (default: letter)")
     group.add_argument("--fillable", action="store_true", default=None,
                        help="make the checkboxes and lines real form fields")

@@ -89,8 +89,8 @@ class Document:
         for checklist in self.checklists:
             yield "the checklist title", checklist.title
             yield "the checklist introduction", checklist.intro
-            for item in checklist.items:
-                yield "a checklist item", item
+            for entry in checklist.items:
+                yield "a checklist item", entry
         for label in (self.notes_title, self.learn_more_title, self.sources_title,
                       self.footer, self.page_label, self.running_head):
             yield "the template's text", label

@@ -129,8 +129,9 @@ def parse_concern(value: object, bank: QuestionBank, where: str) -> str:
     for topic in bank.topics:
         if words == _words(topic.id) or words in (_words(a) for a in topic.aliases):
             return topic.id
+    suggestion = did_you_mean(words.replace(" ", "-"), bank.concern_ids)
     raise ProfileError(
-        f"{where}: unknown concern '{value}'.{did_you_mean(words.replace(' ', '-'), bank.concern_ids)}",
+        f"{where}: unknown concern '{value}'.{suggestion}",
         hint=f"Allowed concerns: {allowed(bank.concern_ids)}.",
     )
 

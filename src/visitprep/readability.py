@@ -25,7 +25,7 @@ def _hyphenator() -> pyphen.Pyphen:
 
 def _round(number: float, points: int) -> float:
     scale = 10**points
-    return math.floor(number * scale + math.copysign(0.5, number)) / scale
+    return float(math.floor(number * scale + math.copysign(0.5, number)) / scale)
 
 
 def _word_count(text: str) -> int:

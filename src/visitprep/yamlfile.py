@@ -154,7 +154,8 @@ def check_keys(
 
     if not isinstance(data, dict):
         raise YamlError(
-            f"{where(name, at if at is not None else data)}: {what} must be a mapping of 'key: value' lines, "
+            f"{where(name, at if at is not None else data)}: {what} must be a mapping "
+            "of 'key: value' lines, "
             f"not {type_name(data)}"
         )
     known = required + optional
