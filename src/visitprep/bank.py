@@ -26,7 +26,6 @@ from visitprep.models import (
     SourceRef,
     Topic,
 )
-from visitprep.readability import grade_level
 from visitprep.resources import data_dir
 from visitprep.yamlfile import check_keys, get_text, items_with_lines, read_yaml, type_name, where
 
@@ -322,6 +321,8 @@ class ReadingReport:
 
 def reading_report(bank: QuestionBank) -> ReadingReport:
     """Grade every question of a bank (Flesch-Kincaid)."""
+    from visitprep.readability import grade_level  # pyphen loads only when asked
+
     grades = tuple((q, grade_level(q.text)) for q in bank.questions)
     mean = round(statistics.fmean(g for _, g in grades), 2) if grades else 0.0
     return ReadingReport(mean=mean, grades=grades)

@@ -22,7 +22,11 @@ class LineDict(dict[str, Any]):
     line: int = 0
 
 
-class _SafeLineLoader(yaml.SafeLoader):
+# libyaml's parser when present (several times faster); the constructors stay the safe ones.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SafeLineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """SafeLoader that refuses duplicate keys and records mapping lines."""
 
 
