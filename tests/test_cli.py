@@ -186,7 +186,10 @@ def test_check_bank_refuses_a_broken_bank(run: Run, bank_copy: Path) -> None:
 def test_templates_lists_one_line_each(run: Run) -> None:
     result = run("templates")
     assert result.code == 0
-    assert result.out.splitlines()[0].startswith("standard  Standard print, 12 pt")
+    lines = [line.split(maxsplit=1) for line in result.out.splitlines()]
+    assert lines[0] == ["standard", "Standard print, 12 pt, room to write two lines per answer."]
+    assert ["large-print", "Large print, 18 pt, bold headings, bigger boxes and more room to "
+            "write."] in lines
 
 
 def test_python_dash_m_and_help(tmp_path: Path) -> None:

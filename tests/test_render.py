@@ -55,7 +55,8 @@ def test_sections_by_topic_and_footer_on_every_page(bank: QuestionBank) -> None:
     assert "Side effects" not in text.replace("side effects", "")
     for number, page in enumerate(pages, 1):
         assert f"Page {number} of {len(pages)}" in page
-        assert "It does not replace their care or advice." in page
+        assert "This list helps you talk with your care team." in page
+        assert "does not replace their care or" in page
 
 
 def test_last_page_has_notes_resources_and_sources(bank: QuestionBank) -> None:

@@ -36,6 +36,7 @@ _SCHEMA: dict[str, tuple[str, float, float]] = {
     "question.checkbox": ("number", 6, 40),
     "question.answer_lines": ("int", 0, 10),
     "question.line_gap": ("number", 12, 72),
+    "question.top_answer_lines": ("int", 0, 10),
     "notes_lines": ("int", 0, 40),
     "top_slots": ("int", 1, 3),
     **{f"text.{key}": ("text", 0, 0) for key in TEXT_KEYS},
@@ -59,6 +60,7 @@ class Layout:
     checkbox_size: float
     answer_lines: int
     line_gap: float
+    top_answer_lines: int
     notes_lines: int
     top_slots: int
     text: Mapping[str, str]
@@ -197,6 +199,7 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
         checkbox_size=float(values["question.checkbox"]),
         answer_lines=int(values["question.answer_lines"]),
         line_gap=float(values["question.line_gap"]),
+        top_answer_lines=int(values["question.top_answer_lines"]),
         notes_lines=int(values["notes_lines"]),
         top_slots=int(values["top_slots"]),
         text={key: values[f"text.{key}"] for key in TEXT_KEYS},

@@ -117,7 +117,7 @@ class QuestionBlock(Flowable):
     """
 
     def __init__(self, text: str | None, style: ParagraphStyle, layout: Layout,
-                 number: int | None = None) -> None:
+                 number: int | None = None, lines: int | None = None) -> None:
         super().__init__()
         label = f"{number}. {text}" if number is not None and text else text
         self.para = _para(label, style) if label else None
@@ -125,7 +125,7 @@ class QuestionBlock(Flowable):
         self.style = style
         self.box = layout.checkbox_size
         self.gap = layout.line_gap
-        self.lines = layout.answer_lines
+        self.lines = layout.answer_lines if lines is None else lines
         self.indent = self.box + style.fontSize * 0.7
         self.after = style.fontSize * 0.6
         self.text_height = 0.0
@@ -236,7 +236,7 @@ def _header(document: Document, styles: _Styles, layout: Layout, width: float) -
     label_width = max(
         pdfmetrics.stringWidth(f.label + ":", FONT_BOLD, layout.body_size)
         for f in document.fields
-    ) + layout.body_size
+    ) + layout.body_size * 0.6
     rows = [[_para(f"{f.label}:", styles.bold), _para(f.value, styles.body)]
             for f in document.fields]
     table = Table(rows, colWidths=[label_width, width - label_width])
@@ -244,28 +244,34 @@ def _header(document: Document, styles: _Styles, layout: Layout, width: float) -
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LINEBELOW", (1, 0), (1, -1), 0.6, RULE),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), layout.body_size * 0.45),
+        ("TOPPADDING", (0, 0), (-1, -1), layout.body_size * 0.3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]))
     return table
 
 
 def _top_box(document: Document, styles: _Styles, layout: Layout, width: float) -> Table:
+    """The boxed "My top questions" on page 1, with the line inviting the care team first.
+
+    The invitation sits under the box's title so it stays on page 1 even when large
+    print pushes the last question over.
+    """
     pad = layout.body_size * 0.8
-    rows: list[list[Any]] = [[_para(document.top_title, styles.heading)]]
+    rows: list[list[Any]] = [[_para(document.top_title, styles.heading)],
+                             [_para(document.invite, styles.bold)]]
     for number in range(1, document.top_slots + 1):
         item = document.top[number - 1] if number <= len(document.top) else None
-        rows.append([QuestionBlock(item.text if item else None, styles.body, layout, number)])
-    rows.append([_para(document.invite, styles.bold)])
-    table = Table(rows, colWidths=[width])
+        rows.append([QuestionBlock(item.text if item else None, styles.body, layout, number,
+                                   lines=layout.top_answer_lines)])
+    # If the box ever has to split, its title repeats on the next page.
+    table = Table(rows, colWidths=[width], repeatRows=1)
     table.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 2, INK),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad),
         ("TOPPADDING", (0, 0), (-1, 0), pad * 0.2),
-        ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
-        ("LINEABOVE", (0, -1), (-1, -1), 0.8, INK),
-        ("TOPPADDING", (0, -1), (-1, -1), pad * 0.6),
+        ("BOTTOMPADDING", (0, 1), (-1, 1), pad),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.3),
     ]))
     return table
 
@@ -293,16 +299,18 @@ def _checklist(checklist: Any, styles: _Styles, layout: Layout, width: float) ->
 def _story(document: Document, layout: Layout, width: float) -> list[Flowable]:
     styles = _Styles(layout)
     space = layout.body_size
+    # Page 1 leads with who and when, then the top questions, so that even in large
+    # print they stay on the first page; how to use the list follows the box.
     story: list[Flowable] = [
         _para(document.title, styles.title),
-        _para(document.intro, styles.body),
-        Spacer(1, space * 0.5),
         _header(document, styles, layout, width),
+        Spacer(1, space * 0.6),
+        _top_box(document, styles, layout, width),
         Spacer(1, space),
         Paragraph(f"<b>{escape(document.situation_label)}:</b> {escape(document.situation)}",
                   styles.body),
-        Spacer(1, space),
-        _top_box(document, styles, layout, width),
+        Spacer(1, space * 0.5),
+        _para(document.intro, styles.body),
     ]
     for section in document.sections:
         story.append(_para(section.title, styles.heading))
@@ -323,20 +331,23 @@ def _story(document: Document, layout: Layout, width: float) -> list[Flowable]:
 
 def _page_furniture(document: Document, layout: Layout) -> Callable[[Canvas, int, int], None]:
     def draw(canvas: Canvas, page: int, pages: int) -> None:
-        width, _height = canvas._pagesize
+        width, height = canvas._pagesize
         margin = layout.margin_in * inch + FRAME_PADDING
         size = layout.small_size
         canvas.setFillColor(INK)
         canvas.setFont(FONT, size)
         label = document.page_label.format(page=page, pages=pages)
-        y = margin * 0.4
-        canvas.drawRightString(width - margin, y, label)
-        lines = simpleSplit(document.footer, FONT, size, width - 2 * margin)
+        label_width = canvas.stringWidth(label, FONT, size)
+        # The note wraps beside the page number, so the footer stays low in the margin.
+        text_width = width - 2 * margin - label_width - size
+        lines = simpleSplit(document.footer, FONT, size, text_width)
+        baseline = layout.margin_in * inch * 0.3
+        canvas.drawRightString(width - margin, baseline, label)
         for index, line in enumerate(reversed(lines)):
-            canvas.drawString(margin, y + (index + 1) * size * 1.3, line)
+            canvas.drawString(margin, baseline + index * size * 1.2, line)
         if page > 1:
             head = simpleSplit(document.running_head, FONT, size, width - 2 * margin)[0]
-            canvas.drawRightString(width - margin, _height - margin * 0.55, head)
+            canvas.drawRightString(width - margin, height - layout.margin_in * inch * 0.55, head)
 
     return draw
 
