@@ -101,6 +101,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("templates", help="list the layouts, one line each",
                         description="List the handout layouts.")
+
+    interview = commands.add_parser(
+        "interview", help="answer a few questions, then get your checklist (the default)",
+        description="Answer a few questions in the terminal, then get your checklist as a PDF. "
+        "Ctrl-C stops at any time without writing anything.",
+    )
+    interview.add_argument("--answers", metavar="FILE", type=Path,
+                           help="start from answers saved last time (every prompt pre-filled)")
+    interview.add_argument("--bank", metavar="DIR", type=Path, help="a clinic's question bank")
     return parser
 
 
@@ -110,9 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command is None:
-            parser.print_help(sys.stderr)
-            return EXIT_USAGE
+            args = parser.parse_args(["interview"])
         handler = {
+            "interview": _cmd_interview,
             "make": _cmd_make,
             "questions": _cmd_questions,
             "check-bank": _cmd_check_bank,
@@ -274,6 +283,61 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
         print(f"  grade {grade:.1f}: {question.id}: {question.text}")
     print("Rewrite these in shorter sentences with shorter words, then check again.")
     return EXIT_BAD_INPUT
+
+
+def _cmd_interview(args: argparse.Namespace) -> int:
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "the interview needs a terminal to type in, and standard input is not one",
+            hint="To make a checklist without questions, use an answers file:\n"
+            "  visitprep make --answers FILE -o OUT.pdf\n"
+            "Try 'visitprep make --help'.",
+        )
+    import datetime as dt
+
+    from visitprep.bank import load_bank
+    from visitprep.errors import OutputError
+    from visitprep.interview import StoppedAfterWritingError, run_interview
+    from visitprep.models import Profile
+    from visitprep.output import write_atomic
+    from visitprep.profile import dump_answers, load_answers, profile_from_mapping
+
+    bank = load_bank(args.bank)
+    start = (profile_from_mapping(load_answers(args.answers), bank, str(args.answers))
+             if args.answers else None)
+
+    def make(profile: Profile) -> bytes:
+        from visitprep.handout import make_handout
+
+        return make_handout(profile, bank)
+
+    def write_pdf(profile: Profile, path: Path, force: bool) -> int:
+        try:
+            pdf = make(profile)
+        except VisitprepError as exc:
+            raise OutputError(str(exc)) from None
+        write_atomic(path, pdf, force=force)
+        return count_pages(pdf)
+
+    def write_answers(profile: Profile, path: Path, force: bool) -> None:
+        write_atomic(path, dump_answers(profile).encode("utf-8"), force=force)
+
+    def check_text(text: str) -> str | None:
+        from visitprep.render import unprintable
+
+        problem = unprintable(text)
+        return f"This {problem}. Write it another way, or leave it out." if problem else None
+
+    try:
+        run_interview(bank, start=start, today=dt.date.today(),
+                      count_pages=lambda profile: count_pages(make(profile)),
+                      write_pdf=write_pdf, write_answers=write_answers,
+                      answers_path=args.answers, check_text=check_text)
+    except StoppedAfterWritingError as exc:
+        sys.stderr.write(f"\nStopped. Your checklist is saved ({exc.pdf}); "
+                         "your answers were not saved.\n")
+        return EXIT_INTERRUPTED
+    return EXIT_OK
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:

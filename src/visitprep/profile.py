@@ -338,3 +338,84 @@ def profile_to_mapping(profile: Profile) -> dict[str, Any]:
     if profile.fillable:
         out["fillable"] = True
     return out
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def date_candidates(text: str, today: dt.date) -> list[dt.date]:
+    """Every day a person may mean by a date as typed at a prompt.
+
+    Accepts what `parse_date` accepts plus 'today', 'tomorrow', a weekday name (the
+    next one), a month and day without the year (the next one), and dates written
+    with numbers only, which can give two days (12/3 is December 3 or 12 March).
+
+    Returns:
+        One date, two when the numbers can be read both ways, or none.
+    """
+    words = " ".join(text.lower().replace(",", " ").split())
+    if not words:
+        return []
+    if words == "today":
+        return [today]
+    if words == "tomorrow":
+        return [today + dt.timedelta(days=1)]
+    for index, name in enumerate(_WEEKDAYS):
+        if words in (name, name[:3]):
+            return [today + dt.timedelta(days=(index - today.weekday()) % 7)]
+    try:
+        return [parse_date(text)]
+    except ProfileError:
+        pass
+    for fmt in ("%d %B", "%B %d", "%d %b", "%b %d"):
+        try:
+            partial = dt.datetime.strptime(words, fmt)
+        except ValueError:
+            continue
+        upcoming = _next_occurrence(partial.month, partial.day, today)
+        return [upcoming] if upcoming else []
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?", words)
+    if not match:
+        return []
+    first, second = int(match.group(1)), int(match.group(2))
+    year_text = match.group(3)
+    found: list[dt.date] = []
+    for month, day_of_month in ((first, second), (second, first)):
+        candidate: dt.date | None
+        if year_text is None:
+            candidate = _next_occurrence(month, day_of_month, today)
+        else:
+            year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+            try:
+                candidate = dt.date(year, month, day_of_month)
+            except ValueError:
+                candidate = None
+        if candidate and candidate not in found:
+            found.append(candidate)
+    return found
+
+
+def _next_occurrence(month: int, day: int, today: dt.date) -> dt.date | None:
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    return None
+
+
+def dump_answers(profile: Profile) -> str:
+    """Return an answers file (YAML) that reproduces this profile."""
+    import yaml
+
+    header = (
+        "# visitprep answers. Print the same handout again with:\n"
+        "#   visitprep make --answers THIS-FILE\n"
+        "# or start the interview from these answers with:\n"
+        "#   visitprep interview --answers THIS-FILE\n"
+    )
+    body = yaml.safe_dump(profile_to_mapping(profile), allow_unicode=True, sort_keys=False,
+                          default_flow_style=False, width=1000)
+    return header + body

@@ -58,33 +58,36 @@ def _fonts() -> frozenset[int]:
     return frozenset(regular.face.charToGlyph) & frozenset(bold.face.charToGlyph)
 
 
+def unprintable(text: str) -> str | None:
+    """Say why the handout's font cannot print this text, or return None if it can."""
+    covered = _fonts()
+    for char in text:
+        if char.isspace():
+            continue
+        name = unicodedata.name(char, "unnamed character")
+        if unicodedata.bidirectional(char) in _RTL:
+            return (f"is written right to left ('{char}', {name}); "
+                    "visitprep cannot print right-to-left text correctly yet")
+        if ord(char) not in covered:
+            return (f"has the character '{char}' (U+{ord(char):04X}, {name}), which the "
+                    f"handout's font ({FONT_LABEL}) cannot print")
+    return None
+
+
 def check_printable(document: Document) -> None:
     """Refuse text the font cannot draw, rather than print an empty box.
 
     Raises:
         RenderError: Naming the text, the character and its Unicode name.
     """
-    covered = _fonts()
     for origin, text in document.texts():
-        for char in text:
-            if char.isspace():
-                continue
-            name = unicodedata.name(char, "unnamed character")
-            if unicodedata.bidirectional(char) in _RTL:
-                raise RenderError(
-                    f"{origin} ('{text}') is written right to left ('{char}', {name}); "
-                    "visitprep cannot print right-to-left text correctly yet",
-                    hint="Write it in Latin letters for now, or leave it out and "
-                    "write it on the printed page by hand.",
-                )
-            if ord(char) not in covered:
-                raise RenderError(
-                    f"{origin} ('{text}') has the character '{char}' "
-                    f"(U+{ord(char):04X}, {name}), which the handout's font "
-                    f"({FONT_LABEL}) cannot print",
-                    hint="Write it another way (for example in Latin letters), or leave it "
-                    "out and write it on the printed page by hand.",
-                )
+        problem = unprintable(text)
+        if problem:
+            raise RenderError(
+                f"{origin} ('{text}') {problem}",
+                hint="Write it another way (for example in Latin letters), or leave it out "
+                "and write it on the printed page by hand.",
+            )
 
 
 class _Styles:
