@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +46,6 @@ class Option:
 
     title: str
     value: str
-    description: str | None = None
     checked: bool = False
 
 
@@ -80,15 +81,18 @@ def ask(prompt: Prompt, **io: Any) -> Any:
     """
     import questionary
 
+    # Choices wrap to the terminal instead of being cut off at its edge.
+    indent = 5 if prompt.kind == "checkbox" else 3
+    width = max(shutil.get_terminal_size((80, 24)).columns - indent - 1, 30)
+
     def choices() -> list[Any]:
         out: list[Any] = []
         for option in prompt.options:
             if isinstance(option, Heading):
                 out.append(questionary.Separator(f"-- {option.title} --"))
             else:
-                out.append(questionary.Choice(option.title, value=option.value,
-                                              checked=option.checked,
-                                              description=option.description))
+                title = textwrap.fill(option.title, width, subsequent_indent=" " * indent)
+                out.append(questionary.Choice(title, value=option.value, checked=option.checked))
         return out
 
     question: Any
@@ -117,8 +121,11 @@ def ask(prompt: Prompt, **io: Any) -> Any:
 
 
 def say(text: str = "") -> None:
-    """Show a line of text between prompts."""
-    print(text, flush=True)
+    """Show text between prompts, wrapped to the terminal at word boundaries."""
+    width = max(shutil.get_terminal_size((80, 24)).columns - 1, 30)
+    lines = [textwrap.fill(line, width, subsequent_indent=" " * (len(line) - len(line.lstrip())))
+             if line.strip() else line for line in text.split("\n")]
+    print("\n".join(lines), flush=True)
 
 
 class StoppedAfterWritingError(Exception):
@@ -227,22 +234,23 @@ class Interview:
     # -- what and why ---------------------------------------------------------------
 
     def step_recurrence(self) -> str | None:
-        options = tuple(Option(kind.label, kind.id, kind.meaning) for kind in self.bank.recurrences)
+        options = tuple(Option(kind.label, kind.id) for kind in self.bank.recurrences)
         self.draft.recurrence = ask(Prompt(
             "select", "recurrence", "Where has the cancer come back?", options,
             default=self.draft.recurrence or None,
-            instruction="(arrow keys to move, Enter to choose)",
+            instruction="(arrow keys, then Enter)",
         ))
         return None
 
     def step_concerns(self) -> str | None:
         always = " and ".join(f'"{t.title}"' for t in self.bank.topics if t.always)
-        say(f"Questions {always} are always included.")
-        options = tuple(Option(t.title, t.id, t.hint, checked=t.id in self.draft.concerns)
+        say(f"\nQuestions {always} are always included.")
+        say("Tick what else you want to talk about. Ticking none is fine.")
+        options = tuple(Option(f"{t.title}: {t.hint}", t.id, checked=t.id in self.draft.concerns)
                         for t in self.bank.topics if not t.always)
         answer = ask(Prompt(
             "checkbox", "concerns", "What would you like to talk about?", _with_back(options),
-            instruction="(Space to tick, Enter when done; ticking none is fine)",
+            instruction="(Space to tick, Enter when done)",
         ))
         if BACK in answer:
             return BACK
@@ -261,12 +269,11 @@ class Interview:
                                   self.draft.exclude) for item in section.items)
         pages = self.count_pages(self.draft.profile())
         kept = len([qid for qid in shown if qid not in self.draft.exclude])
+        say("\nHere are the questions picked for you, by topic.")
         answer = ask(Prompt(
-            "checkbox", "review",
-            f"These {kept} questions are picked for you and print on {pages} pages. "
-            "Untick any that do not fit.",
+            "checkbox", "review", f"{kept} questions, {pages} pages. Untick what does not fit:",
             _with_back(options),
-            instruction="(Space to untick or tick, Enter when done)",
+            instruction="(Space, then Enter)",
         ))
         if BACK in answer:
             return BACK
@@ -287,10 +294,11 @@ class Interview:
             if BACK in answer:
                 return BACK
             self.draft.own = [text for text in self.draft.own if text in answer]
+        say("\nAdd questions of your own, one at a time. Press Enter on an empty line when "
+            f"done, or type {BACK_WORD} to go back.")
         while True:
             text = ask(Prompt(
-                "text", "own", "Add a question of your own:",
-                instruction=f"(Enter on an empty line when done; type {BACK_WORD} to go back)",
+                "text", "own", "Your question:",
                 validate=lambda value: _validate_text(value, "question", self.check_text,
                                                       MAX_OWN_QUESTION_LENGTH),
             ))
@@ -315,11 +323,9 @@ class Interview:
             options += [Option(i.text, i.id or i.text, checked=(i.id or i.text) in self.draft.top)
                         for i in section.items]
         answer = ask(Prompt(
-            "checkbox", "top",
-            f"Pick up to {MAX_TOP_QUESTIONS} questions that matter most. "
-            "They print first, on page 1.",
+            "checkbox", "top", f"Pick up to {MAX_TOP_QUESTIONS} to print first, on page 1:",
             _with_back(options),
-            instruction="(Space to tick, Enter when done; none is fine)",
+            instruction="(Space to tick, Enter when done)",
             validate=_validate_top,
         ))
         if BACK in answer:
@@ -331,8 +337,7 @@ class Interview:
 
     def _text_step(self, name: str, message: str, current: str, field_name: str) -> str | None:
         answer = ask(Prompt(
-            "text", name, message, default=current,
-            instruction=f"(optional: Enter to skip; type {BACK_WORD} to go back)",
+            "text", name, message, default=current, instruction="(Enter to skip)",
             validate=lambda value: _validate_text(value, field_name, self.check_text),
         ))
         answer = " ".join(answer.split())
@@ -342,6 +347,8 @@ class Interview:
         return None
 
     def step_name(self) -> str | None:
+        say("\nA few details for the top of the page. All are optional: press Enter to "
+            f"skip one, or type {BACK_WORD} to go back.")
         return self._text_step("name", "Your name, for the top of the page:", self.draft.name,
                                "name")
 
@@ -349,8 +356,7 @@ class Interview:
         current = self.draft.visit_date.isoformat() if self.draft.visit_date else ""
         answer = ask(Prompt(
             "text", "visit-date", "The date of your visit:", default=current,
-            instruction="(for example: tomorrow, Dec 3, 2026-12-03; Enter to skip; "
-            f"{BACK_WORD} to go back)",
+            instruction="(like: tomorrow, Friday, Dec 3)",
             validate=lambda value: _validate_date(value, self.today),
         ))
         answer = answer.strip()
@@ -408,7 +414,7 @@ class Interview:
         while True:
             answer = ask(Prompt(
                 "text", "pdf-path", "Save the checklist as:", default=default,
-                instruction=f"(Enter to accept; type {BACK_WORD} to go back)",
+                instruction=f"(Enter to save; {BACK_WORD} to go back)",
                 validate=lambda value: _validate_path(value, self.cwd, ".pdf"),
             )).strip()
             if answer.lower() == BACK_WORD:
@@ -462,8 +468,10 @@ class Interview:
                 say(f"Could not save them: {exc}")
                 continue
             say(f"Saved your answers: {path}")
-            say(f"Next time, start from them:  visitprep interview --answers {answer}")
-            say(f"Or print again right away:   visitprep make --answers {answer}")
+            say("Next time, start from them with:")
+            say(f"    visitprep interview --answers {answer}")
+            say("or print the same checklist again with:")
+            say(f"    visitprep make --answers {answer}")
             return path
 
 
