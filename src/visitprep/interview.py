@@ -114,16 +114,31 @@ def ask(prompt: Prompt, **io: Any) -> Any:
                                        instruction=prompt.instruction, **io)
     else:  # pragma: no cover - a bug, not an input
         raise ValueError(prompt.kind)
+    _stop_on_ctrl_d(question.application)
     try:
         return question.unsafe_ask()
     except EOFError:
         raise KeyboardInterrupt from None
 
 
+def _stop_on_ctrl_d(application: Any) -> None:
+    """Make Ctrl-D stop every prompt, as Ctrl-C does (questionary's lists ignore it)."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    extra = KeyBindings()
+
+    @extra.add("c-d", eager=True)
+    def _stop(event: Any) -> None:
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    application.key_bindings = merge_key_bindings([application.key_bindings, extra])
+
+
 def say(text: str = "") -> None:
     """Show text between prompts, wrapped to the terminal at word boundaries."""
     width = max(shutil.get_terminal_size((80, 24)).columns - 1, 30)
-    lines = [textwrap.fill(line, width, subsequent_indent=" " * (len(line) - len(line.lstrip())))
+    lines = [textwrap.fill(line, width, subsequent_indent=" " * (len(line) - len(line.lstrip())),
+                           break_long_words=False, break_on_hyphens=False)
              if line.strip() else line for line in text.split("\n")]
     print("\n".join(lines), flush=True)
 
@@ -433,7 +448,7 @@ class Interview:
                 say(f"Could not save it: {exc}")
                 continue
             self.pdf = path
-            say(f"\nSaved your checklist ({pages} pages): {path}")
+            say(f"\nSaved your checklist ({pages} pages):\n    {path}")
             say("To print it, open the file and choose Print. Bring it to your visit, and "
                 "show page 1 to your care team.\n")
             return None
@@ -467,7 +482,7 @@ class Interview:
             except OutputError as exc:
                 say(f"Could not save them: {exc}")
                 continue
-            say(f"Saved your answers: {path}")
+            say(f"Saved your answers:\n    {path}")
             say("Next time, start from them with:")
             say(f"    visitprep interview --answers {answer}")
             say("or print the same checklist again with:")

@@ -1,0 +1,305 @@
+"""The interview with scripted answers: every branch, every interrupt, nothing half-written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Result, read_pdf
+
+from visitprep import interview
+from visitprep.interview import BACK, Heading, Option, Prompt
+from visitprep.models import QuestionBank
+from visitprep.profile import load_answers, profile_from_mapping
+
+TOMORROW = dt.date.today() + dt.timedelta(days=1)
+STEPS = ("recurrence", "concerns", "review", "own", "top", "name", "visit-date", "doctor",
+         "companion", "template", "paper", "pdf-path", "save-answers", "answers-path")
+
+
+def ticked(prompt: Prompt) -> list[str]:
+    """Accept a checkbox as shown: the options that start ticked."""
+    return [o.value for o in prompt.options if isinstance(o, Option) and o.checked]
+
+
+def default(prompt: Prompt) -> Any:
+    """Accept a text, select or confirm prompt's default (press Enter)."""
+    return prompt.default if prompt.default is not None else ""
+
+
+class Script:
+    """Stands in for `interview.ask`: checks each prompt's name and gives the next answer."""
+
+    def __init__(self, steps: list[tuple[str, Any]]) -> None:
+        self.steps = list(steps)
+        self.prompts: list[Prompt] = []
+
+    def __call__(self, prompt: Prompt, **io: Any) -> Any:
+        self.prompts.append(prompt)
+        assert self.steps, f"unexpected prompt {prompt.name}"
+        name, answer = self.steps.pop(0)
+        assert prompt.name == name, (prompt.name, name)
+        if answer is KeyboardInterrupt:
+            raise KeyboardInterrupt
+        return answer(prompt) if callable(answer) else answer
+
+    def prompt(self, name: str) -> Prompt:
+        return next(p for p in self.prompts if p.name == name)
+
+
+def happy_path(**changes: Any) -> list[tuple[str, Any]]:
+    steps: dict[str, Any] = {
+        "recurrence": "regional",
+        "concerns": ["costs", "symptoms"],
+        "review": lambda p: [v for v in ticked(p) if v != "cost-tests"],
+        "own": ["Is x<y & z a worry?", "Can I swim?", ""],
+        "top": ["Can I swim?", "tx-choices"],
+        "name": "Ødegård <&> Ñúñez",
+        "visit-date": "tomorrow",
+        "doctor": "Dr. Ng",
+        "companion": "",
+        "template": "standard",
+        "paper": "a4",
+        "pdf-path": default,
+        "save-answers": True,
+        "answers-path": default,
+    }
+    steps.update(changes)
+    out: list[tuple[str, Any]] = []
+    for name, answer in steps.items():
+        if name == "own":
+            out += [("own", text) for text in answer]
+        elif answer is not None:
+            out.append((name, answer))
+    return out
+
+
+@pytest.fixture
+def interact(monkeypatch: pytest.MonkeyPatch, run: Callable[..., Result]
+             ) -> Callable[..., tuple[Result, Script]]:
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+
+    def go(steps: list[tuple[str, Any]], *argv: str) -> tuple[Result, Script]:
+        script = Script(steps)
+        monkeypatch.setattr(interview, "ask", script)
+        result = run(*(argv or ("interview",)))
+        return result, script
+
+    return go
+
+
+def test_the_whole_interview_writes_the_pdf_and_the_answers(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path,
+        bank: QuestionBank) -> None:
+    result, script = interact(happy_path())
+    assert result.code == 0, result.err
+    assert script.steps == []
+    pdf_path = tmp_path / f"visit-questions-{TOMORROW.isoformat()}.pdf"
+    answers_path = tmp_path / f"visit-answers-{TOMORROW.isoformat()}.yaml"
+    assert "Saved your checklist (" in result.out and str(pdf_path) in result.out
+    assert "Ctrl-C" in result.out.splitlines()[2]
+    pdf = read_pdf(pdf_path)
+    first = pdf.pages[0]
+    assert "Name: Ødegård <&> Ñúñez" in first
+    assert "1. Can I swim?" in first and "2. What are my treatment choices?" in first
+    assert "Is x<y & z a worry?" in pdf.text
+    assert "Will my insurance pay for the tests and scans I need?" not in pdf.text
+    assert "Symptoms I have noticed" in pdf.text
+    assert round(pdf.sizes[0][0]) == 595
+    saved = profile_from_mapping(load_answers(answers_path), bank, "saved")
+    assert saved.recurrence == "regional"
+    assert saved.exclude == ("cost-tests",)
+    assert saved.custom_questions == ("Is x<y & z a worry?", "Can I swim?")
+    assert saved.visit_date == TOMORROW
+    assert f"visitprep interview --answers visit-answers-{TOMORROW.isoformat()}.yaml" in result.out
+
+
+def test_the_review_shows_every_picked_question_ticked_with_a_page_count(
+        interact: Callable[..., tuple[Result, Script]]) -> None:
+    result, script = interact(happy_path())
+    review = script.prompt("review")
+    headings = [o.title for o in review.options if isinstance(o, Heading)]
+    assert headings == ["About my recurrence", "My treatment choices", "Costs and insurance",
+                        "Symptoms to tell my care team"]
+    questions = [o for o in review.options if isinstance(o, Option) and o.value != BACK]
+    assert all(o.checked for o in questions)
+    assert review.message.startswith(f"{len(questions)} questions, ")
+    assert " pages. Untick" in review.message
+
+
+def test_no_concerns_and_every_detail_skipped(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
+    steps = happy_path(concerns=[], own=[""], top=[], name="", **{"visit-date": ""},
+                       doctor="", paper="letter", **{"save-answers": False,
+                                                     "answers-path": None})
+    result, _ = interact(steps)
+    assert result.code == 0, result.err
+    pdf = read_pdf(tmp_path / "visit-questions.pdf")
+    assert "Name: Visit date: Doctor: Who is coming with me:" in pdf.pages[0]
+    assert "Costs and insurance" not in pdf.text
+    assert [p.name for p in tmp_path.iterdir()] == ["visit-questions.pdf"]
+
+
+def test_all_concerns(interact: Callable[..., tuple[Result, Script]], tmp_path: Path,
+                      bank: QuestionBank) -> None:
+    every = [t.id for t in bank.topics if not t.always]
+    result, script = interact(happy_path(concerns=every, **{"save-answers": False,
+                                                            "answers-path": None}))
+    assert result.code == 0, result.err
+    text = read_pdf(next(tmp_path.glob("*.pdf"))).text
+    for topic in bank.topics:
+        assert topic.title in text
+    concerns = script.prompt("concerns")
+    assert [o.value for o in concerns.options][-1] == BACK
+    assert "Symptoms to tell my care team: What to watch for" in concerns.options[5].title
+
+
+def test_going_back(interact: Callable[..., tuple[Result, Script]]) -> None:
+    steps = [("recurrence", "local"), ("concerns", [BACK]), ("recurrence", "distant"),
+             ("concerns", ["costs"]), ("review", [BACK]), ("concerns", ["coping"])]
+    steps += happy_path()[2:]
+    result, script = interact(steps)
+    assert result.code == 0, result.err
+    assert script.prompt("recurrence").default is None
+    assert script.prompts[2].default == "local"  # asked again, with the last answer
+    assert ticked(script.prompts[5]) == ["costs"]
+
+
+def test_back_from_text_steps(interact: Callable[..., tuple[Result, Script]]) -> None:
+    steps = happy_path()
+    index = [name for name, _ in steps].index("doctor")
+    steps[index:index + 1] = [("doctor", "back"), ("visit-date", "tomorrow"), ("doctor", "")]
+    result, script = interact(steps)
+    assert result.code == 0, result.err
+    assert script.steps == []
+
+
+@pytest.mark.parametrize("step", STEPS[:12])
+def test_ctrl_c_at_any_step_before_saving_writes_nothing(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path, step: str) -> None:
+    steps = happy_path()
+    names = [name for name, _ in steps]
+    steps = steps[:names.index(step)] + [(step, KeyboardInterrupt)]
+    result, _ = interact(steps)
+    assert result.code == 130
+    assert result.err == "\nStopped; nothing was written.\n"
+    assert "Traceback" not in result.out + result.err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("step", ["save-answers", "answers-path"])
+def test_ctrl_c_while_saving_the_answers_keeps_the_pdf(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path, step: str) -> None:
+    steps = happy_path()
+    names = [name for name, _ in steps]
+    steps = steps[:names.index(step)] + [(step, KeyboardInterrupt)]
+    result, _ = interact(steps)
+    assert result.code == 130
+    assert "Your checklist is saved" in result.err and "answers were not saved" in result.err
+    assert [p.suffix for p in tmp_path.iterdir()] == [".pdf"]
+
+
+def test_an_existing_file_is_replaced_only_when_asked(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
+    (tmp_path / "mine.pdf").write_bytes(b"keep me")
+    steps = happy_path(**{"pdf-path": "mine.pdf", "save-answers": False, "answers-path": None})
+    index = [name for name, _ in steps].index("pdf-path")
+    steps[index + 1:index + 1] = [("pdf-replace", False), ("pdf-path", "other"),
+                                  ]
+    result, _ = interact(steps)
+    assert result.code == 0, result.err
+    assert (tmp_path / "mine.pdf").read_bytes() == b"keep me"
+    assert (tmp_path / "other.pdf").read_bytes().startswith(b"%PDF")
+
+    steps = happy_path(**{"pdf-path": "mine.pdf", "save-answers": False, "answers-path": None})
+    steps.insert(index + 1, ("pdf-replace", True))
+    result, _ = interact(steps)
+    assert result.code == 0, result.err
+    assert (tmp_path / "mine.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_starting_from_saved_answers_prefills_every_prompt(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
+    (tmp_path / "saved.yaml").write_text(
+        "recurrence: unsure\nconcerns: [coping]\nexclude: [cope-faith]\n"
+        "custom_questions: [Old question?]\ntop_questions: [Old question?]\n"
+        "name: Ann\nvisit_date: 2026-12-03\ndoctor: Dr. Ng\ncompanion: Bo\n"
+        "template: large-print\npaper: a4\n", encoding="utf-8")
+    steps = [("recurrence", default), ("concerns", ticked), ("review", ticked),
+             ("own-keep", ticked), ("own", ""), ("top", ticked), ("name", default),
+             ("visit-date", default), ("doctor", default), ("companion", default),
+             ("template", default), ("paper", default), ("pdf-path", default),
+             ("save-answers", True), ("answers-path", default), ("answers-replace", default)]
+    result, script = interact(steps, "interview", "--answers", "saved.yaml")
+    assert result.code == 0, result.err
+    assert script.prompt("recurrence").default == "unsure"
+    assert ticked(script.prompt("concerns")) == ["coping"]
+    review = script.prompt("review")
+    assert "cope-faith" not in ticked(review) and "cope-fear" in ticked(review)
+    assert script.prompt("name").default == "Ann"
+    assert script.prompt("visit-date").default == "2026-12-03"
+    assert script.prompt("template").default == "large-print"
+    assert script.prompt("answers-path").default == "saved.yaml"
+    assert script.prompt("answers-replace").default is True
+    assert (tmp_path / "visit-questions-2026-12-03.pdf").is_file()
+    again = load_answers(tmp_path / "saved.yaml")
+    assert again["exclude"] == ["cope-faith"] and again["paper"] == "a4"
+
+
+def test_an_ambiguous_date_is_asked_about(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
+    steps = happy_path(**{"visit-date": "3/12/2027", "save-answers": False,
+                          "answers-path": None})
+    index = [name for name, _ in steps].index("visit-date")
+    steps.insert(index + 1, ("visit-date-which", "2027-12-03"))
+    result, script = interact(steps)
+    assert result.code == 0, result.err
+    which = script.prompt("visit-date-which")
+    assert [o.title for o in which.options][:2] == ["Friday, March 12, 2027",
+                                                    "Friday, December 3, 2027"]
+    assert (tmp_path / "visit-questions-2027-12-03.pdf").is_file()
+
+
+def test_validation_messages(interact: Callable[..., tuple[Result, Script]]) -> None:
+    result, script = interact(happy_path())
+    assert result.code == 0
+    own = script.prompt("own").validate
+    assert own is not None
+    assert own("Can I go?") is True
+    assert "the limit is 300" in str(own("x" * 301))
+    assert "'王' (U+738B" in str(own("王先生?"))
+    date_check = script.prompt("visit-date").validate
+    assert date_check is not None
+    assert date_check("Dec 3") is True and date_check("back") is True
+    assert "Write the date like" in str(date_check("someday"))
+    top = script.prompt("top").validate
+    assert top is not None and "Pick up to 3: 4 are ticked." == top(["a", "b", "c", "d"])
+    path_check = script.prompt("pdf-path").validate
+    assert path_check is not None
+    assert "does not exist" in str(path_check("no/such/folder/x.pdf"))
+
+
+def test_no_terminal_means_no_prompt(monkeypatch: pytest.MonkeyPatch,
+                                     run: Callable[..., Result]) -> None:
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    script = Script([])
+    monkeypatch.setattr(interview, "ask", script)
+    for argv in ((), ("interview",)):
+        result = run(*argv)
+        assert result.code == 2
+        assert result.err.startswith("Error: the interview needs a terminal")
+        assert "visitprep make --answers FILE -o OUT.pdf" in result.err
+    assert script.prompts == []
+
+
+def test_a_broken_answers_file_stops_before_any_prompt(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("recurrence: sideways\n", encoding="utf-8")
+    result, script = interact([], "interview", "--answers", "bad.yaml")
+    assert result.code == 1
+    assert "bad.yaml: unknown recurrence 'sideways'" in result.err
+    assert script.prompts == []

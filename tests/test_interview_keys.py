@@ -1,0 +1,129 @@
+"""The interview's own prompts, run by real questionary with keys sent through a pipe."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.input.base import PipeInput
+from prompt_toolkit.output import DummyOutput
+
+from visitprep import interview
+from visitprep.interview import BACK, Draft, Interview, Prompt, ask
+from visitprep.models import Profile, QuestionBank
+
+DOWN, SPACE, ENTER, CTRL_C, CTRL_D = "\x1b[B", " ", "\r", "\x03", "\x04"
+
+
+@pytest.fixture
+def pipe() -> Iterator[PipeInput]:
+    with create_pipe_input() as inp:
+        yield inp
+
+
+def real(prompt: Prompt, pipe: PipeInput, keys: str) -> Any:
+    pipe.send_text(keys)
+    return ask(prompt, input=pipe, output=DummyOutput())
+
+
+def captured(bank: QuestionBank, step: str, draft: Draft | None = None) -> Prompt:
+    """The Prompt an interview step builds (answered by a stub that records it)."""
+    prompts: list[Prompt] = []
+
+    def record(prompt: Prompt, **io: Any) -> Any:
+        prompts.append(prompt)
+        raise KeyboardInterrupt  # stop the step right after its first prompt
+
+    run = Interview(bank, draft or Draft(recurrence="local"), today=dt.date(2026, 11, 21),
+                    count_pages=lambda profile: 3, write_pdf=lambda p, path, f: 3,
+                    write_answers=lambda p, path, f: None, cwd=Path.cwd())
+    original = interview.ask
+    interview.ask = record
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            getattr(run, f"step_{step}")()
+    finally:
+        interview.ask = original
+    return prompts[-1]
+
+
+def test_recurrence_select(bank: QuestionBank, pipe: PipeInput) -> None:
+    prompt = captured(bank, "recurrence")
+    assert real(prompt, pipe, DOWN + ENTER) == "regional"
+
+
+def test_concerns_checkbox_ticks_and_goes_back(bank: QuestionBank, pipe: PipeInput) -> None:
+    prompt = captured(bank, "concerns")
+    assert real(prompt, pipe, DOWN + SPACE + DOWN + DOWN + SPACE + ENTER) == [
+        "side-effects", "costs"]
+
+
+def test_concerns_back_option(bank: QuestionBank, pipe: PipeInput) -> None:
+    prompt = captured(bank, "concerns")
+    keys = DOWN * (len(prompt.options) - 1) + SPACE + ENTER
+    assert real(prompt, pipe, keys) == [BACK]
+
+
+def test_review_unticks(bank: QuestionBank, pipe: PipeInput) -> None:
+    prompt = captured(bank, "review")
+    answer = real(prompt, pipe, SPACE + ENTER)  # untick the first question
+    first = next(o.value for o in prompt.options if isinstance(o, interview.Option))
+    assert first not in answer and len(answer) > 10
+
+
+def test_top_refuses_a_fourth_tick(bank: QuestionBank, pipe: PipeInput) -> None:
+    prompt = captured(bank, "top")
+    # Enter with four ticked is refused; untick one and Enter again.
+    keys = (SPACE + DOWN) * 4 + ENTER + "\x1b[A" + SPACE + ENTER
+    assert len(real(prompt, pipe, keys)) == 3
+
+
+def test_own_question_text_keeps_markup(bank: QuestionBank, pipe: PipeInput) -> None:
+    prompt = captured(bank, "own")
+    assert real(prompt, pipe, "Is x<y & z ok?" + ENTER) == "Is x<y & z ok?"
+
+
+def test_name_refuses_a_character_the_font_lacks(bank: QuestionBank, pipe: PipeInput) -> None:
+    from visitprep.render import unprintable
+
+    run = Interview(bank, Draft(recurrence="local"), today=dt.date(2026, 11, 21),
+                    count_pages=lambda p: 3, write_pdf=lambda p, path, f: 3,
+                    write_answers=lambda p, path, f: None, check_text=unprintable)
+    prompts: list[Prompt] = []
+    original = interview.ask
+    interview.ask = lambda prompt, **io: prompts.append(prompt) or ""  # type: ignore[func-returns-value]
+    try:
+        run.step_name()
+    finally:
+        interview.ask = original
+    # The first Enter is refused by validation; the name is fixed and accepted.
+    keys = "王" + ENTER + "\x7f" + "Wang" + ENTER
+    assert real(prompts[0], pipe, keys) == "Wang"
+
+
+def test_date_text_then_confirm(bank: QuestionBank, pipe: PipeInput) -> None:
+    prompt = captured(bank, "date")
+    assert real(prompt, pipe, "Dec 3" + ENTER) == "Dec 3"
+
+
+def test_confirm(pipe: PipeInput) -> None:
+    assert real(Prompt("confirm", "c", "Save?", default=True), pipe, "n") is False
+
+
+@pytest.mark.parametrize("key", [CTRL_C, CTRL_D])
+def test_ctrl_c_and_ctrl_d_stop(bank: QuestionBank, pipe: PipeInput, key: str) -> None:
+    for step in ("recurrence", "concerns", "own"):
+        with pytest.raises(KeyboardInterrupt):
+            real(captured(bank, step), pipe, key)
+
+
+def test_draft_round_trip() -> None:
+    profile = Profile(recurrence="distant", concerns=("costs",), exclude=("tx-hospital",),
+                      custom_questions=("Mine?",), top_questions=("Mine?",), name="A",
+                      visit_date=dt.date(2026, 12, 3), doctor="B", companion="C",
+                      template="large-print", paper="a4")
+    assert Draft.from_profile(profile).profile() == profile
