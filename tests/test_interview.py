@@ -303,3 +303,22 @@ def test_a_broken_answers_file_stops_before_any_prompt(
     assert result.code == 1
     assert "bad.yaml: unknown recurrence 'sideways'" in result.err
     assert script.prompts == []
+
+
+def test_reportlab_is_not_loaded_before_the_first_prompt(tmp_path: Path) -> None:
+    import subprocess
+
+    probe = (
+        "import sys\n"
+        "sys.stdin.isatty = lambda: True\n"
+        "from visitprep import interview, cli\n"
+        "def first(prompt, **io):\n"
+        "    print('PROMPT', prompt.name, 'reportlab' in sys.modules)\n"
+        "    raise KeyboardInterrupt\n"
+        "interview.ask = first\n"
+        "raise SystemExit(cli.main(['interview']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 130, done.stderr
+    assert "PROMPT recurrence False" in done.stdout
