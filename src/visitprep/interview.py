@@ -352,7 +352,8 @@ class Interview:
 
     def _text_step(self, name: str, message: str, current: str, field_name: str) -> str | None:
         answer = ask(Prompt(
-            "text", name, message, default=current, instruction="(Enter to skip)",
+            "text", name, message, default=current,
+            instruction=f"(Enter to skip; {BACK_WORD} to go back)",
             validate=lambda value: _validate_text(value, field_name, self.check_text),
         ))
         answer = " ".join(answer.split())
@@ -371,7 +372,7 @@ class Interview:
         current = self.draft.visit_date.isoformat() if self.draft.visit_date else ""
         answer = ask(Prompt(
             "text", "visit-date", "The date of your visit:", default=current,
-            instruction="(like: tomorrow, Friday, Dec 3)",
+            instruction=f"(like: tomorrow, Friday, Dec 3; {BACK_WORD} to go back)",
             validate=lambda value: _validate_date(value, self.today),
         ))
         answer = answer.strip()
