@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from visitprep.layout import Layout
-from visitprep.models import Item, Profile, QuestionBank, Selection
+from visitprep.models import Checklist, Item, Profile, QuestionBank, Selection
 
 
 @dataclass(frozen=True)
@@ -32,16 +32,6 @@ class DocSection:
 
 
 @dataclass(frozen=True)
-class DocChecklist:
-    """A tick list with a column to note when each item started."""
-
-    title: str
-    intro: str
-    items: tuple[str, ...]
-    column: str
-
-
-@dataclass(frozen=True)
 class Document:
     """Everything a handout says, in reading order."""
 
@@ -58,7 +48,8 @@ class Document:
     top_slots: int
     invite: str
     sections: tuple[DocSection, ...]
-    checklists: tuple[DocChecklist, ...]
+    checklists: tuple[Checklist, ...]
+    checklist_column: str
     notes_title: str
     learn_more_title: str
     resources: tuple[str, ...]
@@ -91,6 +82,7 @@ class Document:
             yield "the checklist introduction", checklist.intro
             for entry in checklist.items:
                 yield "a checklist item", entry
+        yield "the template's label 'symptom_when'", self.checklist_column
         for label in (self.notes_title, self.learn_more_title, self.sources_title,
                       self.footer, self.page_label, self.running_head):
             yield "the template's text", label
@@ -126,9 +118,6 @@ def build_document(
     if selection.own:
         sections.append(DocSection(text["own_questions"], selection.own))
     sections.extend(DocSection(s.title, s.items) for s in selection.sections)
-    checklists = tuple(
-        DocChecklist(c.title, c.intro, c.items, text["symptom_when"]) for c in selection.checklists
-    )
     resources = tuple(f"{r.name}: {r.phone}, {r.website}" for r in bank.resources)
     sources = tuple(f"{s.title} \u2014 {s.publisher[:1].upper()}{s.publisher[1:]}"
                     for s in bank.sources)
@@ -148,7 +137,8 @@ def build_document(
         top_slots=max(layout.top_slots, len(selection.top)),
         invite=text["invite"],
         sections=tuple(sections),
-        checklists=checklists,
+        checklists=selection.checklists,
+        checklist_column=text["symptom_when"],
         notes_title=text["notes"],
         learn_more_title=text["learn_more"],
         resources=resources,

@@ -34,6 +34,7 @@ from visitprep import __version__
 from visitprep.document import Document
 from visitprep.errors import RenderError
 from visitprep.layout import Layout
+from visitprep.models import Checklist
 from visitprep.resources import font_path
 
 FONT = "VisitprepSans"
@@ -279,10 +280,11 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float) 
     return table
 
 
-def _checklist(checklist: Any, styles: _Styles, layout: Layout, width: float) -> list[Flowable]:
+def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layout,
+               width: float) -> list[Flowable]:
     when_width = width * 0.27
     box_width = layout.checkbox_size + layout.body_size * 0.7
-    rows: list[list[Any]] = [["", "", _para(checklist.column, styles.bold)]]
+    rows: list[list[Any]] = [["", "", _para(column, styles.bold)]]
     rows += [[Checkbox(layout.checkbox_size), _para(item, styles.body), ""]
              for item in checklist.items]
     table = Table(rows, colWidths=[box_width, width - box_width - when_width, when_width],
@@ -319,7 +321,7 @@ def _story(document: Document, layout: Layout, width: float) -> list[Flowable]:
         story.append(_para(section.title, styles.heading))
         story.extend(QuestionBlock(item.text, styles.body, layout) for item in section.items)
     for checklist in document.checklists:
-        story.extend(_checklist(checklist, styles, layout, width))
+        story.extend(_checklist(checklist, document.checklist_column, styles, layout, width))
     closing = [
         _para(document.learn_more_title, styles.heading),
         *[_para(line, styles.body) for line in document.resources],
