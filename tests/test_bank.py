@@ -6,11 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
 
 from visitprep.bank import MAX_MEAN_GRADE, MAX_QUESTION_GRADE, load_bank, reading_report
 from visitprep.errors import BankError
 from visitprep.models import RECURRENCES, QuestionBank
+
+from conftest import SEEDS
 
 REQUIRED_CONCERNS = ("side-effects", "clinical-trials", "costs", "second-opinion")
 SUBJECTS = (

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from conftest import DATA, Result, read_pdf
 
 FULL = DATA / "answers" / "full.yaml"
@@ -91,7 +92,7 @@ def test_bad_input_writes_nothing(run: Run, tmp_path: Path) -> None:
          "could mean two different days"),
         (("--recurrence", "local", "--template", "fancy"), "Error: unknown template 'fancy'."),
         (("--recurrence", "local", "--bank", "nowhere"), "Error: nowhere: no such folder"),
-        (("--recurrence", "local", "--fillable"), "fillable PDFs are not available"),
+        (("--recurrence", "local", "--clinic", "nope.yaml"), "Error: nope.yaml: no such file"),
         (("--answers", "missing.yaml"), "Error: missing.yaml: no such file"),
         (("--recurrence", "local", "-o", "no/such/dir/x.pdf"),
          "Error: the folder no/such/dir does not exist"),

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Result, read_pdf
 
 from visitprep import interview
 from visitprep.interview import BACK, Heading, Option, Prompt
 from visitprep.models import QuestionBank
 from visitprep.profile import load_answers, profile_from_mapping
+
+from conftest import Result, read_pdf
 
 TOMORROW = dt.date.today() + dt.timedelta(days=1)
 STEPS = ("recurrence", "concerns", "review", "own", "top", "name", "visit-date", "doctor",

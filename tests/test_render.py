@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import read_pdf
 
 from visitprep.document import build_document
 from visitprep.errors import RenderError
@@ -13,6 +12,8 @@ from visitprep.handout import make_handout
 from visitprep.layout import load_layout
 from visitprep.models import Profile, QuestionBank
 from visitprep.selection import select_questions
+
+from conftest import read_pdf
 
 LETTER = (612.0, 792.0)
 A4 = (595.28, 841.89)

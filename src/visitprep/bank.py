@@ -24,6 +24,7 @@ from visitprep.models import (
     Resource,
     SourceDoc,
     SourceRef,
+    SupportPeople,
     Topic,
 )
 from visitprep.resources import data_dir
@@ -71,7 +72,7 @@ def _load(folder: Path) -> QuestionBank:
                 "copy them from the built-in bank (visitprep check-bank shows where it is).",
             )
     recurrences, topics = _read_topics(folder / "topics.yaml")
-    sources, resources = _read_sources(folder / "sources.yaml")
+    sources, resources, support = _read_sources(folder / "sources.yaml")
     source_files = {s.file for s in sources}
     topic_ids = [t.id for t in topics]
 
@@ -132,6 +133,7 @@ def _load(folder: Path) -> QuestionBank:
         sources=tuple(sources),
         resources=tuple(resources),
         recurrences=tuple(recurrences),
+        support=support,
     )
 
 
@@ -207,10 +209,10 @@ def _read_source_ref(data: object, name: str, source_files: set[str], what: str)
     return SourceRef(file=file, section=get_text(entry, "section", name, what="a source"))
 
 
-def _read_sources(path: Path) -> tuple[list[SourceDoc], list[Resource]]:
+def _read_sources(path: Path) -> tuple[list[SourceDoc], list[Resource], SupportPeople | None]:
     name = str(path)
-    data = check_keys(read_yaml(path), name, required=("sources",), optional=("resources",),
-                      what="sources.yaml")
+    data = check_keys(read_yaml(path), name, required=("sources",),
+                      optional=("resources", "support_people"), what="sources.yaml")
     sources: list[SourceDoc] = []
     for entry, at in items_with_lines(_read_list(data, "sources", name)):
         check_keys(entry, name, required=("file", "title", "publisher"), what="a source", at=at)
@@ -233,7 +235,18 @@ def _read_sources(path: Path) -> tuple[list[SourceDoc], list[Resource]]:
             website=get_text(entry, "website", name),
             source=_read_source_ref(entry["source"], name, files, "a resource"),
         ))
-    return sources, resources
+    support = None
+    if data.get("support_people") is not None:
+        entry = check_keys(data["support_people"], name, required=("items", "source"),
+                           what="support_people")
+        items = _read_list(entry, "items", name)
+        if not all(isinstance(item, str) and item.strip() for item in items):
+            raise BankError(f"{where(name, entry)}: every support_people item must be text")
+        support = SupportPeople(
+            items=tuple(" ".join(item.split()) for item in items),
+            source=_read_source_ref(entry["source"], name, files, "support_people"),
+        )
+    return sources, resources, support
 
 
 def _read_question(entry: object, at: object, name: str, topic: str,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from visitprep import __version__
-from visitprep.errors import RenderError, UsageError, VisitprepError
+from visitprep.errors import UsageError, VisitprepError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -38,6 +38,14 @@ def _add_handout_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--fillable", action="store_true", default=None,
                        help="make the checkboxes and lines real form fields")
     group.add_argument("--force", action="store_true", help="replace a file that already exists")
+    clinic = parser.add_argument_group(
+        "the clinic block (printed by the navigator template, or whenever given)")
+    clinic.add_argument("--clinic", metavar="FILE", type=Path,
+                        help="a clinic file (YAML: name, phone, address, website)")
+    clinic.add_argument("--clinic-name", metavar="TEXT", help="the clinic's name")
+    clinic.add_argument("--clinic-phone", metavar="TEXT", help="the clinic's phone number")
+    clinic.add_argument("--clinic-address", metavar="TEXT",
+                        help="the clinic's address; separate lines with ';'")
 
 
 def _add_profile_options(parser: argparse.ArgumentParser) -> None:
@@ -186,21 +194,23 @@ def _cmd_make(args: argparse.Namespace) -> int:
     data, where = _profile_mapping(args)
     bank = load_bank(args.bank)
     profile = profile_from_mapping(data, bank, where)
-    if profile.fillable:
-        raise RenderError(
-            "fillable PDFs are not available in this version yet",
-            hint="Leave out --fillable (or 'fillable: true') to print the plain handout.",
-        )
+    clinic = _clinic(args)
     layout = load_layout(profile.template)
     output: Path = args.output or Path(default_output_name(profile.visit_date))
     check_target(output, force=args.force)
 
     from visitprep.handout import make_handout
 
-    pdf = make_handout(profile, bank, layout=layout)
+    pdf = make_handout(profile, bank, layout=layout, clinic=clinic)
     write_atomic(output, pdf, force=args.force)
     print(f"Wrote {output} ({count_pages(pdf)} pages). Print it and bring it to your visit.")
     return EXIT_OK
+
+
+def _clinic(args: argparse.Namespace) -> Any:
+    from visitprep.clinic import merge_clinic
+
+    return merge_clinic(args.clinic, args.clinic_name, args.clinic_phone, args.clinic_address)
 
 
 def default_output_name(visit_date: Any) -> str:

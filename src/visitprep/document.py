@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from visitprep.layout import Layout
-from visitprep.models import Checklist, Item, Profile, QuestionBank, Selection
+from visitprep.models import Checklist, Clinic, Item, Profile, QuestionBank, Selection
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,13 @@ class Document:
     footer: str
     page_label: str
     running_head: str
+    label_box: str = ""
+    clinic_title: str = ""
+    clinic: tuple[str, ...] = ()
+    support_title: str = ""
+    support_intro: str = ""
+    support: tuple[str, ...] = ()
+    fillable: bool = False
 
     def texts(self) -> Iterator[tuple[str, str]]:
         """Yield (where it comes from, text) for every string that will print."""
@@ -88,6 +95,13 @@ class Document:
             yield "the template's text", label
         for line in self.resources + self.sources:
             yield "the bank's sources", line
+        for label in (self.label_box, self.clinic_title, self.support_title,
+                      self.support_intro):
+            yield "the template's text", label
+        for line in self.clinic:
+            yield "the clinic's details", line
+        for line in self.support:
+            yield "the bank's support people", line
 
 
 def format_date(day: dt.date) -> str:
@@ -96,7 +110,8 @@ def format_date(day: dt.date) -> str:
 
 
 def build_document(
-    bank: QuestionBank, profile: Profile, selection: Selection, layout: Layout
+    bank: QuestionBank, profile: Profile, selection: Selection, layout: Layout,
+    clinic: Clinic | None = None,
 ) -> Document:
     """Assemble the handout's content.
 
@@ -105,6 +120,8 @@ def build_document(
         profile: The visit profile (header fields).
         selection: The questions, from :func:`visitprep.selection.select_questions`.
         layout: The template, for its printed labels.
+        clinic: The clinic's contact details; printed whenever given, and as blank lines
+            to fill in when the template has a clinic block and none are given.
     """
     text = layout.text
     fields = (
@@ -121,6 +138,7 @@ def build_document(
     resources = tuple(f"{r.name}: {r.phone}, {r.website}" for r in bank.resources)
     sources = tuple(f"{s.title} \u2014 {s.publisher[:1].upper()}{s.publisher[1:]}"
                     for s in bank.sources)
+    show_support = "support_people" in layout.features and bank.support is not None
     title = text["title"]
     meta_title = f"{title}: {profile.name}" if profile.name else title
     return Document(
@@ -147,4 +165,12 @@ def build_document(
         footer=text["footer"],
         page_label=text["page"],
         running_head=meta_title,
+        label_box=text["label"] if "label_box" in layout.features else "",
+        clinic_title=(text["clinic_contact"]
+                      if clinic is not None or "clinic_block" in layout.features else ""),
+        clinic=clinic.lines if clinic is not None else (),
+        support_title=text["support_title"] if show_support else "",
+        support_intro=text["support_intro"] if show_support else "",
+        support=bank.support.items if show_support and bank.support else (),
+        fillable=profile.fillable,
     )

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from visitprep.document import build_document
 from visitprep.layout import Layout, load_layout
-from visitprep.models import Profile, QuestionBank
+from visitprep.models import Clinic, Profile, QuestionBank
 from visitprep.selection import select_questions
 
 
 def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None = None,
-                 invariant: bool = False) -> bytes:
+                 clinic: Clinic | None = None, invariant: bool = False) -> bytes:
     """Select, lay out and render one handout.
 
     Args:
         profile: The visit profile.
         bank: The question bank.
         layout: A loaded layout; None loads the profile's template.
+        clinic: The clinic's contact details, for the clinic block.
         invariant: Byte-identical output on every run (for tests).
 
     Raises:
@@ -24,5 +25,5 @@ def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None 
     from visitprep.render import render_pdf  # reportlab loads only when a PDF is made
 
     layout = load_layout(profile.template) if layout is None else layout
-    document = build_document(bank, profile, select_questions(bank, profile), layout)
+    document = build_document(bank, profile, select_questions(bank, profile), layout, clinic)
     return render_pdf(document, layout, paper=profile.paper, invariant=invariant)

@@ -20,8 +20,9 @@ MIN_BODY_SIZE = 12.0
 TEXT_KEYS: tuple[str, ...] = (
     "title", "intro", "name", "visit_date", "doctor", "companion", "situation",
     "top_questions", "invite", "own_questions", "symptom_when", "notes", "learn_more",
-    "sources", "footer", "page",
+    "sources", "footer", "page", "clinic_contact", "label", "support_title", "support_intro",
 )
+FEATURES: tuple[str, ...] = ("clinic_block", "label_box", "support_people")
 
 # key path -> (kind, low, high); kinds: number, int, text
 _SCHEMA: dict[str, tuple[str, float, float]] = {
@@ -40,6 +41,7 @@ _SCHEMA: dict[str, tuple[str, float, float]] = {
     "notes_lines": ("int", 0, 40),
     "top_slots": ("int", 1, 3),
     **{f"text.{key}": ("text", 0, 0) for key in TEXT_KEYS},
+    **{f"features.{key}": ("bool", 0, 0) for key in FEATURES},
 }
 _GROUPS = {key.split(".")[0] for key in _SCHEMA if "." in key}
 
@@ -64,6 +66,7 @@ class Layout:
     notes_lines: int
     top_slots: int
     text: Mapping[str, str]
+    features: frozenset[str] = frozenset()
 
 
 def builtin_dir() -> Path:
@@ -165,6 +168,12 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
                 "to fill in what you leave out.",
             )
         value = flat[key]
+        if kind == "bool":
+            if not isinstance(value, bool):
+                raise TemplateError(f"{name}: '{key}' must be true or false, not "
+                                    f"{type_name(value)} ('{value}')")
+            values[key] = value
+            continue
         if kind == "text":
             if isinstance(value, bool) or not isinstance(value, str | int | float):
                 raise TemplateError(f"{name}: '{key}' must be text, not {type_name(value)}")
@@ -203,4 +212,5 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
         notes_lines=int(values["notes_lines"]),
         top_slots=int(values["top_slots"]),
         text={key: values[f"text.{key}"] for key in TEXT_KEYS},
+        features=frozenset(key for key in FEATURES if values[f"features.{key}"]),
     )

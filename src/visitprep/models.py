@@ -82,6 +82,30 @@ class Checklist:
 
 
 @dataclass(frozen=True)
+class SupportPeople:
+    """The people who can support a person, listed on the navigator handout."""
+
+    items: tuple[str, ...]
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """The clinic's contact block: printed under "For more local information"."""
+
+    name: str = ""
+    phone: str = ""
+    address: tuple[str, ...] = ()
+    website: str = ""
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The block's lines, in print order, without empty ones."""
+        phone = f"Phone: {self.phone}" if self.phone else ""
+        return tuple(line for line in (self.name, *self.address, phone, self.website) if line)
+
+
+@dataclass(frozen=True)
 class QuestionBank:
     """A validated question bank."""
 
@@ -92,6 +116,7 @@ class QuestionBank:
     sources: tuple[SourceDoc, ...]
     resources: tuple[Resource, ...]
     recurrences: tuple[RecurrenceKind, ...]
+    support: SupportPeople | None = None
 
     def topic(self, topic_id: str) -> Topic:
         """Return the topic with this id (KeyError if there is none)."""

@@ -9,7 +9,6 @@ from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
@@ -33,6 +32,17 @@ from reportlab.platypus.doctemplate import LayoutError
 from visitprep import __version__
 from visitprep.document import Document
 from visitprep.errors import RenderError
+from visitprep.flowables import (
+    INK,
+    RULE,
+    Checkbox,
+    Form,
+    LabelBox,
+    NotesLines,
+    QuestionBlock,
+    WriteLine,
+    para,
+)
 from visitprep.layout import Layout
 from visitprep.models import Checklist
 from visitprep.resources import font_path
@@ -41,8 +51,6 @@ FONT = "VisitprepSans"
 FONT_BOLD = "VisitprepSans-Bold"
 FONT_LABEL = "DejaVu Sans"
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
-INK = colors.black
-RULE = colors.Color(0.35, 0.35, 0.35)
 _RTL = ("R", "AL")
 FRAME_PADDING = 6.0  # platypus frames pad their content by 6 pt on each side
 
@@ -110,138 +118,16 @@ class _Styles:
         self.small = style("small", layout.small_size)
 
 
-def _para(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
-
-
-class QuestionBlock(Flowable):
-    """A checkbox, the question beside it, and ruled lines for the answer.
-
-    With no text, the question line itself is a ruled line to write on.
-    """
-
-    def __init__(self, text: str | None, style: ParagraphStyle, layout: Layout,
-                 number: int | None = None, lines: int | None = None) -> None:
-        super().__init__()
-        label = f"{number}. {text}" if number is not None and text else text
-        self.para = _para(label, style) if label else None
-        self.number = number
-        self.style = style
-        self.box = layout.checkbox_size
-        self.gap = layout.line_gap
-        self.lines = layout.answer_lines if lines is None else lines
-        self.indent = self.box + style.fontSize * 0.7
-        self.after = style.fontSize * 0.6
-        self.text_height = 0.0
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width = avail_width
-        if self.para is not None:
-            _, self.text_height = self.para.wrap(avail_width - self.indent, avail_height)
-        else:
-            self.text_height = self.gap
-        self.height = max(self.text_height, self.box) + self.lines * self.gap + self.after
-        return self.width, self.height
-
-    def draw(self) -> None:
-        canvas = self.canv
-        top = self.height
-        first_baseline = top - self.style.fontSize * 1.0
-        canvas.setStrokeColor(INK)
-        canvas.setLineWidth(1)
-        canvas.rect(0, first_baseline - self.box * 0.12, self.box, self.box, stroke=1, fill=0)
-        if self.para is not None:
-            self.para.drawOn(canvas, self.indent, top - self.text_height)
-        else:
-            prefix = f"{self.number}." if self.number is not None else ""
-            if prefix:
-                canvas.setFont(FONT, self.style.fontSize)
-                canvas.drawString(self.indent, first_baseline, prefix)
-            start = self.indent + canvas.stringWidth(prefix + " ", FONT, self.style.fontSize)
-            _rule(canvas, start, self.width, first_baseline - 2)
-        y = top - max(self.text_height, self.box)
-        for _ in range(self.lines):
-            y -= self.gap
-            _rule(canvas, self.indent, self.width, y)
-
-
-def _rule(canvas: Canvas, x0: float, x1: float, y: float) -> None:
-    canvas.setStrokeColor(RULE)
-    canvas.setLineWidth(0.6)
-    canvas.line(x0, y, x1, y)
-    canvas.setStrokeColor(INK)
-
-
-class Checkbox(Flowable):
-    """An empty square to tick."""
-
-    def __init__(self, size: float) -> None:
-        super().__init__()
-        self.size = size
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return self.size, self.size
-
-    def draw(self) -> None:
-        self.canv.setLineWidth(1)
-        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
-
-
-class RuledLines(Flowable):
-    """Lines to write on; splits across pages when there are many."""
-
-    def __init__(self, count: int, gap: float) -> None:
-        super().__init__()
-        self.count = count
-        self.gap = gap
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width = avail_width
-        self.height = self.count * self.gap
-        return self.width, self.height
-
-    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        fits = int(avail_height // self.gap)
-        if fits <= 0 or fits >= self.count:
-            return []
-        return [RuledLines(fits, self.gap), RuledLines(self.count - fits, self.gap)]
-
-    def draw(self) -> None:
-        for index in range(1, self.count + 1):
-            _rule(self.canv, 0, self.width, self.height - index * self.gap)
-
-
-class NotesLines(RuledLines):
-    """Ruled lines that fill the page, leaving room for the block that follows them.
-
-    At least `minimum` lines print; when they and the block do not fit on the
-    page, the lines fill this page and the block moves to the next.
-    """
-
-    def __init__(self, minimum: int, gap: float, reserve: list[Flowable]) -> None:
-        super().__init__(minimum, gap)
-        self.minimum = minimum
-        self.reserve = reserve
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        reserved = sum(
-            f.wrap(avail_width, avail_height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
-            for f in self.reserve
-        )
-        room = int((avail_height - reserved) // self.gap)
-        self.count = room if room >= self.minimum else max(int(avail_height // self.gap), 1)
-        return super().wrap(avail_width, avail_height)
-
-    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        return []
-
-
-def _header(document: Document, styles: _Styles, layout: Layout, width: float) -> Table:
+def _header(document: Document, styles: _Styles, layout: Layout, width: float,
+            form: Form) -> Table:
     label_width = max(
         pdfmetrics.stringWidth(f.label + ":", FONT_BOLD, layout.body_size)
         for f in document.fields
     ) + layout.body_size * 0.6
-    rows = [[_para(f"{f.label}:", styles.bold), _para(f.value, styles.body)]
+    line_height = layout.body_size * layout.line_spacing
+    rows = [[para(f"{f.label}:", styles.bold),
+             para(f.value, styles.body) if f.value or not form.enabled
+             else WriteLine(line_height, form, f.key, f.label, draw_rule=False)]
             for f in document.fields]
     table = Table(rows, colWidths=[label_width, width - label_width])
     table.setStyle(TableStyle([
@@ -254,19 +140,38 @@ def _header(document: Document, styles: _Styles, layout: Layout, width: float) -
     return table
 
 
-def _top_box(document: Document, styles: _Styles, layout: Layout, width: float) -> Table:
+def _title(document: Document, styles: _Styles, layout: Layout, width: float) -> Flowable:
+    """The title, with the "Place label here" box beside it on a navigator handout."""
+    title = para(document.title, styles.title)
+    if not document.label_box:
+        return title
+    box = LabelBox(document.label_box, styles.small)
+    gap = layout.body_size
+    table = Table([[title, box]], colWidths=[width - LabelBox.WIDTH - gap, LabelBox.WIDTH + gap])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("LEFTPADDING", (1, 0), (1, 0), gap),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), layout.body_size * 0.5),
+    ]))
+    return table
+
+
+def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
+             form: Form) -> Table:
     """The boxed "My top questions" on page 1, with the line inviting the care team first.
 
     The invitation sits under the box's title so it stays on page 1 even when large
     print pushes the last question over.
     """
     pad = layout.body_size * 0.8
-    rows: list[list[Any]] = [[_para(document.top_title, styles.heading)],
-                             [_para(document.invite, styles.bold)]]
+    rows: list[list[Any]] = [[para(document.top_title, styles.heading)],
+                             [para(document.invite, styles.bold)]]
     for number in range(1, document.top_slots + 1):
         item = document.top[number - 1] if number <= len(document.top) else None
-        rows.append([QuestionBlock(item.text if item else None, styles.body, layout, number,
-                                   lines=layout.top_answer_lines)])
+        rows.append([QuestionBlock(item.text if item else None, styles.body, layout, form,
+                                   f"top_{number}", number, lines=layout.top_answer_lines)])
     # If the box ever has to split, its title repeats on the next page.
     table = Table(rows, colWidths=[width], repeatRows=1)
     table.setStyle(TableStyle([
@@ -281,56 +186,95 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float) 
 
 
 def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layout,
-               width: float) -> list[Flowable]:
+               width: float, form: Form) -> list[Flowable]:
     when_width = width * 0.27
     box_width = layout.checkbox_size + layout.body_size * 0.7
-    rows: list[list[Any]] = [["", "", _para(column, styles.bold)]]
-    rows += [[Checkbox(layout.checkbox_size), _para(item, styles.body), ""]
-             for item in checklist.items]
+    line_height = layout.body_size * layout.line_spacing
+    rows: list[list[Any]] = [["", "", para(column, styles.bold)]]
+    rows += [[Checkbox(layout.checkbox_size, form, f"symptom_{number}", item),
+              para(item, styles.body),
+              WriteLine(line_height, form, f"symptom_{number}_when", f"{column}: {item}")]
+             for number, item in enumerate(checklist.items, 1)]
     table = Table(rows, colWidths=[box_width, width - box_width - when_width, when_width],
                   repeatRows=1)
     table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (0, 0), (1, -1), "TOP"),
+        ("VALIGN", (2, 0), (2, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (1, 0), (1, -1), layout.body_size),
+        ("RIGHTPADDING", (2, 0), (2, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), layout.body_size * 0.8),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ("LINEBELOW", (2, 1), (2, -1), 0.6, RULE),
     ]))
-    return [_para(checklist.title, styles.heading), _para(checklist.intro, styles.body),
+    return [para(checklist.title, styles.heading), para(checklist.intro, styles.body),
             Spacer(1, layout.body_size * 0.5), table]
 
 
-def _story(document: Document, layout: Layout, width: float) -> list[Flowable]:
+def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
+             form: Form) -> list[list[Flowable]]:
+    """The last page's blocks, each kept whole: clinic and support; resources and sources."""
+    blocks: list[Flowable] = []
+    if document.clinic_title:
+        line_height = layout.body_size * layout.line_spacing
+        lines: list[Flowable] = (
+            [para(line, styles.body) for line in document.clinic] if document.clinic
+            else [WriteLine(line_height * 1.3, form, f"clinic_{n}", document.clinic_title)
+                  for n in range(1, 4)])
+        pad = layout.body_size * 0.6
+        box = Table([[para(document.clinic_title, styles.bold)], *[[line] for line in lines]],
+                    colWidths=[width])
+        box.setStyle(TableStyle([
+            ("BOX", (0, 0), (-1, -1), 1.2, INK),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
+        ]))
+        blocks += [Spacer(1, layout.body_size * 0.5), box]
+    if document.support:
+        blocks += [para(document.support_title, styles.heading),
+                   para(document.support_intro, styles.body),
+                   *[para(f"\u2022 {person}", styles.body) for person in document.support]]
+    learn_more = [
+        para(document.learn_more_title, styles.heading),
+        *[para(line, styles.body) for line in document.resources],
+        para(document.sources_title, styles.heading),
+        *[para(line, styles.body) for line in document.sources],
+    ]
+    return [block for block in (blocks, learn_more) if block]
+
+
+def _story(document: Document, layout: Layout, width: float, form: Form) -> list[Flowable]:
     styles = _Styles(layout)
     space = layout.body_size
     # Page 1 leads with who and when, then the top questions, so that even in large
     # print they stay on the first page; how to use the list follows the box.
     story: list[Flowable] = [
-        _para(document.title, styles.title),
-        _header(document, styles, layout, width),
+        _title(document, styles, layout, width),
+        _header(document, styles, layout, width, form),
         Spacer(1, space * 0.6),
-        _top_box(document, styles, layout, width),
+        _top_box(document, styles, layout, width, form),
         Spacer(1, space),
         Paragraph(f"<b>{escape(document.situation_label)}:</b> {escape(document.situation)}",
                   styles.body),
         Spacer(1, space * 0.5),
-        _para(document.intro, styles.body),
+        para(document.intro, styles.body),
     ]
+    own = 0
     for section in document.sections:
-        story.append(_para(section.title, styles.heading))
-        story.extend(QuestionBlock(item.text, styles.body, layout) for item in section.items)
+        story.append(para(section.title, styles.heading))
+        for item in section.items:
+            if item.id is None:
+                own += 1
+            field = item.id if item.id is not None else f"own_{own}"
+            story.append(QuestionBlock(item.text, styles.body, layout, form, field))
     for checklist in document.checklists:
-        story.extend(_checklist(checklist, document.checklist_column, styles, layout, width))
-    closing = [
-        _para(document.learn_more_title, styles.heading),
-        *[_para(line, styles.body) for line in document.resources],
-        _para(document.sources_title, styles.heading),
-        *[_para(line, styles.small) for line in document.sources],
-    ]
-    story += [PageBreak(), _para(document.notes_title, styles.heading),
-              NotesLines(layout.notes_lines, layout.line_gap, closing),
-              KeepTogether(closing)]
+        story.extend(_checklist(checklist, document.checklist_column, styles, layout, width,
+                                form))
+    closing = _closing(document, styles, layout, width, form)
+    story += [PageBreak(), para(document.notes_title, styles.heading),
+              NotesLines(layout.notes_lines, layout.line_gap,
+                         [flowable for block in closing for flowable in block], form),
+              *[KeepTogether(block) for block in closing]]
     return story
 
 
@@ -408,7 +352,8 @@ def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
         displayDocTitle=True,
         invariant=1 if invariant else 0,
     )
-    story = _story(document, layout, doc.width - 2 * FRAME_PADDING)
+    form = Form(document.fillable, layout.body_size)
+    story = _story(document, layout, doc.width - 2 * FRAME_PADDING, form)
     try:
         doc.build(story, canvasmaker=_canvas_maker(_page_furniture(document, layout)))
     except LayoutError as exc:

@@ -1,0 +1,266 @@
+"""The handout's building blocks for reportlab platypus: question blocks, boxes and lines.
+
+Part of the renderer (with render.py, the only modules that import reportlab). When a
+handout is fillable, each box and writing line also carries a form field on top of the
+printed one, so the page looks the same printed either way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph
+
+from visitprep.layout import Layout
+
+INK = colors.black
+RULE = colors.Color(0.35, 0.35, 0.35)
+FIELD_FONT = "Helvetica"  # form fields can only use the 14 standard PDF fonts
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph that prints its text literally (markup characters escaped)."""
+    return Paragraph(escape(text), style)
+
+
+def rule(canvas: Canvas, x0: float, x1: float, y: float) -> None:
+    """A thin grey writing line."""
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.6)
+    canvas.line(x0, y, x1, y)
+    canvas.setStrokeColor(INK)
+
+
+class Form:
+    """Adds form fields for a fillable handout; a no-op for a printed one.
+
+    Field names are stable and readable ("tx-choices_done", "name", "notes_3") and
+    never repeat within a document.
+    """
+
+    def __init__(self, enabled: bool, font_size: float) -> None:
+        self.enabled = enabled
+        self.font_size = font_size
+        self.names: set[str] = set()
+
+    def _unique(self, name: str) -> str:
+        candidate, number = name, 2
+        while candidate in self.names:
+            candidate, number = f"{name}_{number}", number + 1
+        self.names.add(candidate)
+        return candidate
+
+    def checkbox(self, canvas: Canvas, name: str, x: float, y: float, size: float,
+                 tooltip: str) -> None:
+        """A tick box over the printed square at (x, y)."""
+        if not self.enabled:
+            return
+        canvas.acroForm.checkboxRelative(
+            name=self._unique(name), tooltip=tooltip[:200], x=x, y=y, size=size,
+            buttonStyle="check", borderWidth=None, borderColor=None, fillColor=None,
+            textColor=INK, fieldFlags="", annotationFlags="print",
+        )
+
+    def line(self, canvas: Canvas, name: str, x0: float, x1: float, y: float,
+             height: float, tooltip: str) -> None:
+        """A one-line text field sitting on the writing line at height y."""
+        if not self.enabled or x1 - x0 < 10:
+            return
+        canvas.acroForm.textfieldRelative(
+            name=self._unique(name), tooltip=tooltip[:200], x=x0, y=y + 1, width=x1 - x0,
+            height=height, borderWidth=None, borderColor=None, fillColor=None,
+            textColor=INK, fontName=FIELD_FONT, fontSize=min(self.font_size, height * 0.7),
+            fieldFlags="", annotationFlags="print", maxlen=0,
+        )
+
+
+class QuestionBlock(Flowable):
+    """A checkbox, the question beside it, and ruled lines for the answer.
+
+    With no text, the question line itself is a ruled line to write on.
+    """
+
+    def __init__(self, text: str | None, style: ParagraphStyle, layout: Layout, form: Form,
+                 field: str, number: int | None = None, lines: int | None = None) -> None:
+        super().__init__()
+        label = f"{number}. {text}" if number is not None and text else text
+        self.text = text or ""
+        self.para = para(label, style) if label else None
+        self.number = number
+        self.style = style
+        self.form = form
+        self.field = field
+        self.box = layout.checkbox_size
+        self.gap = layout.line_gap
+        self.lines = layout.answer_lines if lines is None else lines
+        self.indent = self.box + style.fontSize * 0.7
+        self.after = style.fontSize * 0.6
+        self.text_height = 0.0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        if self.para is not None:
+            _, self.text_height = self.para.wrap(avail_width - self.indent, avail_height)
+        else:
+            self.text_height = self.gap
+        self.height = max(self.text_height, self.box) + self.lines * self.gap + self.after
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        top = self.height
+        first_baseline = top - self.style.fontSize * 1.0
+        box_y = first_baseline - self.box * 0.12
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(1)
+        canvas.rect(0, box_y, self.box, self.box, stroke=1, fill=0)
+        self.form.checkbox(canvas, f"{self.field}_done", 0, box_y, self.box,
+                           self.text or f"{self.field} done")
+        if self.para is not None:
+            self.para.drawOn(canvas, self.indent, top - self.text_height)
+        else:
+            prefix = f"{self.number}." if self.number is not None else ""
+            if prefix:
+                canvas.setFont(self.style.fontName, self.style.fontSize)
+                canvas.drawString(self.indent, first_baseline, prefix)
+            start = self.indent + canvas.stringWidth(prefix + " ", self.style.fontName,
+                                                     self.style.fontSize)
+            rule(canvas, start, self.width, first_baseline - 2)
+            self.form.line(canvas, f"{self.field}_question", start, self.width,
+                           first_baseline - 2, self.gap * 0.8, f"{self.field}: my question")
+        y = top - max(self.text_height, self.box)
+        for index in range(1, self.lines + 1):
+            y -= self.gap
+            rule(canvas, self.indent, self.width, y)
+            self.form.line(canvas, f"{self.field}_answer_{index}", self.indent, self.width, y,
+                           self.gap * 0.8, f"Answer to: {self.text}" if self.text else "Answer")
+
+
+class Checkbox(Flowable):
+    """An empty square to tick."""
+
+    def __init__(self, size: float, form: Form, field: str, tooltip: str) -> None:
+        super().__init__()
+        self.size = size
+        self.form = form
+        self.field = field
+        self.tooltip = tooltip
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        self.canv.setLineWidth(1)
+        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+        self.form.checkbox(self.canv, self.field, 0, 0, self.size, self.tooltip)
+
+
+class WriteLine(Flowable):
+    """One writing line the width of its space, with a field when fillable."""
+
+    def __init__(self, height: float, form: Form, field: str, tooltip: str,
+                 draw_rule: bool = True) -> None:
+        super().__init__()
+        self.draw_rule = draw_rule
+        self.line_height = height
+        self.form = form
+        self.field = field
+        self.tooltip = tooltip
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, self.line_height
+
+    def draw(self) -> None:
+        if self.draw_rule:
+            rule(self.canv, 0, self.width, 0)
+        self.form.line(self.canv, self.field, 0, self.width, 0, self.line_height * 0.9,
+                       self.tooltip)
+
+
+class RuledLines(Flowable):
+    """Lines to write on; splits across pages when there are many."""
+
+    def __init__(self, count: int, gap: float, form: Form, field: str, first: int = 1) -> None:
+        super().__init__()
+        self.count = count
+        self.gap = gap
+        self.form = form
+        self.field = field
+        self.first = first
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        self.height = self.count * self.gap
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        fits = int(avail_height // self.gap)
+        if fits <= 0 or fits >= self.count:
+            return []
+        return [RuledLines(fits, self.gap, self.form, self.field, self.first),
+                RuledLines(self.count - fits, self.gap, self.form, self.field,
+                           self.first + fits)]
+
+    def draw(self) -> None:
+        for index in range(1, self.count + 1):
+            y = self.height - index * self.gap
+            rule(self.canv, 0, self.width, y)
+            self.form.line(self.canv, f"{self.field}_{self.first + index - 1}", 0, self.width,
+                           y, self.gap * 0.8, self.field)
+
+
+class NotesLines(RuledLines):
+    """Ruled lines that fill the page, leaving room for the block that follows them.
+
+    At least `minimum` lines print; when they and the block do not fit on the
+    page, the lines fill this page and the block moves to the next.
+    """
+
+    def __init__(self, minimum: int, gap: float, reserve: list[Flowable], form: Form) -> None:
+        super().__init__(minimum, gap, form, "notes")
+        self.minimum = minimum
+        self.reserve = reserve
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        reserved = sum(
+            f.wrap(avail_width, avail_height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+            for f in self.reserve
+        )
+        room = int((avail_height - reserved) // self.gap)
+        self.count = room if room >= self.minimum else max(int(avail_height // self.gap), 1)
+        return super().wrap(avail_width, avail_height)
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return []
+
+
+class LabelBox(Flowable):
+    """A dashed box with "Place label here", sized for a common patient label."""
+
+    WIDTH = 2.7 * 72
+    HEIGHT = 1.1 * 72
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text = text
+        self.style = style
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = min(self.WIDTH, avail_width)
+        return self.width, self.HEIGHT
+
+    def draw(self) -> None:
+        canvas: Any = self.canv
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(1)
+        canvas.setDash(4, 3)
+        canvas.rect(0, 0, self.width, self.HEIGHT, stroke=1, fill=0)
+        canvas.setDash()
+        canvas.setFont(self.style.fontName, self.style.fontSize)
+        canvas.drawCentredString(self.width / 2, self.HEIGHT / 2 - self.style.fontSize / 3,
+                                 self.text)
