@@ -212,7 +212,7 @@ def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layou
 
 def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
              form: Form) -> list[list[Flowable]]:
-    """The last page's blocks, each kept whole: clinic and support; resources and sources."""
+    """The last page's blocks, each kept whole: the clinic; resources and sources."""
     blocks: list[Flowable] = []
     if document.clinic_title:
         line_height = layout.body_size * layout.line_spacing
@@ -230,10 +230,6 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
             ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
         ]))
         blocks += [Spacer(1, layout.body_size * 0.5), box]
-    if document.support:
-        blocks += [para(document.support_title, styles.heading),
-                   para(document.support_intro, styles.body),
-                   *[para(f"\u2022 {person}", styles.body) for person in document.support]]
     learn_more = [
         para(document.learn_more_title, styles.heading),
         *[para(line, styles.body) for line in document.resources],
@@ -270,6 +266,12 @@ def _story(document: Document, layout: Layout, width: float, form: Form) -> list
     for checklist in document.checklists:
         story.extend(_checklist(checklist, document.checklist_column, styles, layout, width,
                                 form))
+    if document.support:
+        story.append(KeepTogether([
+            para(document.support_title, styles.heading),
+            para(document.support_intro, styles.body),
+            *[para(f"\u2022 {person}", styles.body) for person in document.support],
+        ]))
     closing = _closing(document, styles, layout, width, form)
     story += [PageBreak(), para(document.notes_title, styles.heading),
               NotesLines(layout.notes_lines, layout.line_gap,
