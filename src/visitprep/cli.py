@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -110,6 +109,23 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("templates", help="list the layouts, one line each",
                         description="List the handout layouts.")
 
+    batch = commands.add_parser(
+        "batch", help="one handout per row of a CSV file (a clinic list)",
+        description="Make one handout per row of a CSV file. Bad rows are reported one line "
+        "each (and in a failures file); every good row is still printed. Exit code 1 when "
+        "any row failed.",
+    )
+    batch.add_argument("csv", metavar="FILE.csv", type=Path, help="the clinic list")
+    batch.add_argument("-o", "--output", metavar="DIR", type=Path, required=True,
+                       help="the folder for the handouts (created if missing)")
+    batch.add_argument("--merge", metavar="ALL.pdf", type=Path,
+                       help="also write one file of all handouts, for double-sided printing")
+    batch.add_argument("--jobs", metavar="N", type=int,
+                       help="worker processes (default: one per core)")
+    batch.add_argument("--encoding", metavar="ENC", default="utf-8",
+                       help="the CSV's encoding (default: utf-8, with or without a BOM)")
+    _add_handout_options(batch)
+
     interview = commands.add_parser(
         "interview", help="answer a few questions, then get your checklist (the default)",
         description="Answer a few questions in the terminal, then get your checklist as a PDF. "
@@ -129,6 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             args = parser.parse_args(["interview"])
         handler = {
+            "batch": _cmd_batch,
             "interview": _cmd_interview,
             "make": _cmd_make,
             "questions": _cmd_questions,
@@ -220,7 +237,9 @@ def default_output_name(visit_date: Any) -> str:
 
 def count_pages(pdf: bytes) -> int:
     """Count the pages of a PDF made by visitprep."""
-    return len(re.findall(rb"/Type /Page\b(?!s)", pdf))
+    from visitprep.handout import count_pages as count
+
+    return count(pdf)
 
 
 def _cmd_questions(args: argparse.Namespace) -> int:
@@ -293,6 +312,129 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
         print(f"  grade {grade:.1f}: {question.id}: {question.text}")
     print("Rewrite these in shorter sentences with shorter words, then check again.")
     return EXIT_BAD_INPUT
+
+
+class _Progress:
+    """A progress bar on a terminal; a plain line every tenth of the way otherwise."""
+
+    def __init__(self, total: int | None, stream: Any) -> None:
+        self.total = total
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last = 0.0
+        self.next_line = 0.1
+        self.printed = -1
+
+    def update(self, done: int, seconds: float, *, final: bool = False) -> None:
+        rate = done / seconds if seconds > 0 else 0.0
+        if self.tty:
+            now = seconds
+            if not final and now - self.last < 0.1:
+                return
+            self.last = now
+            left = ""
+            if self.total and rate:
+                remaining = (self.total - done) / rate
+                left = f", {int(remaining // 60)}:{int(remaining % 60):02d} left"
+            if self.total:
+                filled = int(24 * done / self.total)
+                bar = "#" * filled + "-" * (24 - filled)
+                text = f"[{bar}] {done}/{self.total} rows, {rate:.1f}/s{left}"
+            else:
+                text = f"{done} rows, {rate:.1f}/s"
+            self.stream.write(f"\r{text:<79}")
+            if final:
+                self.stream.write("\n")
+            self.stream.flush()
+        elif self.total and done != self.printed and (done / self.total >= self.next_line
+                                                       or final):
+            while self.next_line <= done / self.total:
+                self.next_line += 0.1
+            self.printed = done
+            self.stream.write(f"{done}/{self.total} rows done ({rate:.1f}/s)\n")
+            self.stream.flush()
+
+    def clear(self) -> None:
+        if self.tty:
+            self.stream.write("\r" + " " * 79 + "\r")
+
+
+def _count_rows(path: Path, encoding: str) -> int | None:
+    from visitprep.batch import read_rows
+
+    try:
+        return sum(1 for _ in read_rows(path, encoding))
+    except (VisitprepError, OSError, UnicodeDecodeError):
+        return None
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from visitprep.bank import load_bank
+    from visitprep.batch import (
+        default_jobs,
+        header_of,
+        merge_pdfs,
+        run_batch,
+        write_failures,
+    )
+    from visitprep.errors import OutputError
+    from visitprep.layout import load_layout
+    from visitprep.output import check_target
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be 1 or more", hint="Try 'visitprep batch --help'.")
+    if not args.csv.is_file():
+        raise OutputError(f"{args.csv}: no such file")
+    folder: Path = args.output
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder} is a file, not a folder",
+                          hint="-o names the folder the handouts go into.")
+    load_bank(args.bank)  # a broken bank fails here, once, not once per row
+    if args.template:
+        load_layout(args.template)
+    clinic = _clinic(args)
+    defaults = {key: getattr(args, key) for key in ("template", "paper", "fillable")
+                if getattr(args, key) is not None}
+    folder.mkdir(parents=True, exist_ok=True)
+    if args.merge is not None:
+        check_target(args.merge, force=args.force)
+    total = _count_rows(args.csv, args.encoding)
+    progress = _Progress(total, sys.stderr)
+
+    def report(result: Any, summary: Any) -> None:
+        if result.status == "failed":
+            progress.clear()
+            sys.stderr.write(f"{result.message}\n")
+        elif result.status == "skipped":
+            progress.clear()
+            sys.stdout.write(f"{result.message}\n")
+            sys.stdout.flush()
+        progress.update(summary.done, summary.seconds)
+
+    summary = run_batch(args.csv, folder, jobs=args.jobs or default_jobs(), force=args.force,
+                        encoding=args.encoding, bank_dir=args.bank, defaults=defaults,
+                        clinic=clinic, report=report)
+    progress.update(summary.done, summary.seconds, final=True)
+    failures_file = folder / f"{args.csv.stem}-failures.csv"
+    if summary.failures:
+        write_failures(failures_file, header_of(args.csv, args.encoding), summary.failures)
+    print(f"{'Stopped' if summary.interrupted else 'Done'}: {summary.written} written, "
+          f"{summary.skipped} already there, {summary.failed} failed, "
+          f"in {summary.seconds:.1f} s.")
+    if summary.failures:
+        print(f"The rows that failed, with the reasons: {failures_file}")
+        print("Fix them in the spreadsheet and run the same command again: "
+              "handouts already made are kept.")
+    if summary.interrupted:
+        sys.stderr.write("Stopped by Ctrl-C. Every handout listed as written is complete; "
+                         "run the same command again to make the rest.\n")
+        return EXIT_INTERRUPTED
+    if args.merge is not None and summary.files:
+        files = [folder / summary.files[number] for number in sorted(summary.files)]
+        pages = merge_pdfs(files, args.merge, force=args.force)
+        print(f"Merged {len(files)} handouts into {args.merge} ({pages} pages; print it "
+              "double-sided: every handout starts on a new sheet).")
+    return EXIT_BAD_INPUT if summary.failed else EXIT_OK
 
 
 def _cmd_interview(args: argparse.Namespace) -> int:

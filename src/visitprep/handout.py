@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from visitprep.document import build_document
 from visitprep.layout import Layout, load_layout
 from visitprep.models import Clinic, Profile, QuestionBank
@@ -27,3 +29,8 @@ def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None 
     layout = load_layout(profile.template) if layout is None else layout
     document = build_document(bank, profile, select_questions(bank, profile), layout, clinic)
     return render_pdf(document, layout, paper=profile.paper, invariant=invariant)
+
+
+def count_pages(pdf: bytes) -> int:
+    """Count the pages of a PDF made by visitprep."""
+    return len(re.findall(rb"/Type /Page\b(?!s)", pdf))

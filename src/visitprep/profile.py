@@ -91,8 +91,8 @@ def _as_list(value: object, field: str, where: str) -> list[Any]:
     if value is None:
         return []
     if isinstance(value, str):
-        # CSV cells and flags hold several values separated by ';'.
-        return [part for part in (p.strip() for p in value.split(";")) if part]
+        # CSV cells and flags hold several values separated by ';' or line breaks.
+        return [part for part in (p.strip() for p in re.split(r"[;\n]", value)) if part]
     if isinstance(value, list | tuple):
         return list(value)
     raise ProfileError(f"{where}: '{field}' must be a list, not {type_name(value)}")

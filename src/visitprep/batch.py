@@ -1,0 +1,456 @@
+"""Print a whole clinic list: CSV rows -> profiles -> one PDF each, in worker processes.
+
+Rows are read lazily and at most a few are in flight at once, so memory stays flat
+however long the list is. reportlab is not thread-safe, so the workers are
+processes. Each worker writes its own file atomically and reports back only a
+small result. A bad row never stops the others.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import os
+import re
+import signal
+import time
+import unicodedata
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from visitprep.errors import ProfileError, VisitprepError, allowed, did_you_mean
+from visitprep.models import Clinic
+from visitprep.output import write_atomic
+from visitprep.profile import KEYS, normalize_key, parse_date
+
+OUTPUT_COLUMN = "output"
+COLUMNS: tuple[str, ...] = (*KEYS, OUTPUT_COLUMN)
+DELIMITERS = (",", ";", "\t")
+MAX_STEM = 80
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                     *(f"lpt{i}" for i in range(1, 10))}
+_UNSAFE = re.compile(r"[^\w.\-]+")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class BatchError(VisitprepError):
+    """The CSV file as a whole cannot be used (encoding, header, no rows)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its spreadsheet row number, raw values by canonical key, file name."""
+
+    number: int
+    values: dict[str, str]
+    raw: tuple[str, ...]
+    output: str = ""
+    problem: str = ""
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.values.get("name", "").split())
+
+    @property
+    def where(self) -> str:
+        return f"row {self.number} ({self.name})" if self.name else f"row {self.number}"
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What happened to one row."""
+
+    number: int
+    where: str
+    status: str  # written, skipped, failed
+    file: str = ""
+    message: str = ""
+    pages: int = 0
+
+
+@dataclass
+class Summary:
+    """The run so far."""
+
+    written: int = 0
+    skipped: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    failures: list[tuple[Row, str]] = field(default_factory=list)
+    files: dict[int, str] = field(default_factory=dict)  # row number -> file, for --merge
+
+    @property
+    def done(self) -> int:
+        return self.written + self.skipped + self.failed
+
+
+# -- reading the CSV --------------------------------------------------------------------
+
+def check_encoding(path: Path, encoding: str) -> None:
+    """Decode the whole file once, in chunks, so a wrong encoding fails before any work.
+
+    Raises:
+        BatchError: Naming the encoding problem and how to fix it.
+    """
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)()
+    except LookupError:
+        raise BatchError(f"unknown encoding '{encoding}'",
+                         hint="Try --encoding utf-8, cp1252 or latin-1.") from None
+    line = 1
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 16):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    line += chunk[:max(exc.start, 0)].count(b"\n")
+                    raise
+                line += chunk.count(b"\n")
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise BatchError(
+            f"{path}: line {line} is not {encoding} text",
+            hint="Save the file from your spreadsheet as 'CSV UTF-8', or name its encoding, "
+            "for example: --encoding cp1252 (Excel on Windows) or --encoding latin-1.",
+        ) from None
+    except OSError as exc:
+        raise BatchError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def _delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[Row]:
+    """Yield the data rows of a CSV file as Excel or LibreOffice writes it.
+
+    Handles a UTF-8 byte-order mark, CRLF line ends, quoted fields holding commas or
+    line breaks, and ';'- or tab-separated files.
+
+    Raises:
+        BatchError: For an empty file, or a header with unknown or repeated columns.
+    """
+    if encoding.replace("-", "").replace("_", "").lower() == "utf8":
+        encoding = "utf-8-sig"  # also accept a BOM when plain UTF-8 is named
+    with path.open("r", encoding=encoding, newline="") as handle:
+        first = handle.readline()
+        if not first.strip():
+            raise BatchError(f"{path}: the file is empty",
+                             hint="It needs a header row, for example: name,recurrence,concerns")
+        handle.seek(0)
+        reader = csv.reader(handle, delimiter=_delimiter(first))
+        header = [normalize_key(h) if h.strip() else "" for h in next(reader)]
+        if header and header[0].startswith("\ufeff"):
+            header[0] = header[0].lstrip("\ufeff")
+        _check_header(path, header)
+        number = 1
+        for record in reader:
+            number += 1
+            if not any(cell.strip() for cell in record):
+                continue
+            values = {key: cell.strip() for key, cell in zip(header, record, strict=False)
+                      if key and cell.strip()}
+            problem = ""
+            if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
+                problem = (f"has {len(record)} cells but the header has {len(header)} columns; "
+                           "check for a separator inside a value that is not in quotes")
+            yield Row(number=number, values=values, raw=tuple(record), problem=problem)
+
+
+def header_of(path: Path, encoding: str = "utf-8-sig") -> list[str]:
+    """The CSV's header cells as written (for the failures file)."""
+    if encoding.replace("-", "").replace("_", "").lower() == "utf8":
+        encoding = "utf-8-sig"
+    with path.open("r", encoding=encoding, newline="") as handle:
+        first = handle.readline()
+        handle.seek(0)
+        return next(csv.reader(handle, delimiter=_delimiter(first)), [])
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    seen: set[str] = set()
+    for key in header:
+        if not key:
+            continue
+        if key == "concern":
+            key = "concerns"
+        if key not in COLUMNS:
+            raise BatchError(
+                f"{path}: unknown column '{key}'.{did_you_mean(key, COLUMNS)}",
+                hint=f"Columns visitprep reads: {allowed(COLUMNS)}.",
+            )
+        if key in seen:
+            raise BatchError(f"{path}: the column '{key}' appears twice")
+        seen.add(key)
+    if "recurrence" not in seen:
+        raise BatchError(
+            f"{path}: there is no 'recurrence' column",
+            hint=f"Columns found: {allowed(h for h in header if h) or 'none'}. "
+            "Every row needs a recurrence: local, regional, distant or unsure.",
+        )
+
+
+# -- file names --------------------------------------------------------------------------
+
+def safe_stem(text: str) -> str:
+    """Turn text into a file name part that is safe on Windows, macOS and Linux."""
+    text = unicodedata.normalize("NFC", text)
+    stem = _UNSAFE.sub("-", text.strip()).strip("-.")
+    stem = re.sub(r"-{2,}", "-", stem)[:MAX_STEM].rstrip("-.")
+    if stem.lower().split(".")[0] in _WINDOWS_RESERVED:
+        stem = f"{stem}-file"
+    return stem
+
+
+def output_name(row: Row) -> tuple[str, str]:
+    """The file name a row asks for, and a problem if the name is not allowed."""
+    wanted = row.values.get(OUTPUT_COLUMN, "")
+    if wanted:
+        if "/" in wanted or "\\" in wanted or wanted.strip() in (".", ".."):
+            return "", (f"output '{wanted}' is a path; give a plain file name such as "
+                        "'maria-lopez.pdf' (files always go into the -o folder)")
+        base = wanted[:-4] if wanted.lower().endswith(".pdf") else wanted
+        stem = safe_stem(base)
+        if not stem:
+            return "", f"output '{wanted}' has no letters or digits to make a file name from"
+        return f"{stem}.pdf", ""
+    parts = [safe_stem(row.name)] if row.name else [f"row-{row.number}"]
+    date = row.values.get("visit_date", "")
+    if date:
+        try:
+            parts.append(parse_date(date).isoformat())
+        except ProfileError:
+            pass
+    stem = "-".join(p for p in parts if p) or f"row-{row.number}"
+    return f"{stem}.pdf", ""
+
+
+class Names:
+    """Hands out file names that never collide, case-insensitively, in row order."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def claim(self, name: str) -> str:
+        stem, suffix = name[:-4], ".pdf"
+        candidate, number = name, 2
+        while candidate.casefold() in self.used:
+            candidate, number = f"{stem}-{number}{suffix}", number + 1
+        self.used.add(candidate.casefold())
+        return candidate
+
+
+# -- the workers ------------------------------------------------------------------------
+
+_STATE: dict[str, Any] = {}
+
+
+def _init_worker(bank_dir: str | None, defaults: dict[str, Any], clinic: Clinic | None,
+                 folder: str, force: bool) -> None:
+    # Ctrl-C goes to the parent, which lets running rows finish and cancels the rest.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from visitprep.bank import load_bank
+
+    _STATE.update(bank=load_bank(Path(bank_dir) if bank_dir else None), defaults=defaults,
+                  clinic=clinic, folder=Path(folder), force=force, layouts={})
+
+
+def _one_line(exc: VisitprepError) -> str:
+    return f"{exc.message} {exc.hint}".replace("\n", " ").strip() if exc.hint else exc.message
+
+
+def make_row(row: Row) -> RowResult:
+    """Validate one row and write its handout. Runs in a worker process."""
+    from visitprep.handout import make_handout
+    from visitprep.layout import load_layout
+    from visitprep.profile import profile_from_mapping
+
+    if row.problem:
+        return RowResult(row.number, row.where, "failed", message=f"{row.where}: {row.problem}")
+    target: Path = _STATE["folder"] / row.output
+    if target.exists() and not _STATE["force"]:
+        return RowResult(row.number, row.where, "skipped", row.output,
+                         f"{row.where}: {row.output} is already there; kept it "
+                         "(add --force to replace it)")
+    values = {k: v for k, v in row.values.items() if k != OUTPUT_COLUMN}
+    try:
+        profile = profile_from_mapping({**_STATE["defaults"], **values}, _STATE["bank"],
+                                       row.where)
+        layouts: dict[str, Any] = _STATE["layouts"]
+        if profile.template not in layouts:
+            layouts[profile.template] = load_layout(profile.template)
+        pdf = make_handout(profile, _STATE["bank"], layout=layouts[profile.template],
+                           clinic=_STATE["clinic"])
+        write_atomic(target, pdf, force=_STATE["force"])
+    except VisitprepError as exc:
+        message = _one_line(exc)
+        if not message.startswith(row.where):
+            message = f"{row.where}: {message}"
+        return RowResult(row.number, row.where, "failed", message=message)
+    from visitprep.handout import count_pages
+
+    return RowResult(row.number, row.where, "written", row.output, pages=count_pages(pdf))
+
+
+# -- the run ----------------------------------------------------------------------------
+
+Report = Callable[[RowResult, Summary], None]
+
+
+def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
+              encoding: str = "utf-8-sig", bank_dir: Path | None = None,
+              defaults: dict[str, Any] | None = None, clinic: Clinic | None = None,
+              report: Report = lambda result, summary: None) -> Summary:
+    """Print one handout per row of a CSV file.
+
+    Args:
+        csv_path: The clinic list.
+        folder: Where the handouts go (it must exist).
+        jobs: Worker processes.
+        force: Replace handouts that are already there (otherwise they are kept).
+        encoding: The CSV's text encoding.
+        bank_dir: A clinic's question bank, or None for the built-in one.
+        defaults: Values for columns a row leaves empty (template, paper, fillable).
+        clinic: The clinic block printed on every handout.
+        report: Called after each row, in the order rows finish.
+
+    Returns:
+        The summary; `interrupted` is set when Ctrl-C stopped the run early.
+
+    Raises:
+        BatchError: When the file as a whole cannot be read.
+    """
+    check_encoding(csv_path, encoding)
+    rows = read_rows(csv_path, encoding)
+    first = next(rows, None)
+    if first is None:
+        raise BatchError(f"{csv_path}: has a header but no rows to print")
+    summary = Summary()
+    names = Names()
+    start = time.perf_counter()
+
+    def named(row: Row) -> Row:
+        wanted, problem = output_name(row)
+        if problem:
+            return Row(row.number, row.values, row.raw, "", row.problem or problem)
+        return Row(row.number, row.values, row.raw, names.claim(wanted), row.problem)
+
+    def record(row: Row, result: RowResult) -> None:
+        if result.status == "written":
+            summary.written += 1
+        elif result.status == "skipped":
+            summary.skipped += 1
+        else:
+            summary.failed += 1
+            summary.failures.append((row, result.message))
+        if result.file:
+            summary.files[row.number] = result.file
+        summary.seconds = time.perf_counter() - start
+        report(result, summary)
+
+    def all_rows() -> Iterator[Row]:
+        yield named(first)
+        for row in rows:
+            yield named(row)
+
+    window = max(jobs, 1) * 4
+    executor = ProcessPoolExecutor(
+        max_workers=max(jobs, 1),
+        initializer=_init_worker,
+        initargs=(str(bank_dir) if bank_dir else None, defaults or {}, clinic, str(folder),
+                  force),
+    )
+    pending: dict[Future[RowResult], Row] = {}
+    try:
+        source = all_rows()
+        exhausted = False
+        while pending or not exhausted:
+            while not exhausted and len(pending) < window:
+                row = next(source, None)
+                if row is None:
+                    exhausted = True
+                else:
+                    pending[executor.submit(make_row, row)] = row
+            if not pending:
+                break
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: pending[f].number):
+                record(pending.pop(future), future.result())
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        for future in pending:
+            future.cancel()
+        # Rows already running finish writing their whole file; nothing is half-written.
+        for future, row in list(pending.items()):
+            if not future.cancelled():
+                try:
+                    record(row, future.result())
+                except Exception:  # noqa: BLE001 - the run is stopping; keep what finished
+                    pass
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+# -- after the run ------------------------------------------------------------------------
+
+def _safe_cell(value: str) -> str:
+    """Keep a spreadsheet from reading a cell as a formula."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def write_failures(path: Path, header: list[str], failures: list[tuple[Row, str]]) -> None:
+    """Write the bad rows and their reasons as a CSV a spreadsheet opens safely."""
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["row", "problem", *header])
+    for row, message in sorted(failures, key=lambda pair: pair[0].number):
+        writer.writerow([str(row.number), _safe_cell(message),
+                         *(_safe_cell(cell) for cell in row.raw)])
+    # UTF-8 with a byte-order mark, so Excel shows every alphabet correctly.
+    write_atomic(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"), force=True)
+
+
+def merge_pdfs(files: list[Path], target: Path, *, force: bool) -> int:
+    """Join handouts into one file for double-sided printing.
+
+    Every handout starts on a front side: one with an odd number of pages is followed
+    by a blank page, so no sheet carries two people's questions.
+
+    Returns:
+        The number of pages of the merged file.
+    """
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for file in files:
+        reader = PdfReader(file)
+        for page in reader.pages:
+            writer.add_page(page)
+        if len(reader.pages) % 2:
+            last = reader.pages[-1]
+            writer.add_blank_page(width=float(last.mediabox.width),
+                                  height=float(last.mediabox.height))
+    writer.add_metadata({"/Title": "visitprep handouts", "/Creator": "visitprep"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    write_atomic(target, buffer.getvalue(), force=force)
+    return len(writer.pages)
+
+
+def default_jobs() -> int:
+    """One worker per core."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)

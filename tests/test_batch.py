@@ -1,0 +1,270 @@
+"""Batch: a clinic list from a spreadsheet, as Excel and LibreOffice write it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from visitprep import batch
+from visitprep.batch import Names, Row, output_name, read_rows, run_batch, safe_stem
+
+from conftest import DATA, Result, read_pdf
+
+CSV = DATA / "csv"
+Run = Callable[..., Result]
+
+
+def rows_of(name: str, encoding: str = "utf-8-sig") -> list[Row]:
+    return list(read_rows(CSV / name, encoding))
+
+
+def test_reads_excel_utf8_with_bom_crlf_and_quoted_fields() -> None:
+    rows = rows_of("excel_utf8.csv")
+    first = rows[0]
+    assert first.number == 2
+    assert first.values["name"] == "Maria López"
+    assert first.values["custom_questions"] == "Can I travel, in March?\nWhat about May?"
+    assert first.values["doctor"] == "Dr. R&D <Okafor>"
+    assert [r.number for r in rows] == [2, 3, 4, 5, 6, 7, 8, 9, 11]  # the empty row 10 is skipped
+
+
+def test_reads_semicolon_files_from_european_locales() -> None:
+    rows = rows_of("european_semicolon.csv")
+    assert rows[0].values == {"name": "Jürgen Groß", "recurrence": "Distant",
+                              "visit_date": "2026-12-03", "doctor": "Dr. Müller, Klinikum"}
+    assert rows[1].values["concerns"] == "costs;coping"
+
+
+def test_another_encoding_is_a_clear_error(run: Run) -> None:
+    result = run("batch", str(CSV / "windows_cp1252.csv"), "-o", "out")
+    assert result.code == 1
+    assert "line 2 is not utf-8 text" in result.err
+    assert "--encoding cp1252" in result.err
+    result = run("batch", str(CSV / "windows_cp1252.csv"), "-o", "out", "--encoding", "cp1252")
+    assert result.code == 0, result.err
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("no_recurrence.csv", "there is no 'recurrence' column"),
+     ("unknown_column.csv", "unknown column 'recurence'. Did you mean 'recurrence'?"),
+     ("header_only.csv", "has a header but no rows to print")],
+)
+def test_file_level_problems_stop_before_any_work(run: Run, tmp_path: Path, name: str,
+                                                  message: str) -> None:
+    result = run("batch", str(CSV / name), "-o", "out")
+    assert result.code == 1
+    assert message in result.err
+    assert not list((tmp_path / "out").glob("*.pdf")) if (tmp_path / "out").exists() else True
+
+
+def test_every_good_row_prints_and_every_bad_row_is_one_line(run: Run, tmp_path: Path) -> None:
+    result = run("batch", str(CSV / "excel_utf8.csv"), "-o", "out", "--jobs", "2")
+    assert result.code == 1
+    errors = [line for line in result.err.splitlines() if line.startswith("row ")]
+    assert errors == [
+        "row 4 (Bad Row): unknown recurrence 'sideways'. Allowed values: local, regional, "
+        "distant, unsure (use 'unsure' if it is not known yet).",
+        "row 6 (=HYPERLINK(\"http://x\")): unknown concern 'money matters'. Allowed concerns: "
+        "my-recurrence, treatment-choices, deciding, side-effects, clinical-trials, costs, "
+        "second-opinion, symptoms, follow-up, lowering-risk, supportive-care, coping, "
+        "chronic-illness.",
+        "row 7 (Evil): output '../../outside.pdf' is a path; give a plain file name such as "
+        "'maria-lopez.pdf' (files always go into the -o folder)",
+        "row 11 (Zoë): 'visit_date': '2026-02-30' is not a real date Write the date as "
+        "YYYY-MM-DD (for example 2026-12-03) or as 3 December 2026.",
+    ]
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.glob("*.pdf")) == sorted([
+        "Maria-López-2026-12-03.pdf", "Maria-López-2026-12-03-2.pdf", "row-5.pdf",
+        "Дмитрий-Шостакович-2026-12-03.pdf", "ann-custom.pdf"])
+    assert not (tmp_path / "outside.pdf").exists()
+    assert "Done: 5 written, 0 already there, 4 failed, in " in result.out
+    first = read_pdf(out / "Maria-López-2026-12-03.pdf")
+    assert "Name: Maria López" in first.pages[0]
+    assert "Can I travel, in March?" in first.text and "What about May?" in first.text
+    second = read_pdf(out / "Maria-López-2026-12-03-2.pdf")
+    assert "Side effects" in second.text and "Costs and insurance" not in second.text
+    russian = read_pdf(out / "Дмитрий-Шостакович-2026-12-03.pdf")
+    assert "1. What are my treatment choices?" in russian.pages[0]
+    assert "Will I have to stay in the hospital?" not in russian.text
+
+
+def test_the_failures_file_is_safe_to_open_in_a_spreadsheet(run: Run, tmp_path: Path) -> None:
+    run("batch", str(CSV / "excel_utf8.csv"), "-o", "out")
+    raw = (tmp_path / "out" / "excel_utf8-failures.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["row", "problem", "Name", "Recurrence"]
+    assert [r[0] for r in rows[1:]] == ["4", "6", "7", "11"]
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@")), cell
+    assert rows[2][2] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_rerun_after_fixing_prints_only_what_is_missing(run: Run, tmp_path: Path) -> None:
+    source = tmp_path / "list.csv"
+    source.write_bytes((CSV / "excel_utf8.csv").read_bytes())
+    run("batch", str(source), "-o", "out")
+    out = tmp_path / "out"
+    before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.pdf")}
+    source.write_bytes(source.read_bytes().replace(b"sideways", b"regional"))
+    result = run("batch", str(source), "-o", "out")
+    assert "Done: 1 written, 5 already there, 3 failed" in result.out
+    assert (out / "Bad-Row.pdf").is_file()
+    for name, mtime in before.items():
+        assert (out / name).stat().st_mtime_ns == mtime  # kept, not rewritten
+    assert "row 2 (Maria López): Maria-López-2026-12-03.pdf is already there" in result.out
+    forced = run("batch", str(source), "-o", "out", "--force")
+    assert "Done: 6 written, 0 already there" in forced.out
+
+
+def test_merge_starts_every_handout_on_a_front_side(run: Run, tmp_path: Path) -> None:
+    result = run("batch", str(CSV / "good.csv"), "-o", "out", "--merge", "all.pdf")
+    assert result.code == 0, result.err
+    out = tmp_path / "out"
+    handouts = ["Ann-Lee-2026-12-03.pdf", "Bo-Chen-2026-12-03.pdf", "Cy-Diaz-2026-12-03.pdf"]
+    counts = [len(PdfReader(out / name).pages) for name in handouts]
+    merged = PdfReader(tmp_path / "all.pdf")
+    padded = [c + c % 2 for c in counts]
+    assert len(merged.pages) == sum(padded)
+    start = 0
+    for name, count, size in zip(("Ann Lee", "Bo Chen", "Cy Diaz"), counts, padded,
+                                 strict=True):
+        assert start % 2 == 0  # page index even: a front side
+        first = " ".join(merged.pages[start].extract_text().split())
+        assert f"Name: {name}" in first
+        own = " ".join(merged.pages[i].extract_text() for i in range(start, start + count))
+        others = {"Ann Lee", "Bo Chen", "Cy Diaz"} - {name}
+        assert not any(other in own for other in others)
+        if size > count:
+            assert (merged.pages[start + count].extract_text() or "").strip() == ""
+        start += size
+
+
+def test_merge_target_is_never_replaced_without_force(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "all.pdf").write_bytes(b"keep")
+    result = run("batch", str(CSV / "good.csv"), "-o", "out", "--merge", "all.pdf")
+    assert result.code == 1 and "all.pdf already exists" in result.err
+    assert (tmp_path / "all.pdf").read_bytes() == b"keep"
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_clinic_block_and_template_on_every_handout(run: Run, tmp_path: Path) -> None:
+    result = run("batch", str(CSV / "good.csv"), "-o", "out", "--template", "navigator",
+                 "--clinic-name", "Riverside Cancer Center", "--clinic-phone", "555-0100",
+                 "--paper", "a4", "--fillable")
+    assert result.code == 0, result.err
+    for pdf_path in (tmp_path / "out").glob("*.pdf"):
+        pdf = read_pdf(pdf_path)
+        assert "Place label here" in pdf.pages[0]
+        assert "Riverside Cancer Center" in pdf.pages[-1]
+        assert round(pdf.sizes[0][0]) == 595
+        assert PdfReader(pdf_path).get_fields()
+
+
+def test_csv_columns_win_over_the_flags(tmp_path: Path, run: Run) -> None:
+    source = tmp_path / "t.csv"
+    source.write_text("name,recurrence,paper\nA,local,letter\nB,local,\n", encoding="utf-8")
+    assert run("batch", str(source), "-o", "out", "--paper", "a4").code == 0
+    assert round(read_pdf(tmp_path / "out" / "A.pdf").sizes[0][0]) == 612
+    assert round(read_pdf(tmp_path / "out" / "B.pdf").sizes[0][0]) == 595
+
+
+def test_file_names_are_safe_and_never_collide() -> None:
+    assert safe_stem('a<b>c:d"e|f?g*h') == "a-b-c-d-e-f-g-h"
+    assert safe_stem("CON") == "CON-file"
+    assert safe_stem("  José  María  ") == "José-María"
+    assert safe_stem("...") == ""
+    assert len(safe_stem("x" * 500)) == 80
+    names = Names()
+    assert [names.claim(n) for n in ("a.pdf", "A.pdf", "a.pdf", "a-2.pdf")] == [
+        "a.pdf", "A-2.pdf", "a-3.pdf", "a-2-2.pdf"]
+    row = Row(number=7, values={"output": "..\\secret"}, raw=())
+    assert "is a path" in output_name(row)[1]
+    assert output_name(Row(3, {"output": "nice file.PDF"}, ()))[0] == "nice-file.pdf"
+    assert output_name(Row(3, {}, ()))[0] == "row-3.pdf"
+
+
+def test_ctrl_c_stops_cleanly_and_reports_what_was_done(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "many.csv"
+    source.write_text("name,recurrence\n" + "".join(f"P{i},local\n" for i in range(40)),
+                      encoding="utf-8")
+    seen: list[int] = []
+
+    def report(result: batch.RowResult, summary: batch.Summary) -> None:
+        seen.append(result.number)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    out = tmp_path / "out"
+    out.mkdir()
+    summary = run_batch(source, out, jobs=2, report=report)
+    assert summary.interrupted
+    assert 3 <= summary.written < 40
+    files = list(out.iterdir())
+    assert all(f.suffix == ".pdf" for f in files)  # no temporary or half-written file
+    for file in files:
+        assert PdfReader(file).pages  # each one whole
+
+
+def test_ctrl_c_through_the_cli_exits_130(run: Run, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> batch.Summary:
+        return batch.Summary(written=2, failed=1, seconds=1.0, interrupted=True)
+
+    monkeypatch.setattr(batch, "run_batch", interrupted)
+    result = run("batch", str(CSV / "good.csv"), "-o", "out")
+    assert result.code == 130
+    assert "Stopped: 2 written, 0 already there, 1 failed" in result.out
+    assert "Stopped by Ctrl-C" in result.err
+
+
+def test_rows_are_streamed_with_a_bounded_window(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """However long the file, only a few rows are read ahead of the finished ones."""
+    source = tmp_path / "long.csv"
+    source.write_text("name,recurrence\n" + "".join(f"P{i},local\n" for i in range(200)),
+                      encoding="utf-8")
+    read = 0
+    original = batch.read_rows
+
+    def counting(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        nonlocal read
+        for row in original(*args, **kwargs):  # type: ignore[arg-type]
+            read += 1
+            yield row
+
+    ahead: list[int] = []
+    monkeypatch.setattr(batch, "read_rows", counting)
+    monkeypatch.setattr(batch, "make_row", _fake_make_row)
+    out = tmp_path / "out"
+    out.mkdir()
+    run_batch(source, out, jobs=2,
+              report=lambda result, summary: ahead.append(read - summary.done))
+    assert len(ahead) == 200
+    assert max(ahead) <= 2 * 4 + 1
+
+
+def _fake_make_row(row: Row) -> batch.RowResult:
+    return batch.RowResult(row.number, row.where, "written", row.output)
+
+
+def test_bad_jobs_and_missing_file(run: Run) -> None:
+    assert run("batch", str(CSV / "good.csv"), "-o", "out", "--jobs", "0").code == 2
+    result = run("batch", "missing.csv", "-o", "out")
+    assert result.code == 1 and "missing.csv: no such file" in result.err
+    assert run("batch", str(CSV / "good.csv")).code == 2  # -o is required
+
+
+def test_plain_progress_lines_when_not_a_terminal(run: Run) -> None:
+    result = run("batch", str(CSV / "good.csv"), "-o", "out")
+    assert "3/3 rows done" in result.err
+    assert "\r" not in result.err
