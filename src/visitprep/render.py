@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -41,7 +41,7 @@ from visitprep.flowables import (
     NotesLines,
     QuestionBlock,
     WriteLine,
-    para,
+    text,
 )
 from visitprep.layout import Layout
 from visitprep.models import Checklist
@@ -67,6 +67,7 @@ def _fonts() -> frozenset[int]:
     return frozenset(regular.face.charToGlyph) & frozenset(bold.face.charToGlyph)
 
 
+@lru_cache(maxsize=4096)  # bank texts repeat in every handout of a batch
 def unprintable(text: str) -> str | None:
     """Say why the handout's font cannot print this text, or return None if it can."""
     covered = _fonts()
@@ -89,18 +90,18 @@ def check_printable(document: Document) -> None:
     Raises:
         RenderError: Naming the text, the character and its Unicode name.
     """
-    for origin, text in document.texts():
-        problem = unprintable(text)
+    for origin, value in document.texts():
+        problem = unprintable(value)
         if problem:
             raise RenderError(
-                f"{origin} ('{text}') {problem}",
+                f"{origin} ('{value}') {problem}",
                 hint="Write it another way (for example in Latin letters), or leave it out "
                 "and write it on the printed page by hand.",
             )
 
 
 class _Styles:
-    """Paragraph styles derived from a layout."""
+    """Text styles derived from a layout (made once per layout; see `_styles`)."""
 
     def __init__(self, layout: Layout) -> None:
         spacing = layout.line_spacing
@@ -118,6 +119,17 @@ class _Styles:
         self.small = style("small", layout.small_size)
 
 
+_STYLES: dict[tuple[Any, ...], _Styles] = {}
+
+
+def _styles(layout: Layout) -> _Styles:
+    key = (layout.source, layout.body_size, layout.heading_size, layout.title_size,
+           layout.small_size, layout.line_spacing)
+    if key not in _STYLES:
+        _STYLES[key] = _Styles(layout)
+    return _STYLES[key]
+
+
 def _header(document: Document, styles: _Styles, layout: Layout, width: float,
             form: Form) -> Table:
     label_width = max(
@@ -125,8 +137,8 @@ def _header(document: Document, styles: _Styles, layout: Layout, width: float,
         for f in document.fields
     ) + layout.body_size * 0.6
     line_height = layout.body_size * layout.line_spacing
-    rows = [[para(f"{f.label}:", styles.bold),
-             para(f.value, styles.body) if f.value or not form.enabled
+    rows = [[text(f"{f.label}:", styles.bold),
+             text(f.value, styles.body) if f.value or not form.enabled
              else WriteLine(line_height, form, f.key, f.label, draw_rule=False)]
             for f in document.fields]
     table = Table(rows, colWidths=[label_width, width - label_width])
@@ -142,7 +154,7 @@ def _header(document: Document, styles: _Styles, layout: Layout, width: float,
 
 def _title(document: Document, styles: _Styles, layout: Layout, width: float) -> Flowable:
     """The title, with the "Place label here" box beside it on a navigator handout."""
-    title = para(document.title, styles.title)
+    title = text(document.title, styles.title)
     if not document.label_box:
         return title
     box = LabelBox(document.label_box, styles.small)
@@ -166,8 +178,8 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
     print pushes the last question over.
     """
     pad = layout.body_size * 0.8
-    rows: list[list[Any]] = [[para(document.top_title, styles.heading)],
-                             [para(document.invite, styles.bold)]]
+    rows: list[list[Any]] = [[text(document.top_title, styles.heading)],
+                             [text(document.invite, styles.bold)]]
     for number in range(1, document.top_slots + 1):
         item = document.top[number - 1] if number <= len(document.top) else None
         rows.append([QuestionBlock(item.text if item else None, styles.body, layout, form,
@@ -190,9 +202,9 @@ def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layou
     when_width = width * 0.27
     box_width = layout.checkbox_size + layout.body_size * 0.7
     line_height = layout.body_size * layout.line_spacing
-    rows: list[list[Any]] = [["", "", para(column, styles.bold)]]
+    rows: list[list[Any]] = [["", "", text(column, styles.bold)]]
     rows += [[Checkbox(layout.checkbox_size, form, f"symptom_{number}", item),
-              para(item, styles.body),
+              text(item, styles.body),
               WriteLine(line_height, form, f"symptom_{number}_when", f"{column}: {item}")]
              for number, item in enumerate(checklist.items, 1)]
     table = Table(rows, colWidths=[box_width, width - box_width - when_width, when_width],
@@ -206,7 +218,7 @@ def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layou
         ("TOPPADDING", (0, 0), (-1, -1), layout.body_size * 0.8),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
     ]))
-    return [para(checklist.title, styles.heading), para(checklist.intro, styles.body),
+    return [text(checklist.title, styles.heading), text(checklist.intro, styles.body),
             Spacer(1, layout.body_size * 0.5), table]
 
 
@@ -217,11 +229,11 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
     if document.clinic_title:
         line_height = layout.body_size * layout.line_spacing
         lines: list[Flowable] = (
-            [para(line, styles.body) for line in document.clinic] if document.clinic
+            [text(line, styles.body) for line in document.clinic] if document.clinic
             else [WriteLine(line_height * 1.3, form, f"clinic_{n}", document.clinic_title)
                   for n in range(1, 4)])
         pad = layout.body_size * 0.6
-        box = Table([[para(document.clinic_title, styles.bold)], *[[line] for line in lines]],
+        box = Table([[text(document.clinic_title, styles.bold)], *[[line] for line in lines]],
                     colWidths=[width])
         box.setStyle(TableStyle([
             ("BOX", (0, 0), (-1, -1), 1.2, INK),
@@ -231,16 +243,16 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
         ]))
         blocks += [Spacer(1, layout.body_size * 0.5), box]
     learn_more = [
-        para(document.learn_more_title, styles.heading),
-        *[para(line, styles.body) for line in document.resources],
-        para(document.sources_title, styles.heading),
-        *[para(line, styles.body) for line in document.sources],
+        text(document.learn_more_title, styles.heading),
+        *[text(line, styles.body) for line in document.resources],
+        text(document.sources_title, styles.heading),
+        *[text(line, styles.body) for line in document.sources],
     ]
     return [block for block in (blocks, learn_more) if block]
 
 
 def _story(document: Document, layout: Layout, width: float, form: Form) -> list[Flowable]:
-    styles = _Styles(layout)
+    styles = _styles(layout)
     space = layout.body_size
     # Page 1 leads with who and when, then the top questions, so that even in large
     # print they stay on the first page; how to use the list follows the box.
@@ -253,11 +265,11 @@ def _story(document: Document, layout: Layout, width: float, form: Form) -> list
         Paragraph(f"<b>{escape(document.situation_label)}:</b> {escape(document.situation)}",
                   styles.body),
         Spacer(1, space * 0.5),
-        para(document.intro, styles.body),
+        text(document.intro, styles.body),
     ]
     own = 0
     for section in document.sections:
-        story.append(para(section.title, styles.heading))
+        story.append(text(section.title, styles.heading))
         for item in section.items:
             if item.id is None:
                 own += 1
@@ -268,12 +280,12 @@ def _story(document: Document, layout: Layout, width: float, form: Form) -> list
                                 form))
     if document.support:
         story.append(KeepTogether([
-            para(document.support_title, styles.heading),
-            para(document.support_intro, styles.body),
-            *[para(f"\u2022 {person}", styles.body) for person in document.support],
+            text(document.support_title, styles.heading),
+            text(document.support_intro, styles.body),
+            *[text(f"\u2022 {person}", styles.body) for person in document.support],
         ]))
     closing = _closing(document, styles, layout, width, form)
-    story += [PageBreak(), para(document.notes_title, styles.heading),
+    story += [PageBreak(), text(document.notes_title, styles.heading),
               NotesLines(layout.notes_lines, layout.line_gap,
                          [flowable for block in closing for flowable in block], form),
               *[KeepTogether(block) for block in closing]]

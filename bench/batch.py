@@ -1,0 +1,157 @@
+"""Batch throughput and memory, against a plain reportlab floor.
+
+Makes clinic CSVs of 1,000 and 10,000 rows, runs `visitprep batch` on each at
+--jobs 1 and --jobs 2, and reports handouts per second and the peak memory of the
+largest process. In the same run it measures a floor: one plain platypus document
+holding as many questions, as plain paragraphs, as the handouts do, in one process.
+
+Targets (issue 4): with --jobs 2, at least as many handouts per second as the floor;
+a 10,000-row file uses at most 20% more memory than a 1,000-row one.
+
+    python bench/batch.py [--sizes 1000 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CONCERNS = ("costs", "side-effects", "clinical-trials", "second-opinion", "symptoms",
+            "coping", "follow-up", "deciding")
+RECURRENCES = ("local", "regional", "distant", "unsure")
+FIRST = ("Maria", "Ann", "José", "Dmitri", "Zoë", "Li", "Amara", "Jürgen", "Fatima", "Bo")
+LAST = ("López", "Lee", "Okafor", "Nguyễn", "Schmidt", "Kowalska", "Papadopoulos", "Smith")
+
+
+def make_csv(path: Path, rows: int) -> None:
+    rng = random.Random(rows)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["name", "recurrence", "concerns", "visit_date", "doctor"])
+        for _ in range(rows):
+            writer.writerow([f"{rng.choice(FIRST)} {rng.choice(LAST)}", rng.choice(RECURRENCES),
+                             ";".join(rng.sample(CONCERNS, rng.randint(1, 3))), "2026-12-03",
+                             "Dr. Okafor"])
+
+
+_MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+seconds = time.perf_counter() - start
+print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)
+"""
+
+
+def run_batch(source: Path, jobs: int, folder: Path) -> tuple[float, float]:
+    """Seconds and the peak RSS (MiB) of the largest process of one batch run."""
+    command = [sys.executable, "-c", _MEASURE, sys.executable, "-m", "visitprep", "batch",
+               str(source), "-o", str(folder), "--jobs", str(jobs)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
+    if out[2] != "0":
+        raise SystemExit(f"batch failed with exit code {out[2]}")
+    return float(out[0]), int(out[1]) / 1024
+
+
+def floor_seconds(source: Path, *, handout_font: bool) -> float:
+    """One process, one platypus document, the same questions as plain paragraphs.
+
+    With handout_font, the paragraphs use the standard handout's body font and size
+    (DejaVu Sans 12 pt, embedded); otherwise reportlab's default (Helvetica 10 pt).
+    """
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from visitprep.layout import load_layout
+    from visitprep.render import FONT, _fonts
+
+    from visitprep.bank import load_bank
+    from visitprep.batch import read_rows
+    from visitprep.profile import profile_from_mapping
+    from visitprep.selection import select_questions
+
+    bank = load_bank()
+    texts: list[str] = []
+    for row in read_rows(source):
+        selection = select_questions(bank, profile_from_mapping(row.values, bank, "bench"))
+        texts += [item.text for section in selection.sections for item in section.items]
+    style = getSampleStyleSheet()["BodyText"]
+    if handout_font:
+        _fonts()
+        size = load_layout("standard").body_size
+        style = ParagraphStyle("floor", fontName=FONT, fontSize=size, leading=size * 1.35)
+    start = time.perf_counter()
+    story = [Paragraph(text, style) for text in texts]
+    with tempfile.TemporaryFile() as handle:
+        SimpleDocTemplate(handle).build(story)
+    return time.perf_counter() - start
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            model = next(line.split(":", 1)[1].strip() for line in info
+                         if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return (f"{os.cpu_count()} cores, {model}, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--floor-rows", type=int, default=1000,
+                        help="rows for the reportlab floor (default 1000)")
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        floor_csv = work / "floor.csv"
+        make_csv(floor_csv, args.floor_rows)
+        floor = args.floor_rows / floor_seconds(floor_csv, handout_font=True)
+        plain = args.floor_rows / floor_seconds(floor_csv, handout_font=False)
+        print(f"reportlab floor, 1 process, the same questions as plain paragraphs: "
+              f"{floor:.1f} handouts/s in the handouts' font (DejaVu Sans 12 pt); "
+              f"{plain:.1f} in reportlab's default Helvetica 10 pt")
+        results["floor"] = floor
+        results["floor, Helvetica"] = plain
+        peaks: dict[int, float] = {}
+        for size in args.sizes:
+            source = work / f"list-{size}.csv"
+            make_csv(source, size)
+            for jobs in (1, 2):
+                folder = work / f"out-{size}-{jobs}"
+                seconds, peak = run_batch(source, jobs, folder)
+                rate = size / seconds
+                results[f"{size} rows, --jobs {jobs}"] = rate
+                peaks[size] = max(peaks.get(size, 0.0), peak)
+                print(f"{size:>6} rows, --jobs {jobs}: {rate:6.1f} handouts/s "
+                      f"({seconds:.1f} s), peak memory {peak:.0f} MiB")
+                for pdf in folder.glob("*.pdf"):
+                    pdf.unlink()
+        ok = all(rate >= floor for name, rate in results.items() if "--jobs 2" in name)
+        print(f"--jobs 2 at least the floor: {'yes' if ok else 'NO'}")
+        if len(peaks) > 1:
+            low, high = min(peaks), max(peaks)
+            growth = peaks[high] / peaks[low] - 1
+            print(f"memory, {high} rows vs {low}: {growth * 100:+.0f}% "
+                  f"({'within' if growth <= 0.2 else 'OVER'} the 20% limit)")
+            ok = ok and growth <= 0.2
+    print(json.dumps({k: round(v, 1) for k, v in results.items()}))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
