@@ -7,6 +7,7 @@ printed one, so the page looks the same printed either way.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -29,18 +30,20 @@ def para(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
-def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
+@lru_cache(maxsize=8192)  # bank questions repeat in every handout of a batch
+def wrap_text(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
     """Break plain text into lines that fit the width; words too long for a line are cut."""
     lines: list[str] = []
     for line in simpleSplit(text, font, size, width):
-        while stringWidth(line, font, size) > width and len(line) > 1:
+        # simpleSplit only overflows with one word longer than the line: cut it.
+        while " " not in line and len(line) > 1 and stringWidth(line, font, size) > width:
             cut = len(line) - 1
             while cut > 1 and stringWidth(line[:cut], font, size) > width:
                 cut -= 1
             lines.append(line[:cut])
             line = line[cut:]
         lines.append(line)
-    return lines
+    return tuple(lines)
 
 
 class PlainText(Flowable):
@@ -54,12 +57,13 @@ class PlainText(Flowable):
         super().__init__()
         self.text = text
         self.style = style
-        self.lines: list[str] = []
+        self.lines: tuple[str, ...] = ()
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         style = self.style
-        self.lines = wrap_text(self.text, style.fontName, style.fontSize, avail_width) \
-            if self.text else []
+        if avail_width != getattr(self, "width", None):  # platypus often wraps twice
+            self.lines = wrap_text(self.text, style.fontName, style.fontSize, avail_width) \
+                if self.text else ()
         self.width = avail_width
         self.height = len(self.lines) * style.leading
         return avail_width, self.height
@@ -155,7 +159,7 @@ class QuestionBlock(Flowable):
         # thousands of handouts keeps up.
         self.label = f"{number}. {text}" if number is not None and text else (text or "")
         self.text = text or ""
-        self.lines_of_text: list[str] = []
+        self.lines_of_text: tuple[str, ...] = ()
         self.number = number
         self.style = style
         self.form = form
@@ -168,10 +172,11 @@ class QuestionBlock(Flowable):
         self.text_height = 0.0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width = avail_width
-        if self.label:
+        if self.label and avail_width != getattr(self, "width", None):
             self.lines_of_text = wrap_text(self.label, self.style.fontName,
                                            self.style.fontSize, avail_width - self.indent)
+        self.width = avail_width
+        if self.label:
             self.text_height = len(self.lines_of_text) * self.style.leading
         else:
             self.text_height = self.gap
