@@ -16,14 +16,14 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
-import platform
 import random
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import machine
 
 CONCERNS = ("costs", "side-effects", "clinical-trials", "second-opinion", "symptoms",
             "coping", "follow-up", "deciding")
@@ -71,12 +71,11 @@ def floor_seconds(source: Path, *, handout_font: bool) -> float:
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    from visitprep.layout import load_layout
-    from visitprep.render import FONT, _fonts
-
     from visitprep.bank import load_bank
     from visitprep.batch import read_rows
+    from visitprep.layout import load_layout
     from visitprep.profile import profile_from_mapping
+    from visitprep.render import FONT, _fonts
     from visitprep.selection import select_questions
 
     bank = load_bank()
@@ -94,18 +93,6 @@ def floor_seconds(source: Path, *, handout_font: bool) -> float:
     with tempfile.TemporaryFile() as handle:
         SimpleDocTemplate(handle).build(story)
     return time.perf_counter() - start
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            model = next(line.split(":", 1)[1].strip() for line in info
-                         if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return (f"{os.cpu_count()} cores, {model}, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}")
 
 
 def main() -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import tempfile
 import time
 
 import pexpect
+from common import machine
 
 TARGET = 0.3
 FIRST_PROMPT = "Where has the cancer come back?"
@@ -43,18 +43,6 @@ def time_first_prompt(folder: str) -> float:
     child.expect(pexpect.EOF)
     child.close()
     return elapsed
-
-
-def machine() -> str:
-    model = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            model = next(line.split(":", 1)[1].strip() for line in info
-                         if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return (f"{os.cpu_count()} cores, {model}, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}")
 
 
 def main() -> int:

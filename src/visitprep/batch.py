@@ -179,8 +179,6 @@ def _check_header(path: Path, header: list[str]) -> None:
     for key in header:
         if not key:
             continue
-        if key == "concern":
-            key = "concerns"
         if key not in COLUMNS:
             raise BatchError(
                 f"{path}: unknown column '{key}'.{did_you_mean(key, COLUMNS)}",

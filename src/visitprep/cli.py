@@ -183,8 +183,7 @@ def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     if flags:
         from visitprep.profile import normalize_key
 
-        data = {k: v for k, v in data.items() if normalize_key(k) not in flags
-                and not (normalize_key(k) == "concern" and "concerns" in flags)}
+        data = {k: v for k, v in data.items() if normalize_key(k) not in flags}
         data.update(flags)
     if args.answers and flags:
         where = f"{args.answers} (with the flags given)"

@@ -48,9 +48,13 @@ _TRUE = ("true", "yes", "y", "1", "on")
 _FALSE = ("false", "no", "n", "0", "off", "")
 
 
+_KEY_ALIASES = {"concern": "concerns"}
+
+
 def normalize_key(key: str) -> str:
-    """Map a key as people write it ("Visit Date", "visit-date") to its canonical form."""
-    return re.sub(r"[\s_-]+", "_", str(key).strip().lower())
+    """Map a key as people write it ("Visit Date", "Concern") to its canonical form."""
+    canonical = re.sub(r"[\s_-]+", "_", str(key).strip().lower())
+    return _KEY_ALIASES.get(canonical, canonical)
 
 
 def _words(value: str) -> str:
@@ -225,8 +229,6 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
     values: dict[str, Any] = {}
     for raw_key, value in data.items():
         key = normalize_key(raw_key)
-        if key == "concern":
-            key = "concerns"
         if key not in KEYS:
             raise ProfileError(
                 f"{where}: unknown key '{raw_key}'.{did_you_mean(key, KEYS)}",
