@@ -323,3 +323,22 @@ def test_reportlab_is_not_loaded_before_the_first_prompt(tmp_path: Path) -> None
                           text=True, check=False)
     assert done.returncode == 130, done.stderr
     assert "PROMPT recurrence False" in done.stdout
+
+
+def test_handout_options_apply_to_the_interview(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    (tmp_path / "visit-questions.pdf").write_bytes(b"old")
+    steps = happy_path(**{"visit-date": "", "template": default, "paper": default,
+                          "save-answers": False, "answers-path": None})
+    result, script = interact(steps, "interview", "--template", "navigator", "--paper", "a4",
+                              "--fillable", "--force", "--clinic-name", "Riverside Clinic")
+    assert result.code == 0, result.err
+    assert script.prompt("paper").default == "a4"
+    assert "pdf-replace" not in [p.name for p in script.prompts]  # --force: no question
+    pdf_path = tmp_path / "visit-questions.pdf"
+    pdf = read_pdf(pdf_path)
+    assert "Place label here" in pdf.pages[0] and "Riverside Clinic" in pdf.pages[-1]
+    assert round(pdf.sizes[0][0]) == 595
+    assert PdfReader(pdf_path).get_fields()

@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     interview.add_argument("--answers", metavar="FILE", type=Path,
                            help="start from answers saved last time (every prompt pre-filled)")
-    interview.add_argument("--bank", metavar="DIR", type=Path, help="a clinic's question bank")
+    _add_handout_options(interview)
     return parser
 
 
@@ -449,6 +449,7 @@ def _cmd_interview(args: argparse.Namespace) -> int:
     from visitprep.bank import load_bank
     from visitprep.errors import OutputError
     from visitprep.interview import StoppedAfterWritingError, run_interview
+    from visitprep.layout import load_layout
     from visitprep.models import Profile
     from visitprep.output import write_atomic
     from visitprep.profile import dump_answers, load_answers, profile_from_mapping
@@ -456,11 +457,16 @@ def _cmd_interview(args: argparse.Namespace) -> int:
     bank = load_bank(args.bank)
     start = (profile_from_mapping(load_answers(args.answers), bank, str(args.answers))
              if args.answers else None)
+    if args.template:
+        load_layout(args.template)  # a broken template fails now, not after the questions
+    clinic = _clinic(args)
+    defaults = {key: getattr(args, key) for key in ("template", "paper", "fillable")
+                if getattr(args, key) is not None}
 
     def make(profile: Profile) -> bytes:
         from visitprep.handout import make_handout
 
-        return make_handout(profile, bank)
+        return make_handout(profile, bank, clinic=clinic)
 
     def write_pdf(profile: Profile, path: Path, force: bool) -> int:
         try:
@@ -483,7 +489,8 @@ def _cmd_interview(args: argparse.Namespace) -> int:
         run_interview(bank, start=start, today=dt.date.today(),
                       count_pages=lambda profile: count_pages(make(profile)),
                       write_pdf=write_pdf, write_answers=write_answers,
-                      answers_path=args.answers, check_text=check_text)
+                      answers_path=args.answers, check_text=check_text, defaults=defaults,
+                      force=args.force)
     except StoppedAfterWritingError as exc:
         sys.stderr.write(f"\nStopped. Your checklist is saved ({exc.pdf}); "
                          "your answers were not saved.\n")

@@ -166,6 +166,7 @@ class Draft:
     companion: str = ""
     template: str = "standard"
     paper: str = "letter"
+    fillable: bool = False
 
     @classmethod
     def from_profile(cls, profile: Profile) -> Draft:
@@ -175,7 +176,7 @@ class Draft:
             exclude=list(profile.exclude), own=list(profile.custom_questions),
             top=list(profile.top_questions), name=profile.name, visit_date=profile.visit_date,
             doctor=profile.doctor, companion=profile.companion, template=profile.template,
-            paper=profile.paper,
+            paper=profile.paper, fillable=profile.fillable,
         )
 
     def profile(self) -> Profile:
@@ -186,6 +187,7 @@ class Draft:
             companion=self.companion, custom_questions=tuple(self.own),
             top_questions=tuple(t for t in self.top if t not in self.exclude),
             exclude=tuple(self.exclude), template=self.template, paper=self.paper,
+            fillable=self.fillable,
         )
 
 
@@ -212,8 +214,10 @@ class Interview:
                  count_pages: Callable[[Profile], int], write_pdf: WritePdf,
                  write_answers: WriteAnswers, answers_path: Path | None = None,
                  cwd: Path | None = None,
-                 check_text: Callable[[str], str | None] = lambda text: None) -> None:
+                 check_text: Callable[[str], str | None] = lambda text: None,
+                 force: bool = False) -> None:
         self.bank = bank
+        self.force = force
         self.check_text = check_text
         self.pdf: Path = Path()
         self.draft = draft
@@ -436,8 +440,8 @@ class Interview:
             if answer.lower() == BACK_WORD:
                 return BACK
             path = _as_path(answer, self.cwd, ".pdf")
-            replace = False
-            if path.exists():
+            replace = self.force
+            if path.exists() and not self.force:
                 replace = ask(Prompt("confirm", "pdf-replace",
                                      f"{path.name} already exists. Replace it?", default=False))
                 if not replace:
@@ -540,7 +544,8 @@ def run_interview(bank: QuestionBank, *, start: Profile | None, today: dt.date,
                   count_pages: Callable[[Profile], int], write_pdf: WritePdf,
                   write_answers: WriteAnswers, answers_path: Path | None = None,
                   cwd: Path | None = None,
-                  check_text: Callable[[str], str | None] = lambda text: None) -> Outcome:
+                  check_text: Callable[[str], str | None] = lambda text: None,
+                  defaults: dict[str, Any] | None = None, force: bool = False) -> Outcome:
     """Run the whole interview.
 
     Args:
@@ -553,9 +558,14 @@ def run_interview(bank: QuestionBank, *, start: Profile | None, today: dt.date,
         answers_path: The answers file the interview started from, if any.
         cwd: The folder relative paths are in.
         check_text: Returns why a text cannot print, or None.
+        defaults: template, paper or fillable given as options; they replace the start's.
+        force: Replace an existing PDF without asking.
     """
     draft = Draft.from_profile(start) if start else Draft()
+    for key, value in (defaults or {}).items():
+        setattr(draft, key, value)
     interview = Interview(bank, draft, today=today, count_pages=count_pages,
                           write_pdf=write_pdf, write_answers=write_answers,
-                          answers_path=answers_path, cwd=cwd, check_text=check_text)
+                          answers_path=answers_path, cwd=cwd, check_text=check_text,
+                          force=force)
     return interview.run()
