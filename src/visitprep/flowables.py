@@ -9,25 +9,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from visitprep.layout import Layout
 
 INK = colors.black
 RULE = colors.Color(0.35, 0.35, 0.35)
 FIELD_FONT = "Helvetica"  # form fields can only use the 14 standard PDF fonts
-
-
-def para(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph that prints its text literally (markup characters escaped)."""
-    return Paragraph(escape(text), style)
 
 
 @lru_cache(maxsize=8192)  # bank questions repeat in every handout of a batch
@@ -44,6 +38,17 @@ def wrap_text(text: str, font: str, size: float, width: float) -> tuple[str, ...
             line = line[cut:]
         lines.append(line)
     return tuple(lines)
+
+
+def draw_lines(canvas: Canvas, x: float, first_baseline: float, lines: tuple[str, ...],
+               style: ParagraphStyle) -> None:
+    """Draw lines of plain text in one text object, the first on the given baseline."""
+    text = canvas.beginText(x, first_baseline)
+    text.setFont(style.fontName, style.fontSize, style.leading)
+    text.setFillColor(INK)
+    for line in lines:
+        text.textLine(line)
+    canvas.drawText(text)
 
 
 class PlainText(Flowable):
@@ -76,17 +81,8 @@ class PlainText(Flowable):
             return
         style = self.style
         ascent = getAscent(style.fontName, style.fontSize)
-        text = self.canv.beginText(0, self.height - ascent - (style.leading - style.fontSize) / 2)
-        text.setFont(style.fontName, style.fontSize, style.leading)
-        text.setFillColor(INK)
-        for line in self.lines:
-            text.textLine(line)
-        self.canv.drawText(text)
-
-
-def text(value: str, style: ParagraphStyle) -> PlainText:
-    """Plain text in a style (its font, size, leading, spacing and keep-with-next)."""
-    return PlainText(value, style)
+        draw_lines(self.canv, 0, self.height - ascent - (style.leading - style.fontSize) / 2,
+                   self.lines, style)
 
 
 def rule(canvas: Canvas, x0: float, x1: float, y: float) -> None:
@@ -154,9 +150,7 @@ class QuestionBlock(Flowable):
     def __init__(self, text: str | None, style: ParagraphStyle, layout: Layout, form: Form,
                  field: str, number: int | None = None, lines: int | None = None) -> None:
         super().__init__()
-        # Plain text in one font: wrapped with simpleSplit and drawn line by line, which
-        # is several times faster than a Paragraph (no markup to parse), so a batch of
-        # thousands of handouts keeps up.
+        # Plain text, drawn like PlainText rather than as a Paragraph, for speed.
         self.label = f"{number}. {text}" if number is not None and text else (text or "")
         self.text = text or ""
         self.lines_of_text: tuple[str, ...] = ()
@@ -194,12 +188,7 @@ class QuestionBlock(Flowable):
         self.form.checkbox(canvas, f"{self.field}_done", 0, box_y, self.box,
                            self.text or f"{self.field} done")
         if self.label:
-            text = canvas.beginText(self.indent, first_baseline)
-            text.setFont(self.style.fontName, self.style.fontSize, self.style.leading)
-            text.setFillColor(INK)
-            for line in self.lines_of_text:
-                text.textLine(line)
-            canvas.drawText(text)
+            draw_lines(canvas, self.indent, first_baseline, self.lines_of_text, self.style)
         else:
             prefix = f"{self.number}." if self.number is not None else ""
             if prefix:
@@ -260,50 +249,20 @@ class WriteLine(Flowable):
                        self.tooltip)
 
 
-class RuledLines(Flowable):
-    """Lines to write on; splits across pages when there are many."""
-
-    def __init__(self, count: int, gap: float, form: Form, field: str, first: int = 1) -> None:
-        super().__init__()
-        self.count = count
-        self.gap = gap
-        self.form = form
-        self.field = field
-        self.first = first
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width = avail_width
-        self.height = self.count * self.gap
-        return self.width, self.height
-
-    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        fits = int(avail_height // self.gap)
-        if fits <= 0 or fits >= self.count:
-            return []
-        return [RuledLines(fits, self.gap, self.form, self.field, self.first),
-                RuledLines(self.count - fits, self.gap, self.form, self.field,
-                           self.first + fits)]
-
-    def draw(self) -> None:
-        rules(self.canv, [(0, self.width, self.height - index * self.gap)
-                          for index in range(1, self.count + 1)])
-        for index in range(1, self.count + 1):
-            y = self.height - index * self.gap
-            self.form.line(self.canv, f"{self.field}_{self.first + index - 1}", 0, self.width,
-                           y, self.gap * 0.8, self.field)
-
-
-class NotesLines(RuledLines):
-    """Ruled lines that fill the page, leaving room for the block that follows them.
+class NotesLines(Flowable):
+    """Ruled lines for notes that fill the page, leaving room for the block after them.
 
     At least `minimum` lines print; when they and the block do not fit on the
     page, the lines fill this page and the block moves to the next.
     """
 
     def __init__(self, minimum: int, gap: float, reserve: list[Flowable], form: Form) -> None:
-        super().__init__(minimum, gap, form, "notes")
+        super().__init__()
         self.minimum = minimum
+        self.count = minimum
+        self.gap = gap
         self.reserve = reserve
+        self.form = form
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         reserved = sum(
@@ -312,10 +271,19 @@ class NotesLines(RuledLines):
         )
         room = int((avail_height - reserved) // self.gap)
         self.count = room if room >= self.minimum else max(int(avail_height // self.gap), 1)
-        return super().wrap(avail_width, avail_height)
+        self.width = avail_width
+        self.height = self.count * self.gap
+        return self.width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         return []
+
+    def draw(self) -> None:
+        ys = [self.height - index * self.gap for index in range(1, self.count + 1)]
+        rules(self.canv, [(0, self.width, y) for y in ys])
+        for index, y in enumerate(ys, 1):
+            self.form.line(self.canv, f"notes_{index}", 0, self.width, y, self.gap * 0.8,
+                           "notes")
 
 
 class LabelBox(Flowable):

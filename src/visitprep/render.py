@@ -1,4 +1,4 @@
-"""Draw a Document as a PDF with reportlab platypus. The only module that imports reportlab."""
+"""Draw a Document as a PDF with reportlab platypus (with flowables.py, the only reportlab user)."""
 
 from __future__ import annotations
 
@@ -39,9 +39,9 @@ from visitprep.flowables import (
     Form,
     LabelBox,
     NotesLines,
+    PlainText,
     QuestionBlock,
     WriteLine,
-    text,
 )
 from visitprep.layout import Layout
 from visitprep.models import Checklist
@@ -136,10 +136,9 @@ def _header(document: Document, styles: _Styles, layout: Layout, width: float,
         pdfmetrics.stringWidth(f.label + ":", FONT_BOLD, layout.body_size)
         for f in document.fields
     ) + layout.body_size * 0.6
-    line_height = layout.body_size * layout.line_spacing
-    rows = [[text(f"{f.label}:", styles.bold),
-             text(f.value, styles.body) if f.value or not form.enabled
-             else WriteLine(line_height, form, f.key, f.label, draw_rule=False)]
+    rows = [[PlainText(f"{f.label}:", styles.bold),
+             PlainText(f.value, styles.body) if f.value or not form.enabled
+             else WriteLine(styles.body.leading, form, f.key, f.label, draw_rule=False)]
             for f in document.fields]
     table = Table(rows, colWidths=[label_width, width - label_width])
     table.setStyle(TableStyle([
@@ -154,7 +153,7 @@ def _header(document: Document, styles: _Styles, layout: Layout, width: float,
 
 def _title(document: Document, styles: _Styles, layout: Layout, width: float) -> Flowable:
     """The title, with the "Place label here" box beside it on a navigator handout."""
-    title = text(document.title, styles.title)
+    title = PlainText(document.title, styles.title)
     if not document.label_box:
         return title
     box = LabelBox(document.label_box, styles.small)
@@ -178,8 +177,8 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
     print pushes the last question over.
     """
     pad = layout.body_size * 0.8
-    rows: list[list[Any]] = [[text(document.top_title, styles.heading)],
-                             [text(document.invite, styles.bold)]]
+    rows: list[list[Any]] = [[PlainText(document.top_title, styles.heading)],
+                             [PlainText(document.invite, styles.bold)]]
     for number in range(1, document.top_slots + 1):
         item = document.top[number - 1] if number <= len(document.top) else None
         rows.append([QuestionBlock(item.text if item else None, styles.body, layout, form,
@@ -201,11 +200,11 @@ def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layou
                width: float, form: Form) -> list[Flowable]:
     when_width = width * 0.27
     box_width = layout.checkbox_size + layout.body_size * 0.7
-    line_height = layout.body_size * layout.line_spacing
-    rows: list[list[Any]] = [["", "", text(column, styles.bold)]]
+    rows: list[list[Any]] = [["", "", PlainText(column, styles.bold)]]
     rows += [[Checkbox(layout.checkbox_size, form, f"symptom_{number}", item),
-              text(item, styles.body),
-              WriteLine(line_height, form, f"symptom_{number}_when", f"{column}: {item}")]
+              PlainText(item, styles.body),
+              WriteLine(styles.body.leading, form, f"symptom_{number}_when",
+                        f"{column}: {item}")]
              for number, item in enumerate(checklist.items, 1)]
     table = Table(rows, colWidths=[box_width, width - box_width - when_width, when_width],
                   repeatRows=1)
@@ -218,7 +217,7 @@ def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layou
         ("TOPPADDING", (0, 0), (-1, -1), layout.body_size * 0.8),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
     ]))
-    return [text(checklist.title, styles.heading), text(checklist.intro, styles.body),
+    return [PlainText(checklist.title, styles.heading), PlainText(checklist.intro, styles.body),
             Spacer(1, layout.body_size * 0.5), table]
 
 
@@ -227,13 +226,12 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
     """The last page's blocks, each kept whole: the clinic; resources and sources."""
     blocks: list[Flowable] = []
     if document.clinic_title:
-        line_height = layout.body_size * layout.line_spacing
         lines: list[Flowable] = (
-            [text(line, styles.body) for line in document.clinic] if document.clinic
-            else [WriteLine(line_height * 1.3, form, f"clinic_{n}", document.clinic_title)
+            [PlainText(line, styles.body) for line in document.clinic] if document.clinic
+            else [WriteLine(styles.body.leading * 1.3, form, f"clinic_{n}", document.clinic_title)
                   for n in range(1, 4)])
         pad = layout.body_size * 0.6
-        box = Table([[text(document.clinic_title, styles.bold)], *[[line] for line in lines]],
+        box = Table([[PlainText(document.clinic_title, styles.bold)], *[[line] for line in lines]],
                     colWidths=[width])
         box.setStyle(TableStyle([
             ("BOX", (0, 0), (-1, -1), 1.2, INK),
@@ -243,10 +241,10 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
         ]))
         blocks += [Spacer(1, layout.body_size * 0.5), box]
     learn_more = [
-        text(document.learn_more_title, styles.heading),
-        *[text(line, styles.body) for line in document.resources],
-        text(document.sources_title, styles.heading),
-        *[text(line, styles.body) for line in document.sources],
+        PlainText(document.learn_more_title, styles.heading),
+        *[PlainText(line, styles.body) for line in document.resources],
+        PlainText(document.sources_title, styles.heading),
+        *[PlainText(line, styles.body) for line in document.sources],
     ]
     return [block for block in (blocks, learn_more) if block]
 
@@ -265,11 +263,11 @@ def _story(document: Document, layout: Layout, width: float, form: Form) -> list
         Paragraph(f"<b>{escape(document.situation_label)}:</b> {escape(document.situation)}",
                   styles.body),
         Spacer(1, space * 0.5),
-        text(document.intro, styles.body),
+        PlainText(document.intro, styles.body),
     ]
     own = 0
     for section in document.sections:
-        story.append(text(section.title, styles.heading))
+        story.append(PlainText(section.title, styles.heading))
         for item in section.items:
             if item.id is None:
                 own += 1
@@ -280,12 +278,12 @@ def _story(document: Document, layout: Layout, width: float, form: Form) -> list
                                 form))
     if document.support:
         story.append(KeepTogether([
-            text(document.support_title, styles.heading),
-            text(document.support_intro, styles.body),
-            *[text(f"\u2022 {person}", styles.body) for person in document.support],
+            PlainText(document.support_title, styles.heading),
+            PlainText(document.support_intro, styles.body),
+            *[PlainText(f"\u2022 {person}", styles.body) for person in document.support],
         ]))
     closing = _closing(document, styles, layout, width, form)
-    story += [PageBreak(), text(document.notes_title, styles.heading),
+    story += [PageBreak(), PlainText(document.notes_title, styles.heading),
               NotesLines(layout.notes_lines, layout.line_gap,
                          [flowable for block in closing for flowable in block], form),
               *[KeepTogether(block) for block in closing]]
