@@ -254,7 +254,7 @@ def test_rows_are_streamed_with_a_bounded_window(tmp_path: Path,
 
 
 def _fake_make_row(row: Row) -> batch.RowResult:
-    return batch.RowResult(row.number, row.where, "written", row.output)
+    return batch.RowResult(row.number, "written", row.output)
 
 
 def test_bad_jobs_and_missing_file(run: Run) -> None:

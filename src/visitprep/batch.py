@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import os
 import re
 import signal
@@ -17,6 +18,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,11 +66,9 @@ class RowResult:
     """What happened to one row."""
 
     number: int
-    where: str
     status: str  # written, skipped, failed
     file: str = ""
     message: str = ""
-    pages: int = 0
 
 
 @dataclass
@@ -128,6 +128,21 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+@contextmanager
+def _csv_records(path: Path, encoding: str) -> Iterator[Iterator[list[str]]]:
+    """Open a CSV as Excel or LibreOffice writes it and yield its records, header first.
+
+    Accepts a UTF-8 byte-order mark whenever UTF-8 is named, and picks the separator
+    (',', ';' or tab) from the header line.
+    """
+    if encoding.replace("-", "").replace("_", "").lower() == "utf8":
+        encoding = "utf-8-sig"
+    with path.open("r", encoding=encoding, newline="") as handle:
+        first = handle.readline()
+        handle.seek(0)
+        yield csv.reader(handle, delimiter=_delimiter(first))
+
+
 def read_rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[Row]:
     """Yield the data rows of a CSV file as Excel or LibreOffice writes it.
 
@@ -137,21 +152,15 @@ def read_rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[Row]:
     Raises:
         BatchError: For an empty file, or a header with unknown or repeated columns.
     """
-    if encoding.replace("-", "").replace("_", "").lower() == "utf8":
-        encoding = "utf-8-sig"  # also accept a BOM when plain UTF-8 is named
-    with path.open("r", encoding=encoding, newline="") as handle:
-        first = handle.readline()
-        if not first.strip():
+    with _csv_records(path, encoding) as records:
+        cells = next(records, [])
+        if not cells:
             raise BatchError(f"{path}: the file is empty",
                              hint="It needs a header row, for example: name,recurrence,concerns")
-        handle.seek(0)
-        reader = csv.reader(handle, delimiter=_delimiter(first))
-        header = [normalize_key(h) if h.strip() else "" for h in next(reader)]
-        if header and header[0].startswith("\ufeff"):
-            header[0] = header[0].lstrip("\ufeff")
+        header = [normalize_key(h) if h.strip() else "" for h in cells]
         _check_header(path, header)
         number = 1
-        for record in reader:
+        for record in records:
             number += 1
             if not any(cell.strip() for cell in record):
                 continue
@@ -166,12 +175,8 @@ def read_rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[Row]:
 
 def header_of(path: Path, encoding: str = "utf-8-sig") -> list[str]:
     """The CSV's header cells as written (for the failures file)."""
-    if encoding.replace("-", "").replace("_", "").lower() == "utf8":
-        encoding = "utf-8-sig"
-    with path.open("r", encoding=encoding, newline="") as handle:
-        first = handle.readline()
-        handle.seek(0)
-        return next(csv.reader(handle, delimiter=_delimiter(first)), [])
+    with _csv_records(path, encoding) as records:
+        return next(records, [])
 
 
 def _check_header(path: Path, header: list[str]) -> None:
@@ -271,10 +276,10 @@ def make_row(row: Row) -> RowResult:
     from visitprep.profile import profile_from_mapping
 
     if row.problem:
-        return RowResult(row.number, row.where, "failed", message=f"{row.where}: {row.problem}")
+        return RowResult(row.number, "failed", message=f"{row.where}: {row.problem}")
     target: Path = _STATE["folder"] / row.output
     if target.exists() and not _STATE["force"]:
-        return RowResult(row.number, row.where, "skipped", row.output,
+        return RowResult(row.number, "skipped", row.output,
                          f"{row.where}: {row.output} is already there; kept it "
                          "(add --force to replace it)")
     values = {k: v for k, v in row.values.items() if k != OUTPUT_COLUMN}
@@ -291,10 +296,8 @@ def make_row(row: Row) -> RowResult:
         message = _one_line(exc)
         if not message.startswith(row.where):
             message = f"{row.where}: {message}"
-        return RowResult(row.number, row.where, "failed", message=message)
-    from visitprep.handout import count_pages
-
-    return RowResult(row.number, row.where, "written", row.output, pages=count_pages(pdf))
+        return RowResult(row.number, "failed", message=message)
+    return RowResult(row.number, "written", row.output)
 
 
 # -- the run ----------------------------------------------------------------------------
@@ -337,8 +340,8 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
     def named(row: Row) -> Row:
         wanted, problem = output_name(row)
         if problem:
-            return Row(row.number, row.values, row.raw, "", row.problem or problem)
-        return Row(row.number, row.values, row.raw, names.claim(wanted), row.problem)
+            return dataclasses.replace(row, problem=row.problem or problem)
+        return dataclasses.replace(row, output=names.claim(wanted))
 
     def record(row: Row, result: RowResult) -> None:
         if result.status == "written":
