@@ -196,8 +196,9 @@ def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
 
 def _cmd_make(args: argparse.Namespace) -> int:
     from visitprep.bank import load_bank
+    from visitprep.handout import count_pages, make_handout
     from visitprep.layout import load_layout
-    from visitprep.output import check_target, write_atomic
+    from visitprep.output import check_target, default_name, write_atomic
     from visitprep.profile import profile_from_mapping
 
     if args.answers is None and args.recurrence is None:
@@ -212,11 +213,9 @@ def _cmd_make(args: argparse.Namespace) -> int:
     profile = profile_from_mapping(data, bank, where)
     clinic = _clinic(args)
     layout = load_layout(profile.template)
-    output: Path = args.output or Path(default_output_name(profile.visit_date))
+    output: Path = args.output or Path(default_name("visit-questions", profile.visit_date,
+                                                    ".pdf"))
     check_target(output, force=args.force)
-
-    from visitprep.handout import make_handout
-
     pdf = make_handout(profile, bank, layout=layout, clinic=clinic)
     write_atomic(output, pdf, force=args.force)
     print(f"Wrote {output} ({count_pages(pdf)} pages). Print it and bring it to your visit.")
@@ -229,16 +228,14 @@ def _clinic(args: argparse.Namespace) -> Any:
     return merge_clinic(args.clinic, args.clinic_name, args.clinic_phone, args.clinic_address)
 
 
-def default_output_name(visit_date: Any) -> str:
-    """The file name used when none is given: visit-questions[-YYYY-MM-DD].pdf."""
-    return f"visit-questions-{visit_date.isoformat()}.pdf" if visit_date else "visit-questions.pdf"
+def _handout_defaults(args: argparse.Namespace) -> dict[str, Any]:
+    """The template, paper and fillable options given, after checking the template loads."""
+    from visitprep.layout import load_layout
 
-
-def count_pages(pdf: bytes) -> int:
-    """Count the pages of a PDF made by visitprep."""
-    from visitprep.handout import count_pages as count
-
-    return count(pdf)
+    if args.template:
+        load_layout(args.template)  # a broken template fails now, not once per handout
+    return {key: getattr(args, key) for key in ("template", "paper", "fillable")
+            if getattr(args, key) is not None}
 
 
 def _cmd_questions(args: argparse.Namespace) -> int:
@@ -377,7 +374,6 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         write_failures,
     )
     from visitprep.errors import OutputError
-    from visitprep.layout import load_layout
     from visitprep.output import check_target
 
     if args.jobs is not None and args.jobs < 1:
@@ -389,11 +385,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         raise OutputError(f"{folder} is a file, not a folder",
                           hint="-o names the folder the handouts go into.")
     load_bank(args.bank)  # a broken bank fails here, once, not once per row
-    if args.template:
-        load_layout(args.template)
+    defaults = _handout_defaults(args)
     clinic = _clinic(args)
-    defaults = {key: getattr(args, key) for key in ("template", "paper", "fillable")
-                if getattr(args, key) is not None}
     folder.mkdir(parents=True, exist_ok=True)
     if args.merge is not None:
         check_target(args.merge, force=args.force)
@@ -448,8 +441,8 @@ def _cmd_interview(args: argparse.Namespace) -> int:
 
     from visitprep.bank import load_bank
     from visitprep.errors import OutputError
+    from visitprep.handout import count_pages, make_handout
     from visitprep.interview import StoppedAfterWritingError, run_interview
-    from visitprep.layout import load_layout
     from visitprep.models import Profile
     from visitprep.output import write_atomic
     from visitprep.profile import dump_answers, load_answers, profile_from_mapping
@@ -457,15 +450,10 @@ def _cmd_interview(args: argparse.Namespace) -> int:
     bank = load_bank(args.bank)
     start = (profile_from_mapping(load_answers(args.answers), bank, str(args.answers))
              if args.answers else None)
-    if args.template:
-        load_layout(args.template)  # a broken template fails now, not after the questions
+    defaults = _handout_defaults(args)
     clinic = _clinic(args)
-    defaults = {key: getattr(args, key) for key in ("template", "paper", "fillable")
-                if getattr(args, key) is not None}
 
     def make(profile: Profile) -> bytes:
-        from visitprep.handout import make_handout
-
         return make_handout(profile, bank, clinic=clinic)
 
     def write_pdf(profile: Profile, path: Path, force: bool) -> int:

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from visitprep.document import format_date
 from visitprep.errors import OutputError, ProfileError
 from visitprep.models import MAX_TOP_QUESTIONS, Profile, QuestionBank
+from visitprep.output import default_name
 from visitprep.profile import (
     MAX_FIELD_LENGTH,
     MAX_OWN_QUESTION_LENGTH,
@@ -389,8 +391,7 @@ class Interview:
         if len(days) == 1:
             self.draft.visit_date = days[0]
             return None
-        options = tuple(Option(f"{day:%A}, {day:%B} {day.day}, {day.year}", day.isoformat())
-                        for day in days)
+        options = tuple(Option(format_date(day), day.isoformat()) for day in days)
         chosen = ask(Prompt("select", "visit-date-which",
                             f"Which day do you mean by {answer}?", _with_back(options)))
         if chosen == BACK:
@@ -429,8 +430,7 @@ class Interview:
     # -- writing --------------------------------------------------------------------
 
     def step_save_pdf(self) -> str | None:
-        date = self.draft.visit_date
-        default = f"visit-questions-{date.isoformat()}.pdf" if date else "visit-questions.pdf"
+        default = default_name("visit-questions", self.draft.visit_date, ".pdf")
         while True:
             answer = ask(Prompt(
                 "text", "pdf-path", "Save the checklist as:", default=default,
@@ -464,9 +464,8 @@ class Interview:
                           default=True))
         if not keep:
             return None
-        date = self.draft.visit_date
-        default = str(self.answers_path) if self.answers_path else (
-            f"visit-answers-{date.isoformat()}.yaml" if date else "visit-answers.yaml")
+        default = str(self.answers_path) if self.answers_path else default_name(
+            "visit-answers", self.draft.visit_date, ".yaml")
         while True:
             answer = ask(Prompt(
                 "text", "answers-path", "Save the answers as:", default=default,

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
 
 from visitprep.errors import OutputError
+
+
+def default_name(stem: str, visit_date: dt.date | None, suffix: str) -> str:
+    """The file name used when none is given: STEM[-YYYY-MM-DD]SUFFIX."""
+    return f"{stem}-{visit_date.isoformat()}{suffix}" if visit_date else f"{stem}{suffix}"
 
 
 def check_target(path: Path, *, force: bool) -> None:
