@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from visitprep.errors import YamlError
+from visitprep.errors import YamlError, allowed, did_you_mean
 
 
 class LineDict(dict[str, Any]):
@@ -154,8 +154,6 @@ def check_keys(
     Raises:
         YamlError: Naming the file, line, and the missing or unknown key.
     """
-    from visitprep.errors import allowed, did_you_mean
-
     if not isinstance(data, dict):
         raise YamlError(
             f"{where(name, at if at is not None else data)}: {what} must be a mapping "
