@@ -156,3 +156,52 @@ def test_document_lists_every_printed_string(bank: QuestionBank) -> None:
     origins = dict((text, origin) for origin, text in document.texts())
     assert origins["Ann"] == "the name"
     assert origins["Mine?"] == "your own question 1"
+
+
+def _embedded_fonts(pdf: bytes) -> dict[str, tuple[dict[str, object], bytes]]:
+    """Each embedded font: its descriptor (without the file) and the font file's bytes."""
+    import io
+
+    from pypdf import PdfReader
+
+    fonts: dict[str, tuple[dict[str, object], bytes]] = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            if "/FontDescriptor" not in font:  # a standard font: nothing embedded
+                continue
+            descriptor = font["/FontDescriptor"].get_object()
+            data = descriptor["/FontFile2"].get_object()
+            fonts[font["/BaseFont"]] = (
+                {key: value for key, value in descriptor.items() if key != "/FontFile2"},
+                data.get_data(),
+            )
+    return fonts
+
+
+def test_fonts_embedded_once_per_process_match_reportlabs_own(
+        bank: QuestionBank, monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    from reportlab.pdfbase import pdfmetrics
+
+    from visitprep.render import FONT, FONT_BOLD
+
+    profile = Profile(recurrence="local", name="Zoë Nguyễn", doctor="Dr. Groß")
+    make_handout(profile, bank, invariant=True)  # fills the cache
+    cached = _embedded_fonts(make_handout(profile, bank, invariant=True))
+    for name in (FONT, FONT_BOLD):
+        face = pdfmetrics.getFont(name).face
+        monkeypatch.setattr(face, "addSubsetObjects",
+                            types.MethodType(type(face).addSubsetObjects, face))
+    assert cached == _embedded_fonts(make_handout(profile, bank, invariant=True))
+    assert len(cached) == 2
+
+
+def test_handouts_with_the_same_letters_share_one_font_subset(bank: QuestionBank) -> None:
+    # reportlab numbers letters in the order they are first drawn; visitprep fixes the
+    # order, so a batch embeds the same subset (made once) for "José López" and "Ló Jé".
+    first = make_handout(Profile(recurrence="local", name="José López"), bank, invariant=True)
+    second = make_handout(Profile(recurrence="local", name="Ló Jé"), bank, invariant=True)
+    assert _embedded_fonts(first) == _embedded_fonts(second)
+    assert "Ló Jé" in read_pdf(second).text  # type: ignore[attr-defined]
