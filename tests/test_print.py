@@ -181,3 +181,33 @@ def test_templates_can_be_copied_and_edited(tmp_path: Path, bank: QuestionBank) 
     layout = load_layout(str(copy))
     assert layout.name == "ours" and layout.body_size == 16
     assert "label_box" in layout.features
+
+
+@pytest.mark.parametrize("template", builtin_names())
+def test_every_question_has_its_box_and_writing_lines(bank: QuestionBank, template: str) -> None:
+    layout = load_layout(template)
+    profile = Profile(recurrence="regional", concerns=("costs", "coping"), template=template)
+    grey = (0.35, 0.35, 0.35)
+    with pdfplumber.open(io.BytesIO(make_handout(profile, bank, invariant=True))) as pdf:
+        pages = pdf.pages
+        questions = 0
+        for page in pages[1:-1]:  # past the header and top box; no checklist in this profile
+            boxes = sorted(r["top"] for r in page.rects
+                           if abs(r["width"] - layout.checkbox_size) < 0.1
+                           and r["stroking_color"] == (0.0, 0.0, 0.0))
+            rules = [line for line in page.lines if line["stroking_color"] == grey]
+            assert all(line["linewidth"] == pytest.approx(0.6) for line in rules)
+            for top, below in zip(boxes, [*boxes[1:], page.height], strict=False):
+                under = [line for line in rules if top < line["top"] < below]
+                assert len(under) == layout.answer_lines, (page.page_number, top)
+                # each line runs from beside the box to the right margin
+                assert all(line["x0"] > layout.margin_in * INCH + layout.checkbox_size
+                           for line in under)
+                assert all(line["x1"] > page.width - layout.margin_in * INCH - 8
+                           for line in under)
+            questions += len(boxes)
+        assert questions > 5
+        notes_page = next(page for page in pages
+                          if "Notes" in (page.extract_text() or "").splitlines()[:3])
+        notes = [line for line in notes_page.lines if line["stroking_color"] == grey]
+        assert len(notes) >= layout.notes_lines

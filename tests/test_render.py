@@ -79,12 +79,14 @@ def test_symptom_checklist_prints_with_its_concern(bank: QuestionBank) -> None:
 
 def test_markup_characters_print_literally(bank: QuestionBank) -> None:
     pdf = pdf_for(bank, name="R&D <b>Smith</b>", doctor="A & B; C<D",
-                  custom_questions=("Is x<y & y>z true?", "What does &amp; mean?"))
+                  custom_questions=("Is x<y & y>z true?", "What does &amp; mean?",
+                                    r"Is (a) \ b) or C:\new (PDF string syntax) a problem?"))
     text = pdf.text  # type: ignore[attr-defined]
     assert "R&D <b>Smith</b>" in text
     assert "A & B; C<D" in text
     assert "Is x<y & y>z true?" in text
     assert "What does &amp; mean?" in text
+    assert r"Is (a) \ b) or C:\new (PDF string syntax) a problem?" in text
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,10 @@ from functools import lru_cache
 from typing import Any
 
 from reportlab.lib import colors
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
+from reportlab.pdfbase.pdfmetrics import getAscent, getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
@@ -40,9 +41,58 @@ def wrap_text(text: str, font: str, size: float, width: float) -> tuple[str, ...
     return tuple(lines)
 
 
+# -- Writing PDF operators directly ------------------------------------------------------
+# A batch draws the same question blocks thousands of times, and going through the
+# canvas's methods for each box, line and text costs more than the rest of a handout.
+# So the common case writes its PDF operators itself, made once per shape and cached:
+# a printed (not fillable) block whose text is plain ASCII, which the bundled fonts'
+# first subset maps to itself (render._fonts checks). Anything else uses the canvas.
+
+_PDF_ESCAPES = str.maketrans({"\\": "\\\\", "(": "\\(", ")": "\\)"})
+_INK_FILL = f"{fp_str(INK.red, INK.green, INK.blue)} rg"
+_INK_STROKE = f"{fp_str(INK.red, INK.green, INK.blue)} RG"
+_RULE_STROKE = f"{fp_str(RULE.red, RULE.green, RULE.blue)} RG {fp_str(0.6)} w"
+
+
+def direct(lines: tuple[str, ...]) -> bool:
+    """Whether these lines can be written as PDF operators directly (plain ASCII)."""
+    return all(line.isascii() and line.isprintable() for line in lines)
+
+
+def font_ref(canvas: Canvas, font: str) -> str:
+    """The PDF resource name of the font's first subset in this document ('/F1+0')."""
+    return str(getFont(font).getSubsetInternalName(0, canvas._doc))
+
+
+@lru_cache(maxsize=4096)
+def text_ops(font: str, size: float, leading: float, x: float, first_baseline: float,
+             lines: tuple[str, ...]) -> str:
+    """PDF operators for lines of ASCII text in black, as draw_lines draws them."""
+    shown = " T* ".join(f"({line.translate(_PDF_ESCAPES)}) Tj" for line in lines)
+    return (f"BT 1 0 0 1 {fp_str(x, first_baseline)} Tm {font} {fp_str(size)} Tf "
+            f"{fp_str(leading)} TL {_INK_FILL} {shown} ET")
+
+
+@lru_cache(maxsize=1024)
+def rules_ops(segments: tuple[tuple[float, float, float], ...]) -> str:
+    """PDF operators for thin grey writing lines, each (x0, x1, y)."""
+    path = " ".join(f"{fp_str(x0, y)} m {fp_str(x1, y)} l" for x0, x1, y in segments)
+    return f"{_RULE_STROKE} n {path} S {_INK_STROKE}"
+
+
+@lru_cache(maxsize=1024)
+def box_ops(x: float, y: float, size: float) -> str:
+    """PDF operators for an empty black square to tick, 1 pt lines."""
+    return f"{_INK_STROKE} 1 w n {fp_str(x, y, size, size)} re S"
+
+
 def draw_lines(canvas: Canvas, x: float, first_baseline: float, lines: tuple[str, ...],
                style: ParagraphStyle) -> None:
     """Draw lines of plain text in one text object, the first on the given baseline."""
+    if direct(lines):
+        canvas.addLiteral(text_ops(font_ref(canvas, style.fontName), style.fontSize,
+                                   style.leading, x, first_baseline, lines))
+        return
     text = canvas.beginText(x, first_baseline)
     text.setFont(style.fontName, style.fontSize, style.leading)
     text.setFillColor(INK)
@@ -87,15 +137,12 @@ class PlainText(Flowable):
 
 def rule(canvas: Canvas, x0: float, x1: float, y: float) -> None:
     """A thin grey writing line."""
-    rules(canvas, [(x0, x1, y)])
+    rules(canvas, ((x0, x1, y),))
 
 
-def rules(canvas: Canvas, segments: list[tuple[float, float, float]]) -> None:
+def rules(canvas: Canvas, segments: tuple[tuple[float, float, float], ...]) -> None:
     """Thin grey writing lines, each (x0, x1, y), drawn with one colour change."""
-    canvas.setStrokeColor(RULE)
-    canvas.setLineWidth(0.6)
-    canvas.lines([(x0, y, x1, y) for x0, x1, y in segments])
-    canvas.setStrokeColor(INK)
+    canvas.addLiteral(rules_ops(segments))
 
 
 class Form:
@@ -182,9 +229,7 @@ class QuestionBlock(Flowable):
         top = self.height
         first_baseline = top - self.style.fontSize * 1.0
         box_y = first_baseline - self.box * 0.12
-        canvas.setStrokeColor(INK)
-        canvas.setLineWidth(1)
-        canvas.rect(0, box_y, self.box, self.box, stroke=1, fill=0)
+        canvas.addLiteral(box_ops(0, box_y, self.box))
         self.form.checkbox(canvas, f"{self.field}_done", 0, box_y, self.box,
                            self.text or f"{self.field} done")
         if self.label:
@@ -201,7 +246,7 @@ class QuestionBlock(Flowable):
                            first_baseline - 2, self.gap * 0.8, f"{self.field}: my question")
         below = top - max(self.text_height, self.box)
         ys = [below - index * self.gap for index in range(1, self.lines + 1)]
-        rules(canvas, [(self.indent, self.width, y) for y in ys])
+        rules(canvas, tuple((self.indent, self.width, y) for y in ys))
         for index, y in enumerate(ys, 1):
             self.form.line(canvas, f"{self.field}_answer_{index}", self.indent, self.width, y,
                            self.gap * 0.8, f"Answer to: {self.text}" if self.text else "Answer")
@@ -221,8 +266,7 @@ class Checkbox(Flowable):
         return self.size, self.size
 
     def draw(self) -> None:
-        self.canv.setLineWidth(1)
-        self.canv.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+        self.canv.addLiteral(box_ops(0, 0, self.size))
         self.form.checkbox(self.canv, self.field, 0, 0, self.size, self.tooltip)
 
 
@@ -280,7 +324,7 @@ class NotesLines(Flowable):
 
     def draw(self) -> None:
         ys = [self.height - index * self.gap for index in range(1, self.count + 1)]
-        rules(self.canv, [(0, self.width, y) for y in ys])
+        rules(self.canv, tuple((0, self.width, y) for y in ys))
         for index, y in enumerate(ys, 1):
             self.form.line(self.canv, f"notes_{index}", 0, self.width, y, self.gap * 0.8,
                            "notes")
