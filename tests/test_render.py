@@ -160,23 +160,25 @@ def test_document_lists_every_printed_string(bank: QuestionBank) -> None:
     assert origins["Mine?"] == "your own question 1"
 
 
-def _embedded_fonts(pdf: bytes) -> dict[str, tuple[dict[str, object], bytes]]:
-    """Each embedded font: its descriptor (without the file) and the font file's bytes."""
+def _embedded_fonts(pdf: bytes) -> dict[str, tuple[object, ...]]:
+    """Each embedded font: its entries, its descriptor's, its font file and character map."""
     import io
 
     from pypdf import PdfReader
 
-    fonts: dict[str, tuple[dict[str, object], bytes]] = {}
+    fonts: dict[str, tuple[object, ...]] = {}
     for page in PdfReader(io.BytesIO(pdf)).pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
             if "/FontDescriptor" not in font:  # a standard font: nothing embedded
                 continue
             descriptor = font["/FontDescriptor"].get_object()
-            data = descriptor["/FontFile2"].get_object()
             fonts[font["/BaseFont"]] = (
+                {key: value for key, value in font.items()
+                 if key not in ("/FontDescriptor", "/ToUnicode", "/Name")},
                 {key: value for key, value in descriptor.items() if key != "/FontFile2"},
-                data.get_data(),
+                descriptor["/FontFile2"].get_object().get_data(),
+                font["/ToUnicode"].get_object().get_data(),
             )
     return fonts
 
@@ -193,9 +195,8 @@ def test_fonts_embedded_once_per_process_match_reportlabs_own(
     make_handout(profile, bank, invariant=True)  # fills the cache
     cached = _embedded_fonts(make_handout(profile, bank, invariant=True))
     for name in (FONT, FONT_BOLD):
-        face = pdfmetrics.getFont(name).face
-        monkeypatch.setattr(face, "addSubsetObjects",
-                            types.MethodType(type(face).addSubsetObjects, face))
+        font = pdfmetrics.getFont(name)
+        monkeypatch.setattr(font, "addObjects", types.MethodType(type(font).addObjects, font))
     assert cached == _embedded_fonts(make_handout(profile, bank, invariant=True))
     assert len(cached) == 2
 
