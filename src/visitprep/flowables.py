@@ -101,7 +101,27 @@ def draw_lines(canvas: Canvas, x: float, first_baseline: float, lines: tuple[str
     canvas.drawText(text)
 
 
-class PlainText(Flowable):
+class DirectFlowable(Flowable):
+    """A flowable that may hand over its PDF operators as text.
+
+    When `ops` gives them, drawing skips the canvas's state bookkeeping (save, move,
+    restore) and writes the same operators itself; when it gives None, the flowable
+    draws through the canvas as usual.
+    """
+
+    def ops(self, canvas: Canvas) -> str | None:
+        return None
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
+        ops = self.ops(canvas)
+        if ops is None:
+            super().drawOn(canvas, x, y, _sW)
+        elif ops:
+            x = self._hAlignAdjust(x, _sW)
+            canvas.addLiteral(f"q 1 0 0 1 {fp_str(x, y)} cm {ops} Q")
+
+
+class PlainText(DirectFlowable):
     """Plain text in one font, left-aligned: what most of a handout is.
 
     Much cheaper than a Paragraph (no markup to parse, one text object), which keeps
@@ -126,13 +146,23 @@ class PlainText(Flowable):
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         return []
 
-    def draw(self) -> None:
-        if not self.lines:
-            return
+    def _first_baseline(self) -> float:
         style = self.style
         ascent = getAscent(style.fontName, style.fontSize)
-        draw_lines(self.canv, 0, self.height - ascent - (style.leading - style.fontSize) / 2,
-                   self.lines, style)
+        return float(self.height - ascent - (style.leading - style.fontSize) / 2)
+
+    def ops(self, canvas: Canvas) -> str | None:
+        if not self.lines:
+            return ""
+        if not direct(self.lines):
+            return None
+        style = self.style
+        return text_ops(font_ref(canvas, style.fontName), style.fontSize, style.leading, 0,
+                        self._first_baseline(), self.lines)
+
+    def draw(self) -> None:
+        if self.lines:
+            draw_lines(self.canv, 0, self._first_baseline(), self.lines, self.style)
 
 
 def rule(canvas: Canvas, x0: float, x1: float, y: float) -> None:
@@ -188,7 +218,27 @@ class Form:
         )
 
 
-class QuestionBlock(Flowable):
+def _question_geometry(height: float, size: float, box: float, text_height: float,
+                       gap: float, lines: int) -> tuple[float, float, tuple[float, ...]]:
+    """Where a question block draws: the first baseline, the box's foot, the answer lines."""
+    first_baseline = height - size
+    below = height - max(text_height, box)
+    return (first_baseline, first_baseline - box * 0.12,
+            tuple(below - index * gap for index in range(1, lines + 1)))
+
+
+@lru_cache(maxsize=4096)
+def question_ops(font: str, size: float, leading: float, box: float, indent: float,
+                 width: float, height: float, text_height: float, gap: float, count: int,
+                 lines: tuple[str, ...]) -> str:
+    """PDF operators for a printed question block with ASCII text, as its draw() draws it."""
+    first_baseline, box_y, ys = _question_geometry(height, size, box, text_height, gap, count)
+    return " ".join((box_ops(0, box_y, box),
+                     text_ops(font, size, leading, indent, first_baseline, lines),
+                     rules_ops(tuple((indent, width, y) for y in ys))))
+
+
+class QuestionBlock(DirectFlowable):
     """A checkbox, the question beside it, and ruled lines for the answer.
 
     With no text, the question line itself is a ruled line to write on.
@@ -224,11 +274,18 @@ class QuestionBlock(Flowable):
         self.height = max(self.text_height, self.box) + self.lines * self.gap + self.after
         return self.width, self.height
 
+    def ops(self, canvas: Canvas) -> str | None:
+        if self.form.enabled or not self.label or not direct(self.lines_of_text):
+            return None
+        style = self.style
+        return question_ops(font_ref(canvas, style.fontName), style.fontSize, style.leading,
+                            self.box, self.indent, self.width, self.height, self.text_height,
+                            self.gap, self.lines, self.lines_of_text)
+
     def draw(self) -> None:
         canvas = self.canv
-        top = self.height
-        first_baseline = top - self.style.fontSize * 1.0
-        box_y = first_baseline - self.box * 0.12
+        first_baseline, box_y, ys = _question_geometry(
+            self.height, self.style.fontSize, self.box, self.text_height, self.gap, self.lines)
         canvas.addLiteral(box_ops(0, box_y, self.box))
         self.form.checkbox(canvas, f"{self.field}_done", 0, box_y, self.box,
                            self.text or f"{self.field} done")
@@ -244,8 +301,6 @@ class QuestionBlock(Flowable):
             rule(canvas, start, self.width, first_baseline - 2)
             self.form.line(canvas, f"{self.field}_question", start, self.width,
                            first_baseline - 2, self.gap * 0.8, f"{self.field}: my question")
-        below = top - max(self.text_height, self.box)
-        ys = [below - index * self.gap for index in range(1, self.lines + 1)]
         rules(canvas, tuple((self.indent, self.width, y) for y in ys))
         for index, y in enumerate(ys, 1):
             self.form.line(canvas, f"{self.field}_answer_{index}", self.indent, self.width, y,
