@@ -211,3 +211,34 @@ def test_every_question_has_its_box_and_writing_lines(bank: QuestionBank, templa
                           if "Notes" in (page.extract_text() or "").splitlines()[:3])
         notes = [line for line in notes_page.lines if line["stroking_color"] == grey]
         assert len(notes) >= layout.notes_lines
+
+
+@pytest.mark.parametrize("template", builtin_names())
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(bank: QuestionBank,
+                                                        template: str) -> None:
+    from visitprep.document import build_document
+    from visitprep.selection import select_questions
+
+    layout = load_layout(template)
+    margin = layout.margin_in * INCH
+    topics = [t.id for t in bank.topics]
+    checked = 0
+    for paper in ("letter", "a4"):
+        for count in range(0, len(topics) + 1, 3):
+            profile = Profile(recurrence="unsure", concerns=tuple(topics[:count]),
+                              template=template, paper=paper)
+            document = build_document(bank, profile, select_questions(bank, profile), layout,
+                                      None)
+            # ("Notes" is followed by writing lines, not text: the box test checks those.)
+            headings = {section.title for section in document.sections} | {
+                document.learn_more_title, document.sources_title,
+                *(checklist.title for checklist in document.checklists)}
+            data = make_handout(profile, bank, layout=layout, invariant=True)
+            with pdfplumber.open(io.BytesIO(data)) as pdf:
+                for page in pdf.pages:
+                    body = page.within_bbox((0, margin - 1, page.width, page.height - margin + 1))
+                    lines = (body.extract_text() or "").splitlines()
+                    assert lines, page.page_number
+                    assert lines[-1] not in headings, (paper, count, page.page_number, lines[-1])
+                    checked += 1
+    assert checked > 20

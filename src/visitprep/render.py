@@ -48,6 +48,7 @@ from visitprep.flowables import (
     NotesLines,
     PlainText,
     QuestionBlock,
+    Together,
     WriteLine,
 )
 from visitprep.layout import Layout
@@ -223,7 +224,7 @@ class _Styles:
         self.title = style("title", layout.title_size, FONT_BOLD, spaceAfter=layout.body_size * 0.5)
         self.heading = style("heading", layout.heading_size, FONT_BOLD,
                              spaceBefore=layout.heading_size * 1.1,
-                             spaceAfter=layout.heading_size * 0.4, keepWithNext=1)
+                             spaceAfter=layout.heading_size * 0.4)  # kept with the next: _headed
         self.small = style("small", layout.small_size)
 
 
@@ -325,7 +326,8 @@ def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layou
         ("TOPPADDING", (0, 0), (-1, -1), layout.body_size * 0.8),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
     ]))
-    return [PlainText(checklist.title, styles.heading), PlainText(checklist.intro, styles.body),
+    return [*_headed(PlainText(checklist.title, styles.heading),
+                     [PlainText(checklist.intro, styles.body)]),
             Spacer(1, layout.body_size * 0.5), table]
 
 
@@ -349,12 +351,19 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
         ]))
         blocks += [Spacer(1, layout.body_size * 0.5), box]
     learn_more = [
-        PlainText(document.learn_more_title, styles.heading),
-        *[PlainText(line, styles.body) for line in document.resources],
-        PlainText(document.sources_title, styles.heading),
-        *[PlainText(line, styles.body) for line in document.sources],
+        *_headed(PlainText(document.learn_more_title, styles.heading),
+                 [PlainText(line, styles.body) for line in document.resources]),
+        *_headed(PlainText(document.sources_title, styles.heading),
+                 [PlainText(line, styles.body) for line in document.sources]),
     ]
     return [block for block in (blocks, learn_more) if block]
+
+
+def _headed(heading: Flowable, following: list[Flowable]) -> list[Flowable]:
+    """A heading and what follows it, the heading never left alone at the foot of a page."""
+    if not following:
+        return [heading]
+    return [Together([heading, following[0]]), *following[1:]]
 
 
 def _story(document: Document, layout: Layout, width: float, form: Form) -> list[Flowable]:
@@ -375,25 +384,27 @@ def _story(document: Document, layout: Layout, width: float, form: Form) -> list
     ]
     own = 0
     for section in document.sections:
-        story.append(PlainText(section.title, styles.heading))
+        blocks: list[Flowable] = []
         for item in section.items:
             if item.id is None:
                 own += 1
             field = item.id if item.id is not None else f"own_{own}"
-            story.append(QuestionBlock(item.text, styles.body, layout, form, field))
+            blocks.append(QuestionBlock(item.text, styles.body, layout, form, field))
+        story += _headed(PlainText(section.title, styles.heading), blocks)
     for checklist in document.checklists:
         story.extend(_checklist(checklist, document.checklist_column, styles, layout, width,
                                 form))
     if document.support:
-        story.append(KeepTogether([
+        story.append(KeepTogether(_headed(
             PlainText(document.support_title, styles.heading),
-            PlainText(document.support_intro, styles.body),
-            *[PlainText(f"\u2022 {person}", styles.body) for person in document.support],
-        ]))
+            [PlainText(document.support_intro, styles.body),
+             *[PlainText(f"\u2022 {person}", styles.body) for person in document.support]])))
     closing = _closing(document, styles, layout, width, form)
-    story += [PageBreak(), PlainText(document.notes_title, styles.heading),
-              NotesLines(layout.notes_lines, layout.line_gap,
-                         [flowable for block in closing for flowable in block], form),
+    story += [PageBreak(),
+              *_headed(PlainText(document.notes_title, styles.heading),
+                       [NotesLines(layout.notes_lines, layout.line_gap,
+                                   [flowable for block in closing for flowable in block],
+                                   form)]),
               *[KeepTogether(block) for block in closing]]
     return story
 
