@@ -14,7 +14,6 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import (
     FF_NONSYMBOLIC,
@@ -50,6 +49,8 @@ from visitprep.flowables import (
     QuestionBlock,
     Together,
     WriteLine,
+    draw_lines,
+    wrap_text,
 )
 from visitprep.layout import Layout
 from visitprep.models import Checklist
@@ -410,24 +411,24 @@ def _story(document: Document, layout: Layout, width: float, form: Form) -> list
 
 
 def _page_furniture(document: Document, layout: Layout) -> Callable[[Canvas, int, int], None]:
+    size = layout.small_size
+    style = ParagraphStyle("furniture", fontName=FONT, fontSize=size, leading=size * 1.2)
+
     def draw(canvas: Canvas, page: int, pages: int) -> None:
         width, height = canvas._pagesize
         margin = layout.margin_in * inch + FRAME_PADDING
-        size = layout.small_size
-        canvas.setFillColor(INK)
-        canvas.setFont(FONT, size)
         label = document.page_label.format(page=page, pages=pages)
-        label_width = canvas.stringWidth(label, FONT, size)
+        label_width = pdfmetrics.stringWidth(label, FONT, size)
         # The note wraps beside the page number, so the footer stays low in the margin.
-        text_width = width - 2 * margin - label_width - size
-        lines = simpleSplit(document.footer, FONT, size, text_width)
+        lines = wrap_text(document.footer, FONT, size, width - 2 * margin - label_width - size)
         baseline = layout.margin_in * inch * 0.3
-        canvas.drawRightString(width - margin, baseline, label)
-        for index, line in enumerate(reversed(lines)):
-            canvas.drawString(margin, baseline + index * size * 1.2, line)
-        if page > 1:
-            head = simpleSplit(document.running_head, FONT, size, width - 2 * margin)[0]
-            canvas.drawRightString(width - margin, height - layout.margin_in * inch * 0.55, head)
+        draw_lines(canvas, width - margin - label_width, baseline, (label,), style)
+        if lines:
+            draw_lines(canvas, margin, baseline + (len(lines) - 1) * style.leading, lines, style)
+        head = wrap_text(document.running_head, FONT, size, width - 2 * margin)[:1]
+        if page > 1 and head:
+            draw_lines(canvas, width - margin - pdfmetrics.stringWidth(head[0], FONT, size),
+                       height - layout.margin_in * inch * 0.55, head, style)
 
     return draw
 
