@@ -253,6 +253,42 @@ def test_rows_are_streamed_with_a_bounded_window(tmp_path: Path,
     assert max(ahead) <= 2 * 4 + 1
 
 
+def test_long_lists_go_to_the_workers_a_few_rows_at_a_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert batch.chunk_size(None, 2) == 1
+    assert batch.chunk_size(20, 2) == 1  # a short list: the workers share it evenly
+    assert batch.chunk_size(1000, 2) == batch.MAX_CHUNK
+    source = tmp_path / "long.csv"
+    source.write_text("name,recurrence\n" + "".join(f"P{i},local\n" for i in range(500)),
+                      encoding="utf-8")
+    read = 0
+    original = batch.read_rows
+
+    def counting(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        nonlocal read
+        for row in original(*args, **kwargs):  # type: ignore[arg-type]
+            read += 1
+            yield row
+
+    ahead: list[int] = []
+    numbers: list[int] = []
+    monkeypatch.setattr(batch, "read_rows", counting)
+    monkeypatch.setattr(batch, "make_row", _fake_make_row)
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def report(result: batch.RowResult, summary: batch.Summary) -> None:
+        ahead.append(read - summary.done)
+        numbers.append(result.number)
+
+    summary = run_batch(source, out, jobs=2, report=report, total=500)
+    assert summary.written == 500
+    assert sorted(numbers) == list(range(2, 502))  # every row once
+    chunk = batch.chunk_size(500, 2)
+    assert chunk > 1
+    assert max(ahead) <= (2 * 4 + 1) * chunk  # still a bounded window, however long
+
+
 def _fake_make_row(row: Row) -> batch.RowResult:
     return batch.RowResult(row.number, "written", row.output)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
+import itertools
 import os
 import re
 import signal
@@ -265,6 +266,11 @@ def _init_worker(bank_dir: str | None, defaults: dict[str, Any], clinic: Clinic 
                   clinic=clinic, folder=Path(folder), force=force, layouts={})
 
 
+def make_rows(rows: list[Row]) -> list[RowResult]:
+    """Make a few rows' handouts: one task for a worker, to spare a round trip per row."""
+    return [make_row(row) for row in rows]
+
+
 def _one_line(exc: VisitprepError) -> str:
     return f"{exc.message} {exc.hint}".replace("\n", " ").strip() if exc.hint else exc.message
 
@@ -305,10 +311,22 @@ def make_row(row: Row) -> RowResult:
 Report = Callable[[RowResult, Summary], None]
 
 
+MAX_CHUNK = 16  # rows per task for a worker
+
+
+def chunk_size(total: int | None, jobs: int) -> int:
+    """Rows per task: several for a long list (fewer round trips), one for a short one
+    (so the workers share the work evenly)."""
+    if not total:
+        return 1
+    return max(1, min(MAX_CHUNK, total // (max(jobs, 1) * 8)))
+
+
 def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
               encoding: str = "utf-8-sig", bank_dir: Path | None = None,
               defaults: dict[str, Any] | None = None, clinic: Clinic | None = None,
-              report: Report = lambda result, summary: None) -> Summary:
+              report: Report = lambda result, summary: None,
+              total: int | None = None) -> Summary:
     """Print one handout per row of a CSV file.
 
     Args:
@@ -321,6 +339,8 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
         defaults: Values for columns a row leaves empty (template, paper, fillable).
         clinic: The clinic block printed on every handout.
         report: Called after each row, in the order rows finish.
+        total: How many rows the file has, if known: long lists go to the workers a
+            few rows at a time.
 
     Returns:
         The summary; `interrupted` is set when Ctrl-C stopped the run early.
@@ -361,38 +381,43 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
         for row in rows:
             yield named(row)
 
-    window = max(jobs, 1) * 4
+    window = max(jobs, 1) * 4  # tasks in flight; with the chunk size, bounds the rows read
+    chunk = chunk_size(total, jobs)
     executor = ProcessPoolExecutor(
         max_workers=max(jobs, 1),
         initializer=_init_worker,
         initargs=(str(bank_dir) if bank_dir else None, defaults or {}, clinic, str(folder),
                   force),
     )
-    pending: dict[Future[RowResult], Row] = {}
+    pending: dict[Future[list[RowResult]], list[Row]] = {}
+
+    def record_all(rows: list[Row], results: list[RowResult]) -> None:
+        for row, result in zip(rows, results, strict=True):
+            record(row, result)
+
     try:
         source = all_rows()
         exhausted = False
         while pending or not exhausted:
             while not exhausted and len(pending) < window:
-                row = next(source, None)
-                if row is None:
-                    exhausted = True
-                else:
-                    pending[executor.submit(make_row, row)] = row
+                rows_now = list(itertools.islice(source, chunk))
+                exhausted = len(rows_now) < chunk
+                if rows_now:
+                    pending[executor.submit(make_rows, rows_now)] = rows_now
             if not pending:
                 break
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=lambda f: pending[f].number):
-                record(pending.pop(future), future.result())
+            for future in sorted(done, key=lambda f: pending[f][0].number):
+                record_all(pending.pop(future), future.result())
     except KeyboardInterrupt:
         summary.interrupted = True
         for future in pending:
             future.cancel()
         # Rows already running finish writing their whole file; nothing is half-written.
-        for future, row in list(pending.items()):
+        for future, rows_now in list(pending.items()):
             if not future.cancelled():
                 try:
-                    record(row, future.result())
+                    record_all(rows_now, future.result())
                 except Exception:  # noqa: BLE001 - the run is stopping; keep what finished
                     pass
     finally:

@@ -405,7 +405,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     summary = run_batch(args.csv, folder, jobs=args.jobs or default_jobs(), force=args.force,
                         encoding=args.encoding, bank_dir=args.bank, defaults=defaults,
-                        clinic=clinic, report=report)
+                        clinic=clinic, report=report, total=total)
     progress.update(summary.done, summary.seconds, final=True)
     failures_file = folder / f"{args.csv.stem}-failures.csv"
     if summary.failures:
