@@ -304,3 +304,20 @@ def test_plain_progress_lines_when_not_a_terminal(run: Run) -> None:
     result = run("batch", str(CSV / "good.csv"), "-o", "out")
     assert "3/3 rows done" in result.err
     assert "\r" not in result.err
+
+
+def test_a_clinics_own_bank_reaches_every_worker(run: Run, bank_copy: Path,
+                                                 tmp_path: Path) -> None:
+    file = bank_copy / "treatment-choices.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace(
+        "What are my treatment choices?", "Which treatment choices does our clinic offer?"),
+        encoding="utf-8")
+    result = run("batch", str(CSV / "good.csv"), "-o", str(tmp_path / "out"), "--jobs", "2",
+                 "--bank", str(bank_copy))
+    assert result.code == 0, result.err
+    handouts = sorted((tmp_path / "out").glob("*.pdf"))
+    assert len(handouts) == 3
+    for handout in handouts:
+        text = read_pdf(handout).text  # type: ignore[attr-defined]
+        assert "Which treatment choices does our clinic offer?" in text
+        assert "What are my treatment choices?" not in text

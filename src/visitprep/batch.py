@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from visitprep.errors import ProfileError, VisitprepError, allowed, did_you_mean
-from visitprep.models import Clinic
+from visitprep.models import Clinic, QuestionBank
 from visitprep.output import write_atomic
 from visitprep.profile import KEYS, normalize_key, parse_date
 
@@ -256,14 +256,16 @@ class Names:
 _STATE: dict[str, Any] = {}
 
 
-def _init_worker(bank_dir: str | None, defaults: dict[str, Any], clinic: Clinic | None,
+def _init_worker(bank: QuestionBank | None, defaults: dict[str, Any], clinic: Clinic | None,
                  folder: str, force: bool) -> None:
     # Ctrl-C goes to the parent, which lets running rows finish and cancels the rest.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from visitprep.bank import load_bank
+    if bank is None:
+        from visitprep.bank import load_bank
 
-    _STATE.update(bank=load_bank(Path(bank_dir) if bank_dir else None), defaults=defaults,
-                  clinic=clinic, folder=Path(folder), force=force, layouts={})
+        bank = load_bank()
+    _STATE.update(bank=bank, defaults=defaults, clinic=clinic, folder=Path(folder),
+                  force=force, layouts={})
 
 
 def make_rows(rows: list[Row]) -> list[RowResult]:
@@ -323,7 +325,7 @@ def chunk_size(total: int | None, jobs: int) -> int:
 
 
 def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
-              encoding: str = "utf-8-sig", bank_dir: Path | None = None,
+              encoding: str = "utf-8-sig", bank: QuestionBank | None = None,
               defaults: dict[str, Any] | None = None, clinic: Clinic | None = None,
               report: Report = lambda result, summary: None,
               total: int | None = None) -> Summary:
@@ -335,7 +337,8 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
         jobs: Worker processes.
         force: Replace handouts that are already there (otherwise they are kept).
         encoding: The CSV's text encoding.
-        bank_dir: A clinic's question bank, or None for the built-in one.
+        bank: The question bank (a clinic's, already loaded), or None for the built-in
+            one. Workers started by fork share the parent's copy.
         defaults: Values for columns a row leaves empty (template, paper, fillable).
         clinic: The clinic block printed on every handout.
         report: Called after each row, in the order rows finish.
@@ -386,8 +389,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
     executor = ProcessPoolExecutor(
         max_workers=max(jobs, 1),
         initializer=_init_worker,
-        initargs=(str(bank_dir) if bank_dir else None, defaults or {}, clinic, str(folder),
-                  force),
+        initargs=(bank, defaults or {}, clinic, str(folder), force),
     )
     pending: dict[Future[list[RowResult]], list[Row]] = {}
 

@@ -384,7 +384,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{folder} is a file, not a folder",
                           hint="-o names the folder the handouts go into.")
-    load_bank(args.bank)  # a broken bank fails here, once, not once per row
+    bank = load_bank(args.bank)  # a broken bank fails here, once, not once per row
     defaults = _handout_defaults(args)
     clinic = _clinic(args)
     folder.mkdir(parents=True, exist_ok=True)
@@ -404,7 +404,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         progress.update(summary.done, summary.seconds)
 
     summary = run_batch(args.csv, folder, jobs=args.jobs or default_jobs(), force=args.force,
-                        encoding=args.encoding, bank_dir=args.bank, defaults=defaults,
+                        encoding=args.encoding, bank=bank, defaults=defaults,
                         clinic=clinic, report=report, total=total)
     progress.update(summary.done, summary.seconds, final=True)
     failures_file = folder / f"{args.csv.stem}-failures.csv"
