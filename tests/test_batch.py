@@ -273,7 +273,7 @@ def test_long_lists_go_to_the_workers_a_few_rows_at_a_time(
     ahead: list[int] = []
     numbers: list[int] = []
     monkeypatch.setattr(batch, "read_rows", counting)
-    monkeypatch.setattr(batch, "make_row", _fake_make_row)
+    monkeypatch.setattr(batch, "render_row", _fake_make_row)
     out = tmp_path / "out"
     out.mkdir()
 
@@ -321,3 +321,38 @@ def test_a_clinics_own_bank_reaches_every_worker(run: Run, bank_copy: Path,
         text = read_pdf(handout).text  # type: ignore[attr-defined]
         assert "Which treatment choices does our clinic offer?" in text
         assert "What are my treatment choices?" not in text
+
+
+def test_a_task_of_several_rows_writes_each_whole_or_says_why(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "_STATE", {})
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "kept.pdf").write_bytes(b"mine")
+    (out / "a-folder.pdf").mkdir()
+
+    def row(number: int, output: str, problem: str = "", **values: str) -> Row:
+        return Row(number=number, values={"recurrence": "local", **values}, raw=(),
+                   output=output, problem=problem)
+
+    rows = [row(2, "ann.pdf", name="Ann"), row(3, "bad.pdf", problem="has 9 cells"),
+            row(4, "kept.pdf"), row(5, "bo.pdf", recurrence="sideways"),
+            row(6, "cy.pdf", name="Cy"), row(7, "a-folder.pdf")]
+    batch._init_worker(None, {}, None, str(out), False)
+    try:
+        results = batch.make_rows(rows)
+        assert [r.status for r in results] == [
+            "written", "failed", "skipped", "failed", "written", "skipped"]
+        assert [r.number for r in results] == [2, 3, 4, 5, 6, 7]
+        assert "row 5" in results[3].message and "sideways" in results[3].message
+        assert (out / "kept.pdf").read_bytes() == b"mine"
+        for name in ("ann.pdf", "cy.pdf"):
+            assert PdfReader(out / name).pages
+        batch._STATE["force"] = True  # now the folder in the way is a write error
+        again = batch.make_rows([row(6, "cy.pdf", name="Cy"), row(7, "a-folder.pdf")])
+        assert [r.status for r in again] == ["written", "failed"]
+        assert "a-folder.pdf is a folder" in again[1].message
+    finally:
+        batch._STATE["writer"].shutdown()
+    assert sorted(p.name for p in out.iterdir()) == [
+        "a-folder.pdf", "ann.pdf", "cy.pdf", "kept.pdf"]  # no temporary file left

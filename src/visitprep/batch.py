@@ -18,7 +18,13 @@ import signal
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -264,29 +270,33 @@ def _init_worker(bank: QuestionBank | None, defaults: dict[str, Any], clinic: Cl
         from visitprep.bank import load_bank
 
         bank = load_bank()
+    # One thread per worker writes files (and waits for the disk) while the worker
+    # draws the next handout; only the worker's main thread uses reportlab.
     _STATE.update(bank=bank, defaults=defaults, clinic=clinic, folder=Path(folder),
-                  force=force, layouts={})
-
-
-def make_rows(rows: list[Row]) -> list[RowResult]:
-    """Make a few rows' handouts: one task for a worker, to spare a round trip per row."""
-    return [make_row(row) for row in rows]
+                  force=force, layouts={}, writer=ThreadPoolExecutor(max_workers=1))
 
 
 def _one_line(exc: VisitprepError) -> str:
     return f"{exc.message} {exc.hint}".replace("\n", " ").strip() if exc.hint else exc.message
 
 
-def make_row(row: Row) -> RowResult:
-    """Validate one row and write its handout. Runs in a worker process."""
+def _failed(row: Row, exc: VisitprepError) -> RowResult:
+    message = _one_line(exc)
+    if not message.startswith(row.where):
+        message = f"{row.where}: {message}"
+    return RowResult(row.number, "failed", message=message)
+
+
+def render_row(row: Row) -> RowResult | bytes:
+    """Validate one row and make its handout: the PDF, or the row's result if there is
+    nothing to write. Runs in a worker process."""
     from visitprep.handout import make_handout
     from visitprep.layout import load_layout
     from visitprep.profile import profile_from_mapping
 
     if row.problem:
         return RowResult(row.number, "failed", message=f"{row.where}: {row.problem}")
-    target: Path = _STATE["folder"] / row.output
-    if target.exists() and not _STATE["force"]:
+    if (_STATE["folder"] / row.output).exists() and not _STATE["force"]:
         return RowResult(row.number, "skipped", row.output,
                          f"{row.where}: {row.output} is already there; kept it "
                          "(add --force to replace it)")
@@ -297,15 +307,40 @@ def make_row(row: Row) -> RowResult:
         layouts: dict[str, Any] = _STATE["layouts"]
         if profile.template not in layouts:
             layouts[profile.template] = load_layout(profile.template)
-        pdf = make_handout(profile, _STATE["bank"], layout=layouts[profile.template],
-                           clinic=_STATE["clinic"])
-        write_atomic(target, pdf, force=_STATE["force"])
+        return make_handout(profile, _STATE["bank"], layout=layouts[profile.template],
+                            clinic=_STATE["clinic"])
     except VisitprepError as exc:
-        message = _one_line(exc)
-        if not message.startswith(row.where):
-            message = f"{row.where}: {message}"
-        return RowResult(row.number, "failed", message=message)
+        return _failed(row, exc)
+
+
+def write_row(row: Row, pdf: bytes) -> RowResult:
+    """Write one row's handout atomically, never over an existing file without --force."""
+    try:
+        write_atomic(_STATE["folder"] / row.output, pdf, force=_STATE["force"])
+    except VisitprepError as exc:
+        return _failed(row, exc)
     return RowResult(row.number, "written", row.output)
+
+
+def make_row(row: Row) -> RowResult:
+    """Validate one row and write its handout. Runs in a worker process."""
+    made = render_row(row)
+    return made if isinstance(made, RowResult) else write_row(row, made)
+
+
+def make_rows(rows: list[Row]) -> list[RowResult]:
+    """Make a few rows' handouts: one task for a worker, to spare a round trip per row.
+
+    Each file is written by the worker's writer thread while the next is drawn.
+    """
+    if len(rows) == 1:
+        return [make_row(rows[0])]
+    writer: ThreadPoolExecutor = _STATE["writer"]
+    made: list[RowResult | Future[RowResult]] = []
+    for row in rows:
+        pdf = render_row(row)
+        made.append(pdf if isinstance(pdf, RowResult) else writer.submit(write_row, row, pdf))
+    return [item if isinstance(item, RowResult) else item.result() for item in made]
 
 
 # -- the run ----------------------------------------------------------------------------
