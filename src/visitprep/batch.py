@@ -351,12 +351,12 @@ Report = Callable[[RowResult, Summary], None]
 MAX_CHUNK = 16  # rows per task for a worker
 
 
-def chunk_size(total: int | None, jobs: int) -> int:
-    """Rows per task: several for a long list (fewer round trips), one for a short one
-    (so the workers share the work evenly)."""
-    if not total:
+def chunk_size(remaining: int | None, jobs: int) -> int:
+    """Rows for the next task: several while many rows remain (fewer round trips), then
+    fewer and fewer, so the workers finish together."""
+    if not remaining:
         return 1
-    return max(1, min(MAX_CHUNK, total // (max(jobs, 1) * 8)))
+    return max(1, min(MAX_CHUNK, remaining // (max(jobs, 1) * 8)))
 
 
 def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
@@ -420,7 +420,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
             yield named(row)
 
     window = max(jobs, 1) * 4  # tasks in flight; with the chunk size, bounds the rows read
-    chunk = chunk_size(total, jobs)
+    submitted = 0
     executor = ProcessPoolExecutor(
         max_workers=max(jobs, 1),
         initializer=_init_worker,
@@ -437,8 +437,10 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
         exhausted = False
         while pending or not exhausted:
             while not exhausted and len(pending) < window:
+                chunk = chunk_size(total - submitted if total else None, jobs)
                 rows_now = list(itertools.islice(source, chunk))
                 exhausted = len(rows_now) < chunk
+                submitted += len(rows_now)
                 if rows_now:
                     pending[executor.submit(make_rows, rows_now)] = rows_now
             if not pending:
