@@ -208,3 +208,33 @@ def test_handouts_with_the_same_letters_share_one_font_subset(bank: QuestionBank
     second = make_handout(Profile(recurrence="local", name="Ló Jé"), bank, invariant=True)
     assert _embedded_fonts(first) == _embedded_fonts(second)
     assert "Ló Jé" in read_pdf(second).text  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("lead", ["About my cancer:", "Über meinen Krebs (Ärztin):"])
+def test_lead_text_prints_its_lead_in_bold_and_wraps_inside_its_width(lead: str) -> None:
+    import io
+
+    import pdfplumber
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import SimpleDocTemplate
+
+    from visitprep.flowables import LeadText
+    from visitprep.render import FONT, FONT_BOLD, _fonts
+
+    _fonts()
+    body = ParagraphStyle("b", fontName=FONT, fontSize=12, leading=16)
+    bold = ParagraphStyle("bb", fontName=FONT_BOLD, fontSize=12, leading=16)
+    text = "The cancer has spread to organs (or tissues) far from where it first started. " * 3
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, leftMargin=72, rightMargin=300)
+    doc.build([LeadText(lead, text, bold, body)])
+    with pdfplumber.open(io.BytesIO(buffer.getvalue())) as pdf:
+        page = pdf.pages[0]
+        words = " ".join((page.extract_text() or "").split())
+        assert words == " ".join(f"{lead} {text}".split())
+        chars = [c for c in page.chars if c["text"].strip()]
+        lead_chars = len(lead.replace(" ", ""))
+        assert all("Bold" in c["fontname"] for c in chars[:lead_chars])
+        assert not any("Bold" in c["fontname"] for c in chars[lead_chars:])
+        assert max(c["x1"] for c in chars) <= page.width - 300 + 0.5
+        assert len({round(c["top"]) for c in chars}) >= 4  # it wrapped

@@ -209,6 +209,86 @@ class Together(Flowable):
             part.drawOn(canvas, x, top, _sW)
 
 
+Run = tuple[str, str]  # (font name, text): a piece of a line in one font
+
+
+@lru_cache(maxsize=256)
+def wrap_runs(lead: str, text: str, lead_font: str, font: str, size: float,
+              width: float) -> tuple[tuple[Run, ...], ...]:
+    """Break a lead-in (in lead_font) and the text after it into lines of runs."""
+    words = [(lead_font, word) for word in lead.split()] + [(font, w) for w in text.split()]
+    lines: list[list[Run]] = []
+    used = 0.0
+    for word_font, word in words:
+        word_width = stringWidth(word, word_font, size)
+        space = stringWidth(" ", word_font, size)
+        if lines and used + space + word_width <= width:
+            last_font, last_text = lines[-1][-1]
+            if last_font == word_font:
+                lines[-1][-1] = (word_font, f"{last_text} {word}")
+            else:
+                lines[-1].append((word_font, f" {word}"))
+            used += space + word_width
+            continue
+        for piece in wrap_text(word, word_font, size, width):  # cuts a word too long
+            lines.append([(word_font, piece)])
+            used = stringWidth(piece, word_font, size)
+    return tuple(tuple(line) for line in lines)
+
+
+class LeadText(DirectFlowable):
+    """Text that starts with a lead-in in bold ("About my cancer: The cancer has...").
+
+    Like PlainText, much cheaper than a Paragraph and with no markup.
+    """
+
+    def __init__(self, lead: str, text: str, lead_style: ParagraphStyle,
+                 style: ParagraphStyle) -> None:
+        super().__init__()
+        self.lead, self.text = lead, text
+        self.lead_style, self.style = lead_style, style
+        self.lines: tuple[tuple[Run, ...], ...] = ()
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        style = self.style
+        self.lines = wrap_runs(self.lead, self.text, self.lead_style.fontName, style.fontName,
+                               style.fontSize, avail_width)
+        self.width, self.height = avail_width, len(self.lines) * style.leading
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return []
+
+    def _first_baseline(self) -> float:
+        style = self.style
+        ascent = getAscent(style.fontName, style.fontSize)
+        return float(self.height - ascent - (style.leading - style.fontSize) / 2)
+
+    def ops(self, canvas: Canvas) -> str | None:
+        if not all(direct(tuple(text for _, text in line)) for line in self.lines):
+            return None
+        style = self.style
+        refs = {font: font_ref(canvas, font) for font in
+                (self.lead_style.fontName, style.fontName)}
+        size = fp_str(style.fontSize)
+        shown = " T* ".join(
+            " ".join(f"{refs[font]} {size} Tf ({text.translate(_PDF_ESCAPES)}) Tj"
+                     for font, text in line) for line in self.lines)
+        return (f"BT 1 0 0 1 {fp_str(0, self._first_baseline())} Tm "
+                f"{fp_str(style.leading)} TL {_INK_FILL} {shown} ET")
+
+    def draw(self) -> None:
+        style = self.style
+        text = self.canv.beginText(0, self._first_baseline())
+        text.setFillColor(INK)
+        for line in self.lines:
+            for font, piece in line:
+                text.setFont(font, style.fontSize, style.leading)
+                text.textOut(piece)
+            text.textLine("")
+        self.canv.drawText(text)
+
+
 def rule(canvas: Canvas, x0: float, x1: float, y: float) -> None:
     """A thin grey writing line."""
     rules(canvas, ((x0, x1, y),))

@@ -8,7 +8,6 @@ import zlib
 from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -27,7 +26,6 @@ from reportlab.platypus import (
     Flowable,
     KeepTogether,
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -44,6 +42,7 @@ from visitprep.flowables import (
     Checkbox,
     Form,
     LabelBox,
+    LeadText,
     NotesLines,
     PlainText,
     QuestionBlock,
@@ -378,8 +377,7 @@ def _story(document: Document, layout: Layout, width: float, form: Form) -> list
         Spacer(1, space * 0.6),
         _top_box(document, styles, layout, width, form),
         Spacer(1, space),
-        Paragraph(f"<b>{escape(document.situation_label)}:</b> {escape(document.situation)}",
-                  styles.body),
+        LeadText(f"{document.situation_label}:", document.situation, styles.bold, styles.body),
         Spacer(1, space * 0.5),
         PlainText(document.intro, styles.body),
     ]
