@@ -354,12 +354,20 @@ def _question_geometry(height: float, size: float, box: float, text_height: floa
 @lru_cache(maxsize=4096)
 def question_ops(font: str, size: float, leading: float, box: float, indent: float,
                  width: float, height: float, text_height: float, gap: float, count: int,
-                 lines: tuple[str, ...]) -> str:
-    """PDF operators for a printed question block with ASCII text, as its draw() draws it."""
+                 lines: tuple[str, ...], write_from: float | None) -> str:
+    """PDF operators for a printed question block with ASCII text, as its draw() draws it.
+
+    write_from: where the line to write one's own question on starts, for a block
+    with no question.
+    """
     first_baseline, box_y, ys = _question_geometry(height, size, box, text_height, gap, count)
-    return " ".join((box_ops(0, box_y, box),
-                     text_ops(font, size, leading, indent, first_baseline, lines),
-                     rules_ops(tuple((indent, width, y) for y in ys))))
+    segments = tuple((indent, width, y) for y in ys)
+    if write_from is not None:
+        segments = ((write_from, width, first_baseline - 2), *segments)
+    parts = [box_ops(0, box_y, box), rules_ops(segments)]
+    if lines:
+        parts.append(text_ops(font, size, leading, indent, first_baseline, lines))
+    return " ".join(parts)
 
 
 class QuestionBlock(DirectFlowable):
@@ -398,13 +406,27 @@ class QuestionBlock(DirectFlowable):
         self.height = max(self.text_height, self.box) + self.lines * self.gap + self.after
         return self.width, self.height
 
+    def _prefix(self) -> str:
+        return f"{self.number}." if self.number is not None else ""
+
+    def _write_from(self) -> float:
+        """Where the line to write one's own question on starts (a block with no text)."""
+        return float(self.indent + stringWidth(self._prefix() + " ", self.style.fontName,
+                                               self.style.fontSize))
+
     def ops(self, canvas: Canvas) -> str | None:
-        if self.form.enabled or not self.label or not direct(self.lines_of_text):
+        if self.form.enabled:
             return None
+        if self.label:
+            if not direct(self.lines_of_text):
+                return None
+            lines, write_from = self.lines_of_text, None
+        else:
+            lines, write_from = (self._prefix(),) if self._prefix() else (), self._write_from()
         style = self.style
         return question_ops(font_ref(canvas, style.fontName), style.fontSize, style.leading,
                             self.box, self.indent, self.width, self.height, self.text_height,
-                            self.gap, self.lines, self.lines_of_text)
+                            self.gap, self.lines, lines, write_from)
 
     def draw(self) -> None:
         canvas = self.canv
@@ -416,12 +438,9 @@ class QuestionBlock(DirectFlowable):
         if self.label:
             draw_lines(canvas, self.indent, first_baseline, self.lines_of_text, self.style)
         else:
-            prefix = f"{self.number}." if self.number is not None else ""
-            if prefix:
-                canvas.setFont(self.style.fontName, self.style.fontSize)
-                canvas.drawString(self.indent, first_baseline, prefix)
-            start = self.indent + canvas.stringWidth(prefix + " ", self.style.fontName,
-                                                     self.style.fontSize)
+            if self._prefix():
+                draw_lines(canvas, self.indent, first_baseline, (self._prefix(),), self.style)
+            start = self._write_from()
             rule(canvas, start, self.width, first_baseline - 2)
             self.form.line(canvas, f"{self.field}_question", start, self.width,
                            first_baseline - 2, self.gap * 0.8, f"{self.field}: my question")
