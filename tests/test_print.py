@@ -242,3 +242,22 @@ def test_no_heading_is_left_alone_at_the_foot_of_a_page(bank: QuestionBank,
                     assert lines[-1] not in headings, (paper, count, page.page_number, lines[-1])
                     checked += 1
     assert checked > 20
+
+
+def test_empty_top_question_slots_have_a_line_to_write_the_question_on(
+        bank: QuestionBank) -> None:
+    layout = load_layout("standard")
+    data = make_handout(Profile(recurrence="local"), bank, layout=layout, invariant=True)
+    grey = (0.35, 0.35, 0.35)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0]
+        numbers = [w for w in page.extract_words() if w["text"] in ("1.", "2.", "3.")]
+        assert len(numbers) == 3
+        rules = [line for line in page.lines if line["stroking_color"] == grey]
+        for number in numbers:
+            # the line to write on starts just after the number, on its baseline
+            beside = [line for line in rules if abs(line["top"] - number["bottom"]) < 4
+                      and 0 < line["x0"] - number["x1"] < 8]
+            assert len(beside) == 1, number["text"]
+        header = 4  # name, date, doctor, companion: each value is underlined
+        assert len(rules) == header + 3 * (1 + layout.top_answer_lines)
