@@ -289,6 +289,67 @@ class LeadText(DirectFlowable):
         self.canv.drawText(text)
 
 
+class FieldRows(Flowable):
+    """The handout's header: rows of "Label: value", each value on a line.
+
+    A label with no value leaves the line empty to write on (with a form field when
+    fillable). Drawn directly: a table would cost more than the rest of page 1.
+    """
+
+    PAD_RIGHT = 6.0  # space kept after the label, and after the value's line
+
+    def __init__(self, rows: list[tuple[str, str, str]], label_style: ParagraphStyle,
+                 style: ParagraphStyle, label_width: float, form: Form, pad_top: float,
+                 pad_bottom: float = 2.0) -> None:
+        super().__init__()
+        self.rows = rows  # (field name, label, value)
+        self.label_style, self.style = label_style, style
+        self.label_width = label_width
+        self.form = form
+        self.pad_top, self.pad_bottom = pad_top, pad_bottom
+        self.cells: list[tuple[tuple[str, ...], tuple[str, ...], float]] = []
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        label_font, font = self.label_style, self.style
+        value_width = avail_width - self.label_width - self.PAD_RIGHT
+        self.cells = []
+        for _, label, value in self.rows:
+            labels = wrap_text(f"{label}:", label_font.fontName, label_font.fontSize,
+                               self.label_width - self.PAD_RIGHT)
+            values = wrap_text(value, font.fontName, font.fontSize, value_width) \
+                if value else ()
+            value_height = len(values) * font.leading if value or not self.form.enabled \
+                else font.leading  # the form field's line
+            content = max(len(labels) * label_font.leading, value_height)
+            self.cells.append((labels, values, content + self.pad_top + self.pad_bottom))
+        self.width = avail_width
+        self.height = sum(height for _, _, height in self.cells)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        label_style, style = self.label_style, self.style
+        top = self.height
+        lines: list[tuple[float, float, float]] = []
+        for (key, label, value), (labels, values, height) in zip(self.rows, self.cells,
+                                                                 strict=True):
+            bottom = top - height
+            foot = bottom + self.pad_bottom  # the cells' contents sit on the row's foot
+            for texts, x, text_style in ((labels, 0.0, label_style),
+                                         (values, self.label_width, style)):
+                if texts:
+                    ascent = getAscent(text_style.fontName, text_style.fontSize)
+                    first = foot + len(texts) * text_style.leading - ascent - (
+                        text_style.leading - text_style.fontSize) / 2
+                    draw_lines(canvas, x, first, texts, text_style)
+            if not value:
+                self.form.line(canvas, key, self.label_width,
+                               self.width - self.PAD_RIGHT, foot, style.leading * 0.9, label)
+            lines.append((self.label_width, self.width, bottom))
+            top = bottom
+        rules(canvas, tuple(lines))
+
+
 def rule(canvas: Canvas, x0: float, x1: float, y: float) -> None:
     """A thin grey writing line."""
     rules(canvas, ((x0, x1, y),))

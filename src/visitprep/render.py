@@ -38,8 +38,8 @@ from visitprep.document import Document
 from visitprep.errors import RenderError
 from visitprep.flowables import (
     INK,
-    RULE,
     Checkbox,
+    FieldRows,
     Form,
     LabelBox,
     LeadText,
@@ -240,24 +240,13 @@ def _styles(layout: Layout) -> _Styles:
 
 
 def _header(document: Document, styles: _Styles, layout: Layout, width: float,
-            form: Form) -> Table:
+            form: Form) -> Flowable:
     label_width = max(
         pdfmetrics.stringWidth(f.label + ":", FONT_BOLD, layout.body_size)
         for f in document.fields
     ) + layout.body_size * 0.6
-    rows = [[PlainText(f"{f.label}:", styles.bold),
-             PlainText(f.value, styles.body) if f.value or not form.enabled
-             else WriteLine(styles.body.leading, form, f.key, f.label, draw_rule=False)]
-            for f in document.fields]
-    table = Table(rows, colWidths=[label_width, width - label_width])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        ("LINEBELOW", (1, 0), (1, -1), 0.6, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), layout.body_size * 0.3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
-    return table
+    return FieldRows([(f.key, f.label, f.value) for f in document.fields], styles.bold,
+                     styles.body, label_width, form, pad_top=layout.body_size * 0.3)
 
 
 def _title(document: Document, styles: _Styles, layout: Layout, width: float) -> Flowable:
