@@ -227,11 +227,11 @@ def test_ctrl_c_through_the_cli_exits_130(run: Run, tmp_path: Path,
     assert "Stopped by Ctrl-C" in result.err
 
 
-def test_rows_are_streamed_with_a_bounded_window(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """However long the file, only a few rows are read ahead of the finished ones."""
+def _long_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int) -> tuple[
+        Path, Callable[[], int]]:
+    """A CSV of many rows, and how many of them have been read so far."""
     source = tmp_path / "long.csv"
-    source.write_text("name,recurrence\n" + "".join(f"P{i},local\n" for i in range(200)),
+    source.write_text("name,recurrence\n" + "".join(f"P{i},local\n" for i in range(rows)),
                       encoding="utf-8")
     read = 0
     original = batch.read_rows
@@ -242,13 +242,19 @@ def test_rows_are_streamed_with_a_bounded_window(tmp_path: Path,
             read += 1
             yield row
 
-    ahead: list[int] = []
     monkeypatch.setattr(batch, "read_rows", counting)
+    (tmp_path / "out").mkdir()
+    return source, lambda: read
+
+
+def test_rows_are_streamed_with_a_bounded_window(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """However long the file, only a few rows are read ahead of the finished ones."""
+    source, read = _long_list(tmp_path, monkeypatch, 200)
+    ahead: list[int] = []
     monkeypatch.setattr(batch, "make_row", _fake_make_row)
-    out = tmp_path / "out"
-    out.mkdir()
-    run_batch(source, out, jobs=2,
-              report=lambda result, summary: ahead.append(read - summary.done))
+    run_batch(source, tmp_path / "out", jobs=2,
+              report=lambda result, summary: ahead.append(read() - summary.done))
     assert len(ahead) == 200
     assert max(ahead) <= 2 * 4 + 1
 
@@ -259,30 +265,16 @@ def test_long_lists_go_to_the_workers_a_few_rows_at_a_time(
     assert batch.chunk_size(20, 2) == 1  # a short list: the workers share it evenly
     assert batch.chunk_size(1000, 2) == batch.MAX_CHUNK
     assert batch.chunk_size(40, 2) == 2  # near the end, smaller tasks
-    source = tmp_path / "long.csv"
-    source.write_text("name,recurrence\n" + "".join(f"P{i},local\n" for i in range(500)),
-                      encoding="utf-8")
-    read = 0
-    original = batch.read_rows
-
-    def counting(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        nonlocal read
-        for row in original(*args, **kwargs):  # type: ignore[arg-type]
-            read += 1
-            yield row
-
+    source, read = _long_list(tmp_path, monkeypatch, 500)
     ahead: list[int] = []
     numbers: list[int] = []
-    monkeypatch.setattr(batch, "read_rows", counting)
     monkeypatch.setattr(batch, "render_row", _fake_make_row)
-    out = tmp_path / "out"
-    out.mkdir()
 
     def report(result: batch.RowResult, summary: batch.Summary) -> None:
-        ahead.append(read - summary.done)
+        ahead.append(read() - summary.done)
         numbers.append(result.number)
 
-    summary = run_batch(source, out, jobs=2, report=report, total=500)
+    summary = run_batch(source, tmp_path / "out", jobs=2, report=report, total=500)
     assert summary.written == 500
     assert sorted(numbers) == list(range(2, 502))  # every row once
     assert max(ahead) <= (2 * 4 + 1) * batch.MAX_CHUNK  # a bounded window, however long
