@@ -101,6 +101,12 @@ def draw_lines(canvas: Canvas, x: float, first_baseline: float, lines: tuple[str
     canvas.drawText(text)
 
 
+def first_baseline(top: float, style: ParagraphStyle) -> float:
+    """The baseline of the first line of text whose lines start at height top."""
+    ascent = getAscent(style.fontName, style.fontSize)
+    return float(top - ascent - (style.leading - style.fontSize) / 2)
+
+
 class DirectFlowable(Flowable):
     """A flowable that may hand over its PDF operators as text.
 
@@ -147,9 +153,7 @@ class PlainText(DirectFlowable):
         return []
 
     def _first_baseline(self) -> float:
-        style = self.style
-        ascent = getAscent(style.fontName, style.fontSize)
-        return float(self.height - ascent - (style.leading - style.fontSize) / 2)
+        return first_baseline(self.height, self.style)
 
     def ops(self, canvas: Canvas) -> str | None:
         if not self.lines:
@@ -260,9 +264,7 @@ class LeadText(DirectFlowable):
         return []
 
     def _first_baseline(self) -> float:
-        style = self.style
-        ascent = getAscent(style.fontName, style.fontSize)
-        return float(self.height - ascent - (style.leading - style.fontSize) / 2)
+        return first_baseline(self.height, self.style)
 
     def ops(self, canvas: Canvas) -> str | None:
         if not all(direct(tuple(text for _, text in line)) for line in self.lines):
@@ -338,10 +340,9 @@ class FieldRows(Flowable):
             for texts, x, text_style in ((labels, 0.0, label_style),
                                          (values, self.label_width, style)):
                 if texts:
-                    ascent = getAscent(text_style.fontName, text_style.fontSize)
-                    first = foot + len(texts) * text_style.leading - ascent - (
-                        text_style.leading - text_style.fontSize) / 2
-                    draw_lines(canvas, x, first, texts, text_style)
+                    top_of_text = foot + len(texts) * text_style.leading
+                    draw_lines(canvas, x, first_baseline(top_of_text, text_style), texts,
+                               text_style)
             if not value:
                 self.form.line(canvas, key, self.label_width,
                                self.width - self.PAD_RIGHT, foot, style.leading * 0.9, label)
