@@ -238,3 +238,18 @@ def test_lead_text_prints_its_lead_in_bold_and_wraps_inside_its_width(lead: str)
         assert not any("Bold" in c["fontname"] for c in chars[lead_chars:])
         assert max(c["x1"] for c in chars) <= page.width - 300 + 0.5
         assert len({round(c["top"]) for c in chars}) >= 4  # it wrapped
+
+
+def test_the_bundled_fonts_have_every_ascii_letter_at_its_own_code() -> None:
+    # Plain ASCII text is written straight into the page (flowables.direct), which is
+    # right only if each font's first subset maps ASCII to itself.
+    from reportlab.pdfbase import pdfmetrics
+
+    from visitprep.render import FONT, FONT_BOLD, _fonts
+
+    _fonts()
+    for name in (FONT, FONT_BOLD):
+        font = pdfmetrics.getFont(name)
+        assert all(code in font.face.charToGlyph for code in range(32, 127)), name
+        text = "".join(map(chr, range(32, 127)))
+        assert font.splitString(text, object()) == [(0, text.encode("ascii"))]
