@@ -258,3 +258,33 @@ def test_the_bundled_fonts_have_every_ascii_letter_at_its_own_code() -> None:
         text = "".join(map(chr, range(32, 127)))
         document = _Doc()  # a stand-in: every new document starts the same way
         assert font.splitString(text, document) == [(0, text.encode("ascii"))]
+
+
+def test_a_heading_moves_with_what_follows_unless_together_they_exceed_a_page() -> None:
+    import io
+
+    import pdfplumber
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    from visitprep.flowables import PlainText, Together
+    from visitprep.render import FONT, _fonts
+
+    _fonts()
+    style = ParagraphStyle("h", fontName=FONT, fontSize=14, leading=18, spaceBefore=10)
+
+    def pages_of(story: list[object]) -> list[str]:
+        buffer = io.BytesIO()
+        SimpleDocTemplate(buffer).build(story)  # type: ignore[arg-type]
+        with pdfplumber.open(io.BytesIO(buffer.getvalue())) as pdf:
+            return [page.extract_text() or "" for page in pdf.pages]
+
+    frame = SimpleDocTemplate(io.BytesIO()).height - 12  # the frame's padding
+    # Near the foot of page 1: the heading goes to page 2 with its text.
+    pages = pages_of([Spacer(1, frame - 30),
+                      Together([PlainText("Heading", style), PlainText("Its text", style)])])
+    assert len(pages) == 2 and pages[1].split("\n")[:2] == ["Heading", "Its text"]
+    # A group taller than a page comes apart rather than failing.
+    pages = pages_of([Together([PlainText("Heading", style), Spacer(1, frame - 10)]),
+                      PlainText("After", style)])
+    assert pages[0] == "Heading" and "After" in pages[-1]

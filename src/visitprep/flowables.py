@@ -175,7 +175,8 @@ class Together(Flowable):
 
     What platypus's keepWithNext does, without the copy of the whole frame that
     reportlab makes each time it measures such a group (a tenth of a handout's time).
-    It never splits: keep it to a few lines.
+    The group moves to the next page whole; only a group taller than a whole page
+    comes apart, so that its parts can each find a page.
     """
 
     def __init__(self, parts: list[Flowable]) -> None:
@@ -198,6 +199,9 @@ class Together(Flowable):
         return avail_width, used
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        frame = getattr(self, "_frame", None)  # platypus sets it while asking to split
+        if frame is not None and getattr(frame, "_atTop", False):
+            return list(self.parts)  # it does not fit even on an empty page
         return []
 
     def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name
