@@ -288,3 +288,15 @@ def test_a_heading_moves_with_what_follows_unless_together_they_exceed_a_page() 
     pages = pages_of([Together([PlainText("Heading", style), Spacer(1, frame - 10)]),
                       PlainText("After", style)])
     assert pages[0] == "Heading" and "After" in pages[-1]
+
+
+def test_a_question_too_long_for_a_page_is_named(bank: QuestionBank) -> None:
+    question = "Could you tell me more " + "and more " * 200 + "about it?"
+    with pytest.raises(RenderError) as info:
+        make_handout(Profile(recurrence="local", template="large-print",
+                             custom_questions=("Short one?", question)), bank)
+    assert info.value.message == (
+        "the question 'Could you tell me more and more and more and more and...' "
+        "is too long to fit on one page")
+    assert "0x" not in str(info.value)
+    assert "Shorten it" in (info.value.hint or "")

@@ -476,10 +476,24 @@ def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
     form = Form(document.fillable, layout.body_size)
     story = _story(document, layout, doc.width - 2 * FRAME_PADDING, form)
     try:
-        doc.build(story, canvasmaker=_canvas_maker(document, _page_furniture(document, layout)))
-    except LayoutError as exc:
+        # (build consumes the list it is given)
+        doc.build(list(story),
+                  canvasmaker=_canvas_maker(document, _page_furniture(document, layout)))
+    except LayoutError:
         raise RenderError(
-            f"part of the handout is too big to fit on one page ({exc})",
-            hint="Shorten the longest question, or use a template with smaller print.",
+            f"{_too_tall(story, doc.height - 2 * FRAME_PADDING)} is too long to fit on one page",
+            hint="Shorten it or make it two questions, or use a template with smaller print.",
         ) from None
     return buffer.getvalue()
+
+
+def _too_tall(story: list[Flowable], page_height: float) -> str:
+    """Name what could not fit on a page, for the error message."""
+    for flowable in story:
+        parts = flowable.parts if isinstance(flowable, Together) else [flowable]
+        for part in parts:
+            if isinstance(part, QuestionBlock) and getattr(part, "height", 0) > page_height:
+                shown = part.text if len(part.text) <= 60 else \
+                    part.text[:58].rsplit(" ", 1)[0] + "..."
+                return f"the question '{shown}'" if part.text else "a question line"
+    return "part of the handout"
