@@ -239,8 +239,7 @@ def _styles(layout: Layout) -> _Styles:
     return _STYLES[key]
 
 
-def _header(document: Document, styles: _Styles, layout: Layout, width: float,
-            form: Form) -> Flowable:
+def _header(document: Document, styles: _Styles, layout: Layout, form: Form) -> Flowable:
     label_width = max(
         pdfmetrics.stringWidth(f.label + ":", FONT_BOLD, layout.body_size)
         for f in document.fields
@@ -362,7 +361,7 @@ def _story(document: Document, layout: Layout, width: float, form: Form) -> list
     # print they stay on the first page; how to use the list follows the box.
     story: list[Flowable] = [
         _title(document, styles, layout, width),
-        _header(document, styles, layout, width, form),
+        _header(document, styles, layout, form),
         Spacer(1, space * 0.6),
         _top_box(document, styles, layout, width, form),
         Spacer(1, space),
