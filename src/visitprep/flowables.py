@@ -46,7 +46,7 @@ def wrap_text(text: str, font: str, size: float, width: float) -> tuple[str, ...
 # canvas's methods for each box, line and text costs more than the rest of a handout.
 # So the common case writes its PDF operators itself, made once per shape and cached:
 # a printed (not fillable) block whose text is plain ASCII, which the bundled fonts'
-# first subset maps to itself (render._fonts checks). Anything else uses the canvas.
+# first subset maps to itself (a test checks). Anything else uses the canvas.
 
 _PDF_ESCAPES = str.maketrans({"\\": "\\\\", "(": "\\(", ")": "\\)"})
 _INK_FILL = f"{fp_str(INK.red, INK.green, INK.blue)} rg"
