@@ -252,7 +252,7 @@ def test_rows_are_streamed_with_a_bounded_window(tmp_path: Path,
     """However long the file, only a few rows are read ahead of the finished ones."""
     source, read = _long_list(tmp_path, monkeypatch, 200)
     ahead: list[int] = []
-    monkeypatch.setattr(batch, "make_row", _fake_make_row)
+    monkeypatch.setattr(batch, "render_row", _fake_render_row)
     run_batch(source, tmp_path / "out", jobs=2,
               report=lambda result, summary: ahead.append(read() - summary.done))
     assert len(ahead) == 200
@@ -268,7 +268,7 @@ def test_long_lists_go_to_the_workers_a_few_rows_at_a_time(
     source, read = _long_list(tmp_path, monkeypatch, 500)
     ahead: list[int] = []
     numbers: list[int] = []
-    monkeypatch.setattr(batch, "render_row", _fake_make_row)
+    monkeypatch.setattr(batch, "render_row", _fake_render_row)
 
     def report(result: batch.RowResult, summary: batch.Summary) -> None:
         ahead.append(read() - summary.done)
@@ -280,7 +280,7 @@ def test_long_lists_go_to_the_workers_a_few_rows_at_a_time(
     assert max(ahead) <= (2 * 4 + 1) * batch.MAX_CHUNK  # a bounded window, however long
 
 
-def _fake_make_row(row: Row) -> batch.RowResult:
+def _fake_render_row(row: Row) -> batch.RowResult:
     return batch.RowResult(row.number, "written", row.output)
 
 

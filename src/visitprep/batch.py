@@ -322,19 +322,11 @@ def write_row(row: Row, pdf: bytes) -> RowResult:
     return RowResult(row.number, "written", row.output)
 
 
-def make_row(row: Row) -> RowResult:
-    """Validate one row and write its handout. Runs in a worker process."""
-    made = render_row(row)
-    return made if isinstance(made, RowResult) else write_row(row, made)
-
-
 def make_rows(rows: list[Row]) -> list[RowResult]:
     """Make a few rows' handouts: one task for a worker, to spare a round trip per row.
 
     Each file is written by the worker's writer thread while the next is drawn.
     """
-    if len(rows) == 1:
-        return [make_row(rows[0])]
     writer: ThreadPoolExecutor = _STATE["writer"]
     made: list[RowResult | Future[RowResult]] = []
     for row in rows:

@@ -54,6 +54,11 @@ _INK_STROKE = f"{fp_str(INK.red, INK.green, INK.blue)} RG"
 _RULE_STROKE = f"{fp_str(RULE.red, RULE.green, RULE.blue)} RG {fp_str(0.6)} w"
 
 
+def _shown(text: str) -> str:
+    """The PDF operator showing a line of ASCII text in the current font."""
+    return f"({text.translate(_PDF_ESCAPES)}) Tj"
+
+
 def direct(lines: tuple[str, ...]) -> bool:
     """Whether these lines can be written as PDF operators directly (plain ASCII)."""
     return all(line.isascii() and line.isprintable() for line in lines)
@@ -68,7 +73,7 @@ def font_ref(canvas: Canvas, font: str) -> str:
 def text_ops(font: str, size: float, leading: float, x: float, first_baseline: float,
              lines: tuple[str, ...]) -> str:
     """PDF operators for lines of ASCII text in black, as draw_lines draws them."""
-    shown = " T* ".join(f"({line.translate(_PDF_ESCAPES)}) Tj" for line in lines)
+    shown = " T* ".join(_shown(line) for line in lines)
     return (f"BT 1 0 0 1 {fp_str(x, first_baseline)} Tm {font} {fp_str(size)} Tf "
             f"{fp_str(leading)} TL {_INK_FILL} {shown} ET")
 
@@ -278,8 +283,8 @@ class LeadText(DirectFlowable):
                 (self.lead_style.fontName, style.fontName)}
         size = fp_str(style.fontSize)
         shown = " T* ".join(
-            " ".join(f"{refs[font]} {size} Tf ({text.translate(_PDF_ESCAPES)}) Tj"
-                     for font, text in line) for line in self.lines)
+            " ".join(f"{refs[font]} {size} Tf {_shown(text)}" for font, text in line)
+            for line in self.lines)
         return (f"BT 1 0 0 1 {fp_str(0, self._first_baseline())} Tm "
                 f"{fp_str(style.leading)} TL {_INK_FILL} {shown} ET")
 
@@ -537,10 +542,8 @@ class Checkbox(Flowable):
 class WriteLine(Flowable):
     """One writing line the width of its space, with a field when fillable."""
 
-    def __init__(self, height: float, form: Form, field: str, tooltip: str,
-                 draw_rule: bool = True) -> None:
+    def __init__(self, height: float, form: Form, field: str, tooltip: str) -> None:
         super().__init__()
-        self.draw_rule = draw_rule
         self.line_height = height
         self.form = form
         self.field = field
@@ -551,8 +554,7 @@ class WriteLine(Flowable):
         return avail_width, self.line_height
 
     def draw(self) -> None:
-        if self.draw_rule:
-            rule(self.canv, 0, self.width, 0)
+        rule(self.canv, 0, self.width, 0)
         self.form.line(self.canv, self.field, 0, self.width, 0, self.line_height * 0.9,
                        self.tooltip)
 
