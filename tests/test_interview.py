@@ -179,13 +179,17 @@ def test_back_from_text_steps(interact: Callable[..., tuple[Result, Script]]) ->
     assert script.steps == []
 
 
+def ctrl_c_at(step: str) -> list[tuple[str, Any]]:
+    """The happy path, with Ctrl-C pressed at the given step."""
+    steps = happy_path()
+    names = [name for name, _ in steps]
+    return steps[:names.index(step)] + [(step, KeyboardInterrupt)]
+
+
 @pytest.mark.parametrize("step", STEPS[:12])
 def test_ctrl_c_at_any_step_before_saving_writes_nothing(
         interact: Callable[..., tuple[Result, Script]], tmp_path: Path, step: str) -> None:
-    steps = happy_path()
-    names = [name for name, _ in steps]
-    steps = steps[:names.index(step)] + [(step, KeyboardInterrupt)]
-    result, _ = interact(steps)
+    result, _ = interact(ctrl_c_at(step))
     assert result.code == 130
     assert result.err == "\nStopped; nothing was written.\n"
     assert "Traceback" not in result.out + result.err
@@ -195,10 +199,7 @@ def test_ctrl_c_at_any_step_before_saving_writes_nothing(
 @pytest.mark.parametrize("step", ["save-answers", "answers-path"])
 def test_ctrl_c_while_saving_the_answers_keeps_the_pdf(
         interact: Callable[..., tuple[Result, Script]], tmp_path: Path, step: str) -> None:
-    steps = happy_path()
-    names = [name for name, _ in steps]
-    steps = steps[:names.index(step)] + [(step, KeyboardInterrupt)]
-    result, _ = interact(steps)
+    result, _ = interact(ctrl_c_at(step))
     assert result.code == 130
     assert "Your checklist is saved" in result.err and "answers were not saved" in result.err
     assert [p.suffix for p in tmp_path.iterdir()] == [".pdf"]
