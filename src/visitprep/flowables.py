@@ -106,7 +106,7 @@ def draw_lines(canvas: Canvas, x: float, first_baseline: float, lines: tuple[str
     canvas.drawText(text)
 
 
-def first_baseline(top: float, style: ParagraphStyle) -> float:
+def baseline_below(top: float, style: ParagraphStyle) -> float:
     """The baseline of the first line of text whose lines start at height top."""
     ascent = getAscent(style.fontName, style.fontSize)
     return float(top - ascent - (style.leading - style.fontSize) / 2)
@@ -158,7 +158,7 @@ class PlainText(DirectFlowable):
         return []
 
     def _first_baseline(self) -> float:
-        return first_baseline(self.height, self.style)
+        return baseline_below(self.height, self.style)
 
     def ops(self, canvas: Canvas) -> str | None:
         if not self.lines:
@@ -273,7 +273,7 @@ class LeadText(DirectFlowable):
         return []
 
     def _first_baseline(self) -> float:
-        return first_baseline(self.height, self.style)
+        return baseline_below(self.height, self.style)
 
     def ops(self, canvas: Canvas) -> str | None:
         if not all(direct(tuple(text for _, text in line)) for line in self.lines):
@@ -350,7 +350,7 @@ class FieldRows(Flowable):
                                          (values, self.label_width, style)):
                 if texts:
                     top_of_text = foot + len(texts) * text_style.leading
-                    draw_lines(canvas, x, first_baseline(top_of_text, text_style), texts,
+                    draw_lines(canvas, x, baseline_below(top_of_text, text_style), texts,
                                text_style)
             if not value:
                 self.form.line(canvas, key, self.label_width,
