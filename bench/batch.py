@@ -75,7 +75,7 @@ def floor_seconds(source: Path, *, handout_font: bool) -> float:
     from visitprep.batch import read_rows
     from visitprep.layout import load_layout
     from visitprep.profile import profile_from_mapping
-    from visitprep.render import FONT, _fonts
+    from visitprep.render.pdf import FONT, _fonts
     from visitprep.selection import select_questions
 
     bank = load_bank()

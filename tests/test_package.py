@@ -32,7 +32,7 @@ def test_wheel_holds_the_bank_templates_and_fonts(wheel: Path) -> None:
     assert bank_files <= names
     assert "visitprep/templates/standard.yaml" in names
     for font in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"):
-        assert f"visitprep/fonts/{font}" in names
+        assert f"visitprep/render/fonts/{font}" in names
 
 
 def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -> None:

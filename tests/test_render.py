@@ -189,7 +189,7 @@ def test_fonts_embedded_once_per_process_match_reportlabs_own(
 
     from reportlab.pdfbase import pdfmetrics
 
-    from visitprep.render import FONT, FONT_BOLD
+    from visitprep.render.pdf import FONT, FONT_BOLD
 
     profile = Profile(recurrence="local", name="Zoë Nguyễn", doctor="Dr. Groß")
     make_handout(profile, bank, invariant=True)  # fills the cache
@@ -218,8 +218,8 @@ def test_lead_text_prints_its_lead_in_bold_and_wraps_inside_its_width(lead: str)
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import SimpleDocTemplate
 
-    from visitprep.flowables import LeadText
-    from visitprep.render import FONT, FONT_BOLD, _fonts
+    from visitprep.render.flowables import LeadText
+    from visitprep.render.pdf import FONT, FONT_BOLD, _fonts
 
     _fonts()
     body = ParagraphStyle("b", fontName=FONT, fontSize=12, leading=16)
@@ -249,7 +249,7 @@ def test_the_bundled_fonts_have_every_ascii_letter_at_its_own_code() -> None:
     # right only if each font's first subset maps ASCII to itself.
     from reportlab.pdfbase import pdfmetrics
 
-    from visitprep.render import FONT, FONT_BOLD, _fonts
+    from visitprep.render.pdf import FONT, FONT_BOLD, _fonts
 
     _fonts()
     for name in (FONT, FONT_BOLD):
@@ -267,8 +267,8 @@ def test_a_heading_moves_with_what_follows_unless_together_they_exceed_a_page() 
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import SimpleDocTemplate, Spacer
 
-    from visitprep.flowables import PlainText, Together
-    from visitprep.render import FONT, _fonts
+    from visitprep.render.flowables import PlainText, Together
+    from visitprep.render.pdf import FONT, _fonts
 
     _fonts()
     style = ParagraphStyle("h", fontName=FONT, fontSize=14, leading=18, spaceBefore=10)

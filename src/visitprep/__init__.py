@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from visitprep.layout import load_layout
     from visitprep.models import Profile, QuestionBank, Selection
     from visitprep.profile import profile_from_mapping
-    from visitprep.render import render_pdf
+    from visitprep.render.pdf import render_pdf
     from visitprep.selection import select_questions
 
 _LAZY = {
@@ -51,7 +51,7 @@ _LAZY = {
     "QuestionBank": "visitprep.models",
     "Selection": "visitprep.models",
     "profile_from_mapping": "visitprep.profile",
-    "render_pdf": "visitprep.render",
+    "render_pdf": "visitprep.render.pdf",
     "select_questions": "visitprep.selection",
 }
 

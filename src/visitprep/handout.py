@@ -24,7 +24,7 @@ def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None 
     Raises:
         VisitprepError: For anything in the inputs that cannot be printed.
     """
-    from visitprep.render import render_pdf  # reportlab loads only when a PDF is made
+    from visitprep.render.pdf import render_pdf  # reportlab loads only when a PDF is made
 
     layout = load_layout(profile.template) if layout is None else layout
     document = build_document(bank, profile, select_questions(bank, profile), layout, clinic)

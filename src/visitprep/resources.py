@@ -21,4 +21,4 @@ def data_dir(name: str) -> Path:
 
 def font_path(file_name: str) -> Path:
     """Return the path of a bundled font file."""
-    return _PACKAGE / "fonts" / file_name
+    return _PACKAGE / "render" / "fonts" / file_name

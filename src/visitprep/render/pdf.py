@@ -36,7 +36,9 @@ from reportlab.platypus.doctemplate import LayoutError
 from visitprep import __version__
 from visitprep.document import Document
 from visitprep.errors import RenderError
-from visitprep.flowables import (
+from visitprep.layout import Layout
+from visitprep.models import Checklist
+from visitprep.render.flowables import (
     INK,
     Checkbox,
     FieldRows,
@@ -51,8 +53,6 @@ from visitprep.flowables import (
     draw_lines,
     wrap_text,
 )
-from visitprep.layout import Layout
-from visitprep.models import Checklist
 from visitprep.resources import font_path
 
 FONT = "VisitprepSans"
