@@ -19,10 +19,16 @@ class VisitprepError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, field: str = "",
+                 value: str = "", choices: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        # Which field, which value and what is allowed, when one field is at fault: the
+        # web page lists a clinic list's bad rows by these.
+        self.field = field
+        self.value = value
+        self.choices = choices
 
     def __str__(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
