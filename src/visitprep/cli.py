@@ -545,9 +545,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     settings = Settings(bank=bank, hosts=(), defaults=defaults, clinic=clinic)
     try:
+        # Returns when Ctrl-C stops waitress (which catches it and closes the server).
         serve(settings, args.host, DEFAULT_PORT if args.port is None else args.port,
               open_browser=not args.no_browser, on_ready=ready,
               fallback_port=args.port is None)
     except KeyboardInterrupt:
-        print("\nStopped the page. Nothing was saved.", flush=True)
+        pass
+    print("\nStopped the page. Nothing was saved.", flush=True)
     return EXIT_OK

@@ -12,6 +12,7 @@ download them; they go when the server stops.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import re
 import secrets
@@ -19,9 +20,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
-from flask import Flask, Response, redirect, render_template, request, url_for
+from flask import Flask, Request, Response, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from visitprep.document import format_date
@@ -144,9 +145,19 @@ def check_text(value: str) -> str | None:
     return unprintable(value)
 
 
+class _MemoryRequest(Request):
+    """Uploads stay in memory: werkzeug would spool a large one to a temporary file."""
+
+    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
+                         filename: str | None = None,
+                         content_length: int | None = None) -> IO[bytes]:
+        return io.BytesIO()
+
+
 def create_app(settings: Settings) -> Flask:
     """Make the web application for one run of `visitprep serve`."""
     app = Flask(__name__)
+    app.request_class = _MemoryRequest
     app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, MAX_FORM_MEMORY_SIZE=MAX_CSV_BYTES,
                       TEMPLATES_AUTO_RELOAD=False, SEND_FILE_MAX_AGE_DEFAULT=0)
     app.jinja_env.globals.update(t=TEXT, text=text, token=settings.token,
@@ -231,7 +242,9 @@ def create_app(settings: Settings) -> Flask:
         body = render_template(
             "form.html", state=state, draft=state.draft, errors=errors, anchors=anchors,
             error_for=dict(errors), notice=notice, kinds=bank.recurrences,
-            always=[t for t in bank.topics if t.always], concerns=concerns,
+            always_titles=" and ".join(f"\u201c{t.title}\u201d" for t in bank.topics
+                                       if t.always),
+            concerns=concerns,
             review=review, top_groups=forms.top_groups(bank, state.draft),
             templates=templates, papers=papers, count=count,
             answers_limit=size(MAX_ANSWERS_BYTES),
@@ -379,8 +392,7 @@ def create_app(settings: Settings) -> Flask:
                                    top_groups=forms.top_groups(bank, state.draft),
                                    error_for={}),
         }
-        status = (text("count", questions=count[0], pages=count[1]) if count
-                  else text("count_unknown") if not state.draft.recurrence else "")
+        status = text("count", questions=count[0], pages=count[1]) if count else ""
         return _json({"count": status, "date": state.date_readback and text(
             "date_read", day=state.date_readback), **fragments})
 

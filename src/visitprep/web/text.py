@@ -37,7 +37,7 @@ TEXT: dict[str, str] = {
     "recurrence_title": "Where has the cancer come back?",
     "concerns_title": "What would you like to talk about?",
     "concerns_more": "Tick what else you want to talk about. Ticking none is fine.",
-    "concerns_always": "Questions about {always} are always included.",
+    "concerns_always": "Questions under {always} are always included.",
     "review_title": "The questions picked for you",
     "review_hint": "Untick any question that does not fit. They are grouped by topic.",
     "review_empty": "Choose where the cancer has come back (step 1), then press "
@@ -45,7 +45,6 @@ TEXT: dict[str, str] = {
     "review_update": "Show my questions",
     "show_more": "Show {count} more questions about {topic}",
     "count": "{questions} questions, {pages} pages.",
-    "count_unknown": "Choose where the cancer has come back to see how many pages it is.",
     "own_title": "Your own questions",
     "own_label": "Questions of your own, one on each line",
     "own_hint": "They are printed as you write them. Leave this empty if you have none.",

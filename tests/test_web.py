@@ -1,0 +1,551 @@
+"""visitprep serve through Flask's test client: every route and every security rule."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from visitprep.models import QuestionBank
+from visitprep.web.app import MAX_ANSWERS_BYTES, MAX_CSV_BYTES, Settings, create_app
+
+from conftest import DATA, read_pdf
+
+HOST = "127.0.0.1:5000"
+TODAY = dt.date(2026, 11, 20)  # a Friday
+
+
+@pytest.fixture
+def settings(bank: QuestionBank) -> Settings:
+    return Settings(bank=bank, hosts=(HOST, "localhost:5000"), today=lambda: TODAY)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Any:
+    return create_app(settings).test_client()
+
+
+@pytest.fixture
+def post(client: Any, settings: Settings) -> Callable[..., Any]:
+    def send(path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        return client.post(path, data={"token": settings.token, **(data or {})},
+                           base_url=f"http://{HOST}", **kwargs)
+    return send
+
+
+@pytest.fixture
+def get(client: Any) -> Callable[..., Any]:
+    def fetch(path: str, **kwargs: Any) -> Any:
+        return client.get(path, base_url=f"http://{HOST}", **kwargs)
+    return fetch
+
+
+def page(response: Any) -> str:
+    return str(response.get_data(as_text=True))
+
+
+def summary(html: str) -> list[tuple[str, str]]:
+    """The error summary's links: (target id, message)."""
+    block = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    if not block:
+        return []
+    return [(target, unescape(message)) for target, message in
+            re.findall(r'<a href="#([^"]+)">(.*?)</a>', block.group(0))]
+
+
+def field_error(html: str, field_id: str) -> str:
+    match = re.search(rf'<p class="error-message" id="{field_id}-error">'
+                      r'<span class="visually-hidden">Error:</span> (.*?)</p>', html, re.S)
+    return unescape(match.group(1)) if match else ""
+
+
+def make(post: Callable[..., Any], get: Callable[..., Any], **fields: Any) -> tuple[Any, str]:
+    """Post the form; return the result page's response and its HTML."""
+    response = post("/", {"action": "make", **fields})
+    assert response.status_code == 303, summary(page(response))
+    result = get(response.headers["Location"])
+    return result, page(result)
+
+
+def link(html: str, element_id: str) -> str:
+    match = re.search(rf'id="{element_id}" href="([^"]+)"', html)
+    assert match, element_id
+    return unescape(match.group(1))
+
+
+# -- the page and its headers -------------------------------------------------------
+
+def test_the_empty_form_has_every_step_labelled(get: Callable[..., Any],
+                                                bank: QuestionBank) -> None:
+    response = get("/")
+    html = page(response)
+    assert response.status_code == 200
+    assert '<html lang="en">' in html
+    assert "Step 1 of 7" in html and "Step 7 of 7" in html
+    for kind in bank.recurrences:
+        assert f'<label for="recurrence-{kind.id}">{kind.label}</label>' in unescape(html)
+        assert unescape(html).count(kind.meaning) == 1
+    for topic in (t for t in bank.topics if not t.always):
+        assert f'<label for="concerns-{topic.id}">' in html
+    for field_id in ("own", "top-1", "top-2", "top-3", "name", "visit-date", "doctor",
+                     "companion", "answers-file"):
+        assert f'<label for="{field_id}">' in html
+    assert 'name="token"' in html
+    assert summary(html) == []
+
+
+@pytest.mark.parametrize("path", ["/", "/clinic-list", "/nowhere",
+                                  "/static/style.css", "/static/app.js"])
+def test_every_response_carries_the_safety_headers(get: Callable[..., Any], path: str) -> None:
+    response = get(path)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp
+    assert "frame-ancestors 'self'" in csp
+    response.close()
+
+
+def test_a_missing_page_is_a_plain_page_not_a_server_error(get: Callable[..., Any]) -> None:
+    response = get("/nowhere")
+    assert response.status_code == 404
+    assert "There is no page here." in page(response)
+    assert "Traceback" not in page(response)
+
+
+# -- security -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:5000", "127.0.0.1:5001",
+                                  "localhost.evil.example:5000", "192.168.1.4:5000"])
+def test_a_foreign_host_header_is_refused(client: Any, host: str) -> None:
+    # DNS rebinding: a name the attacker controls, resolving to 127.0.0.1.
+    response = client.get("/", headers={"Host": host})
+    assert response.status_code == 421
+    assert "served only at http://127.0.0.1:5000/" in page(response)
+
+
+def test_localhost_is_accepted(client: Any) -> None:
+    assert client.get("/", headers={"Host": "localhost:5000"}).status_code == 200
+
+
+@pytest.mark.parametrize("token", [None, "", "wrong-token"])
+def test_a_post_without_this_runs_token_is_refused(client: Any, token: str | None) -> None:
+    data = {"recurrence": "local", "action": "make"}
+    if token is not None:
+        data["token"] = token
+    for path in ("/", "/load", "/clinic-list", "/api/preview"):
+        response = client.post(path, data=data, base_url=f"http://{HOST}")
+        assert response.status_code == 403, path
+        assert "earlier run of visitprep, or from another page" in page(response)
+
+
+def test_a_post_from_another_origin_is_refused(client: Any, settings: Settings) -> None:
+    response = client.post("/", data={"token": settings.token, "recurrence": "local"},
+                           base_url=f"http://{HOST}",
+                           headers={"Origin": "http://evil.example"})
+    assert response.status_code == 403
+    ok = client.post("/", data={"token": settings.token, "recurrence": "local",
+                                "action": "make"},
+                     base_url=f"http://{HOST}", headers={"Origin": f"http://{HOST}"})
+    assert ok.status_code == 303
+
+
+def test_each_run_has_its_own_token(bank: QuestionBank) -> None:
+    first = Settings(bank=bank, hosts=(HOST,))
+    second = Settings(bank=bank, hosts=(HOST,))
+    assert first.token != second.token and len(first.token) >= 40
+
+
+def test_nothing_typed_reaches_a_log_or_the_disk(post: Callable[..., Any],
+                                                 get: Callable[..., Any],
+                                                 caplog: pytest.LogCaptureFixture,
+                                                 capfd: pytest.CaptureFixture[str],
+                                                 tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    temp = Path(tempfile.gettempdir())
+    before = set(temp.iterdir())
+    caplog.set_level(logging.DEBUG)
+    secret = "Zebediah Quux"
+    result, html = make(post, get, recurrence="distant", name=secret, doctor=secret,
+                        own=f"Is {secret} ok?")
+    get(link(html, "download-pdf"))
+    post("/", {"action": "make", "name": secret + "\x07"})
+    big = "recurrence,name\n" + f"local,{secret}\n" * 20000  # > 500 KB: would be spooled
+    post("/clinic-list", {"csv": (io.BytesIO(big.encode()), "list.csv")},
+         content_type="multipart/form-data")
+    out, err = capfd.readouterr()
+    assert secret not in caplog.text + out + err
+    assert list(tmp_path.iterdir()) == []
+    assert set(temp.iterdir()) - before == set()
+
+
+# -- the checklist ---------------------------------------------------------------------
+
+def test_no_kind_chosen_gives_the_error_summary_and_the_error_beside_the_field(
+        post: Callable[..., Any]) -> None:
+    response = post("/", {"action": "make", "name": "Ann Lee"})
+    html = page(response)
+    message = "Choose where the cancer has come back. If you do not know yet, choose " \
+              "\u201cNot sure yet\u201d."
+    assert summary(html) == [("recurrence-local", message)]
+    assert field_error(html, "recurrence-group") == message
+    assert "<title>Error: " in html
+    assert 'value="Ann Lee"' in html  # what was typed stays
+
+
+def test_a_checklist_is_made_shown_and_downloaded(post: Callable[..., Any],
+                                                  get: Callable[..., Any]) -> None:
+    result, html = make(post, get, recurrence="distant", concerns=["costs"],
+                        name="Ann Lee", visit_date="Dec 3", doctor="Dr Shah",
+                        companion="Sam", own="Can I keep working?", paper="a4")
+    assert "Your checklist is ready" in html
+    pdf_link = link(html, "download-pdf")
+    assert pdf_link.endswith("/visit-questions-2026-12-03.pdf")
+    download = get(pdf_link)
+    assert download.headers["Content-Disposition"] == \
+        'attachment; filename="visit-questions-2026-12-03.pdf"'
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert download.headers["Cache-Control"] == "no-store"
+    pdf = read_pdf(download.data)
+    assert "Ann Lee" in pdf.pages[0] and "Dr Shah" in pdf.pages[0]
+    assert "Can I keep working?" in pdf.text
+    assert pdf.sizes[0] == pytest.approx((595.3, 841.9), abs=1)
+    assert f"on {len(pdf.pages)} pages" in html
+    shown = get(link(html, "print"))
+    assert shown.headers["Content-Disposition"].startswith("inline;")
+    assert f'src="{link(html, "print").replace("&", "&amp;")}"' in html  # the preview
+    answers = get(link(html, "download-answers"))
+    assert answers.headers["Content-Disposition"].startswith("attachment;")
+    saved = yaml.safe_load(answers.data)
+    assert saved["recurrence"] == "distant" and saved["visit_date"] == "2026-12-03"
+    assert saved["custom_questions"] == ["Can I keep working?"]
+
+
+def test_an_unknown_result_is_a_plain_page(get: Callable[..., Any]) -> None:
+    response = get("/result/nope/visit-questions.pdf")
+    assert response.status_code == 404
+    assert "no longer here" in page(response)
+
+
+def test_unticked_questions_are_left_out_and_top_questions_go_first(
+        post: Callable[..., Any], get: Callable[..., Any], bank: QuestionBank) -> None:
+    update = page(post("/", {"action": "update", "recurrence": "local",
+                             "concerns": ["costs"]}))
+    shown = re.search(r'name="shown" value="([^"]*)"', update)
+    assert shown
+    ids = shown.group(1).split()
+    assert "Show " in update and "<details>" in update  # long topics show more on demand
+    dropped, top = ids[0], ids[1]
+    result, html = make(post, get, recurrence="local", concerns=["costs"],
+                        shown=" ".join(ids), keep=[q for q in ids if q != dropped],
+                        top=[top, "", ""])
+    pdf = read_pdf(get(link(html, "download-pdf")).data)
+    assert bank.question(dropped).text[:40] not in pdf.text
+    assert bank.question(top).text[:40] in pdf.pages[0]
+
+
+def test_a_top_question_that_is_unticked_is_an_error(post: Callable[..., Any],
+                                                     bank: QuestionBank) -> None:
+    update = page(post("/", {"action": "update", "recurrence": "local"}))
+    ids = re.findall(r'name="keep" value="([^"]+)"', update)
+    html = page(post("/", {"action": "make", "recurrence": "local", "shown": " ".join(ids),
+                           "keep": ids[1:], "top": [ids[0]]}))
+    message = f"\u201c{bank.question(ids[0]).text}\u201d is unticked in the list of " \
+              "questions. Tick it again, or choose another top question."
+    assert summary(html) == [("top-1", message)]
+
+
+def test_the_visit_date_is_read_back_and_an_ambiguous_one_asks_which_day(
+        post: Callable[..., Any], get: Callable[..., Any]) -> None:
+    html = page(post("/", {"action": "update", "recurrence": "local",
+                           "visit_date": "tomorrow"}))
+    assert "We read this as: Saturday, November 21, 2026" in html
+    html = page(post("/", {"action": "make", "recurrence": "local", "visit_date": "12/3"}))
+    assert summary(html) == [("visit-day-0", "Choose which day you mean by \u201c12/3\u201d.")]
+    assert "Thursday, December 3, 2026" in html and "Friday, March 12, 2027" in html
+    result, html = make(post, get, recurrence="local", visit_date="12/3",
+                        visit_day="2027-03-12")
+    assert link(html, "download-pdf").endswith("-2027-03-12.pdf")
+    html = page(post("/", {"action": "make", "recurrence": "local", "visit_date": "soonish"}))
+    assert summary(html) == [("visit-date", "Write the date like: tomorrow, Friday, Dec 3, "
+                              "or 2026-12-03.")]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("name", "A" * 101, "'name' is 101 characters long; the limit is 100 Shorten it so it "
+     "fits on the printed line."),
+    ("doctor", "Dr\u200bWho", "'doctor' holds an invisible control character (U+200B) "
+     "Retype the text, or paste it as plain text."),
+    ("companion", "\u05e9\u05e8\u05d4", "This is written right to left"),
+    ("name", "\u738b\u82b3", "which the handout's font"),
+])
+def test_bad_text_gets_the_clis_message_beside_the_field(post: Callable[..., Any], field: str,
+                                                         value: str, message: str) -> None:
+    html = page(post("/", {"action": "make", "recurrence": "local", field: value}))
+    ((target, text),) = summary(html)
+    assert target == field and message in text
+    assert field_error(html, field) == text
+    assert "Traceback" not in html
+
+
+def test_tampered_choices_are_errors_not_crashes(post: Callable[..., Any]) -> None:
+    html = page(post("/", {"action": "make", "recurrence": "sideways", "concerns": ["x"],
+                           "keep": ["no-such-id"], "shown": "no-such-id", "paper": "a3",
+                           "template": "huge"}))
+    assert [target for target, _ in summary(html)] == [
+        "recurrence-local", "concerns-deciding", "review-update", "template-standard",
+        "paper-letter"]
+
+
+def test_own_questions_too_long_name_the_line(post: Callable[..., Any]) -> None:
+    html = page(post("/", {"action": "make", "recurrence": "local",
+                           "own": "Fine?\n" + "x" * 301}))
+    assert field_error(html, "own").startswith("Question 2: 'question' is 301 characters")
+
+
+def test_the_preview_counts_questions_and_pages(post: Callable[..., Any]) -> None:
+    response = post("/api/preview", {"recurrence": "regional", "concerns": ["costs"],
+                                     "visit_date": "Friday"})
+    data = response.get_json()
+    assert re.fullmatch(r"\d+ questions, \d+ pages\.", data["count"])
+    assert data["date"] == "We read this as: Friday, November 20, 2026"
+    assert 'name="keep"' in data["review"] and '<select id="top-1"' in data["top"]
+    empty = post("/api/preview", {}).get_json()
+    assert empty["count"] == "" and "Choose where the cancer has come back" in empty["review"]
+
+
+# -- saved answers ---------------------------------------------------------------------
+
+def test_saved_answers_prefill_every_field(post: Callable[..., Any],
+                                           bank: QuestionBank) -> None:
+    qid = next(q.id for q in bank.questions if q.topic == "costs")
+    answers = {"recurrence": "regional", "concerns": ["costs", "side-effects"],
+               "name": "Ann Lee", "doctor": "Dr Shah", "companion": "Sam",
+               "visit_date": "2026-12-03", "custom_questions": ["Mine one?", "Mine two?"],
+               "top_questions": ["Mine two?", qid], "template": "large-print",
+               "paper": "a4", "exclude": ["rec-type"]}
+    upload = io.BytesIO(yaml.safe_dump(answers).encode())
+    html = page(post("/load", {"answers_file": (upload, "visit-answers.yaml")},
+                     content_type="multipart/form-data"))
+    assert "Loaded your answers from visit-answers.yaml." in html
+    checked = set(re.findall(r'id="([^"]+)" name="[^"]+" value="[^"]*"[^>]* checked', html))
+    assert {"recurrence-regional", "concerns-costs", "concerns-side-effects",
+            "template-large-print", "paper-a4"} <= checked
+    assert "keep-rec-type" not in checked
+    for value in ("Ann Lee", "Dr Shah", "Sam", "2026-12-03"):
+        assert f'value="{value}"' in html
+    assert ">Mine one?\nMine two?</textarea>" in html
+    selected = re.findall(r'<option value="([^"]+)" selected>', html)
+    assert selected == ["Mine two?", qid]
+    assert "We read this as: Thursday, December 3, 2026" in html
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"recurrence: [oops", "visit-answers.yaml, line 2"),
+    (b"recurrence: sideways\n", "unknown recurrence 'sideways'"),
+    (b"- a list\n", "an answers file must be 'key: value' lines"),
+    (b"\xff\xfe\x00", "visit-answers.yaml is not a text file"),
+    (b"recurrence: local\n" + b"#" * MAX_ANSWERS_BYTES, "larger than 64 KB"),
+])
+def test_a_bad_answers_file_gets_a_clear_message(post: Callable[..., Any], content: bytes,
+                                                 message: str) -> None:
+    html = page(post("/load", {"answers_file": (io.BytesIO(content), "visit-answers.yaml")},
+                     content_type="multipart/form-data"))
+    ((target, text),) = summary(html)
+    assert target == "answers-file" and message in text
+    assert message in field_error(html, "answers-file")
+
+
+def test_loading_with_no_file_says_what_to_do(post: Callable[..., Any]) -> None:
+    html = page(post("/load", {}, content_type="multipart/form-data"))
+    assert summary(html) == [("answers-file", "Choose your answers file, then press Load my "
+                              "answers.")]
+
+
+def test_change_my_answers_goes_back_to_a_filled_form(post: Callable[..., Any],
+                                                      get: Callable[..., Any]) -> None:
+    result, html = make(post, get, recurrence="unsure", name="Ann Lee")
+    text = unescape(re.search(r'name="answers_text" value="([^"]*)"', html, re.S).group(1))
+    back = page(post("/load", {"answers_text": text}))
+    assert 'value="Ann Lee"' in back
+    assert re.search(r'id="recurrence-unsure"[^>]* checked', back)
+
+
+# -- the clinic list -------------------------------------------------------------------
+
+def upload_csv(post: Callable[..., Any], get: Callable[..., Any], content: bytes,
+               name: str = "clinic.csv", **fields: str) -> str:
+    response = post("/clinic-list", {"csv": (io.BytesIO(content), name), **fields},
+                    content_type="multipart/form-data")
+    if response.status_code == 303:
+        return page(get(response.headers["Location"]))
+    return page(response)
+
+
+def rows_of(html: str) -> list[list[str]]:
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
+    assert body
+    return [[unescape(c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)]
+
+
+def test_a_clinic_list_prints_good_rows_and_lists_bad_ones(post: Callable[..., Any],
+                                                           get: Callable[..., Any]) -> None:
+    content = (b"name,recurrence,concerns,paper\n"
+               b"Ann Lee,local,costs,\n"
+               b"Bad Row,sideways,,\n"
+               b"Cy Doe,distant,holidays,\n"
+               b"Di Roe,regional,,a3\n"
+               b"Ed Poe,unsure,,\n")
+    html = upload_csv(post, get, content)
+    assert "Printed 2 of 5 rows" in html
+    assert rows_of(html) == [
+        ["3", "Bad Row", "recurrence", "sideways", "local, regional, distant, unsure",
+         "unknown recurrence 'sideways'. Allowed values: local, regional, distant, unsure "
+         "(use 'unsure' if it is not known yet)."],
+        ["4", "Cy Doe", "concerns", "holidays", rows_of(html)[1][4],
+         rows_of(html)[1][5]],
+        ["5", "Di Roe", "paper", "a3", "letter, a4",
+         "unknown paper 'a3'. Allowed values: letter, a4."],
+    ]
+    assert "costs" in rows_of(html)[1][4]
+    merged = read_pdf(get(link(html, "download-merged")).data)
+    assert len(merged.pages) % 2 == 0
+    assert "Ann Lee" in merged.text and "Ed Poe" in merged.text
+    failures = get(link(html, "download-failures"))
+    assert failures.headers["Content-Disposition"] == \
+        'attachment; filename="clinic-failures.csv"'
+    table = list(csv.reader(io.StringIO(failures.data.decode("utf-8-sig"))))
+    assert table[0] == ["row", "problem", "name", "recurrence", "concerns", "paper"]
+    assert [r[0] for r in table[1:]] == ["3", "4", "5"]
+
+
+def test_a_clinic_list_from_excel_reads_as_it_is(post: Callable[..., Any],
+                                                 get: Callable[..., Any]) -> None:
+    html = upload_csv(post, get, (DATA / "csv" / "excel_utf8.csv").read_bytes())
+    assert "Printed 6 of 9 rows" in html  # as `batch` does: rows 4, 6 and 11 are bad
+    assert [row[:4] for row in rows_of(html)] == [
+        ["4", "Bad Row", "recurrence", "sideways"],
+        ["6", '=HYPERLINK("http://x")', "concerns", "money matters"],
+        ["11", "Zo\u00eb", "visit_date", "2026-02-30"]]
+
+
+@pytest.mark.parametrize(("content", "fields", "message"), [
+    (b"name,concerns\nAnn,costs\n", {}, "clinic.csv: there is no 'recurrence' column"),
+    (b"name,recurrence,colour\n", {}, "clinic.csv: unknown column 'colour'"),
+    (b"", {}, "clinic.csv: the file is empty"),
+    (b"recurrence\n", {}, "clinic.csv: has a header but no rows to print"),
+    ("recurrence,name\nlocal,Jos\u00e9\n".encode("cp1252"), {},
+     "clinic.csv: line 2 is not utf-8 text"),
+    (b"recurrence\n" + b"local\n" * 1001, {}, "more than 1000 rows"),
+])
+def test_a_bad_clinic_list_gets_a_clear_message(post: Callable[..., Any],
+                                                get: Callable[..., Any], content: bytes,
+                                                fields: dict[str, str], message: str) -> None:
+    html = upload_csv(post, get, content, **fields)
+    ((target, text),) = summary(html)
+    assert target == "csv" and message in text
+
+
+def test_a_windows_clinic_list_reads_with_its_encoding(post: Callable[..., Any],
+                                                       get: Callable[..., Any]) -> None:
+    content = "recurrence,name\nlocal,Jos\u00e9\n".encode("cp1252")
+    html = upload_csv(post, get, content, encoding="cp1252")
+    assert "Printed 1 of 1 rows" in html
+
+
+def test_an_upload_over_the_limit_is_refused_with_the_limit(post: Callable[..., Any],
+                                                            get: Callable[..., Any]) -> None:
+    content = b"recurrence\n" + b"local\n" * (MAX_CSV_BYTES // 6 + 20000)
+    response = post("/clinic-list", {"csv": (io.BytesIO(content), "big.csv")},
+                    content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert summary(page(response)) == [
+        ("csv", "The clinic list is larger than 2 MB. Split it into smaller lists.")]
+
+
+def test_no_csv_chosen_says_what_to_do(post: Callable[..., Any]) -> None:
+    html = page(post("/clinic-list", {}, content_type="multipart/form-data"))
+    assert summary(html) == [("csv", "Choose the clinic list (a .csv file), then press "
+                              "Print the list.")]
+
+
+# -- the command ---------------------------------------------------------------------------
+
+def test_serve_checks_its_options(run: Callable[..., Any]) -> None:
+    result = run("serve", "--port", "70000", "--no-browser")
+    assert result.code == 2 and "--port must be between 0 and 65535" in result.err
+    result = run("serve", "--host", "example.com", "--no-browser")
+    assert result.code == 1 and "--host 'example.com' is not an IP address" in result.err
+
+
+def test_serve_on_another_address_warns(run: Callable[..., Any],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import visitprep.web.server as server
+
+    def fake(settings: Settings, host: str, port: int, **kwargs: Any) -> None:
+        kwargs["on_ready"](f"http://{host}:{port}/")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(server, "serve", fake)
+    result = run("serve", "--host", "0.0.0.0", "--no-browser")
+    assert result.code == 0
+    assert "health information" in result.err and "without encryption" in result.err
+    assert "http://0.0.0.0:8765/" in result.out and "Stopped the page." in result.out
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "visitprep", "serve", "--no-browser", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+    assert match, line + (process.stderr.read() if process.stderr else "")
+    yield process, match.group(0)
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def test_serve_answers_on_127_0_0_1_and_stops_cleanly_on_ctrl_c(
+        served: tuple[subprocess.Popen[str], str], tmp_path: Path) -> None:
+    import urllib.request
+
+    process, url = served
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own server
+        assert response.status == 200
+        assert b"Make your visit checklist" in response.read()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert "Stopped the page. Nothing was saved." in out
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_help_and_the_interview_never_load_flask() -> None:
+    code = ("import sys; from visitprep.cli import build_parser; build_parser(); "
+            "import visitprep.interview; "
+            "print(any(m.split('.')[0] in ('flask', 'waitress', 'werkzeug') "
+            "for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
