@@ -158,7 +158,7 @@ def test_duplicate_keys_are_refused(bank_copy: Path) -> None:
 @pytest.mark.parametrize(
     ("entry", "expected"),
     [
-        ("{id: a-b, text: 42, recurrence: all, source: {file: 001_b2190112f8bf0724.txt, "
+        ("{id: a-b, text: [42], recurrence: all, source: {file: 001_b2190112f8bf0724.txt, "
          "section: x}}", "'text' of question 'a-b' must be text"),
         ("{id: a-b, text: 'Why?', recurrence: sometimes, source: {file: "
          "001_b2190112f8bf0724.txt, section: x}}", "unknown recurrence 'sometimes'"),
