@@ -74,9 +74,12 @@ class Page(HTMLParser):
         return found
 
     def label_of(self, element: Element) -> str:
-        """The accessible name from a <label for=...>, or aria-label."""
+        """The accessible name from aria-label, aria-labelledby or a <label for=...>."""
         if "aria-label" in element.attrs:
             return element.attrs["aria-label"]
+        if "aria-labelledby" in element.attrs:
+            return " ".join(words(self.by_id(ident).text)
+                            for ident in element.attrs["aria-labelledby"].split())
         labels = [e for e in self.all("label") if e.attrs.get("for") == element.attrs.get("id")]
         assert len(labels) == 1, f"{element.attrs} has {len(labels)} labels"
         return " ".join(labels[0].text.split())
