@@ -9,6 +9,7 @@ from pathlib import Path
 RECURRENCES: tuple[str, ...] = ("local", "regional", "distant", "unsure")
 PAPERS: tuple[str, ...] = ("letter", "a4")
 LANGUAGES: tuple[str, ...] = ("en",)
+FORMATS: tuple[str, ...] = ("pdf", "html")  # the handout as print, or as an accessible page
 MAX_TOP_QUESTIONS = 3
 
 
