@@ -319,7 +319,7 @@ def _init_worker(bank: QuestionBank | None, defaults: dict[str, Any], clinic: Cl
 
 
 def _one_line(exc: VisitprepError) -> str:
-    return f"{exc.message} {exc.hint}".replace("\n", " ").strip() if exc.hint else exc.message
+    return exc.one_line()
 
 
 def failure_message(row: Row, exc: VisitprepError) -> str:
