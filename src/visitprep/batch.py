@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from visitprep.errors import ProfileError, VisitprepError, allowed, did_you_mean
+from visitprep.handout import SUFFIXES as _SUFFIXES
 from visitprep.models import Clinic, QuestionBank
 from visitprep.output import write_atomic
 from visitprep.profile import KEYS, normalize_key, parse_date
@@ -219,18 +220,26 @@ def safe_stem(text: str) -> str:
     return stem
 
 
-def output_name(row: Row) -> tuple[str, str]:
-    """The file name a row asks for, and a problem if the name is not allowed."""
+def output_name(row: Row, suffix: str = ".pdf") -> tuple[str, str]:
+    """The file name a row asks for, and a problem if the name is not allowed.
+
+    An output cell ending in .html or .htm makes that row's handout HTML, one ending
+    in .pdf a PDF; other names get the suffix of the run's --format.
+    """
     wanted = row.values.get(OUTPUT_COLUMN, "")
     if wanted:
         if "/" in wanted or "\\" in wanted or wanted.strip() in (".", ".."):
             return "", (f"output '{wanted}' is a path; give a plain file name such as "
                         "'maria-lopez.pdf' (files always go into the -o folder)")
-        base = wanted[:-4] if wanted.lower().endswith(".pdf") else wanted
+        base, dot, extension = wanted.rpartition(".")
+        if dot and f".{extension.lower()}" in _SUFFIXES:
+            suffix = ".htm" if extension.lower() == "htm" else f".{extension.lower()}"
+        else:
+            base = wanted
         stem = safe_stem(base)
         if not stem:
             return "", f"output '{wanted}' has no letters or digits to make a file name from"
-        return f"{stem}.pdf", ""
+        return f"{stem}{suffix}", ""
     parts = [safe_stem(row.name)] if row.name else [f"row-{row.number}"]
     date = row.values.get("visit_date", "")
     if date:
@@ -239,7 +248,12 @@ def output_name(row: Row) -> tuple[str, str]:
         except ProfileError:
             pass
     stem = "-".join(p for p in parts if p) or f"row-{row.number}"
-    return f"{stem}.pdf", ""
+    return f"{stem}{suffix}", ""
+
+
+def format_of(file_name: str) -> str:
+    """'html' for a .html or .htm file name, else 'pdf'."""
+    return _SUFFIXES.get(Path(file_name).suffix.lower(), "pdf")
 
 
 class Names:
@@ -249,7 +263,8 @@ class Names:
         self.used: set[str] = set()
 
     def claim(self, name: str) -> str:
-        stem, suffix = name[:-4], ".pdf"
+        stem, dot, extension = name.rpartition(".")
+        suffix = f"{dot}{extension}"
         candidate, number = name, 2
         while candidate.casefold() in self.used:
             candidate, number = f"{stem}-{number}{suffix}", number + 1
@@ -308,7 +323,7 @@ def render_row(row: Row) -> RowResult | bytes:
         if profile.template not in layouts:
             layouts[profile.template] = load_layout(profile.template)
         return make_handout(profile, _STATE["bank"], layout=layouts[profile.template],
-                            clinic=_STATE["clinic"])
+                            clinic=_STATE["clinic"], fmt=format_of(row.output))
     except VisitprepError as exc:
         return _failed(row, exc)
 
@@ -355,7 +370,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
               encoding: str = "utf-8-sig", bank: QuestionBank | None = None,
               defaults: dict[str, Any] | None = None, clinic: Clinic | None = None,
               report: Report = lambda result, summary: None,
-              total: int | None = None) -> Summary:
+              total: int | None = None, fmt: str = "pdf") -> Summary:
     """Print one handout per row of a CSV file.
 
     Args:
@@ -371,6 +386,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
         report: Called after each row, in the order rows finish.
         total: How many rows the file has, if known: long lists go to the workers a
             few rows at a time.
+        fmt: 'pdf' or 'html', for rows whose output cell does not choose one.
 
     Returns:
         The summary; `interrupted` is set when Ctrl-C stopped the run early.
@@ -388,7 +404,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
     start = time.perf_counter()
 
     def named(row: Row) -> Row:
-        wanted, problem = output_name(row)
+        wanted, problem = output_name(row, f".{fmt}")
         if problem:
             return dataclasses.replace(row, problem=row.problem or problem)
         return dataclasses.replace(row, output=names.claim(wanted))
