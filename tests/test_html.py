@@ -285,7 +285,7 @@ def test_css_strings_and_links() -> None:
 
 
 @pytest.mark.parametrize("name", ["Дмитрий Иванов", "Νίκος", "Nguyễn Thị Hương", "王小明",
-                                  "محمد علي", "שרה כהן", "👩‍⚕️ Ana"])
+                                  "محمد علي", "שרה כהן", "Ana 🌻"])
 def test_names_in_any_script_are_written_as_typed(bank: QuestionBank, name: str) -> None:
     # The PDF's font cannot draw Chinese or emoji, nor right-to-left text in order; a
     # browser can, so the HTML handout takes them, marked for the reading direction.
