@@ -292,7 +292,7 @@ def _init_worker(bank: QuestionBank | None, defaults: dict[str, Any], clinic: Cl
 
 
 def _one_line(exc: VisitprepError) -> str:
-    return f"{exc.message} {exc.hint}".replace("\n", " ").strip() if exc.hint else exc.message
+    return exc.one_line()
 
 
 def _failed(row: Row, exc: VisitprepError) -> RowResult:

@@ -69,6 +69,8 @@ class Question:
     topic: str
     recurrence: frozenset[str]
     source: SourceRef
+    core: bool = False
+    """True for the short list: the questions a navigator would keep if only a few could stay."""
 
 
 @dataclass(frozen=True)
