@@ -386,7 +386,7 @@ def test_a_format_that_contradicts_the_file_name_is_a_usage_error(
     assert result.code == 2
     assert result.err == (
         f"Error: --format {fmt} does not match the file name {name}, which makes {kind} "
-        f"file\nGive the file a .{fmt} name, or leave out --format (the file name's "
+        f"file.\nGive the file a .{fmt} name, or leave out --format (the file name's "
         "extension then chooses the format).\n")
     assert list(tmp_path.iterdir()) == []
 
@@ -396,7 +396,7 @@ def test_html_is_never_written_over_an_existing_file(run: Run, tmp_path: Path) -
     target.write_text("mine", encoding="utf-8")
     result = run("make", "--answers", str(FULL_FILE), "-o", "visit.html")
     assert result.code == 1
-    assert result.err == ("Error: visit.html already exists\n"
+    assert result.err == ("Error: visit.html already exists.\n"
                           "Choose another name, or add --force to replace it.\n")
     assert target.read_text(encoding="utf-8") == "mine"
     assert run("make", "--answers", str(FULL_FILE), "-o", "visit.html", "--force").code == 0
@@ -408,7 +408,7 @@ def test_html_into_a_missing_folder_is_refused_before_any_work(run: Run,
                                                               tmp_path: Path) -> None:
     result = run("make", "--answers", str(FULL_FILE), "-o", "nowhere/visit.html")
     assert result.code == 1
-    assert result.err.startswith("Error: the folder nowhere does not exist\n")
+    assert result.err.startswith("Error: the folder nowhere does not exist.\n")
 
 
 def test_cli_formats_match_the_models() -> None:
@@ -459,7 +459,7 @@ def test_batch_merge_with_format_html_is_a_usage_error(run: Run, tmp_path: Path)
     result = run("batch", "list.csv", "-o", "out", "--format", "html", "--merge", "all.pdf")
     assert result.code == 2
     assert result.err.startswith("Error: --merge joins PDF handouts into one file to print; "
-                                 "it cannot be used with --format html\n")
+                                 "it cannot be used with --format html.\n")
     assert not (tmp_path / "out").exists()
 
 

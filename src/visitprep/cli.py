@@ -395,7 +395,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be 1 or more", hint="Try 'visitprep batch --help'.")
     if args.merge is not None and args.fmt == "html":
         raise UsageError("--merge joins PDF handouts into one file to print; it cannot be "
-                         "used with --format html",
+                         "used with --format html.",
                          hint="Leave out --merge, or make PDF handouts. "
                          "Try 'visitprep batch --help'.")
     if not args.csv.is_file():
