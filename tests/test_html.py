@@ -16,7 +16,7 @@ import pytest
 from visitprep.handout import make_document, make_handout
 from visitprep.layout import builtin_names
 from visitprep.models import Clinic, Profile, QuestionBank
-from visitprep.render.html import css_string, link_addresses, render_html
+from visitprep.render.html import css_string, link_addresses, page_policy, render_html
 
 from conftest import Result
 
@@ -234,12 +234,15 @@ def test_the_policy_lets_exactly_its_own_style_sheet_apply(bank: QuestionBank) -
     import base64
     import hashlib
 
-    page, _ = page_for(bank)
+    page, html = page_for(bank)
     (style,) = page.all("style")
     digest = base64.b64encode(hashlib.sha256(style.text.encode()).digest()).decode()
     (policy,) = [m.attrs["content"] for m in page.all("meta")
                  if m.attrs.get("http-equiv") == "Content-Security-Policy"]
     assert f"'sha256-{digest}'" in policy
+    assert page_policy(html) == policy  # what a server sends as the header with the page
+    with pytest.raises(ValueError):
+        page_policy("<html></html>")
 
 
 HOSTILE_NAME = "<script>alert('x')</script> & Sons \"Ltd\""
