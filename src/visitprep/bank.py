@@ -281,11 +281,11 @@ def _read_question(entry: object, at: object, name: str, topic: str,
             f"{where(name, entry)}: question '{qid}' is {len(text)} characters long",
             hint=f"Keep a question under {MAX_QUESTION_LENGTH} characters.",
         )
-    core = as_bool(entry.get("core", "false"))  # YAML scalars are read as the text typed
+    core = as_bool(entry.get("core", False))
     if core is None:
         raise BankError(
             f"{where(name, entry)}: 'core' of question '{qid}' must be true or false, "
-            f"not {entry.get('core')!r}",
+            f"not '{entry.get('core')}'.",
             hint="core: true puts a question on the short list; leave it out otherwise.",
         )
     return Question(

@@ -36,6 +36,9 @@ def _add_handout_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--template", metavar="NAME|FILE",
                        help="a layout name or a template .yaml file (see 'visitprep templates')")
     group.add_argument("--paper", choices=("letter", "a4"), help="paper size (default: letter)")
+    group.add_argument("--length", choices=("short", "full"),
+                       help="short: the key questions for your situation (default); "
+                       "full: every question for it")
     group.add_argument("--fillable", action="store_true", default=None,
                        help="make the checkboxes and lines real form fields")
     group.add_argument("--force", action="store_true", help="replace a file that already exists")
@@ -89,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a question id or text to print first, on page 1 (up to 3)")
     fields.add_argument("--exclude", metavar="ID", action="append",
                         help="a question id to leave out; repeat for more")
+    fields.add_argument("--include", metavar="ID", action="append",
+                        help="a question id to add to a short list; repeat for more")
     _add_handout_options(make)
     make.add_argument("--format", choices=FORMATS, dest="fmt",
                       help="pdf, or html for the accessible page (default: from the -o file's "
@@ -103,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     questions.add_argument("--answers", metavar="FILE", type=Path,
                            help="list the questions for this answers file")
     questions.add_argument("--bank", metavar="DIR", type=Path, help="a clinic's question bank")
+    questions.add_argument("--length", choices=("short", "full"),
+                           help="short: the key questions (default); full: every question")
 
     check = commands.add_parser(
         "check-bank", help="validate a question bank and report its reading level",
@@ -186,7 +193,7 @@ def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
         key: getattr(args, key, None)
         for key in ("recurrence", "concerns", "name", "doctor", "visit_date", "companion",
                     "custom_questions", "top_questions", "exclude", "template", "paper",
-                    "fillable")
+                    "fillable", "length", "include")
     }
     flags = {key: value for key, value in flags.items() if value is not None}
     if flags:
@@ -248,7 +255,7 @@ def _handout_defaults(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.template:
         load_layout(args.template)  # a broken template fails now, not once per handout
-    return {key: getattr(args, key) for key in ("template", "paper", "fillable")
+    return {key: getattr(args, key) for key in ("template", "paper", "fillable", "length")
             if getattr(args, key) is not None}
 
 

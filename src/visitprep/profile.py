@@ -19,6 +19,7 @@ from visitprep.bank import ID_PATTERN
 from visitprep.errors import ProfileError, YamlError, allowed, did_you_mean
 from visitprep.models import (
     LANGUAGES,
+    LENGTHS,
     MAX_TOP_QUESTIONS,
     PAPERS,
     RECURRENCES,
@@ -30,7 +31,7 @@ from visitprep.yamlfile import read_yaml, type_name
 KEYS: tuple[str, ...] = (
     "recurrence", "concerns", "name", "doctor", "visit_date", "companion",
     "custom_questions", "top_questions", "exclude", "template", "paper", "fillable",
-    "language",
+    "language", "length", "include",
 )
 MAX_FIELD_LENGTH = 100
 MAX_OWN_QUESTION_LENGTH = 300
@@ -261,6 +262,13 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
         _check_question_id(qid, bank, "exclude", where)
         exclude.append(qid)
 
+    include: list[str] = []
+    for item in _as_list(values.get("include"), "include", where):
+        qid = str(item).strip()
+        _check_question_id(qid, bank, "include", where)
+        if qid not in include:
+            include.append(qid)
+
     top: list[str] = []
     for item in _as_list(values.get("top_questions"), "top_questions", where):
         text = clean_text(item, "top_questions", where, limit=MAX_OWN_QUESTION_LENGTH)
@@ -297,6 +305,8 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
         paper=_choice(values.get("paper"), "paper", PAPERS, where, "letter"),
         fillable=parse_bool(values.get("fillable"), "fillable", where),
         language=_choice(values.get("language"), "language", LANGUAGES, where, "en"),
+        length=_choice(values.get("length"), "length", LENGTHS, where, "short"),
+        include=tuple(include),
     )
 
 
@@ -339,6 +349,10 @@ def profile_to_mapping(profile: Profile) -> dict[str, Any]:
         out["paper"] = profile.paper
     if profile.fillable:
         out["fillable"] = True
+    if profile.length != "short":
+        out["length"] = profile.length
+    if profile.include:
+        out["include"] = list(profile.include)
     return out
 
 
