@@ -50,6 +50,7 @@ def test_every_form_field_has_a_tooltip_matching_its_printed_label(
     assert tips["top_2_answer_1"] == "Answer to: My top questions 2"
     assert tips["own_1_done"] == "Is x<y & z a problem?"
     assert tips["own_2_done"] == LONG  # whole, however long
+    assert "tx-choices_done" not in tips  # it is a top question here
     (checklist,) = bank.checklists
     assert tips["symptom_1"] == checklist.items[0]
     assert tips["symptom_1_when"] == f"When it started: {checklist.items[0]}"

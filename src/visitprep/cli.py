@@ -19,6 +19,7 @@ EXIT_INTERRUPTED = 130
 STOPPED = "Stopped; nothing was written."
 # models.FORMATS, written out: importing models costs --help ~10 ms (a test keeps them equal)
 FORMATS = ("pdf", "html")
+DEFAULT_PORT = 8765
 
 
 class _Parser(argparse.ArgumentParser):
@@ -150,6 +151,23 @@ def build_parser() -> argparse.ArgumentParser:
     interview.add_argument("--answers", metavar="FILE", type=Path,
                            help="start from answers saved last time (every prompt pre-filled)")
     _add_handout_options(interview)
+
+    serve = commands.add_parser(
+        "serve", help="the same steps as a web page on this computer, plus clinic lists",
+        description="Serve the checklist's steps, and printing a clinic list from a CSV, as a "
+        "web page on this computer (http://127.0.0.1:PORT/), and open it in the default "
+        "browser. Nothing is sent anywhere or saved unless you download it. Ctrl-C stops it.",
+    )
+    serve.add_argument("--port", metavar="N", type=int,
+                       help=f"the port (default: {DEFAULT_PORT}, or any free one if it is taken; "
+                       "0 for any free port)")
+    serve.add_argument("--no-browser", action="store_true",
+                       help="do not open the browser; print the address only")
+    serve.add_argument("--host", metavar="ADDRESS", default="127.0.0.1",
+                       help="listen on another address (default: 127.0.0.1, this computer "
+                       "only). The page carries health information without encryption: "
+                       "only on a network you trust.")
+    _add_handout_options(serve)
     return parser
 
 
@@ -167,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "questions": _cmd_questions,
             "check-bank": _cmd_check_bank,
             "templates": _cmd_templates,
+            "serve": _cmd_serve,
         }[args.command]
         return handler(args)
     except VisitprepError as exc:
@@ -525,4 +544,42 @@ def _cmd_templates(args: argparse.Namespace) -> int:
     width = max(len(name) for name in names)
     for name in names:
         print(f"{name:<{width}}  {load_layout(name).description}")
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from visitprep.bank import load_bank
+
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise UsageError("--port must be between 0 and 65535",
+                         hint="Try 'visitprep serve --help'.")
+    bank = load_bank(args.bank)
+    defaults = _handout_defaults(args)
+    clinic = _clinic(args)
+
+    from visitprep.web.app import Settings
+    from visitprep.web.server import LOCAL, check_address, serve
+
+    check_address(args.host)
+    if args.host != LOCAL:
+        sys.stderr.write(
+            f"Warning: listening on {args.host}, not only on this computer. The page carries "
+            "health information, and it is sent over the network without encryption: anyone "
+            "on the network can read it. Use this only on a network you trust.\n")
+
+    def ready(url: str) -> None:
+        where = "only this computer can open it" if args.host == LOCAL else "on the network"
+        print(f"visitprep is serving the page at {url} ({where}).", flush=True)
+        if not args.no_browser:
+            print("Opening it in your browser. If it does not open, copy the address into "
+                  "your browser.", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+
+    settings = Settings(bank=bank, hosts=(), defaults=defaults, clinic=clinic)
+    try:
+        serve(settings, args.host, DEFAULT_PORT if args.port is None else args.port,
+              open_browser=not args.no_browser, on_ready=ready,
+              fallback_port=args.port is None)
+    except KeyboardInterrupt:
+        print("\nStopped the page. Nothing was saved.", flush=True)
     return EXIT_OK
