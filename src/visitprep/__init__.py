@@ -7,6 +7,7 @@ The pipeline, one plain function a stage::
     selection = select_questions(bank, profile)
     layout = load_layout(profile.template)
     pdf = render_pdf(build_document(bank, profile, selection, layout), layout)
+    html = render_html(build_document(bank, profile, selection, layout), layout)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = [
     "select_questions",
     "build_document",
     "render_pdf",
+    "render_html",
     "make_handout",
 ]
 
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
     from visitprep.layout import load_layout
     from visitprep.models import Profile, QuestionBank, Selection
     from visitprep.profile import profile_from_mapping
+    from visitprep.render.html import render_html
     from visitprep.render.pdf import render_pdf
     from visitprep.selection import select_questions
 
@@ -52,6 +55,7 @@ _LAZY = {
     "Selection": "visitprep.models",
     "profile_from_mapping": "visitprep.profile",
     "render_pdf": "visitprep.render.pdf",
+    "render_html": "visitprep.render.html",
     "select_questions": "visitprep.selection",
 }
 

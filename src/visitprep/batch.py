@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from visitprep.errors import ProfileError, VisitprepError, allowed, did_you_mean
+from visitprep.handout import SUFFIXES as _SUFFIXES
 from visitprep.models import Clinic, QuestionBank
 from visitprep.output import write_atomic
 from visitprep.profile import KEYS, normalize_key, parse_date
@@ -261,18 +262,26 @@ def safe_stem(text: str) -> str:
     return stem
 
 
-def output_name(row: Row) -> tuple[str, str]:
-    """The file name a row asks for, and a problem if the name is not allowed."""
+def output_name(row: Row, suffix: str = ".pdf") -> tuple[str, str]:
+    """The file name a row asks for, and a problem if the name is not allowed.
+
+    An output cell ending in .html or .htm makes that row's handout HTML, one ending
+    in .pdf a PDF; other names get the suffix of the run's --format.
+    """
     wanted = row.values.get(OUTPUT_COLUMN, "")
     if wanted:
         if "/" in wanted or "\\" in wanted or wanted.strip() in (".", ".."):
             return "", (f"output '{wanted}' is a path; give a plain file name such as "
                         "'maria-lopez.pdf' (files always go into the -o folder)")
-        base = wanted[:-4] if wanted.lower().endswith(".pdf") else wanted
+        base, dot, extension = wanted.rpartition(".")
+        if dot and f".{extension.lower()}" in _SUFFIXES:
+            suffix = ".htm" if extension.lower() == "htm" else f".{extension.lower()}"
+        else:
+            base = wanted
         stem = safe_stem(base)
         if not stem:
             return "", f"output '{wanted}' has no letters or digits to make a file name from"
-        return f"{stem}.pdf", ""
+        return f"{stem}{suffix}", ""
     parts = [safe_stem(row.name)] if row.name else [f"row-{row.number}"]
     date = row.values.get("visit_date", "")
     if date:
@@ -281,7 +290,12 @@ def output_name(row: Row) -> tuple[str, str]:
         except ProfileError:
             pass
     stem = "-".join(p for p in parts if p) or f"row-{row.number}"
-    return f"{stem}.pdf", ""
+    return f"{stem}{suffix}", ""
+
+
+def format_of(file_name: str) -> str:
+    """'html' for a .html or .htm file name, else 'pdf'."""
+    return _SUFFIXES.get(Path(file_name).suffix.lower(), "pdf")
 
 
 class Names:
@@ -291,7 +305,8 @@ class Names:
         self.used: set[str] = set()
 
     def claim(self, name: str) -> str:
-        stem, suffix = name[:-4], ".pdf"
+        stem, dot, extension = name.rpartition(".")
+        suffix = f"{dot}{extension}"
         candidate, number = name, 2
         while candidate.casefold() in self.used:
             candidate, number = f"{stem}-{number}{suffix}", number + 1
@@ -333,11 +348,13 @@ def _failed(row: Row, exc: VisitprepError) -> RowResult:
 
 
 def make_row_pdf(row: Row, bank: QuestionBank, defaults: dict[str, Any],
-                 clinic: Clinic | None, layouts: dict[str, Any]) -> bytes:
+                 clinic: Clinic | None, layouts: dict[str, Any], *,
+                 fmt: str = "pdf") -> bytes:
     """Validate one row and draw its handout (the output column aside).
 
     Args:
         layouts: Layouts loaded so far, by template; filled as rows need them.
+        fmt: 'pdf', or 'html' for the accessible page.
 
     Raises:
         VisitprepError: For a bad value; `field` names the column when one is at fault.
@@ -355,7 +372,8 @@ def make_row_pdf(row: Row, bank: QuestionBank, defaults: dict[str, Any],
             exc.field = exc.field or "template"
             exc.value = exc.value or profile.template
             raise
-    return make_handout(profile, bank, layout=layouts[profile.template], clinic=clinic)
+    return make_handout(profile, bank, layout=layouts[profile.template], clinic=clinic,
+                        fmt=fmt)
 
 
 def render_row(row: Row) -> RowResult | bytes:
@@ -369,7 +387,7 @@ def render_row(row: Row) -> RowResult | bytes:
                          "(add --force to replace it)")
     try:
         return make_row_pdf(row, _STATE["bank"], _STATE["defaults"], _STATE["clinic"],
-                            _STATE["layouts"])
+                            _STATE["layouts"], fmt=format_of(row.output))
     except VisitprepError as exc:
         return _failed(row, exc)
 
@@ -416,7 +434,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
               encoding: str = "utf-8-sig", bank: QuestionBank | None = None,
               defaults: dict[str, Any] | None = None, clinic: Clinic | None = None,
               report: Report = lambda result, summary: None,
-              total: int | None = None) -> Summary:
+              total: int | None = None, fmt: str = "pdf") -> Summary:
     """Print one handout per row of a CSV file.
 
     Args:
@@ -432,6 +450,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
         report: Called after each row, in the order rows finish.
         total: How many rows the file has, if known: long lists go to the workers a
             few rows at a time.
+        fmt: 'pdf' or 'html', for rows whose output cell does not choose one.
 
     Returns:
         The summary; `interrupted` is set when Ctrl-C stopped the run early.
@@ -449,7 +468,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
     start = time.perf_counter()
 
     def named(row: Row) -> Row:
-        wanted, problem = output_name(row)
+        wanted, problem = output_name(row, f".{fmt}")
         if problem:
             return dataclasses.replace(row, problem=row.problem or problem)
         return dataclasses.replace(row, output=names.claim(wanted))

@@ -42,9 +42,6 @@ def _add_handout_options(parser: argparse.ArgumentParser) -> None:
                        "full: every question for it")
     group.add_argument("--fillable", action="store_true", default=None,
                        help="make the checkboxes and lines real form fields")
-    group.add_argument("--format", choices=FORMATS, dest="fmt",
-                       help="pdf, or html for the accessible page (default: from the file "
-                       "name's extension, else pdf)")
     group.add_argument("--force", action="store_true", help="replace a file that already exists")
     clinic = parser.add_argument_group(
         "the clinic block (printed by the navigator template, or whenever given)")
@@ -99,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     fields.add_argument("--include", metavar="ID", action="append",
                         help="a question id to add to a short list; repeat for more")
     _add_handout_options(make)
+    make.add_argument("--format", choices=FORMATS, dest="fmt",
+                      help="pdf, or html for the accessible page (default: from the -o file's "
+                      "extension, else pdf)")
 
     questions = commands.add_parser(
         "questions", help="list the questions a profile would get, with ids and sources",
@@ -139,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--encoding", metavar="ENC", default="utf-8",
                        help="the CSV's encoding (default: utf-8, with or without a BOM)")
     _add_handout_options(batch)
+    batch.add_argument("--format", choices=FORMATS, dest="fmt", default="pdf",
+                       help="pdf (default), or html for accessible pages; an output cell "
+                       "ending in .html or .pdf chooses for its row")
 
     interview = commands.add_parser(
         "interview", help="answer a few questions, then get your checklist (the default)",
@@ -405,6 +408,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from visitprep.bank import load_bank
     from visitprep.batch import (
         default_jobs,
+        format_of,
         header_of,
         merge_pdfs,
         run_batch,
@@ -415,6 +419,11 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be 1 or more", hint="Try 'visitprep batch --help'.")
+    if args.merge is not None and args.fmt == "html":
+        raise UsageError("--merge joins PDF handouts into one file to print; it cannot be "
+                         "used with --format html.",
+                         hint="Leave out --merge, or make PDF handouts. "
+                         "Try 'visitprep batch --help'.")
     if not args.csv.is_file():
         raise OutputError(f"{args.csv}: no such file")
     folder: Path = args.output
@@ -442,7 +451,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     summary = run_batch(args.csv, folder, jobs=args.jobs or default_jobs(), force=args.force,
                         encoding=args.encoding, bank=bank, defaults=defaults,
-                        clinic=clinic, report=report, total=total)
+                        clinic=clinic, report=report, total=total, fmt=args.fmt)
     progress.update(summary.done, summary.seconds, final=True)
     failures_file = folder / f"{args.csv.stem}-failures.csv"
     if summary.failures:
@@ -459,10 +468,15 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                          "run the same command again to make the rest.\n")
         return EXIT_INTERRUPTED
     if args.merge is not None and summary.files:
-        files = [folder / summary.files[number] for number in sorted(summary.files)]
-        pages = merge_pdfs(files, args.merge, force=args.force)
-        print(f"Merged {len(files)} handouts into {args.merge} ({pages} pages; print it "
-              "double-sided: every handout starts on a new sheet).")
+        names = [summary.files[number] for number in sorted(summary.files)]
+        files = [folder / name for name in names if format_of(name) == "pdf"]
+        if files:
+            pages = merge_pdfs(files, args.merge, force=args.force)
+            print(f"Merged {len(files)} handouts into {args.merge} ({pages} pages; print it "
+                  "double-sided: every handout starts on a new sheet).")
+        if len(files) < len(names):
+            print(f"{len(names) - len(files)} HTML handouts (from the output column) are not "
+                  f"in {args.merge}: it holds PDF handouts only.")
     return EXIT_BAD_INPUT if summary.failed else EXIT_OK
 
 

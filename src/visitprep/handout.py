@@ -25,7 +25,7 @@ def output_format(path: Path | None, given: str | None) -> str:
     if given is not None and by_name is not None and given != by_name:
         raise UsageError(
             f"--format {given} does not match the file name {path}, which makes "
-            f"{'an HTML' if by_name == 'html' else 'a PDF'} file",
+            f"{'an HTML' if by_name == 'html' else 'a PDF'} file.",
             hint=f"Give the file a .{given} name, or leave out --format (the file name's "
             "extension then chooses the format).",
         )

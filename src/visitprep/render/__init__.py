@@ -1,5 +1,6 @@
-"""The renderers: a Document becomes a PDF (`pdf`, with `flowables` and the bundled fonts).
+"""The renderers: a Document becomes a PDF (`pdf`, with `flowables` and the bundled fonts)
+or an accessible HTML page (`html`, with its template in `html_templates/`).
 
-Only the modules of this package import reportlab; importing the package itself loads
-nothing, so `visitprep --help` and the interview stay fast.
+Only `pdf` and `flowables` import reportlab, and `html` never does; importing the package
+itself loads nothing, so `visitprep --help` and the interview stay fast.
 """
