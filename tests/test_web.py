@@ -27,6 +27,7 @@ from conftest import DATA, read_pdf
 
 HOST = "127.0.0.1:5000"
 TODAY = dt.date(2026, 11, 20)  # a Friday
+TOKEN: list[str] = []
 
 
 @pytest.fixture
@@ -41,7 +42,13 @@ def client(settings: Settings) -> Any:
 
 @pytest.fixture
 def post(client: Any, settings: Settings) -> Callable[..., Any]:
-    def send(path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    TOKEN[:] = [settings.token]
+
+    def send(path: str, data: dict[str, Any] | None = None, *, raw: bytes = b"",
+             boundary: str = "", **kwargs: Any) -> Any:
+        if raw:
+            return client.post(path, data=raw, base_url=f"http://{HOST}",
+                               content_type=f"multipart/form-data; boundary={boundary}")
         return client.post(path, data={"token": settings.token, **(data or {})},
                            base_url=f"http://{HOST}", **kwargs)
     return send
@@ -71,6 +78,16 @@ def field_error(html: str, field_id: str) -> str:
     match = re.search(rf'<p class="error-message" id="{field_id}-error">'
                       r'<span class="visually-hidden">Error:</span> (.*?)</p>', html, re.S)
     return unescape(match.group(1)) if match else ""
+
+
+def post_multipart(post: Callable[..., Any], path: str, csv_bytes: bytes) -> Any:
+    """Post a large CSV built in memory (the test client would spool it to a file)."""
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    upload = FileStorage(io.BytesIO(csv_bytes), filename="list.csv", content_type="text/csv")
+    boundary, body = encode_multipart({"token": TOKEN[0], "csv": upload})
+    return post(path, None, raw=body, boundary=boundary)
 
 
 def make(post: Callable[..., Any], get: Callable[..., Any], **fields: Any) -> tuple[Any, str]:
@@ -186,8 +203,7 @@ def test_nothing_typed_reaches_a_log_or_the_disk(post: Callable[..., Any],
     get(link(html, "download-pdf"))
     post("/", {"action": "make", "name": secret + "\x07"})
     big = "recurrence,name\n" + f"local,{secret}\n" * 20000  # > 500 KB: would be spooled
-    post("/clinic-list", {"csv": (io.BytesIO(big.encode()), "list.csv")},
-         content_type="multipart/form-data")
+    post_multipart(post, "/clinic-list", big.encode())
     out, err = capfd.readouterr()
     assert secret not in caplog.text + out + err
     assert list(tmp_path.iterdir()) == []
@@ -236,6 +252,21 @@ def test_a_checklist_is_made_shown_and_downloaded(post: Callable[..., Any],
     assert saved["custom_questions"] == ["Can I keep working?"]
 
 
+def test_the_accessible_version_is_served_with_its_own_policy(post: Callable[..., Any],
+                                                             get: Callable[..., Any]) -> None:
+    result, html = make(post, get, recurrence="regional", name="Ann Lee")
+    page_link = link(html, "accessible")
+    assert page_link.endswith(".html?show=1")
+    response = get(page_link)
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert response.headers["Content-Disposition"].startswith("inline;")
+    body = page(response)
+    assert "Ann Lee" in body and '<html lang="en"' in body
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "style-src 'sha256-" in csp
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 def test_an_unknown_result_is_a_plain_page(get: Callable[..., Any]) -> None:
     response = get("/result/nope/visit-questions.pdf")
     assert response.status_code == 404
@@ -274,7 +305,7 @@ def test_the_visit_date_is_read_back_and_an_ambiguous_one_asks_which_day(
         post: Callable[..., Any], get: Callable[..., Any]) -> None:
     html = page(post("/", {"action": "update", "recurrence": "local",
                            "visit_date": "tomorrow"}))
-    assert "We read this as: Saturday, November 21, 2026" in html
+    assert "Saturday, November 21, 2026. Is that right?" in html
     html = page(post("/", {"action": "make", "recurrence": "local", "visit_date": "12/3"}))
     assert summary(html) == [("visit-day-0", "Choose which day you mean by \u201c12/3\u201d.")]
     assert "Thursday, December 3, 2026" in html and "Friday, March 12, 2027" in html
@@ -282,15 +313,15 @@ def test_the_visit_date_is_read_back_and_an_ambiguous_one_asks_which_day(
                         visit_day="2027-03-12")
     assert link(html, "download-pdf").endswith("-2027-03-12.pdf")
     html = page(post("/", {"action": "make", "recurrence": "local", "visit_date": "soonish"}))
-    assert summary(html) == [("visit-date", "Write the date like: tomorrow, Friday, Dec 3, "
-                              "or 2026-12-03.")]
+    assert summary(html) == [("visit-date", "'soonish' is not a date visitprep can read. Write "
+                              "it like: next Friday, Dec 3, 12/3/2026, 2026-12-03, or in 2 "
+                              "weeks.")]
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("name", "A" * 101, "'name' is 101 characters long; the limit is 100 Shorten it so it "
-     "fits on the printed line."),
-    ("doctor", "Dr\u200bWho", "'doctor' holds an invisible control character (U+200B) "
-     "Retype the text, or paste it as plain text."),
+    ("name", "A" * 101, "This is 101 characters long; the limit is 100. Shorten it."),
+    ("doctor", "Dr\u200bWho", "This holds an invisible character (U+200B). Retype it, or "
+     "paste it as plain text."),
     ("companion", "\u05e9\u05e8\u05d4", "This is written right to left"),
     ("name", "\u738b\u82b3", "which the handout's font"),
 ])
@@ -315,15 +346,16 @@ def test_tampered_choices_are_errors_not_crashes(post: Callable[..., Any]) -> No
 def test_own_questions_too_long_name_the_line(post: Callable[..., Any]) -> None:
     html = page(post("/", {"action": "make", "recurrence": "local",
                            "own": "Fine?\n" + "x" * 301}))
-    assert field_error(html, "own").startswith("Question 2: 'question' is 301 characters")
+    assert field_error(html, "own") == ("Question 2: This is 301 characters long; the limit "
+                                        "is 300. Shorten it.")
 
 
 def test_the_preview_counts_questions_and_pages(post: Callable[..., Any]) -> None:
     response = post("/api/preview", {"recurrence": "regional", "concerns": ["costs"],
-                                     "visit_date": "Friday"})
+                                     "visit_date": "Dec 3"})
     data = response.get_json()
     assert re.fullmatch(r"\d+ questions, \d+ pages\.", data["count"])
-    assert data["date"] == "We read this as: Friday, November 20, 2026"
+    assert data["date"] == "Thursday, December 3, 2026. Is that right?"
     assert 'name="keep"' in data["review"] and '<select id="top-1"' in data["top"]
     empty = post("/api/preview", {}).get_json()
     assert empty["count"] == "" and "Choose where the cancer has come back" in empty["review"]
@@ -352,7 +384,7 @@ def test_saved_answers_prefill_every_field(post: Callable[..., Any],
     assert ">Mine one?\nMine two?</textarea>" in html
     selected = re.findall(r'<option value="([^"]+)" selected>', html)
     assert selected == ["Mine two?", qid]
-    assert "We read this as: Thursday, December 3, 2026" in html
+    assert "Thursday, December 3, 2026. Is that right?" in html
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -472,8 +504,7 @@ def test_a_windows_clinic_list_reads_with_its_encoding(post: Callable[..., Any],
 def test_an_upload_over_the_limit_is_refused_with_the_limit(post: Callable[..., Any],
                                                             get: Callable[..., Any]) -> None:
     content = b"recurrence\n" + b"local\n" * (MAX_CSV_BYTES // 6 + 20000)
-    response = post("/clinic-list", {"csv": (io.BytesIO(content), "big.csv")},
-                    content_type="multipart/form-data")
+    response = post_multipart(post, "/clinic-list", content)
     assert response.status_code == 413
     assert summary(page(response)) == [
         ("csv", "The clinic list is larger than 2 MB. Split it into smaller lists.")]

@@ -25,7 +25,8 @@ from typing import IO, Any
 from flask import Flask, Request, Response, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from visitprep.document import format_date
+from visitprep import steps
+from visitprep.dates import format_day
 from visitprep.errors import VisitprepError
 from visitprep.handout import count_pages
 from visitprep.models import MAX_TOP_QUESTIONS, Clinic, Profile, QuestionBank
@@ -109,7 +110,8 @@ class Maker:
         self.lock = threading.Lock()
         self.layouts: dict[str, Any] = {}
 
-    def pdf(self, profile: Profile) -> bytes:
+    def pdf(self, profile: Profile, fmt: str = "pdf") -> bytes:
+        """The handout as a PDF, or as the accessible HTML page (fmt 'html')."""
         from visitprep.handout import make_handout
         from visitprep.layout import load_layout
 
@@ -118,7 +120,7 @@ class Maker:
                 self.layouts[profile.template] = load_layout(profile.template)
             return make_handout(profile, self.settings.bank,
                                 layout=self.layouts[profile.template],
-                                clinic=self.settings.clinic)
+                                clinic=self.settings.clinic, fmt=fmt)
 
     def rows(self, rows: Iterator[Any], defaults: dict[str, Any]) -> Iterator[Any]:
         """Each row with its PDF or its error, drawn under the lock."""
@@ -162,7 +164,10 @@ def create_app(settings: Settings) -> Flask:
                       TEMPLATES_AUTO_RELOAD=False, SEND_FILE_MAX_AGE_DEFAULT=0)
     app.jinja_env.globals.update(t=TEXT, text=text, token=settings.token,
                                  MAX_TOP_QUESTIONS=MAX_TOP_QUESTIONS)
-    app.jinja_env.filters["day"] = format_date
+    app.jinja_env.globals["steps"] = steps
+    app.jinja_env.filters["day"] = format_day
+    # The interview's questions end with ':' before an answer; the page's labels do not.
+    app.jinja_env.filters["label"] = lambda value: str(value).rstrip(": ")
     # Nothing a person types may reach a log: no access log, and errors are logged
     # by their kind only (see `broken`).
     logging.getLogger("werkzeug").disabled = True
@@ -188,7 +193,7 @@ def create_app(settings: Settings) -> Flask:
     @app.after_request
     def headers(response: Response) -> Response:
         response.headers["Cache-Control"] = "no-store"
-        response.headers["Content-Security-Policy"] = CSP
+        response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
@@ -226,13 +231,14 @@ def create_app(settings: Settings) -> Flask:
             errors = [("answers_file", load_error), *errors]
         review = forms.review_topics(bank, state.draft)
         concerns = [t for t in bank.topics if not t.always]
-        templates = forms.template_choices(state.draft.template)
-        papers = forms.paper_choices()
-        first_review = next((topic.first[0].id for topic in review if topic.first), "")
+        templates = forms.template_choices(bank, state.draft.template)
+        papers = forms.paper_choices(bank)
+        first_review = next((topic.picked[0].id for topic in review if topic.picked), "")
         anchors = {
             "answers_file": "answers-file",
             "recurrence": f"recurrence-{bank.recurrences[0].id}",
             "concerns": f"concerns-{concerns[0].id}" if concerns else "review-update",
+            "fillable": "fillable-no",
             "review": f"keep-{first_review}" if first_review else "review-update",
             "own": "own", "top": "top-1", "name": "name",
             "visit_date": "visit-day-0" if state.date_choices else "visit-date",
@@ -241,10 +247,9 @@ def create_app(settings: Settings) -> Flask:
         }
         body = render_template(
             "form.html", state=state, draft=state.draft, errors=errors, anchors=anchors,
-            error_for=dict(errors), notice=notice, kinds=bank.recurrences,
-            always_titles=" and ".join(f"\u201c{t.title}\u201d" for t in bank.topics
-                                       if t.always),
-            concerns=concerns,
+            error_for=dict(errors), notice=notice, bank=bank,
+            kinds=steps.choices("recurrence", bank, state.profile())[0].choices,
+            concerns=steps.choices("concerns", bank, state.profile())[0].choices,
             review=review, top_groups=forms.top_groups(bank, state.draft),
             templates=templates, papers=papers, count=count,
             answers_limit=size(MAX_ANSWERS_BYTES),
@@ -309,8 +314,8 @@ def create_app(settings: Settings) -> Flask:
         return Made(files, info)
 
     def accessible_html(profile: Profile) -> bytes | None:
-        """The accessible HTML handout, when this build has the HTML renderer."""
-        return None
+        """The accessible HTML handout (the same Document as the PDF)."""
+        return maker.pdf(profile, fmt="html")
 
     @app.get("/result/<key>")
     def result(key: str) -> Response:
@@ -334,6 +339,11 @@ def create_app(settings: Settings) -> Flask:
                                                                   "text/html")
         disposition = "inline" if inline else "attachment"
         response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
+        if mimetype == "text/html":
+            from visitprep.render.html import page_policy
+
+            # The handout's own policy: its inline style sheet applies, nothing loads.
+            response.headers["Content-Security-Policy"] = page_policy(data.decode("utf-8"))
         return response
 
     @app.post("/load")
@@ -362,14 +372,14 @@ def create_app(settings: Settings) -> Flask:
                 raise VisitprepError(f"{name}: an answers file must be 'key: value' lines",
                                      hint="For example: recurrence: distant")
             profile = profile_from_mapping(mapping, bank, name)
-            if profile.template not in dict(forms.template_choices(
+            if profile.template not in dict(forms.template_choices(bank,
                     settings.defaults.get("template", "standard"))):
                 raise VisitprepError(
                     f"{name}: the template '{profile.template}' is not one this page offers",
                     hint="Choose the print size on the page instead.")
         except VisitprepError as exc:
             return load_failed(str(exc).replace("\n", " "))
-        state = forms.FormState.from_profile(profile)
+        state = forms.FormState.from_profile(profile, settings.today())
         for key, value in settings.defaults.items():
             if key != "template" or profile.template == "standard":
                 setattr(state.draft, key, value)
@@ -393,8 +403,7 @@ def create_app(settings: Settings) -> Flask:
                                    error_for={}),
         }
         status = text("count", questions=count[0], pages=count[1]) if count else ""
-        return _json({"count": status, "date": state.date_readback and text(
-            "date_read", day=state.date_readback), **fragments})
+        return _json({"count": status, "date": state.date_note, **fragments})
 
     # -- the clinic list -----------------------------------------------------------
 
@@ -404,8 +413,8 @@ def create_app(settings: Settings) -> Flask:
                                         **clinic_context(errors, chosen or {})), status=status)
 
     def clinic_context(errors: dict[str, str], chosen: dict[str, str]) -> dict[str, Any]:
-        templates = forms.template_choices(settings.defaults.get("template", "standard"))
-        papers = forms.paper_choices()
+        templates = forms.template_choices(bank, settings.defaults.get("template", "standard"))
+        papers = forms.paper_choices(bank)
         order = ("csv", "encoding", "template", "paper")
         return {
             "errors": [(k, errors[k]) for k in order if k in errors], "error_for": errors,
@@ -441,10 +450,10 @@ def create_app(settings: Settings) -> Flask:
         paper = chosen["paper"] or settings.defaults.get("paper", "letter")
         if encoding not in ENCODINGS:
             errors["encoding"] = text("bad_choice")
-        if template not in dict(forms.template_choices(
+        if template not in dict(forms.template_choices(bank,
                 settings.defaults.get("template", "standard"))):
             errors["template"] = text("bad_choice")
-        if paper not in dict(forms.paper_choices()):
+        if paper not in dict(forms.paper_choices(bank)):
             errors["paper"] = text("bad_choice")
         upload = request.files.get("csv")
         if upload is None or not upload.filename:

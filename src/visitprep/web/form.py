@@ -1,8 +1,10 @@
 """The checklist form as plain data: posted fields in, a draft and its errors out.
 
+The steps, their labels, hints, choices and checks come from :mod:`visitprep.steps`,
+the description the terminal interview uses too; only the page's frame (buttons,
+headings, the error summary) has its own sentences, in :mod:`visitprep.web.text`.
 No Flask here: the form arrives as any mapping with `get` and `getlist` (werkzeug's
-MultiDict, or a test's), so the rules are tested without a server. The values are
-checked with the same functions and messages as the answers file and the interview.
+MultiDict, or a test's), so the rules are tested without a server.
 """
 
 from __future__ import annotations
@@ -13,25 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from visitprep.document import format_date
-from visitprep.errors import ProfileError, VisitprepError
-from visitprep.interview import PAPERS as PAPER_CHOICES
-from visitprep.interview import TEMPLATES as TEMPLATE_CHOICES
+from visitprep import steps
+from visitprep.errors import ProfileError
 from visitprep.interview import Draft
 from visitprep.models import MAX_TOP_QUESTIONS, Profile, QuestionBank
-from visitprep.profile import (
-    MAX_FIELD_LENGTH,
-    MAX_OWN_QUESTION_LENGTH,
-    MAX_OWN_QUESTIONS,
-    clean_text,
-    date_candidates,
-    parse_concern,
-    parse_recurrence,
-)
-from visitprep.selection import select_questions
+from visitprep.profile import MAX_OWN_QUESTIONS, parse_concern, parse_recurrence
+from visitprep.selection import more_questions, select_questions
 from visitprep.web.text import text
-
-SHOWN_FIRST = 5  # questions of a topic shown before "show more"
 
 # The fields in page order: the error summary lists problems in this order, and each
 # links to the input named here.
@@ -52,15 +42,17 @@ class FormState:
     draft: Draft
     date_text: str = ""
     date_choices: list[dt.date] = field(default_factory=list)
+    date_note: str = ""  # the date read back, or a warning that it is past or far ahead
     own_text: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_profile(cls, profile: Profile) -> FormState:
+    def from_profile(cls, profile: Profile, today: dt.date) -> FormState:
         """Pre-fill every field from a profile (a loaded answers file)."""
         draft = Draft.from_profile(profile)
-        return cls(draft=draft,
-                   date_text=profile.visit_date.isoformat() if profile.visit_date else "",
+        day = profile.visit_date
+        return cls(draft=draft, date_text=day.isoformat() if day else "",
+                   date_note=steps.confirm_date(day, today) if day else "",
                    own_text="\n".join(profile.custom_questions))
 
     @property
@@ -68,47 +60,34 @@ class FormState:
         """The errors in page order, for the summary at the top."""
         return [(name, self.errors[name]) for name in FIELDS if name in self.errors]
 
-    @property
-    def date_readback(self) -> str:
-        """The visit date as the page understood it, or ''."""
-        day = self.draft.visit_date
-        return format_date(day) if day and not self.date_choices else ""
-
     def profile(self) -> Profile:
         """The profile the form makes (meaningful only without errors)."""
         return self.draft.profile()
 
 
-def _message(exc: VisitprepError, where: str) -> str:
-    """A validation message without the 'where:' prefix the CLI needs."""
-    message = exc.message.removeprefix(f"{where}: ")
-    return f"{message} {exc.hint}" if exc.hint else message
+def _clean(value: str, step_id: str, check_text: CheckText) -> tuple[str, str]:
+    """The cleaned text and '', or '' and the problem (the interview's words)."""
+    def printable(cleaned: str) -> str | None:
+        problem = check_text(cleaned)
+        return f"This {problem}. Write it another way, or leave it out." if problem else None
+
+    checked = steps.check_text(value, step_id, printable)
+    return ("", checked.error) if checked.error else (str(checked.value), "")
 
 
-def _clean(value: str, field_name: str, check_text: CheckText,
-           limit: int = MAX_FIELD_LENGTH) -> tuple[str, str]:
-    """The cleaned text and '' , or '' and the problem."""
-    where = "This answer"
-    try:
-        cleaned = clean_text(value, field_name, where, limit=limit)
-    except ProfileError as exc:
-        return "", _message(exc, where)
-    problem = check_text(cleaned) if cleaned else None
-    return (cleaned, "") if not problem else ("", f"This {problem}. Write it another way, "
-                                                  "or leave it out.")
+def _flat(step_id: str, bank: QuestionBank, profile: Profile) -> list[tuple[str, str]]:
+    return [(c.value, c.label) for group in steps.choices(step_id, bank, profile)
+            for c in group.choices]
 
 
-def template_choices(current: str) -> list[tuple[str, str]]:
-    """The print sizes offered: the built-in two, plus the server's own template."""
-    choices = [(name, title) for name, title in TEMPLATE_CHOICES]
-    if current not in dict(TEMPLATE_CHOICES):
-        choices.insert(0, (current, text("template_own", name=current)))
-    return choices
+def template_choices(bank: QuestionBank, current: str) -> list[tuple[str, str]]:
+    """The print sizes offered: the built-in ones, plus the server's own template."""
+    return _flat("template", bank, Profile(recurrence="unsure", template=current))
 
 
-def paper_choices() -> list[tuple[str, str]]:
+def paper_choices(bank: QuestionBank) -> list[tuple[str, str]]:
     """The papers offered."""
-    return list(PAPER_CHOICES)
+    return _flat("paper", bank, Profile(recurrence="unsure"))
 
 
 def read_form(form: FormData, bank: QuestionBank, *, today: dt.date,
@@ -128,8 +107,9 @@ def read_form(form: FormData, bank: QuestionBank, *, today: dt.date,
     """
     defaults = defaults or {}
     draft = Draft(template=defaults.get("template", "standard"),
-                  paper=defaults.get("paper", "letter"),
-                  fillable=bool(defaults.get("fillable", False)))
+                  paper=defaults.get("paper") or steps.paper_from_locale() or "letter",
+                  fillable=bool(defaults.get("fillable", False)),
+                  length=defaults.get("length", "short"))
     state = FormState(draft=draft)
     errors = state.errors
     ids = {q.id for q in bank.questions}
@@ -159,23 +139,31 @@ def read_form(form: FormData, bank: QuestionBank, *, today: dt.date,
         if concern not in draft.concerns:
             draft.concerns.append(concern)
 
-    # The review: questions shown and unticked become excluded; exclusions of
-    # questions not shown now (from a saved file) are kept.
-    shown = one("shown").split()
-    other = one("exclude_other").split()
-    keep = set(form.getlist("keep"))
-    if any(qid not in ids for qid in (*shown, *other, *keep)):
+    # The review: questions shown and unticked are left out (an added one is simply no
+    # longer added); ticked ones under "show more" are added. Exclusions and additions
+    # of questions not shown now (from a saved file) are kept.
+    shown, more = one("shown").split(), one("more_shown").split()
+    other, added = one("exclude_other").split(), one("include_other").split()
+    keep, add = set(form.getlist("keep")), set(form.getlist("add"))
+    if any(qid not in ids for qid in (*shown, *more, *other, *added, *keep, *add)):
         errors["review"] = text("bad_choice")
     else:
-        draft.exclude = [qid for qid in other if qid not in shown]
-        draft.exclude += [qid for qid in shown if qid not in keep]
+        listed = set(shown) | set(more)
+        draft.include = [qid for qid in added if qid not in listed]
+        draft.include += [qid for qid in shown if qid in keep and qid in added]
+        draft.include += [qid for qid in more if qid in add]
+        draft.exclude = [qid for qid in other if qid not in listed]
+        draft.exclude += [qid for qid in shown if qid not in keep and qid not in added]
+    length = one("length")
+    if length in ("short", "full"):
+        draft.length = length
 
     # Own questions, one a line.
     state.own_text = one("own")
     own: list[str] = []
     for number, line in enumerate((ln for ln in state.own_text.splitlines() if ln.strip()),
                                   start=1):
-        cleaned, problem = _clean(line, "question", check_text, MAX_OWN_QUESTION_LENGTH)
+        cleaned, problem = _clean(line, "own", check_text)
         if problem:
             errors.setdefault("own", text("own_line", number=number, problem=problem))
         elif cleaned not in own:
@@ -195,8 +183,7 @@ def read_form(form: FormData, bank: QuestionBank, *, today: dt.date,
                 errors.setdefault("top", text("top_unticked", text=bank.question(value).text))
             top.append(value)
         else:
-            cleaned, problem = _clean(value, "top question", check_text,
-                                      MAX_OWN_QUESTION_LENGTH)
+            cleaned, problem = _clean(value, "own", check_text)
             if problem:
                 errors.setdefault("top", problem)
             elif cleaned not in own:
@@ -204,8 +191,9 @@ def read_form(form: FormData, bank: QuestionBank, *, today: dt.date,
                 continue
             else:
                 top.append(cleaned)
-    if len(top) > MAX_TOP_QUESTIONS:
-        errors.setdefault("top", text("top_too_many", max=MAX_TOP_QUESTIONS))
+    checked = steps.check_top(top)
+    if checked.error:
+        errors.setdefault("top", checked.error)
     draft.top = top[:MAX_TOP_QUESTIONS]
 
     # The header.
@@ -216,32 +204,35 @@ def read_form(form: FormData, bank: QuestionBank, *, today: dt.date,
         setattr(draft, name, cleaned)
 
     state.date_text = " ".join(one("visit_date").split())
-    if state.date_text:
-        days = date_candidates(state.date_text, today)
-        if not days:
-            errors["visit_date"] = text("date_bad")
-        elif len(days) == 1:
-            draft.visit_date = days[0]
+    read = steps.check_date(state.date_text, today)
+    if read.error:
+        errors["visit_date"] = read.error
+    elif len(read.days) == 1:
+        draft.visit_date = read.days[0]
+        state.date_note = read.question
+    elif read.days:
+        picked = one("visit_day")
+        chosen = [day for day in read.days if day.isoformat() == picked]
+        if chosen:
+            draft.visit_date = chosen[0]
+            state.date_note = steps.confirm_date(chosen[0], today)
         else:
-            picked = one("visit_day")
-            chosen = [day for day in days if day.isoformat() == picked]
-            if chosen:
-                draft.visit_date = chosen[0]
-            else:
-                state.date_choices = days
-                errors["visit_date"] = text("date_pick", text=state.date_text)
+            state.date_choices = list(read.days)
+            errors["visit_date"] = text("date_pick", text=state.date_text)
 
     # How it prints.
     template = one("template") or draft.template
-    if template in dict(template_choices(draft.template)):
+    if template in dict(template_choices(bank, draft.template)):
         draft.template = template
     else:
         errors["template"] = text("bad_choice")
     paper = one("paper") or draft.paper
-    if paper in dict(PAPER_CHOICES):
+    if paper in dict(paper_choices(bank)):
         draft.paper = paper
     else:
         errors["paper"] = text("bad_choice")
+    if "fillable_shown" in form:
+        draft.fillable = one("fillable") == "yes"
     return state
 
 
@@ -256,40 +247,49 @@ class ReviewItem:
 
 @dataclass(frozen=True)
 class ReviewTopic:
-    """A topic of the review list: the first few questions, then the rest."""
+    """A topic of the review list: the questions picked (ticked unless left out), then
+    the rest of the topic behind "show more" (ticked when added)."""
 
     topic: str
     title: str
-    first: tuple[ReviewItem, ...]
+    picked: tuple[ReviewItem, ...]
     more: tuple[ReviewItem, ...]
 
 
 def review_topics(bank: QuestionBank, draft: Draft) -> list[ReviewTopic]:
-    """The picked questions by topic, each ticked unless excluded ([] with no kind yet)."""
+    """The picked questions by topic, and the others each topic has ([] with no kind yet)."""
     if not draft.recurrence:
         return []
-    selection = select_questions(bank, dataclasses.replace(
-        draft.profile(), exclude=(), top_questions=()))
+    profile = draft.profile()
+    groups = steps.choices("review", bank, dataclasses.replace(profile, top_questions=()))
+    added = set(draft.include)
+    plain = dataclasses.replace(profile, exclude=(), top_questions=(),
+                                include=tuple(q for q in draft.include
+                                              if q not in draft.exclude))
+    picked = {section.title: section for section in select_questions(bank, plain).sections}
+    more = {section.title: section for section in more_questions(bank, plain)}
     topics = []
-    for section in selection.sections:
-        items = tuple(ReviewItem(item.id or "", item.text, item.id not in draft.exclude)
-                      for item in section.items)
-        topics.append(ReviewTopic(section.topic, section.title, items[:SHOWN_FIRST],
-                                  items[SHOWN_FIRST:]))
+    for group in groups:
+        first = tuple(ReviewItem(c.value, c.label, c.checked) for c in group.choices
+                      if c.value not in added)
+        rest = tuple(ReviewItem(c.value, c.label, True) for c in group.choices
+                     if c.value in added)
+        extra = more.get(group.title)
+        rest += tuple(ReviewItem(i.id or "", i.text, False) for i in (extra.items if extra
+                                                                       else ()))
+        topics.append(ReviewTopic(picked[group.title].topic if group.title in picked
+                                  else group.title, group.title, first, rest))
     return topics
 
 
 def top_groups(bank: QuestionBank, draft: Draft) -> list[tuple[str, list[tuple[str, str]]]]:
     """The questions a top question can be chosen from, by group: (value, text)."""
     groups: list[tuple[str, list[tuple[str, str]]]] = []
-    if draft.own:
-        groups.append((text("top_own_group"), [(q, q) for q in draft.own]))
     if draft.recurrence:
-        selection = select_questions(bank, dataclasses.replace(
-            draft.profile(), top_questions=()))
-        for section in selection.sections:
-            groups.append((section.title, [(item.id or item.text, item.text)
-                                           for item in section.items]))
+        groups += [(group.title, [(c.value, c.label) for c in group.choices])
+                   for group in steps.choices("top", bank, draft.profile())]
+    elif draft.own:
+        groups.append((text("top_own_group"), [(q, q) for q in draft.own]))
     # A top question kept from a saved file stays choosable even if its topic is gone.
     listed = {value for _, options in groups for value, _ in options}
     missing = [value for value in draft.top if value not in listed]
