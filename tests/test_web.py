@@ -293,7 +293,7 @@ def test_unticked_questions_are_left_out_and_top_questions_go_first(
 def test_a_top_question_that_is_unticked_is_an_error(post: Callable[..., Any],
                                                      bank: QuestionBank) -> None:
     update = page(post("/", {"action": "update", "recurrence": "local"}))
-    ids = re.findall(r'name="keep" value="([^"]+)"', update)
+    ids = re.findall(r'id="keep-[^"]+" name="q-\d+" value="([^"]+)"', update)
     html = page(post("/", {"action": "make", "recurrence": "local", "shown": " ".join(ids),
                            "keep": ids[1:], "top": [ids[0]]}))
     message = f"\u201c{bank.question(ids[0]).text}\u201d is unticked in the list of " \
@@ -356,7 +356,9 @@ def test_the_preview_counts_questions_and_pages(post: Callable[..., Any]) -> Non
     data = response.get_json()
     assert re.fullmatch(r"\d+ questions, \d+ pages\.", data["count"])
     assert data["date"] == "Thursday, December 3, 2026. Is that right?"
-    assert 'name="keep"' in data["review"] and '<select id="top-1"' in data["top"]
+    assert 'name="q-1"' in data["review"]
+    assert data["top_groups"][0][0] == "About my recurrence"
+    assert all(len(pair) == 2 for _, pairs in data["top_groups"] for pair in pairs)
     empty = post("/api/preview", {}).get_json()
     assert empty["count"] == "" and "Choose where the cancer has come back" in empty["review"]
 

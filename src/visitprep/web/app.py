@@ -398,9 +398,7 @@ def create_app(settings: Settings) -> Flask:
             "review": render_template("_review.html", draft=state.draft,
                                       review=forms.review_topics(bank, state.draft),
                                       error_for={}),
-            "top": render_template("_top.html", draft=state.draft,
-                                   top_groups=forms.top_groups(bank, state.draft),
-                                   error_for={}),
+            "top_groups": forms.top_groups(bank, state.draft),
         }
         status = text("count", questions=count[0], pages=count[1]) if count else ""
         return _json({"count": status, "date": state.date_note, **fragments})

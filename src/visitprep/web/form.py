@@ -144,7 +144,11 @@ def read_form(form: FormData, bank: QuestionBank, *, today: dt.date,
     # of questions not shown now (from a saved file) are kept.
     shown, more = one("shown").split(), one("more_shown").split()
     other, added = one("exclude_other").split(), one("include_other").split()
-    keep, add = set(form.getlist("keep")), set(form.getlist("add"))
+    # Each topic's checkboxes share a name (q-1, q-2, ...), so each group is one group.
+    ticked = {value for key in form.keys() if key.startswith("q-")
+              for value in form.getlist(key)}
+    keep = ticked | set(form.getlist("keep"))
+    add = ticked | set(form.getlist("add"))
     if any(qid not in ids for qid in (*shown, *more, *other, *added, *keep, *add)):
         errors["review"] = text("bad_choice")
     else:

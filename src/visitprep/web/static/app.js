@@ -26,16 +26,41 @@
           if (refreshLists) {
             refreshLists = false;
             var review = document.getElementById("review-body");
-            var top = document.getElementById("top-body");
             if (!review.contains(document.activeElement)) { review.innerHTML = answer.review; }
-            if (!top.contains(document.activeElement)) { top.innerHTML = answer.top; }
           }
+          refreshTop(answer.top_groups);
         })
         .catch(function () { /* stopped by a newer change, or the server is gone */ });
     };
+    // The top-question lists offer what the list holds now; a choice still offered stays.
+    var refreshTop = function (groups) {
+      var selects = document.querySelectorAll("#top-body select");
+      Array.prototype.forEach.call(selects, function (select) {
+        var current = select.value;
+        var none = select.options[0];
+        while (select.options.length > 1) { select.remove(1); }
+        while (select.children.length > 1) { select.removeChild(select.lastChild); }
+        groups.forEach(function (group) {
+          var parent = select;
+          if (group[0]) {
+            parent = document.createElement("optgroup");
+            parent.label = group[0];
+            select.appendChild(parent);
+          }
+          group[1].forEach(function (pair) {
+            var option = document.createElement("option");
+            option.value = pair[0];
+            option.textContent = pair[1];
+            option.selected = pair[0] === current;
+            parent.appendChild(option);
+          });
+        });
+        if (select.value !== current) { none.selected = true; }
+      });
+    };
     var changed = function (event) {
       var name = event.target && event.target.name;
-      if (name === "recurrence" || name === "concerns" || name === "own") {
+      if (name === "recurrence" || name === "concerns") {
         refreshLists = true;
       }
       if (timer) { clearTimeout(timer); }

@@ -1,0 +1,349 @@
+"""visitprep serve in a real browser (headless Chromium driven by selenium): the whole flow
+by keyboard alone, the downloaded PDF read back, axe-core on every page state, 200% zoom
+(640 px) without sideways scrolling, and the same flow with JavaScript off."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import read_pdf
+
+from visitprep.bank import load_bank
+from visitprep.models import QuestionBank
+from visitprep.web.app import Settings, create_app
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed "
+                                "(pip install -e '.[test]')")
+axe_module = pytest.importorskip("axe_selenium_python", reason="axe-selenium-python is not "
+                                 "installed (pip install -e '.[test]')")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
+    pytest.skip("Chromium and chromedriver are not installed (apt install chromium "
+                "chromium-driver)", allow_module_level=True)
+
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    from waitress.server import create_server
+
+    settings = Settings(bank=load_bank(), hosts=())
+    app = create_app(settings)
+    httpd = create_server(app, host="127.0.0.1", port=0, threads=4)
+    settings.hosts = (f"127.0.0.1:{httpd.effective_port}",)
+    thread = threading.Thread(target=httpd.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.effective_port}"
+    finally:
+        httpd.close()
+
+
+def start_browser(downloads: Path, *, javascript: bool = True) -> Any:
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--window-size=1280,900"):
+        options.add_argument(flag)
+    prefs: dict[str, Any] = {"download.default_directory": str(downloads),
+                             "download.prompt_for_download": False}
+    if not javascript:
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    options.add_experimental_option("prefs", prefs)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                           {"behavior": "allow", "downloadPath": str(downloads)})
+    return driver
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(downloads: Path) -> Iterator[Any]:
+    driver = start_browser(downloads)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+def no_axe_violations(browser: Any, state: str) -> None:
+    axe = axe_module.Axe(browser)
+    axe.inject()
+    results = axe.run()  # every rule: WCAG 2.0/2.1 A and AA, and best practices
+    assert results["violations"] == [], f"{state}: " + axe.report(results["violations"])
+    assert len(results["passes"]) > 10
+
+
+def active(browser: Any) -> Any:
+    return browser.switch_to.active_element
+
+
+def press(browser: Any, *keys: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(browser).send_keys(*keys).perform()
+
+
+def tab_to(browser: Any, element_id: str, limit: int = 400) -> Any:
+    """Press Tab until the element with this id has the focus (keyboard only)."""
+    for _ in range(limit):
+        element = active(browser)
+        if element.get_attribute("id") == element_id:
+            return element
+        press(browser, Keys.TAB)
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+def wait_for(browser: Any, check: Callable[[Any], Any], timeout: float = 10) -> Any:
+    from selenium.common.exceptions import TimeoutException
+
+    try:
+        return WebDriverWait(browser, timeout).until(check)
+    except TimeoutException:
+        problems = [e.text for e in browser.find_elements(By.CLASS_NAME, "error-summary")]
+        raise AssertionError(f"timed out on {browser.current_url}: {problems}") from None
+
+
+def downloaded(folder: Path, suffix: str, before: set[Path]) -> Path:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        new = [p for p in folder.iterdir() if p not in before and p.suffix == suffix]
+        if new:
+            return new[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no {suffix} file was downloaded")
+
+
+def no_sideways_scroll(browser: Any) -> int:
+    return int(browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+def focus_is_visible(browser: Any) -> bool:
+    return bool(browser.execute_script(
+        "const s = getComputedStyle(document.activeElement);"
+        "return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) ||"
+        "       (s.boxShadow && s.boxShadow !== 'none') ||"
+        "       s.backgroundColor === 'rgb(255, 221, 0)';"))
+
+
+# -- the whole flow by keyboard --------------------------------------------------------
+
+def test_keyboard_only_from_start_to_pdf(browser: Any, server: str, downloads: Path,
+                                         bank: QuestionBank) -> None:
+    browser.set_window_size(1280, 900)
+    browser.get(server + "/")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    assert browser.execute_script(
+        "return getComputedStyle(document.body).fontSize") == "18px"
+    no_axe_violations(browser, "empty form")
+
+    press(browser, Keys.TAB)
+    assert active(browser).get_attribute("class") == "skip"
+    assert focus_is_visible(browser)
+    tab_to(browser, "recurrence-local")
+    assert focus_is_visible(browser)
+    press(browser, Keys.ARROW_DOWN)  # regional
+    press(browser, Keys.ARROW_DOWN)  # distant
+    assert active(browser).get_attribute("id") == "recurrence-distant"
+    assert active(browser).is_selected()
+    # The live page count follows the answers (JavaScript on).
+    wait_for(browser, lambda b: "pages." in b.find_element(By.ID, "count").text)
+    tab_to(browser, "concerns-costs")
+    press(browser, " ")
+    assert active(browser).is_selected()
+    tab_to(browser, "review-update")
+    press(browser, Keys.ENTER)  # the plain-form way to show the questions picked
+    wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "[id^=keep-]"))
+    no_axe_violations(browser, "form with the questions picked")
+    first = browser.find_elements(By.CSS_SELECTOR, "[id^=keep-]")[0]
+    dropped = bank.question(first.get_attribute("value")).text
+    tab_to(browser, first.get_attribute("id"))
+    press(browser, " ")
+    assert not active(browser).is_selected()
+    # "Show more": open a topic's other questions and add one.
+    summary = browser.find_elements(By.TAG_NAME, "summary")[0]
+    browser.execute_script("arguments[0].id = 'more-test'", summary)
+    tab_to(browser, "more-test")
+    press(browser, Keys.ENTER)
+    added_box = browser.find_elements(By.CSS_SELECTOR, "[id^=add-]")[0]
+    added = bank.question(added_box.get_attribute("value")).text
+    tab_to(browser, added_box.get_attribute("id"))
+    press(browser, " ")
+    tab_to(browser, "own")
+    press(browser, "Can I keep working during treatment?")
+    tab_to(browser, "top-1")
+    # The top-question lists follow the review and the own questions (JavaScript on).
+    wait_for(browser, lambda b: "Can I keep working" in b.find_element(By.ID, "top-1").text)
+    assert dropped not in browser.find_element(By.ID, "top-1").text
+    press(browser, Keys.ARROW_DOWN)  # the first question offered: the own one
+    top_text = browser.execute_script(
+        "const s = document.getElementById('top-1'); return s.options[s.selectedIndex].text")
+    tab_to(browser, "name")
+    press(browser, "Ann Lee")
+    tab_to(browser, "visit-date")
+    press(browser, "Dec 3")
+    wait_for(browser, lambda b: "December 3" in b.find_element(By.ID, "date-readback").text)
+    tab_to(browser, "make")
+    press(browser, Keys.ENTER)
+
+    wait_for(browser, lambda b: "ready" in b.find_element(By.TAG_NAME, "h1").text)
+    no_axe_violations(browser, "result")
+    before = set(downloads.iterdir())
+    tab_to(browser, "download-pdf")
+    assert focus_is_visible(browser)
+    press(browser, Keys.ENTER)
+    pdf = read_pdf(downloaded(downloads, ".pdf", before))
+    assert "Ann Lee" in pdf.pages[0]
+    assert " ".join(top_text.split())[:40] in pdf.pages[0]
+    assert "Can I keep working during treatment?" in pdf.text
+    assert dropped[:40] not in pdf.text
+    assert added[:40] in pdf.text
+    before = set(downloads.iterdir())
+    tab_to(browser, "download-answers")
+    press(browser, Keys.ENTER)
+    answers = yaml.safe_load(downloaded(downloads, ".yaml", before).read_text())
+    assert answers["recurrence"] == "distant" and answers["name"] == "Ann Lee"
+    assert answers["visit_date"].endswith("-12-03")
+
+    # The accessible version: a page of its own, checked like the others.
+    tab_to(browser, "accessible")
+    press(browser, Keys.ENTER)
+    wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "textarea"))
+    assert "Ann Lee" in browser.page_source
+    no_axe_violations(browser, "accessible handout")
+
+
+def test_errors_follow_the_govuk_pattern(browser: Any, server: str) -> None:
+    browser.set_window_size(1280, 900)
+    browser.get(server + "/")
+    name = browser.find_element(By.ID, "name")
+    name.send_keys("A" * 101)
+    browser.find_element(By.ID, "visit-date").send_keys("12/3")
+    browser.find_element(By.ID, "make").click()
+    wait_for(browser, lambda b: b.find_elements(By.CLASS_NAME, "error-summary"))
+    assert browser.title.startswith("Error: ")
+    # The summary has the focus, so a screen reader reads it first.
+    assert "error-summary" in (active(browser).get_attribute("class") or "")
+    links = browser.find_elements(By.CSS_SELECTOR, ".error-summary a")
+    assert [a.get_attribute("hash") for a in links] == ["#recurrence-local", "#name",
+                                                        "#visit-day-0"]
+    assert browser.find_element(By.ID, "name").get_attribute("aria-describedby") == \
+        "name-error"
+    no_axe_violations(browser, "form with errors")
+    links[1].send_keys(Keys.ENTER)
+    assert browser.execute_script("return location.hash") == "#name"
+
+
+def test_every_state_fits_640_px_at_200_percent_zoom(browser: Any, server: str) -> None:
+    try:
+        browser.set_window_size(640, 900)
+        browser.get(server + "/")
+        assert no_sideways_scroll(browser) <= 0, "empty form"
+        browser.find_element(By.ID, "recurrence-distant").click()
+        browser.find_element(By.ID, "name").send_keys("W" * 100)
+        browser.find_element(By.ID, "review-update").click()
+        wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "[id^=keep-]"))
+        assert no_sideways_scroll(browser) <= 0, "questions picked, a long name"
+        browser.find_element(By.ID, "visit-date").send_keys("soonish")
+        browser.find_element(By.ID, "make").click()
+        wait_for(browser, lambda b: b.find_elements(By.CLASS_NAME, "error-summary"))
+        assert no_sideways_scroll(browser) <= 0, "errors"
+        browser.find_element(By.ID, "visit-date").clear()
+        browser.find_element(By.ID, "make").click()
+        wait_for(browser, lambda b: "ready" in b.find_element(By.TAG_NAME, "h1").text)
+        assert no_sideways_scroll(browser) <= 0, "result"
+        browser.get(server + "/clinic-list")
+        assert no_sideways_scroll(browser) <= 0, "clinic list"
+    finally:
+        browser.set_window_size(1280, 900)
+
+
+def test_a_clinic_list_by_keyboard_with_its_bad_rows(browser: Any, server: str,
+                                                     downloads: Path, tmp_path: Path) -> None:
+    browser.set_window_size(1280, 900)
+    browser.get(server + "/clinic-list")
+    no_axe_violations(browser, "clinic list, empty")
+    browser.find_element(By.ID, "print-list").click()
+    wait_for(browser, lambda b: b.find_elements(By.CLASS_NAME, "error-summary"))
+    no_axe_violations(browser, "clinic list, no file")
+    listing = tmp_path / "clinic.csv"
+    listing.write_text("name,recurrence,concerns\nAnn Lee,local,costs\nBad Row,sideways,\n"
+                       "Cy Doe,distant,\n", encoding="utf-8")
+    # A file chooser cannot be typed into; selenium hands the path to the input.
+    browser.find_element(By.ID, "csv").send_keys(str(listing))
+    tab_to(browser, "print-list")
+    press(browser, Keys.ENTER)
+    wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "table.failures"))
+    no_axe_violations(browser, "clinic list, result with bad rows")
+    cells = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "tbody tr > *")]
+    assert cells[:5] == ["3", "Bad Row", "recurrence", "sideways",
+                         "local, regional, distant, unsure"]
+    before = set(downloads.iterdir())
+    tab_to(browser, "download-merged")
+    press(browser, Keys.ENTER)
+    merged = read_pdf(downloaded(downloads, ".pdf", before))
+    assert "Ann Lee" in merged.text and "Cy Doe" in merged.text
+    assert len(merged.pages) % 2 == 0
+    before = set(downloads.iterdir())
+    tab_to(browser, "download-failures")
+    press(browser, Keys.ENTER)
+    failures = downloaded(downloads, ".csv", before).read_text(encoding="utf-8-sig")
+    assert list(csv.reader(io.StringIO(failures)))[1][:2] == [
+        "3", "row 3 (Bad Row): unknown recurrence 'sideways'. Allowed values: local, "
+        "regional, distant, unsure (use 'unsure' if it is not known yet)."]
+
+
+def test_a_missing_page_passes_axe(browser: Any, server: str) -> None:
+    browser.get(server + "/nowhere")
+    assert "There is no page here." in browser.page_source
+    no_axe_violations(browser, "missing page")
+
+
+def test_the_whole_flow_works_with_javascript_off(server: str, tmp_path: Path) -> None:
+    driver = start_browser(tmp_path, javascript=False)
+    try:
+        driver.get(server + "/")
+        assert driver.execute_script is not None
+        driver.find_element(By.ID, "recurrence-regional").click()
+        driver.find_element(By.ID, "concerns-second-opinion").click()
+        driver.find_element(By.ID, "review-update").click()
+        wait_for(driver, lambda b: b.find_elements(By.CSS_SELECTOR, "[id^=keep-]"))
+        assert driver.find_element(By.ID, "concerns-second-opinion").is_selected()
+        assert "pages." in driver.find_element(By.ID, "count").text
+        driver.find_element(By.ID, "name").send_keys("Bo Lind")
+        driver.find_element(By.ID, "visit-date").send_keys("12/3")
+        driver.find_element(By.ID, "make").click()
+        # Which day is 12/3? The plain form asks, with the choices beside the field.
+        wait_for(driver, lambda b: b.find_elements(By.ID, "visit-day-1"))
+        driver.find_element(By.ID, "visit-day-1").click()
+        driver.find_element(By.ID, "make").click()
+        wait_for(driver, lambda b: "ready" in b.find_element(By.TAG_NAME, "h1").text)
+        driver.find_element(By.ID, "download-pdf").click()
+        pdf = read_pdf(downloaded(tmp_path, ".pdf", set()))
+        assert "Bo Lind" in pdf.pages[0]
+        assert "March 12" in pdf.pages[0] or "12 March" in pdf.pages[0]
+    finally:
+        driver.quit()
