@@ -15,11 +15,12 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import read_pdf
 
 from visitprep.bank import load_bank
 from visitprep.models import QuestionBank
 from visitprep.web.app import Settings, create_app
+
+from conftest import read_pdf
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed "
                                 "(pip install -e '.[test]')")
