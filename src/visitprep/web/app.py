@@ -488,7 +488,9 @@ def create_app(settings: Settings) -> Flask:
             bad.append({"row": str(row.number), "name": row.name,
                         "field": outcome.field, "value": outcome.value,
                         "allowed": ", ".join(outcome.choices),
-                        "problem": message.removeprefix(f"{row.where}: ")})
+                        # The allowed values have their own column; the hint would repeat them.
+                        "problem": (outcome.message if outcome.choices else message)
+                        .removeprefix(f"{row.where}: ")})
         files: dict[str, tuple[bytes, str]] = {}
         stem = re.sub(r"\.csv$", "", name, flags=re.IGNORECASE) or "clinic-list"
         pages = 0
