@@ -155,6 +155,15 @@ def test_a_foreign_host_header_is_refused(client: Any, host: str) -> None:
     assert "served only at http://127.0.0.1:5000/" in page(response)
 
 
+def test_on_every_address_any_ip_address_is_accepted_but_no_name(bank: QuestionBank) -> None:
+    settings = Settings(bank=bank, hosts=("0.0.0.0:5000",), any_address_port=5000)
+    client = create_app(settings).test_client()
+    for host in ("192.168.1.4:5000", "[fe80::1]:5000", "127.0.0.1:5000"):
+        assert client.get("/", headers={"Host": host}).status_code == 200, host
+    for host in ("192.168.1.4:5001", "evil.example:5000", "192.168.1.4"):
+        assert client.get("/", headers={"Host": host}).status_code == 421, host
+
+
 def test_localhost_is_accepted(client: Any) -> None:
     assert client.get("/", headers={"Host": "localhost:5000"}).status_code == 200
 
@@ -546,7 +555,9 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
     process = subprocess.Popen(
         [sys.executable, "-m", "visitprep", "serve", "--no-browser", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # As from a terminal: Ctrl-C reaches it even if this run ignores SIGINT.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert process.stdout is not None
     line = process.stdout.readline()
     match = re.search(r"http://127\.0\.0\.1:\d+/", line)
@@ -554,7 +565,7 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
     yield process, match.group(0)
     if process.poll() is None:
         process.kill()
-        process.wait()
+    process.communicate()
 
 
 def test_serve_answers_on_127_0_0_1_and_stops_cleanly_on_ctrl_c(

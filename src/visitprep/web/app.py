@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import ipaddress
 import logging
 import re
 import secrets
@@ -71,6 +72,20 @@ class Settings:
     clinic: Clinic | None = None
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     today: Callable[[], dt.date] = dt.date.today
+    any_address_port: int = 0  # listening on every address: any IP address with this port
+
+    def allows(self, host: str) -> bool:
+        """True for a Host header naming the address served (never a name but localhost)."""
+        if host in self.hosts:
+            return True
+        if not self.any_address_port:
+            return False
+        address, _, port = host.rpartition(":")
+        try:
+            ipaddress.ip_address(address.strip("[]"))
+        except ValueError:
+            return False
+        return port == str(self.any_address_port)
 
 
 @dataclass(frozen=True)
@@ -178,7 +193,7 @@ def create_app(settings: Settings) -> Flask:
 
     @app.before_request
     def guard() -> Response | None:
-        if request.host not in settings.hosts:
+        if not settings.allows(request.host):
             # DNS rebinding: a page from another name that resolves to this address.
             return Response(f"This page is served only at http://{settings.hosts[0]}/\n",
                             status=421, mimetype="text/plain")

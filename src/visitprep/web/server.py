@@ -87,6 +87,8 @@ def serve(settings: Settings, host: str, port: int, *, open_browser: bool,
             raise ServeError(f"cannot listen on {host} ({again.strerror})") from None
     effective = int(getattr(server, "effective_port", port))
     settings.hosts = host_values(host, effective)
+    if ipaddress.ip_address(host).is_unspecified:  # 0.0.0.0 or ::, every address
+        settings.any_address_port = effective
     url = f"http://{url_host(host)}:{effective}/"
     on_ready(url)
     if open_browser:
