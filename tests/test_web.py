@@ -202,9 +202,11 @@ def test_nothing_typed_reaches_a_log_or_the_disk(post: Callable[..., Any],
                                                  capfd: pytest.CaptureFixture[str],
                                                  tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    temp = Path(tempfile.gettempdir())
-    before = set(temp.iterdir())
+    work, temp = tmp_path / "here", tmp_path / "temp"
+    work.mkdir()
+    temp.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # where werkzeug would spool
     caplog.set_level(logging.DEBUG)
     secret = "Zebediah Quux"
     result, html = make(post, get, recurrence="distant", name=secret, doctor=secret,
@@ -215,8 +217,7 @@ def test_nothing_typed_reaches_a_log_or_the_disk(post: Callable[..., Any],
     post_multipart(post, "/clinic-list", big.encode())
     out, err = capfd.readouterr()
     assert secret not in caplog.text + out + err
-    assert list(tmp_path.iterdir()) == []
-    assert set(temp.iterdir()) - before == set()
+    assert list(work.iterdir()) == [] and list(temp.iterdir()) == []
 
 
 # -- the checklist ---------------------------------------------------------------------
@@ -502,6 +503,15 @@ def test_a_bad_clinic_list_gets_a_clear_message(post: Callable[..., Any],
     html = upload_csv(post, get, content, **fields)
     ((target, text),) = summary(html)
     assert target == "csv" and message in text
+
+
+def test_an_odd_upload_name_makes_a_safe_download_name(post: Callable[..., Any],
+                                                      get: Callable[..., Any]) -> None:
+    html = upload_csv(post, get, b"recurrence\nlocal\n", name='my "list"\r\n.csv')
+    merged = link(html, "download-merged")
+    name = merged.rsplit("/", 1)[1]
+    assert re.fullmatch(r"my[\w-]*-handouts\.pdf", name)
+    assert get(merged).headers["Content-Disposition"] == f'attachment; filename="{name}"'
 
 
 def test_a_windows_clinic_list_reads_with_its_encoding(post: Callable[..., Any],

@@ -453,6 +453,7 @@ def create_app(settings: Settings) -> Flask:
             failures_csv,
             join_pdfs,
             read_rows_text,
+            safe_stem,
         )
 
         chosen = {key: str(request.form.get(key, "")) for key in ("encoding", "template",
@@ -507,7 +508,8 @@ def create_app(settings: Settings) -> Flask:
                         "problem": (outcome.message if outcome.choices else message)
                         .removeprefix(f"{row.where}: ")})
         files: dict[str, tuple[bytes, str]] = {}
-        stem = re.sub(r"\.csv$", "", name, flags=re.IGNORECASE) or "clinic-list"
+        # A file name safe on every system (and in a header): quotes and line breaks go.
+        stem = safe_stem(re.sub(r"\.csv$", "", name, flags=re.IGNORECASE)) or "clinic-list"
         pages = 0
         if pdfs:
             merged, pages = join_pdfs(pdfs)

@@ -43,7 +43,7 @@ TEXT: dict[str, str] = {
     "review_empty": "Choose where the cancer has come back (step 1), then press "
     "\u201cShow my questions\u201d to see the questions picked for you.",
     "review_update": "Show my questions",
-    "show_more": "Show {count} more questions about {topic}",
+    "show_more": "Show {count} more questions: {topic}",
     "count": "{questions} questions, {pages} pages.",
     "own_title": "Your own questions",
     "own_label": "Questions of your own, one on each line",
