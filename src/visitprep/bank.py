@@ -487,9 +487,12 @@ def overlap(first: str, second: str) -> float:
 
 
 def near_duplicates(first: str, second: str) -> bool:
-    """True when two questions share most of their content words (see NEAR_DUPLICATE)."""
-    shared = len(content_words(first) & content_words(second))
-    return shared >= MIN_SHARED_WORDS and overlap(first, second) >= NEAR_DUPLICATE
+    """True when two questions share most of their content words (see NEAR_DUPLICATE), or
+    have the very same ones."""
+    a, b = content_words(first), content_words(second)
+    if a and a == b:
+        return True  # the same words, differently put
+    return len(a & b) >= MIN_SHARED_WORDS and overlap(first, second) >= NEAR_DUPLICATE
 
 
 def duplicate_problems(bank: QuestionBank) -> list[str]:
@@ -530,8 +533,8 @@ def glossary_for(bank: QuestionBank, texts: list[str] | tuple[str, ...]) -> tupl
 
 
 def glossary_problems(bank: QuestionBank) -> list[str]:
-    """Glossary terms no question uses (they would never print)."""
-    texts = [q.text for q in bank.questions]
+    """Glossary terms that would never print: no question (nor recurrence line) uses them."""
+    texts = [q.text for q in bank.questions] + [k.meaning for k in bank.recurrences]
     return [f"glossary: no question uses '{entry.term}' (words: {', '.join(entry.words)})"
             for entry in bank.glossary if not any(uses_word(t, entry) for t in texts)]
 
@@ -559,31 +562,51 @@ def citations(bank: QuestionBank) -> list[tuple[str, SourceRef]]:
 
 
 def citation_problems(bank: QuestionBank, texts: dict[str, str]) -> list[str]:
-    """Citations whose section or quote is not in the source's text.
+    """Citations whose section or quote is not where they say in the source's text.
 
     Args:
         bank: A loaded bank.
         texts: Each source file's name and its text (the whole document, or the passages
-            kept for the tests); a file missing here is reported.
+            kept for the tests); a file missing here is reported once.
 
-    A quote must come after an occurrence of its section heading.
+    A section is a heading (or, in a document without headings, a paragraph's first words):
+    it must start a line. A quote must be in the text under its section: the nearest
+    heading before it, among the headings the bank cites in that file, is its own.
     """
     problems: list[str] = []
-    for what, ref in citations(bank):
+    refs = citations(bank)
+    for missing in sorted({ref.file for _, ref in refs} - set(texts)):
+        count = sum(ref.file == missing for _, ref in refs)
+        problems.append(f"{missing}: not found, so its {count} citation(s) were not checked")
+    headings: dict[str, list[tuple[int, str]]] = {}
+    flat: dict[str, str] = {}
+    for file, text in texts.items():
+        lines = "\n".join(_normal(line) for line in text.splitlines())
+        flat[file] = lines.replace("\n", " ")
+        sections = {_normal(ref.section) for _, ref in refs if ref.file == file}
+        headings[file] = sorted(
+            (match.start(), section) for section in sections
+            for match in re.finditer(rf"(?m)^{re.escape(section)}", lines))
+    for what, ref in refs:
         if ref.file not in texts:
-            problems.append(f"{what}: no text for {ref.file}")
             continue
-        text = _normal(texts[ref.file])
         section = _normal(ref.section)
-        start = text.find(section)
-        if start < 0:
-            problems.append(f"{what}: section \"{ref.section}\" is not in {ref.file}")
+        if not any(name == section for _, name in headings[ref.file]):
+            problems.append(f"{what}: section \"{ref.section}\" is not in {ref.file} "
+                            "(as a heading, at the start of a line)")
             continue
-        if ref.quote and _normal(ref.quote) not in text[start:]:
-            where_else = "elsewhere in" if _normal(ref.quote) in text else "not in"
-            problems.append(f"{what}: quote \"{ref.quote}\" is {where_else} {ref.file}"
-                            + (f" (not after \"{ref.section}\")" if where_else != "not in"
-                               else ""))
+        if not ref.quote:
+            continue
+        quote = _normal(ref.quote)
+        found = [m.start() for m in re.finditer(re.escape(quote), flat[ref.file])]
+        if not found:
+            problems.append(f"{what}: quote \"{ref.quote}\" is not in {ref.file}")
+            continue
+        under = [next((name for at, name in reversed(headings[ref.file]) if at <= position),
+                      "the start") for position in found]
+        if section not in under:
+            problems.append(f"{what}: quote \"{ref.quote}\" is in {ref.file}, but under "
+                            f"\"{under[0]}\", not \"{ref.section}\"")
     return problems
 
 

@@ -153,7 +153,7 @@ def build_document(
         sections.append(DocSection(text["own_questions"], selection.own))
     sections.extend(DocSection(s.title, s.items) for s in selection.sections)
     resources = tuple(f"{r.name}: {r.phone}, {r.website}" for r in bank.resources)
-    glossary = handout_glossary(bank, selection)
+    glossary = handout_glossary(bank, selection, profile.recurrence)
     sources = cited_sources(bank, selection, glossary)
     show_support = "support_people" in layout.features and bank.support is not None
     title = text["title"]
@@ -195,11 +195,14 @@ def build_document(
     )
 
 
-def handout_glossary(bank: QuestionBank, selection: Selection) -> tuple[GlossaryEntry, ...]:
-    """The glossary entries whose words the selection's questions use."""
+def handout_glossary(bank: QuestionBank, selection: Selection,
+                     recurrence: str) -> tuple[GlossaryEntry, ...]:
+    """The glossary entries whose words the handout uses: its questions and its
+    "About my cancer" line."""
     from visitprep.bank import glossary_for
 
-    texts = [item.text for item in selection.top + selection.own]
+    texts = [bank.recurrence(recurrence).meaning]
+    texts += [item.text for item in selection.top + selection.own]
     texts += [item.text for section in selection.sections for item in section.items]
     return glossary_for(bank, texts)
 

@@ -51,9 +51,11 @@ def passages(seed: Path, needles: list[tuple[str, str]]) -> list[str]:
     lines = seed.read_text(encoding="utf-8").splitlines()
     keep: set[int] = set()
     for section, quote in needles:
-        found = _spans(lines, section)
+        heading = " ".join(section.split())
+        found = next(((n, n) for n, line in enumerate(lines)
+                      if " ".join(line.split()).startswith(heading)), None)
         if found is None:
-            raise SystemExit(f"{seed.name}: section not found: {section!r}")
+            raise SystemExit(f"{seed.name}: no line starts with the section {section!r}")
         keep.update(range(found[0], found[1] + 1))
         if quote:
             said = _spans(lines, quote, found[0])
