@@ -444,7 +444,7 @@ def test_duplicate_keys_are_refused(bank_copy: Path) -> None:
 @pytest.mark.parametrize(
     ("entry", "expected"),
     [
-        ("{id: a-b, text: 42, recurrence: all, source: {file: 001_b2190112f8bf0724.txt, "
+        ("{id: a-b, text: [42], recurrence: all, source: {file: 001_b2190112f8bf0724.txt, "
          "section: x}}", "'text' of question 'a-b' must be text"),
         ("{id: a-b, text: 'Why?', recurrence: sometimes, source: {file: "
          "001_b2190112f8bf0724.txt, section: x}}", "unknown recurrence 'sometimes'"),
@@ -457,7 +457,7 @@ def test_duplicate_keys_are_refused(bank_copy: Path) -> None:
         ("{id: a-b, txt: 'Why?', recurrence: all, source: {file: "
          "001_b2190112f8bf0724.txt, section: x}}", "unknown key 'txt'. Did you mean 'text'?"),
         ("just text", "a question must be a mapping"),
-        ("{id: a-b, text: 'Why?', recurrence: all, core: 'yes', source: {file: "
+        ("{id: a-b, text: 'Why?', recurrence: all, core: 'maybe', source: {file: "
          "001_b2190112f8bf0724.txt, section: x}}",
          "'core' of question 'a-b' must be true or false"),
     ],

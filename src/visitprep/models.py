@@ -8,7 +8,9 @@ from pathlib import Path
 
 RECURRENCES: tuple[str, ...] = ("local", "regional", "distant", "unsure")
 PAPERS: tuple[str, ...] = ("letter", "a4")
+LENGTHS: tuple[str, ...] = ("short", "full")
 LANGUAGES: tuple[str, ...] = ("en",)
+FORMATS: tuple[str, ...] = ("pdf", "html")  # the handout as print, or as an accessible page
 MAX_TOP_QUESTIONS = 3
 
 
@@ -191,6 +193,8 @@ class Profile:
     paper: str = "letter"
     fillable: bool = False
     language: str = "en"
+    length: str = "short"
+    include: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
