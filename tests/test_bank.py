@@ -578,3 +578,12 @@ def test_a_bad_glossary_entry_is_located(bank_copy: Path) -> None:
            "    source: {file: 002_232169e8006b1272.txt, section: x}\n")
     message = _error(bank_copy)
     assert "glossary.yaml" in message and "'words' must be a list" in message
+
+
+def test_questions_lists_each_source_with_its_quote(run: Run) -> None:
+    result = run("questions", "--recurrence", "local")
+    assert result.code == 0
+    assert ('      which says: "This does not mean your treatment for the original diagnosis '
+            'was wrong, or that you did something wrong."') in result.out
+    whole = run("questions").out
+    assert "      for: local, regional, distant; short list; from " in whole

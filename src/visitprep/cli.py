@@ -298,8 +298,12 @@ def _cmd_questions(args: argparse.Namespace) -> int:
             for q in (q for q in bank.questions if q.topic == topic.id):
                 fits = ("all" if q.recurrence == frozenset(RECURRENCES)
                         else ", ".join(r for r in RECURRENCES if r in q.recurrence))
+                short = "; short list" if q.core else ""
                 lines.append(f"  {q.id}: {q.text}")
-                lines.append(f"      for: {fits}; from {q.source.file}, \"{q.source.section}\"")
+                lines.append(f"      for: {fits}{short}; from {q.source.file}, "
+                             f"\"{q.source.section}\"")
+                if q.source.quote:
+                    lines.append(f"      which says: \"{q.source.quote}\"")
             lines.append("")
         lines.append(f"{len(bank.questions)} questions in {len(bank.topics)} topics.")
     else:
@@ -320,6 +324,8 @@ def _cmd_questions(args: argparse.Namespace) -> int:
                 lines.append(f"  {item.id}: {item.text}")
                 if item.source:
                     lines.append(f"      from {item.source.file}, \"{item.source.section}\"")
+                    if item.source.quote:
+                        lines.append(f"      which says: \"{item.source.quote}\"")
             lines.append("")
         for checklist in selection.checklists:
             lines.append(f"Checklist: {checklist.title} ({len(checklist.items)} items)")
