@@ -378,11 +378,12 @@ def test_the_preview_counts_questions_and_pages(post: Callable[..., Any]) -> Non
 def test_saved_answers_prefill_every_field(post: Callable[..., Any],
                                            bank: QuestionBank) -> None:
     qid = next(q.id for q in bank.questions if q.topic == "costs")
+    left_out = next(q.id for q in bank.questions if q.topic == "my-recurrence")
     answers = {"recurrence": "regional", "concerns": ["costs", "side-effects"],
                "name": "Ann Lee", "doctor": "Dr Shah", "companion": "Sam",
                "visit_date": "2026-12-03", "custom_questions": ["Mine one?", "Mine two?"],
                "top_questions": ["Mine two?", qid], "template": "large-print",
-               "paper": "a4", "exclude": ["rec-type"]}
+               "paper": "a4", "exclude": [left_out]}
     upload = io.BytesIO(yaml.safe_dump(answers).encode())
     html = page(post("/load", {"answers_file": (upload, "visit-answers.yaml")},
                      content_type="multipart/form-data"))
@@ -390,7 +391,7 @@ def test_saved_answers_prefill_every_field(post: Callable[..., Any],
     checked = set(re.findall(r'id="([^"]+)" name="[^"]+" value="[^"]*"[^>]* checked', html))
     assert {"recurrence-regional", "concerns-costs", "concerns-side-effects",
             "template-large-print", "paper-a4"} <= checked
-    assert "keep-rec-type" not in checked
+    assert f"keep-{left_out}" in html and f"keep-{left_out}" not in checked
     for value in ("Ann Lee", "Dr Shah", "Sam", "2026-12-03"):
         assert f'value="{value}"' in html
     assert ">Mine one?\nMine two?</textarea>" in html

@@ -118,10 +118,11 @@ def tab_to(browser: Any, element_id: str, limit: int = 400) -> Any:
 
 
 def wait_for(browser: Any, check: Callable[[Any], Any], timeout: float = 10) -> Any:
-    from selenium.common.exceptions import TimeoutException
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 
-    try:
-        return WebDriverWait(browser, timeout).until(check)
+    try:  # an element can go stale while the next page loads: look again
+        return WebDriverWait(browser, timeout, ignored_exceptions=(
+            StaleElementReferenceException,)).until(check)
     except TimeoutException:
         problems = [e.text for e in browser.find_elements(By.CLASS_NAME, "error-summary")]
         raise AssertionError(f"timed out on {browser.current_url}: {problems}") from None
