@@ -70,8 +70,10 @@ def summary(html: str) -> list[tuple[str, str]]:
     block = re.search(r'<div class="error-summary".*?</div>', html, re.S)
     if not block:
         return []
+    # Each entry names its field first: <span class="summary-field">Label:</span> message.
     return [(target, unescape(message)) for target, message in
-            re.findall(r'<a href="#([^"]+)">(.*?)</a>', block.group(0))]
+            re.findall(r'<a href="#([^"]+)">(?:<span class="summary-field">[^<]*</span> )?'
+                       r'(.*?)</a>', block.group(0))]
 
 
 def field_error(html: str, field_id: str) -> str:
@@ -232,6 +234,14 @@ def test_no_kind_chosen_gives_the_error_summary_and_the_error_beside_the_field(
     assert field_error(html, "recurrence-group") == message
     assert "<title>Error: " in html
     assert 'value="Ann Lee"' in html  # what was typed stays
+
+
+def test_the_error_summary_names_each_field(post: Callable[..., Any]) -> None:
+    html = page(post("/", {"action": "make", "name": "A" * 101, "visit_date": "soonish"}))
+    fields = re.findall(r'<span class="summary-field">([^<]*)</span>', html)
+    assert [unescape(f) for f in fields] == ["Where has the cancer come back?",
+                                             "Your name, for the top of the page:",
+                                             "The date of your visit:"]
 
 
 def test_a_checklist_is_made_shown_and_downloaded(post: Callable[..., Any],

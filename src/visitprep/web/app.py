@@ -260,8 +260,21 @@ def create_app(settings: Settings) -> Flask:
             "doctor": "doctor", "companion": "companion",
             "template": f"template-{templates[0][0]}", "paper": f"paper-{papers[0][0]}",
         }
+        def label(step_id: str) -> str:
+            return steps.step(step_id).text().rstrip(": ")
+
+        # The summary names each field, since its messages are read away from the field.
+        labels = {
+            "answers_file": text("load_label"), "recurrence": label("recurrence"),
+            "concerns": label("concerns"), "review": text("review_title"),
+            "own": text("own_title"), "top": text("top_title"), "name": label("name"),
+            "visit_date": label("visit-date"), "doctor": label("doctor"),
+            "companion": label("companion"), "template": label("template"),
+            "paper": label("paper"),
+        }
         body = render_template(
             "form.html", state=state, draft=state.draft, errors=errors, anchors=anchors,
+            labels=labels,
             error_for=dict(errors), notice=notice, bank=bank,
             kinds=steps.choices("recurrence", bank, state.profile())[0].choices,
             concerns=steps.choices("concerns", bank, state.profile())[0].choices,
@@ -431,6 +444,9 @@ def create_app(settings: Settings) -> Flask:
         order = ("csv", "encoding", "template", "paper")
         return {
             "errors": [(k, errors[k]) for k in order if k in errors], "error_for": errors,
+            "labels": {"csv": text("csv_label"), "encoding": text("encoding_legend"),
+                       "template": text("clinic_template_legend"),
+                       "paper": text("clinic_paper_legend")},
             "anchors": {"csv": "csv", "encoding": f"encoding-{ENCODINGS[0]}",
                         "template": f"template-{templates[0][0]}",
                         "paper": f"paper-{papers[0][0]}"},
