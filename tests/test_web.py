@@ -426,6 +426,38 @@ def test_a_bad_answers_file_gets_a_clear_message(post: Callable[..., Any], conte
     assert message in field_error(html, "answers-file")
 
 
+def test_a_huge_answers_file_is_refused_on_the_form(post: Callable[..., Any]) -> None:
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    upload = FileStorage(io.BytesIO(b"#" * (3 * 1024 * 1024)), filename="a.yaml")
+    boundary, body = encode_multipart({"token": TOKEN[0], "answers_file": upload})
+    response = post("/load", None, raw=body, boundary=boundary)
+    assert response.status_code == 413
+    assert summary(page(response)) == [("answers-file", "The answers file is larger than "
+                                        "64 KB. Choose the answers file visitprep saved (a few "
+                                        "kilobytes).")]
+
+
+def test_an_internal_error_is_a_plain_page_and_logs_no_answer(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    import visitprep.web.app as web_app
+
+    def broken(*args: Any, **kwargs: Any) -> bytes:
+        raise RuntimeError("Zebediah Quux")
+
+    monkeypatch.setattr(web_app.Maker, "pdf", broken)
+    client = create_app(settings).test_client()
+    response = client.post("/", data={"token": settings.token, "action": "make",
+                                      "recurrence": "local", "name": "Zebediah Quux"},
+                           base_url=f"http://{HOST}")
+    assert response.status_code == 500
+    assert "Something went wrong inside visitprep" in page(response)
+    assert "Traceback" not in page(response) and "Zebediah" not in page(response)
+    assert "Zebediah" not in caplog.text and "RuntimeError" in caplog.text
+
+
 def test_loading_with_no_file_says_what_to_do(post: Callable[..., Any]) -> None:
     html = page(post("/load", {}, content_type="multipart/form-data"))
     assert summary(html) == [("answers-file", "Choose your answers file, then press Load my "

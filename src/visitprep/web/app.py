@@ -222,6 +222,8 @@ def create_app(settings: Settings) -> Flask:
     def too_large(exc: HTTPException) -> Response:
         if request.path == url_for("clinic_list"):
             return page_clinic({"csv": text("csv_too_big", limit=size(MAX_CSV_BYTES))}, 413)
+        if request.path == url_for("load"):
+            return load_failed(text("load_too_big", limit=size(MAX_ANSWERS_BYTES)), 413)
         return problem(text("too_big", limit=size(MAX_REQUEST_BYTES)), 413)
 
     @app.errorhandler(HTTPException)
@@ -230,7 +232,7 @@ def create_app(settings: Settings) -> Flask:
         return problem(message, exc.code or 400)
 
     @app.errorhandler(Exception)
-    def broken(exc: Exception) -> Response:  # pragma: no cover - a bug, not an input
+    def broken(exc: Exception) -> Response:  # a bug, not an input
         # The kind of error only: a message or a traceback could hold what was typed.
         logging.getLogger("visitprep.web").error("visitprep serve: internal error (%s)",
                                                  type(exc).__name__)
@@ -413,10 +415,10 @@ def create_app(settings: Settings) -> Flask:
                 setattr(state.draft, key, value)
         return page_form(state, notice=text("loaded", name=name) if upload else "")
 
-    def load_failed(message: str) -> Response:
+    def load_failed(message: str, status: int = 200) -> Response:
         state = forms.read_form(_Empty(), bank, today=settings.today(),
                                 defaults=settings.defaults, require_recurrence=False)
-        return page_form(state, load_error=message)
+        return page_form(state, load_error=message, status=status)
 
     @app.post("/api/preview")
     def api_preview() -> Response:
