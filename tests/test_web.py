@@ -287,6 +287,16 @@ def test_the_accessible_version_is_served_with_its_own_policy(post: Callable[...
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_results_are_kept_by_count_and_by_size() -> None:
+    from visitprep.web.app import Made, Results
+
+    results = Results(keep=3, keep_bytes=100)
+    keys = [results.add(Made({"a": (b"x" * 40, "text/plain")}, {})) for _ in range(4)]
+    assert [results.get(k) is not None for k in keys] == [False, False, True, True]
+    big = results.add(Made({"a": (b"x" * 500, "text/plain")}, {}))
+    assert results.get(big) is not None and results.get(keys[3]) is None
+
+
 def test_an_unknown_result_is_a_plain_page(get: Callable[..., Any]) -> None:
     response = get("/result/nope/visit-questions.pdf")
     assert response.status_code == 404

@@ -41,6 +41,7 @@ MAX_CSV_BYTES = 2 * MB
 MAX_CSV_ROWS = 1000
 MAX_REQUEST_BYTES = MAX_CSV_BYTES + 64 * KB  # the CSV and the form's other fields
 KEEP_RESULTS = 8  # handouts kept in memory for showing and downloading
+KEEP_BYTES = 128 * MB  # and at most this much of them (the newest is always kept)
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "connect-src 'self'; frame-src 'self'; object-src 'self'; form-action 'self'; "
@@ -99,8 +100,9 @@ class Made:
 class Results:
     """The last few results, by an id nobody can guess; in memory only."""
 
-    def __init__(self, keep: int = KEEP_RESULTS) -> None:
+    def __init__(self, keep: int = KEEP_RESULTS, keep_bytes: int = KEEP_BYTES) -> None:
         self.keep = keep
+        self.keep_bytes = keep_bytes
         self.items: OrderedDict[str, Made] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -108,9 +110,14 @@ class Results:
         key = secrets.token_urlsafe(18)
         with self.lock:
             self.items[key] = made
-            while len(self.items) > self.keep:
+            while len(self.items) > 1 and (len(self.items) > self.keep
+                                           or self._bytes() > self.keep_bytes):
                 self.items.popitem(last=False)
         return key
+
+    def _bytes(self) -> int:
+        return sum(len(data) for made in self.items.values()
+                   for data, _ in made.files.values())
 
     def get(self, key: str) -> Made | None:
         with self.lock:
