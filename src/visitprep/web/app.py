@@ -202,7 +202,7 @@ def create_app(settings: Settings) -> Flask:
     def guard() -> Response | None:
         if not settings.allows(request.host):
             # DNS rebinding: a page from another name that resolves to this address.
-            return Response(f"This page is served only at http://{settings.hosts[0]}/\n",
+            return Response(text("wrong_host", address=settings.hosts[0]) + "\n",
                             status=421, mimetype="text/plain")
         if request.method == "POST":
             origin = request.headers.get("Origin")

@@ -131,6 +131,7 @@ TEXT: dict[str, str] = {
     "col_problem": "What is wrong",
     "empty_cell": "\u2013",
     # Whole-request problems.
+    "wrong_host": "This page is served only at http://{address}/",
     "too_big": "That upload is too large: the limit is {limit}.",
     "bad_token": "This form came from an earlier run of visitprep, or from another page. "
     "Nothing was done. Go back to the start and try again.",
