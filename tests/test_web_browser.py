@@ -241,6 +241,21 @@ def test_keyboard_only_from_start_to_pdf(browser: Any, server: str, downloads: P
     no_axe_violations(browser, "accessible handout")
 
 
+def test_the_list_and_the_count_follow_the_answers_as_they_change(browser: Any,
+                                                                  server: str) -> None:
+    browser.set_window_size(1280, 900)
+    browser.get(server + "/")
+    browser.find_element(By.ID, "recurrence-local").click()
+    wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "[id^=keep-]"))
+    first = browser.find_element(By.ID, "count").text
+    assert "Costs and insurance" not in browser.find_element(By.ID, "review-body").text
+    browser.find_element(By.ID, "concerns-costs").click()
+    wait_for(browser, lambda b: "Costs and insurance" in
+             b.find_element(By.ID, "review-body").text)
+    wait_for(browser, lambda b: b.find_element(By.ID, "count").text not in ("", first))
+    assert browser.current_url.endswith("/")  # no page load: the script did it
+
+
 def test_errors_follow_the_govuk_pattern(browser: Any, server: str) -> None:
     browser.set_window_size(1280, 900)
     browser.get(server + "/")
