@@ -204,8 +204,11 @@ def test_notes_resources_and_sources(bank: QuestionBank) -> None:
     text = words(page.all("main")[0].text)
     for resource in bank.resources:
         assert resource.name in text and resource.phone in text
-    for source in bank.sources:
-        assert source.title in text
+    document, _layout = make_document(Profile(recurrence="distant"), bank)
+    assert document.sources
+    items = [words(li.text) for li in page.all("li")]
+    for source in document.sources:
+        assert words(source) in items
 
 
 def test_nothing_is_loaded_from_outside(bank: QuestionBank) -> None:
@@ -477,3 +480,31 @@ def test_output_names_keep_the_format_the_cell_asks_for() -> None:
                                                                       "a.pdf"]
     assert [format_of(n) for n in ("a.html", "a.HTM", "a.pdf", "a")] == ["html", "html",
                                                                         "pdf", "pdf"]
+
+
+def test_the_glossary_box_lists_the_words_the_questions_use(bank: QuestionBank) -> None:
+    document, layout = make_document(Profile(recurrence="distant", concerns=FULL["concerns"]),
+                                     bank)
+    assert document.glossary, "the bank should explain some word this handout uses"
+    page = Page(render_html(document, layout))
+    box = page.by_id("glossary-title")
+    assert box.tag == "h2" and words(box.text) == document.glossary_title
+    assert box.parent is not None and "glossary-box" in box.parent.attrs["class"]
+    terms = [words(e.text) for e in page.all("dt")]
+    meanings = [words(e.text) for e in page.all("dd")]
+    assert list(zip(terms, meanings, strict=True)) == [
+        (term, words(meaning)) for term, meaning in document.glossary]
+    # It follows the questions and checklists, as in the PDF, and comes before the notes.
+    headings = [words(h.text) for h in page.all("h2")]
+    assert headings.index(document.glossary_title) > headings.index("Symptoms I have noticed")
+    assert headings.index(document.glossary_title) < headings.index("Notes")
+    empty = dataclasses.replace(document, glossary=(), glossary_title="")
+    assert not Page(render_html(empty, layout)).all("dl")
+
+
+def test_the_checklist_call_line_is_a_labelled_field(bank: QuestionBank) -> None:
+    page, _ = page_for(bank, concerns=("symptoms",))
+    (checklist,) = bank.checklists
+    assert checklist.call_line
+    field = page.by_id("call_number")
+    assert field.tag == "input" and page.label_of(field) == checklist.call_line

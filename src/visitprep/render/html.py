@@ -189,8 +189,9 @@ def render_html(document: Document, layout: Layout, *, paper: str = "letter") ->
         names.claim(header.key)
     top, sections = _questions(document, names)
     checklists = [
-        [(names.claim(f"symptom_{n}"), names.claim(f"symptom_{n}_when"), entry)
-         for n, entry in enumerate(checklist.items, 1)]
+        ([(names.claim(f"symptom_{n}"), names.claim(f"symptom_{n}_when"), entry)
+          for n, entry in enumerate(checklist.items, 1)],
+         names.claim("call_number") if checklist.call_line else "")
         for checklist in document.checklists
     ]
     env = _environment()
@@ -206,8 +207,6 @@ def render_html(document: Document, layout: Layout, *, paper: str = "letter") ->
         top=top,
         sections=list(zip(document.sections, sections, strict=True)),
         checklists=list(zip(document.checklists, checklists, strict=True)),
-        glossary=(),
-        glossary_title="",
         notes=names.claim("notes"),
         clinic_field=names.claim("clinic"),
         top_rows=max(layout.top_answer_lines, 1),

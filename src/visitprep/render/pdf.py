@@ -315,9 +315,46 @@ def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layou
         ("TOPPADDING", (0, 0), (-1, -1), layout.body_size * 0.8),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
     ]))
-    return [*_headed(PlainText(checklist.title, styles.heading),
-                     [PlainText(checklist.intro, styles.body)]),
+    intro: list[Flowable] = [PlainText(checklist.intro, styles.body)]
+    if checklist.call_line:
+        intro.append(_call_line(checklist.call_line, styles, layout, width, form))
+    return [*_headed(PlainText(checklist.title, styles.heading), intro),
             Spacer(1, layout.body_size * 0.5), table]
+
+
+def _call_line(label: str, styles: _Styles, layout: Layout, width: float,
+               form: Form) -> Flowable:
+    """A bold label with a line to write on beside it ("The number to call: ______")."""
+    text_width = pdfmetrics.stringWidth(label, styles.bold.fontName, styles.bold.fontSize)
+    label_width = min(width * 0.6, text_width + layout.body_size * 0.6)
+    row = Table([[PlainText(label, styles.bold),
+                  WriteLine(styles.body.leading * 1.3, form, "call_number", label)]],
+                colWidths=[label_width, width - label_width])
+    row.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), layout.body_size * 0.6),
+    ]))
+    return row
+
+
+def _glossary(document: Document, styles: _Styles, layout: Layout,
+              width: float) -> Flowable:
+    """The words the questions use, with their meanings, in a small box kept whole."""
+    pad = layout.body_size * 0.6
+    rows = [[PlainText(document.glossary_title, styles.bold)]]
+    rows += [[LeadText(f"{term}:", meaning, styles.bold, styles.body)]
+             for term, meaning in document.glossary]
+    box = Table(rows, colWidths=[width])
+    box.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 0.8, INK),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.3),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
+    ]))
+    return KeepTogether([Spacer(1, layout.body_size), box])
 
 
 def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
@@ -382,6 +419,8 @@ def _story(document: Document, layout: Layout, width: float, form: Form) -> list
     for checklist in document.checklists:
         story.extend(_checklist(checklist, document.checklist_column, styles, layout, width,
                                 form))
+    if document.glossary:
+        story.append(_glossary(document, styles, layout, width))
     if document.support:
         story.append(KeepTogether(_headed(
             PlainText(document.support_title, styles.heading),
