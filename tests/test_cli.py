@@ -189,8 +189,8 @@ def test_templates_lists_one_line_each(run: Run) -> None:
     assert result.code == 0
     lines = [line.split(maxsplit=1) for line in result.out.splitlines()]
     assert lines[0] == ["standard", "Standard print, 12 pt, room to write two lines per answer."]
-    assert ["large-print", "Large print, 18 pt, bold headings, bigger boxes and more room to "
-            "write."] in lines
+    assert ["large-print", "Large print, 18 pt throughout, bold headings, bigger boxes and wider "
+            "lines to write on."] in lines
 
 
 def test_python_dash_m_and_help(tmp_path: Path) -> None:
