@@ -108,10 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check-bank", help="validate a question bank and report its reading level",
         description="Validate a question bank (the built-in one, or a clinic's folder) and "
-        "report its Flesch-Kincaid reading level.",
+        "report its Flesch-Kincaid reading level. Also checks the short-list (core) limits, "
+        "near-duplicate questions, the glossary and, with --seeds, every citation against "
+        "its source.",
     )
     check.add_argument("folder", metavar="DIR", nargs="?", type=Path,
                        help="a bank folder (default: the built-in bank)")
+    check.add_argument("--seeds", metavar="DIR", type=Path,
+                       help="a folder holding the source documents: check that every "
+                       "citation's section and quote are in them")
 
     commands.add_parser("templates", help="list the layouts, one line each",
                         description="List the handout layouts.")
@@ -295,20 +300,49 @@ def _cmd_questions(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_bank(args: argparse.Namespace) -> int:
-    from visitprep.bank import MAX_MEAN_GRADE, MAX_QUESTION_GRADE, load_bank, reading_report
+    from visitprep.bank import (
+        MAX_MEAN_GRADE,
+        MAX_QUESTION_GRADE,
+        bank_problems,
+        citation_problems,
+        load_bank,
+        read_sources,
+        reading_report,
+    )
+    from visitprep.models import RECURRENCES
 
     bank = load_bank(args.folder)
+    if args.seeds is not None and not args.seeds.is_dir():
+        raise UsageError(f"--seeds {args.seeds}: no such folder",
+                         hint="Give the folder that holds the source documents (*.txt).")
     report = reading_report(bank)
     hardest = max((grade for _, grade in report.grades), default=0.0)
     print(f"Question bank: {bank.path}")
-    print(f"  {len(bank.topics)} topics, {len(bank.questions)} questions, "
-          f"{len(bank.checklists)} checklist(s), {len(bank.sources)} sources")
+    print(f"  {len(bank.topics)} topics, {len(bank.questions)} questions "
+          f"({sum(q.core for q in bank.questions)} core), {len(bank.checklists)} "
+          f"checklist(s), {len(bank.glossary)} glossary words, {len(bank.sources)} sources")
+    print("  Questions a handout can hold (every concern), full list and short (core) list:")
+    for kind in RECURRENCES:
+        fitting = [q for q in bank.questions if kind in q.recurrence]
+        print(f"    {kind}: {len(fitting)} full, {sum(q.core for q in fitting)} short")
     print(f"Reading level (Flesch-Kincaid grade): mean {report.mean:.1f} "
           f"(limit {MAX_MEAN_GRADE:g}); hardest question {hardest:.1f} "
           f"(limit {MAX_QUESTION_GRADE:g})")
-    if report.ok:
+    problems = bank_problems(bank)
+    if args.seeds is not None:
+        texts = read_sources(args.seeds, bank)
+        problems += citation_problems(bank, texts)
+        if not problems:
+            print(f"Citations: every section and quote is in its source in {args.seeds}.")
+    for problem in problems:
+        print(f"  {problem}")
+    if report.ok and not problems:
         print("OK: the bank is valid and easy to read.")
         return EXIT_OK
+    if problems:
+        print(f"{len(problems)} problem(s) above: fix them, then check again.")
+    if report.ok:
+        return EXIT_BAD_INPUT
     if report.mean > MAX_MEAN_GRADE:
         print(f"Too hard on average: {report.mean:.1f} is above grade {MAX_MEAN_GRADE:g}.")
     for question, grade in report.too_hard:

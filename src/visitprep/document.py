@@ -11,7 +11,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from visitprep.layout import Layout
-from visitprep.models import Checklist, Clinic, Item, Profile, QuestionBank, Selection
+from visitprep.models import (
+    Checklist,
+    Clinic,
+    GlossaryEntry,
+    Item,
+    Profile,
+    QuestionBank,
+    Selection,
+)
+
+GLOSSARY_TITLE = "Words you may hear"
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,9 @@ class Document:
     support_intro: str = ""
     support: tuple[str, ...] = ()
     fillable: bool = False
+    glossary_title: str = ""
+    glossary: tuple[tuple[str, str], ...] = ()
+    """(term, meaning) for the words the handout's questions use, in the bank's order."""
 
     def texts(self) -> Iterator[tuple[str, str]]:
         """Yield (where it comes from, text) for every string that will print."""
@@ -103,6 +116,10 @@ class Document:
             yield "the clinic's details", line
         for line in self.support:
             yield "the bank's support people", line
+        if self.glossary:
+            yield "the glossary title", self.glossary_title
+        for term, meaning in self.glossary:
+            yield f"the glossary entry '{term}'", f"{term}: {meaning}"
 
 
 def format_date(day: dt.date) -> str:
@@ -137,8 +154,8 @@ def build_document(
         sections.append(DocSection(text["own_questions"], selection.own))
     sections.extend(DocSection(s.title, s.items) for s in selection.sections)
     resources = tuple(f"{r.name}: {r.phone}, {r.website}" for r in bank.resources)
-    sources = tuple(f"{s.title} \u2014 {s.publisher[:1].upper()}{s.publisher[1:]}"
-                    for s in bank.sources)
+    glossary = handout_glossary(bank, selection, profile.recurrence)
+    sources = cited_sources(bank, selection, glossary)
     show_support = "support_people" in layout.features and bank.support is not None
     title = text["title"]
     meta_title = f"{title}: {profile.name}" if profile.name else title
@@ -175,4 +192,29 @@ def build_document(
         support_intro=text["support_intro"] if show_support else "",
         support=bank.support.items if show_support and bank.support else (),
         fillable=profile.fillable,
+        glossary_title=GLOSSARY_TITLE if glossary else "",
+        glossary=tuple((entry.term, entry.meaning) for entry in glossary),
     )
+
+
+def handout_glossary(bank: QuestionBank, selection: Selection,
+                     recurrence: str) -> tuple[GlossaryEntry, ...]:
+    """The glossary entries whose words the handout uses: its questions and its
+    "About my cancer" line."""
+    from visitprep.bank import glossary_for
+
+    texts = [bank.recurrence(recurrence).meaning]
+    texts += [item.text for item in selection.top + selection.own]
+    texts += [item.text for section in selection.sections for item in section.items]
+    return glossary_for(bank, texts)
+
+
+def cited_sources(bank: QuestionBank, selection: Selection,
+                  glossary: tuple[GlossaryEntry, ...]) -> tuple[str, ...]:
+    """The sources this handout cites (questions, checklists, glossary, resources), named."""
+    items = selection.top + tuple(i for s in selection.sections for i in s.items)
+    files = {item.source.file for item in items if item.source is not None}
+    files |= {c.source.file for c in selection.checklists}
+    files |= {entry.source.file for entry in glossary}
+    files |= {r.source.file for r in bank.resources}
+    return tuple(source.citation for source in bank.sources if source.file in files)

@@ -379,9 +379,46 @@ def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layou
                width: float, form: Form) -> Flowable:
     head: list[Flowable] = [PlainText(checklist.title, styles.heading),
                             PlainText(checklist.intro, styles.body)]
+    if checklist.call_line:
+        head.append(_call_line(checklist.call_line, styles, layout, width, form))
     return ChecklistRows(head, column, list(enumerate(checklist.items, 1)),
                          (styles.bold, styles.body), layout.checkbox_size,
                          layout.body_size * 0.8, form, width * 0.27)
+
+
+def _call_line(label: str, styles: _Styles, layout: Layout, width: float,
+               form: Form) -> Flowable:
+    """A bold label with a line to write on beside it ("The number to call: ______")."""
+    text_width = pdfmetrics.stringWidth(label, styles.bold.fontName, styles.bold.fontSize)
+    label_width = min(width * 0.6, text_width + layout.body_size * 0.6)
+    row = Table([[PlainText(label, styles.bold),
+                  WriteLine(styles.body.leading * 1.3, form, "call_number", label)]],
+                colWidths=[label_width, width - label_width])
+    row.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), layout.body_size * 0.6),
+    ]))
+    return row
+
+
+def _glossary(document: Document, styles: _Styles, layout: Layout,
+              width: float) -> Flowable:
+    """The words the questions use, with their meanings, in a small box kept whole."""
+    pad = layout.body_size * 0.6
+    rows = [[PlainText(document.glossary_title, styles.bold)]]
+    rows += [[LeadText(f"{term}:", meaning, styles.bold, styles.body)]
+             for term, meaning in document.glossary]
+    box = Table(rows, colWidths=[width])
+    box.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 0.8, INK),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.3),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
+    ]))
+    return Together([Spacer(1, layout.body_size * 0.5), box])
 
 
 def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
@@ -389,6 +426,8 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
     """What closes the handout, after the notes: the clinic (when not on page 1 beside the
     label box), the people who can support you, where to learn more, the sources."""
     blocks: list[Flowable] = []
+    if document.glossary:
+        blocks.append(_glossary(document, styles, layout, width))
     if document.clinic_title and not document.label_box:
         blocks.append(Together([Spacer(1, layout.body_size * 0.5),
                                 _clinic_block(document, styles, layout, width, form)]))
