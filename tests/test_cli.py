@@ -18,7 +18,10 @@ Run = Callable[..., Result]
 def test_make_from_an_answers_file(run: Run, tmp_path: Path) -> None:
     result = run("make", "--answers", str(FULL), "-o", "visit.pdf")
     assert result.code == 0, result.err
-    assert result.out.startswith("Wrote visit.pdf (")
+    first, second = result.out.splitlines()[:2]
+    pages = len(read_pdf(tmp_path / "visit.pdf").pages)
+    assert first == f"{pages} pages: the standard template, the short list, on A4."
+    assert second.startswith(f"Wrote visit.pdf ({pages} pages)")
     pdf = read_pdf(tmp_path / "visit.pdf")
     first = pdf.pages[0]
     assert "Name: Maria López" in first

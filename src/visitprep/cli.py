@@ -229,8 +229,12 @@ def _cmd_make(args: argparse.Namespace) -> int:
                                                     ".pdf"))
     check_target(output, force=args.force)
     pdf = make_handout(profile, bank, layout=layout, clinic=clinic)
+    pages = count_pages(pdf)
+    paper = "A4" if profile.paper == "a4" else "Letter"
+    print(f"{pages} pages: the {layout.name} template, the {profile.length} list, on {paper}.",
+          flush=True)
     write_atomic(output, pdf, force=args.force)
-    print(f"Wrote {output} ({count_pages(pdf)} pages). Print it and bring it to your visit.")
+    print(f"Wrote {output} ({pages} pages). Print it and bring it to your visit.")
     return EXIT_OK
 
 

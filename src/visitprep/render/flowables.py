@@ -174,6 +174,43 @@ class PlainText(DirectFlowable):
             draw_lines(self.canv, 0, self._first_baseline(), self.lines, self.style)
 
 
+class Lines(PlainText):
+    """Entries of plain text one under the other (resources, sources, people), which may
+    split between lines: at least two lines on each side of a page break."""
+
+    MIN_LINES = 2
+
+    def __init__(self, entries: list[str], style: ParagraphStyle) -> None:
+        super().__init__("", style)
+        self.entries = entries
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if avail_width != getattr(self, "width", None):
+            style = self.style
+            self.lines = tuple(line for entry in self.entries
+                               for line in wrap_text(entry, style.fontName, style.fontSize,
+                                                     avail_width))
+        self.width = avail_width
+        self.height = len(self.lines) * self.style.leading
+        return avail_width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self.wrap(avail_width, avail_height)
+        fit = int(avail_height // self.style.leading)
+        fit = min(fit, len(self.lines) - self.MIN_LINES)
+        if fit < self.MIN_LINES:
+            return []
+        first, rest = Lines([], self.style), Lines([], self.style)
+        for part, lines in ((first, self.lines[:fit]), (rest, self.lines[fit:])):
+            part.lines, part.width = lines, avail_width
+            part.height = len(lines) * self.style.leading
+            part.wrap = part._wrapped  # type: ignore[method-assign]
+        return [first, rest]
+
+    def _wrapped(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+
 class Together(Flowable):
     """Flowables that always print on the same page, one under the other: a heading
     and what follows it.
@@ -209,6 +246,12 @@ class Together(Flowable):
         frame = getattr(self, "_frame", None)  # platypus sets it while asking to split
         if frame is not None and getattr(frame, "_atTop", False):
             return list(self.parts)  # it does not fit even on an empty page
+        last = self.parts[-1]
+        if isinstance(last, Lines):  # the group may end the page with part of its text
+            used = sum(self.heights[:-1]) + sum(self.gaps)
+            parts = last.split(avail_width, avail_height - used)
+            if parts:
+                return [Together([*self.parts[:-1], parts[0]]), *parts[1:]]
         return []
 
     def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name

@@ -44,6 +44,7 @@ from visitprep.render.flowables import (
     Form,
     LabelBox,
     LeadText,
+    Lines,
     NotesLines,
     PlainText,
     QuestionBlock,
@@ -432,14 +433,13 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
         blocks.append(Together([Spacer(1, layout.body_size * 0.5),
                                 _clinic_block(document, styles, layout, width, form)]))
     if document.support:
-        blocks += _headed(PlainText(document.support_title, styles.heading),
-                          [PlainText(document.support_intro, styles.body),
-                           *[PlainText(f"\u2022 {person}", styles.body)
-                             for person in document.support]])
-    blocks += _headed(PlainText(document.learn_more_title, styles.heading),
-                      [PlainText(line, styles.body) for line in document.resources])
-    blocks += _headed(PlainText(document.sources_title, styles.heading),
-                      [PlainText(line, styles.body) for line in document.sources])
+        blocks.append(Together([PlainText(document.support_title, styles.heading), Lines(
+            [document.support_intro, *[f"\u2022 {person}" for person in document.support]],
+            styles.body)]))
+    blocks.append(Together([PlainText(document.learn_more_title, styles.heading),
+                            Lines(list(document.resources), styles.body)]))
+    blocks.append(Together([PlainText(document.sources_title, styles.heading),
+                            Lines(list(document.sources), styles.body)]))
     return blocks
 
 
