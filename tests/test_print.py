@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -283,3 +285,59 @@ def test_empty_top_question_slots_have_a_line_to_write_the_question_on(
         about = next(w for w in page.extract_words() if w["text"] == "About")
         in_box = [line for line in rules if line["top"] < about["top"]]
         assert len(in_box) == header + 3 * (1 + layout.top_answer_lines)
+
+
+def _logo_files(folder: Path) -> dict[str, Path]:
+    from PIL import Image
+
+    wide = Image.new("RGB", (600, 200), (20, 60, 140))
+    files = {"png": folder / "logo.png", "jpeg": folder / "logo.jpg"}
+    wide.save(files["png"])
+    wide.save(files["jpeg"], quality=80)
+    files["cut"] = folder / "cut.png"
+    files["cut"].write_bytes(files["png"].read_bytes()[:-30])
+    files["text"] = folder / "notes.png"
+    files["text"].write_text("not an image", encoding="utf-8")
+    return files
+
+
+@pytest.mark.parametrize("kind", ["png", "jpeg"])
+def test_the_clinic_logo_prints_in_its_box_on_page_1(bank: QuestionBank, tmp_path: Path,
+                                                     kind: str) -> None:
+    from visitprep.clinic import load_clinic
+
+    logo = _logo_files(tmp_path)[kind]
+    clinic_file = tmp_path / "clinic.yaml"
+    clinic_file.write_text(f"name: Riverside\nphone: '555'\nlogo: {logo.name}\n",
+                           encoding="utf-8")
+    clinic = load_clinic(clinic_file)
+    assert clinic.logo == str(logo)
+    data = make_handout(Profile(recurrence="local", template="navigator"), bank, clinic=clinic)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        images = pdf.pages[0].images
+        assert len(images) == 1
+        image = images[0]
+        # scaled into its 1.8 x 0.7 inch box, keeping its 3:1 shape
+        assert image["width"] == pytest.approx(1.8 * INCH, abs=0.5)
+        assert image["height"] == pytest.approx(0.6 * INCH, abs=0.5)
+        assert "Riverside" in (pdf.pages[0].extract_text() or "")
+        assert all(not page.images for page in pdf.pages[1:])
+
+
+@pytest.mark.parametrize(("kind", "message"), [
+    ("missing", "no such file"),
+    ("cut", "is cut short (the PNG image does not end)"),
+    ("text", "is not a PNG or JPEG image"),
+])
+def test_a_missing_or_broken_logo_is_one_clear_error(run: Callable[..., Any], tmp_path: Path,
+                                                     kind: str, message: str) -> None:
+    files = _logo_files(tmp_path)
+    name = "gone.png" if kind == "missing" else files[kind].name
+    (tmp_path / "clinic.yaml").write_text(f"name: Riverside\nlogo: {name}\n", encoding="utf-8")
+    result = run("make", "--recurrence", "local", "--template", "navigator",
+                 "--clinic", "clinic.yaml", "-o", "out.pdf")
+    assert result.code == 1
+    assert result.err.startswith("Error: clinic.yaml: 'logo': ")
+    assert message in result.err and "Traceback" not in result.err
+    assert "Give a PNG or JPEG file" in result.err
+    assert not (tmp_path / "out.pdf").exists()
