@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from visitprep.handout import make_document, make_handout
-from visitprep.layout import builtin_names
+from visitprep.layout import builtin_names, load_layout
 from visitprep.models import Clinic, Profile, QuestionBank
 from visitprep.render.html import css_string, link_addresses, page_policy, render_html
 
@@ -110,7 +110,7 @@ def test_a_whole_page_with_the_language_title_and_header(bank: QuestionBank) -> 
     (root,) = page.all("html")
     assert root.attrs["lang"] == "en"
     (title,) = page.all("title")
-    assert title.text == "Questions for my visit: Maria López"
+    assert title.text == "Questions about my cancer coming back: Maria López"
     assert [m.attrs.get("charset") for m in page.all("meta")][0] == "utf-8"
     main = page.all("main")
     assert len(main) == 1 and len(page.all("footer")) == 1
@@ -134,7 +134,12 @@ def test_headings_one_h1_then_h2_in_reading_order_without_skipping(bank: Questio
         for before, after in zip(levels, levels[1:], strict=False):
             assert after <= before + 1, f"{template}: h{before} then h{after}"
         texts = [words(h.text) for h in headings]
-        assert texts[:3] == ["Questions for my visit", "My top questions", "My own questions"]
+        layout = load_layout(template)
+        clinic = layout.text["clinic_contact"]
+        assert texts[0] == layout.text["title"]
+        if "label_box" in layout.features:  # the navigator's clinic block, on page 1
+            assert texts[1] == clinic
+        assert [t for t in texts if t != clinic][1:3] == ["My top questions", "My own questions"]
         assert texts.index("Symptoms I have noticed") < texts.index("Notes")
         assert texts[-2:] == ["Where to learn more", "Where these questions come from"]
         # One named region, the top questions, so that a screen reader's list of
@@ -264,7 +269,7 @@ def test_names_and_own_questions_are_escaped(bank: QuestionBank) -> None:
                           top_questions=(HOSTILE_QUESTION,))
     assert not page.all("script") and not page.all("b")
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert page.all("title")[0].text == f"Questions for my visit: {HOSTILE_NAME}"
+    assert page.all("title")[0].text == f"Questions about my cancer coming back: {HOSTILE_NAME}"
     text = words(page.all("main")[0].text)
     assert f"Name: {HOSTILE_NAME}" in text and "Doctor: Dr. R&D <Okafor>" in text
     assert page.label_of(page.by_id("top_1_done")) == f"1. {HOSTILE_QUESTION}"
@@ -320,7 +325,8 @@ def test_each_template_sizes_print_from_its_own_points(bank: QuestionBank) -> No
                                   css).group(1))
         assert screen >= 18 and "size: A4;" in css and "@page :first" in css
         sizes[template] = printed
-    assert sizes["standard"] == 12 and sizes["large-print"] == 18 and sizes["navigator"] == 14
+    assert sizes["standard"] == 12 and sizes["large-print"] == 18
+    assert sizes["navigator"] == load_layout("navigator").body_size
 
 
 def test_navigator_has_clinic_label_box_and_support_people(bank: QuestionBank) -> None:
@@ -446,7 +452,8 @@ def test_batch_rows_choose_html_by_their_output_cell(run: Run, tmp_path: Path) -
     assert sorted(p.name for p in out.iterdir()) == ["Cy-Diaz.pdf", "ann.html", "bo.pdf",
                                                       "di.htm"]
     ann = Page((out / "ann.html").read_text(encoding="utf-8"))
-    assert words(ann.all("main")[0].text).startswith("Questions for my visit Name: Ann Lee")
+    assert words(ann.all("main")[0].text).startswith(
+        "Questions about my cancer coming back Name: Ann Lee")
     assert (out / "bo.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "di.htm").read_bytes().startswith(b"<!DOCTYPE html>")
     assert "Merged 2 handouts into all.pdf" in result.out
@@ -500,10 +507,10 @@ def test_the_glossary_box_lists_the_words_the_questions_use(bank: QuestionBank) 
     meanings = [words(e.text) for e in page.all("dd")]
     assert list(zip(terms, meanings, strict=True)) == [
         (term, words(meaning)) for term, meaning in document.glossary]
-    # It follows the questions and checklists, as in the PDF, and comes before the notes.
+    # As in the PDF: it opens the closing blocks, after the questions and the notes.
     headings = [words(h.text) for h in page.all("h2")]
-    assert headings.index(document.glossary_title) > headings.index("Symptoms I have noticed")
-    assert headings.index(document.glossary_title) < headings.index("Notes")
+    assert headings.index(document.glossary_title) == headings.index("Notes") + 1
+    assert headings.index("Symptoms I have noticed") < headings.index("Notes")
     empty = dataclasses.replace(document, glossary=(), glossary_title="")
     assert not Page(render_html(empty, layout)).all("dl")
 

@@ -85,10 +85,10 @@ def test_short_is_the_default_and_keeps_the_core_questions(bank: QuestionBank) -
 
 
 def test_more_questions_are_the_rest_and_include_adds_them(bank: QuestionBank) -> None:
-    profile = Profile(recurrence="local", concerns=("coping",), exclude=("cope-scanxiety",))
+    profile = Profile(recurrence="local", concerns=("coping",), exclude=("cope-faith",))
     more = more_questions(bank, profile)
     offered = [i.id for s in more for i in s.items]
-    assert offered and "cope-scanxiety" not in offered
+    assert offered and "cope-faith" not in offered
     assert not set(offered) & set(ids(select_questions(bank, profile)))
     assert [s.topic for s in more] == ["my-recurrence", "treatment-choices", "coping"]
     coping = next(s for s in more if s.topic == "coping")

@@ -258,12 +258,16 @@ def _cmd_make(args: argparse.Namespace) -> int:
                                                     f".{fmt}"))
     check_target(output, force=args.force)
     handout = make_handout(profile, bank, layout=layout, clinic=clinic, fmt=fmt)
-    write_atomic(output, handout, force=args.force)
     if fmt == "html":
+        write_atomic(output, handout, force=args.force)
         print(f"Wrote {output}. Open it in a web browser to read it, fill it in or print it.")
-    else:
-        print(f"Wrote {output} ({count_pages(handout)} pages). Print it and bring it to your "
-              "visit.")
+        return EXIT_OK
+    pages = count_pages(handout)
+    paper = "A4" if profile.paper == "a4" else "Letter"
+    print(f"{pages} pages: the {layout.name} template, the {profile.length} list, on {paper}.",
+          flush=True)
+    write_atomic(output, handout, force=args.force)
+    print(f"Wrote {output} ({pages} pages). Print it and bring it to your visit.")
     return EXIT_OK
 
 
