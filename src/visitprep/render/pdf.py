@@ -269,8 +269,8 @@ def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: fl
         text_width -= logo.drawWidth + pad
     parts: list[Flowable]
     if document.clinic:
-        parts = [LeadText(document.clinic_title, "; ".join(document.clinic), styles.bold,
-                          styles.body)]
+        parts = [PlainText(document.clinic_title, styles.bold),
+                 Lines(list(_pack(document.clinic, styles.body, text_width)), styles.body)]
     else:
         parts = [PlainText(document.clinic_title, styles.bold),
                  *[WriteLine(styles.body.leading * 1.3, form, f"clinic_{n}",
@@ -289,6 +289,20 @@ def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: fl
         ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
     ]))
     return box
+
+
+def _pack(entries: tuple[str, ...], style: ParagraphStyle, width: float) -> tuple[str, ...]:
+    """Entries on as few lines as fit, separated by semicolons, each kept whole on a line
+    (a phone number never breaks) unless it is longer than a line."""
+    lines: list[str] = []
+    for index, entry in enumerate(entries):
+        text = entry + (";" if index < len(entries) - 1 else "")
+        joined = f"{lines[-1]} {text}" if lines else text
+        if lines and pdfmetrics.stringWidth(joined, style.fontName, style.fontSize) <= width:
+            lines[-1] = joined
+        else:
+            lines += wrap_text(text, style.fontName, style.fontSize, width)
+    return tuple(lines)
 
 
 def _logo(path: str) -> Flowable:
@@ -347,19 +361,22 @@ class _TopBox(Table):
 
 
 def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
-             form: Form) -> Table:
+             form: Form, extra: int = 0) -> Table:
     """The boxed "My top questions" on page 1, with the line inviting the care team first.
 
     The invitation sits under the box's title so it stays on page 1 even when large
-    print pushes the last question over.
+    print pushes the last question over. `extra` writing lines are shared among the
+    questions (the first ones first).
     """
     pad = layout.body_size * 0.8
     rows: list[list[Any]] = [[PlainText(document.top_title, styles.heading)],
                              [PlainText(document.invite, styles.bold)]]
-    for number in range(1, document.top_slots + 1):
+    slots = document.top_slots
+    for number in range(1, slots + 1):
         item = document.top[number - 1] if number <= len(document.top) else None
+        lines = layout.top_answer_lines + extra // slots + (number <= extra % slots)
         rows.append([QuestionBlock(item.text if item else None, styles.body, layout, form,
-                                   f"top_{number}", number, lines=layout.top_answer_lines,
+                                   f"top_{number}", number, lines=lines,
                                    slot=f"{document.top_title} {number}")])
     # If the box ever has to split, its title repeats on the next page.
     table = _TopBox(rows, colWidths=[width], repeatRows=1)
@@ -449,7 +466,18 @@ def _headed(heading: Flowable, following: list[Flowable]) -> list[Flowable]:
     return [Together([heading, *following[:2]]), *following[2:]]
 
 
-def _story(document: Document, layout: Layout, width: float, form: Form) -> list[Flowable]:
+def _stack_height(flowables: list[Flowable], width: float) -> float:
+    """How tall these flowables stand one under the other at the top of a frame."""
+    total, after = 0.0, None
+    for flowable in flowables:
+        height = flowable.wrap(width, 1e6)[1]
+        total += height + (0.0 if after is None else max(after, flowable.getSpaceBefore()))
+        after = flowable.getSpaceAfter()
+    return total
+
+
+def _story(document: Document, layout: Layout, width: float, height: float,
+           form: Form) -> list[Flowable]:
     styles = _styles(layout)
     space = layout.body_size
     # Page 1 leads with who and when, then the top questions, so that even in large
@@ -472,6 +500,7 @@ def _story(document: Document, layout: Layout, width: float, form: Form) -> list
             field = item.id if item.id is not None else f"own_{own}"
             blocks.append(QuestionBlock(item.text, styles.body, layout, form, field))
         story += _headed(PlainText(section.title, styles.heading), blocks)
+    _fill_page_one(story, document, styles, layout, width, height, form)
     for checklist in document.checklists:
         story.append(_checklist(checklist, document.checklist_column, styles, layout, width,
                                 form))
@@ -485,6 +514,20 @@ def _story(document: Document, layout: Layout, width: float, form: Form) -> list
                          label=document.notes_title),
               *closing]
     return story
+
+
+def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
+                   layout: Layout, width: float, height: float, form: Form) -> None:
+    """Page 1 is full: when the first questions cannot follow the introduction there
+    (a heading keeps two of them), the top questions share the space as writing lines."""
+    box = next(index for index, flowable in enumerate(story) if isinstance(flowable, _TopBox))
+    first = story.index(next(f for f in story[box:] if isinstance(f, Together)))
+    page_one = _stack_height(story[:first], width)
+    if page_one > height or _stack_height(story[:first + 1], width) <= height:
+        return
+    extra = int((height - page_one - 1) // layout.line_gap)
+    if extra > 0:
+        story[box] = _top_box(document, styles, layout, width, form, extra)
 
 
 def _furniture_geometry(document: Document, layout: Layout,
@@ -601,7 +644,8 @@ def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
         invariant=1 if invariant else 0,
     )
     form = Form(document.fillable, layout.body_size)
-    story = _story(document, layout, doc.width - 2 * FRAME_PADDING, form)
+    story = _story(document, layout, doc.width - 2 * FRAME_PADDING,
+                   doc.height - 2 * FRAME_PADDING, form)
     try:
         # (build consumes the list it is given)
         doc.build(list(story),
