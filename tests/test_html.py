@@ -229,7 +229,7 @@ def test_nothing_is_loaded_from_outside(bank: QuestionBank) -> None:
     html = render_html(document, layout)
     page = Page(html)
     for tag in ("script", "img", "link", "iframe", "object", "embed", "base", "form"):
-        assert not page.all(tag), tag
+        assert not page.all(tag), tag  # (a clinic's logo is an img inside the page: below)
     assert not [e for e in page.elements if "src" in e.attrs or "style" in e.attrs]
     (style,) = page.all("style")
     assert "url(" not in style.text and "@import" not in style.text
@@ -521,3 +521,41 @@ def test_the_checklist_call_line_is_a_labelled_field(bank: QuestionBank) -> None
     assert checklist.call_line
     field = page.by_id("call_number")
     assert field.tag == "input" and page.label_of(field) == checklist.call_line
+
+
+@pytest.mark.parametrize(("kind", "mime"), [("png", "image/png"), ("jpg", "image/jpeg")])
+def test_the_clinic_logo_is_inside_the_page(run: Run, tmp_path: Path, kind: str,
+                                           mime: str) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (300, 100), (20, 60, 140)).save(tmp_path / f"logo.{kind}")
+    (tmp_path / "clinic.yaml").write_text(f"name: Riverside\nlogo: logo.{kind}\n",
+                                          encoding="utf-8")
+    result = run("make", "--recurrence", "local", "--template", "navigator", "--clinic",
+                 "clinic.yaml", "-o", "visit.html")
+    assert result.code == 0, result.err
+    html = (tmp_path / "visit.html").read_text(encoding="utf-8")
+    page = Page(html)
+    (image,) = page.all("img")
+    assert image.attrs["src"].startswith(f"data:{mime};base64,")
+    assert image.attrs["alt"] == "The clinic's logo"
+    assert image.parent is not None and image.parent.attrs["class"] == "clinic"
+    assert page_policy(html).startswith("default-src 'none'; style-src 'sha256-")
+    assert "img-src data:;" in page_policy(html)
+    # On the navigator's handout the block is on page 1, under the header.
+    headings = [words(h.text) for h in page.all("h2")]
+    assert headings[:2] == ["For more local information, please contact:", "My top questions"]
+
+
+def test_a_logo_gone_since_the_clinic_file_was_read_is_a_clear_error(
+        bank: QuestionBank, tmp_path: Path) -> None:
+    from visitprep.errors import RenderError
+
+    document, layout = make_document(Profile(recurrence="local"), bank,
+                                     clinic=Clinic(name="R", logo=str(tmp_path / "gone.png")))
+    with pytest.raises(RenderError, match="the clinic's logo .*gone.png cannot be read"):
+        render_html(document, layout)
+    (tmp_path / "notes.png").write_text("not a picture", encoding="utf-8")
+    document = dataclasses.replace(document, clinic_logo=str(tmp_path / "notes.png"))
+    with pytest.raises(RenderError, match="is not a PNG or JPEG image"):
+        render_html(document, layout)
