@@ -39,6 +39,8 @@ def browser() -> Iterator[Any]:
                  "--disable-sync", "--no-first-run", "--window-size=1280,900"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_script_timeout(120)  # axe on a busy machine: slow is not wrong
+    driver.set_page_load_timeout(120)
     try:
         yield driver
     finally:
