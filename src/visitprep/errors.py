@@ -63,6 +63,10 @@ class OutputError(VisitprepError):
     """The PDF cannot be written where asked."""
 
 
+class TargetExistsError(OutputError):
+    """The file is already there, and may not be replaced."""
+
+
 def full_stop(text: str) -> str:
     """End a sentence with a full stop unless it already ends with one, '?' or '!'."""
     text = text.rstrip()

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from visitprep.errors import OutputError
+from visitprep.errors import OutputError, TargetExistsError
 
 MAX_NAME_BYTES = 255
 PART_PREFIX = ".vp-"
@@ -108,7 +108,7 @@ def check_target(path: Path, *, force: bool) -> None:
         raise OutputError(f"cannot write {path}: {parent} is not a folder.",
                           hint="Choose a path inside a folder.")
     if kind == "file" and not force:
-        raise OutputError(f"{path} already exists.", hint=FORCE_HINT)
+        raise TargetExistsError(f"{path} already exists.", hint=FORCE_HINT)
 
 
 def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
@@ -141,7 +141,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
         else:
             _link_no_clobber(tmp, path)
     except FileExistsError:
-        raise OutputError(f"{path} already exists.", hint=FORCE_HINT) from None
+        raise TargetExistsError(f"{path} already exists.", hint=FORCE_HINT) from None
     except OSError as exc:
         hint = ("Free some space, or choose another disk, then run the same command again."
                 if exc.errno == 28 else None)
