@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from visitprep import __version__
-from visitprep.errors import UsageError, VisitprepError
+from visitprep.errors import TemplateError, UsageError, VisitprepError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -213,7 +213,12 @@ def _cmd_make(args: argparse.Namespace) -> int:
     bank = load_bank(args.bank)
     profile = profile_from_mapping(data, bank, where)
     clinic = _clinic(args)
-    layout = load_layout(profile.template)
+    try:
+        layout = load_layout(profile.template)
+    except TemplateError as exc:
+        if args.template:
+            raise
+        raise TemplateError(f"{where}: 'template': {exc.message}", hint=exc.hint) from None
     output: Path = args.output or Path(default_name("visit-questions", profile.visit_date,
                                                     ".pdf"))
     check_target(output, force=args.force)
@@ -292,6 +297,8 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
     from visitprep.bank import MAX_MEAN_GRADE, MAX_QUESTION_GRADE, load_bank, reading_report
 
     bank = load_bank(args.folder)
+    if _report_unprintable(bank):
+        return EXIT_BAD_INPUT
     report = reading_report(bank)
     hardest = max((grade for _, grade in report.grades), default=0.0)
     print(f"Question bank: {bank.path}")
@@ -309,6 +316,23 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
         print(f"  grade {grade:.1f}: {question.id}: {question.text}")
     print("Rewrite these in shorter sentences with shorter words, then check again.")
     return EXIT_BAD_INPUT
+
+
+def _report_unprintable(bank: Any) -> bool:
+    """Print what make would refuse in this bank; True if there is any."""
+    from visitprep.bank import printing_problems
+    from visitprep.errors import shorten
+
+    problems = printing_problems(bank)
+    if not problems:
+        return False
+    print(f"Question bank: {bank.path}")
+    print(f"Cannot print {len(problems)} text{'s' if len(problems) > 1 else ''} "
+          "(every handout that uses them would fail):")
+    for where, text, problem in problems:
+        print(f"  {where}: '{shorten(text)}' {problem}.")
+    print("Rewrite them in Latin letters without hidden characters, then check again.")
+    return True
 
 
 class _Progress:
@@ -522,13 +546,15 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         digest = merged_digest(files)
         before = read_merged_digest(args.merge)
         if before == digest:
-            print(f"{args.merge} already holds these {len(files)} handouts; kept it.")
+            print(f"{args.merge} already holds these {len(files)} handout"
+                  f"{'s' if len(files) != 1 else ''}; kept it.")
         else:
             pages = merge_pdfs(files, args.merge, force=args.force or before is not None,
                                digest=digest)
             what = "Rebuilt" if before is not None else "Merged"
             why = " (its handouts changed)" if before is not None else ""
-            print(f"{what} {args.merge}{why}: {len(files)} handouts, {pages} pages. Print it "
+            count = f"{len(files)} handout{'s' if len(files) != 1 else ''}"
+            print(f"{what} {args.merge}{why}: {count}, {pages} pages. Print it "
                   "double-sided: every handout starts on a new sheet.")
     return EXIT_BAD_INPUT if summary.failed or summary.changed else EXIT_OK
 

@@ -208,7 +208,11 @@ def _alive(pid: int) -> bool:
         return False
     except (PermissionError, OverflowError):
         return True
-    return True
+    try:  # a killed process nobody has reaped yet is gone too
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            return handle.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def save_path_problem(value: str, cwd: Path, suffix: str) -> tuple[Path | None, str | None]:
