@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from visitprep import __version__
-from visitprep.errors import TemplateError, UsageError, VisitprepError
+from visitprep.errors import RenderError, TemplateError, UsageError, VisitprepError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -222,7 +222,10 @@ def _cmd_make(args: argparse.Namespace) -> int:
     output: Path = args.output or Path(default_name("visit-questions", profile.visit_date,
                                                     ".pdf"))
     check_target(output, force=args.force)
-    pdf = make_handout(profile, bank, layout=layout, clinic=clinic)
+    try:
+        pdf = make_handout(profile, bank, layout=layout, clinic=clinic)
+    except RenderError as exc:  # name the input the text came from
+        raise RenderError(f"{where}: {exc.message}", hint=exc.hint) from None
     write_atomic(output, pdf, force=args.force)
     print(f"Wrote {output} ({count_pages(pdf)} pages). Print it and bring it to your visit.")
     return EXIT_OK
