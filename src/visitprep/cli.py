@@ -199,7 +199,7 @@ def _cmd_make(args: argparse.Namespace) -> int:
     from visitprep.bank import load_bank
     from visitprep.handout import count_pages, make_handout
     from visitprep.layout import load_layout
-    from visitprep.output import check_target, default_name, write_atomic
+    from visitprep.output import check_target, clean_stale_parts, default_name, write_atomic
     from visitprep.profile import profile_from_mapping
 
     if args.answers is None and args.recurrence is None:
@@ -222,9 +222,12 @@ def _cmd_make(args: argparse.Namespace) -> int:
     output: Path = args.output or Path(default_name("visit-questions", profile.visit_date,
                                                     ".pdf"))
     check_target(output, force=args.force)
+    clean_stale_parts(output.parent)
     try:
         pdf = make_handout(profile, bank, layout=layout, clinic=clinic)
-    except RenderError as exc:  # name the input the text came from
+    except RenderError as exc:  # name the answers file the text came from
+        if not args.answers:
+            raise
         raise RenderError(f"{where}: {exc.message}", hint=exc.hint) from None
     write_atomic(output, pdf, force=args.force)
     print(f"Wrote {output} ({count_pages(pdf)} pages). Print it and bring it to your visit.")

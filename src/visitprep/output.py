@@ -249,8 +249,10 @@ def save_path_problem(value: str, cwd: Path, suffix: str) -> tuple[Path | None, 
         return path, None
     except OutputError as exc:
         return None, exc.message[:1].upper() + exc.message[1:]
-    except (OSError, ValueError, RuntimeError, KeyError) as exc:
-        # RuntimeError: '~someone' with no such user; ValueError: a name Path cannot take.
+    except RuntimeError:  # '~someone' with no such user
+        user = value.strip()[1:].split("/", 1)[0]
+        return None, f"There is no home folder for '~{user}'."
+    except (OSError, ValueError, KeyError) as exc:  # ValueError: a name Path cannot take
         reason = os_reason(exc) if isinstance(exc, OSError) else "check the name"
         return None, f"That is not a path visitprep can use ({reason})."
 
