@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from visitprep.bank import MAX_MEAN_GRADE, MAX_QUESTION_GRADE, load_bank, reading_report
+from visitprep.bank import (
+    MAX_MEAN_GRADE,
+    MAX_QUESTION_GRADE,
+    core_problems,
+    load_bank,
+    reading_report,
+)
 from visitprep.errors import BankError
 from visitprep.models import RECURRENCES, QuestionBank
 
@@ -51,6 +57,20 @@ def test_reading_level_meets_the_standard(bank: QuestionBank) -> None:
     assert report.mean <= MAX_MEAN_GRADE
     assert [(q.id, g) for q, g in report.grades if g > MAX_QUESTION_GRADE] == []
     assert report.ok
+
+
+def test_core_marks_keep_the_short_list_within_its_limits(bank: QuestionBank) -> None:
+    assert core_problems(bank) == []
+    assert any(q.core for q in bank.questions)
+    assert any(not q.core for q in bank.questions)
+
+
+def test_core_counts_out_of_limits_are_reported(bank_copy: Path) -> None:
+    path = bank_copy / "coping.yaml"
+    text = path.read_text(encoding="utf-8").replace("    core: true\n", "")
+    path.write_text(text.replace("  - id:", "  - core: true\n    id:"), encoding="utf-8")
+    problems = core_problems(load_bank(bank_copy))
+    assert any("core questions in 'coping'" in p and "at most 4" in p for p in problems)
 
 
 def _seed_text(name: str) -> str:
@@ -151,6 +171,9 @@ def test_duplicate_keys_are_refused(bank_copy: Path) -> None:
         ("{id: a-b, txt: 'Why?', recurrence: all, source: {file: "
          "001_b2190112f8bf0724.txt, section: x}}", "unknown key 'txt'. Did you mean 'text'?"),
         ("just text", "a question must be a mapping"),
+        ("{id: a-b, text: 'Why?', recurrence: all, core: 'maybe', source: {file: "
+         "001_b2190112f8bf0724.txt, section: x}}",
+         "'core' of question 'a-b' must be true or false"),
     ],
 )
 def test_wrong_types_and_values_are_located(bank_copy: Path, entry: str, expected: str) -> None:
@@ -182,3 +205,4 @@ def test_a_clinic_bank_with_its_own_question_loads(bank_copy: Path) -> None:
         "    source: {file: 002_232169e8006b1272.txt, section: Costs}\n"), encoding="utf-8")
     clinic = load_bank(bank_copy)
     assert clinic.question("cost-parking").text == "Is parking free for patients?"
+    assert clinic.question("cost-parking").core is False  # not on the short list unless marked

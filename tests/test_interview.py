@@ -18,7 +18,7 @@ from visitprep.profile import load_answers, profile_from_mapping
 from conftest import Result, read_pdf
 
 TOMORROW = dt.date.today() + dt.timedelta(days=1)
-STEPS = ("recurrence", "concerns", "review", "own", "top", "name", "visit-date", "doctor",
+STEPS = ("recurrence", "concerns", "length", "review", "own", "top", "name", "visit-date", "doctor",
          "companion", "template", "paper", "pdf-path", "save-answers", "answers-path")
 
 
@@ -56,6 +56,7 @@ def happy_path(**changes: Any) -> list[tuple[str, Any]]:
     steps: dict[str, Any] = {
         "recurrence": "regional",
         "concerns": ["costs", "symptoms"],
+        "length": "full",
         "review": lambda p: [v for v in ticked(p) if v != "cost-tests"],
         "own": ["Is x<y & z a worry?", "Can I swim?", ""],
         "top": ["Can I swim?", "tx-choices"],
@@ -161,13 +162,14 @@ def test_all_concerns(interact: Callable[..., tuple[Result, Script]], tmp_path: 
 
 def test_going_back(interact: Callable[..., tuple[Result, Script]]) -> None:
     steps = [("recurrence", "local"), ("concerns", [BACK]), ("recurrence", "distant"),
-             ("concerns", ["costs"]), ("review", [BACK]), ("concerns", ["coping"])]
+             ("concerns", ["costs"]), ("length", "short"), ("review", [BACK]),
+             ("length", BACK), ("concerns", ["coping"])]
     steps += happy_path()[2:]
     result, script = interact(steps)
     assert result.code == 0, result.err
     assert script.prompt("recurrence").default is None
     assert script.prompts[2].default == "local"  # asked again, with the last answer
-    assert ticked(script.prompts[5]) == ["costs"]
+    assert ticked(script.prompts[7]) == ["costs"]
 
 
 def test_back_from_text_steps(interact: Callable[..., tuple[Result, Script]]) -> None:
@@ -230,8 +232,9 @@ def test_starting_from_saved_answers_prefills_every_prompt(
         "recurrence: unsure\nconcerns: [coping]\nexclude: [cope-faith]\n"
         "custom_questions: [Old question?]\ntop_questions: [Old question?]\n"
         "name: Ann\nvisit_date: 2026-12-03\ndoctor: Dr. Ng\ncompanion: Bo\n"
-        "template: large-print\npaper: a4\n", encoding="utf-8")
-    steps = [("recurrence", default), ("concerns", ticked), ("review", ticked),
+        "template: large-print\npaper: a4\nlength: full\n", encoding="utf-8")
+    steps = [("recurrence", default), ("concerns", ticked), ("length", default),
+             ("review", ticked),
              ("own-keep", ticked), ("own", ""), ("top", ticked), ("name", default),
              ("visit-date", default), ("doctor", default), ("companion", default),
              ("template", default), ("paper", default), ("pdf-path", default),
@@ -240,6 +243,7 @@ def test_starting_from_saved_answers_prefills_every_prompt(
     assert result.code == 0, result.err
     assert script.prompt("recurrence").default == "unsure"
     assert ticked(script.prompt("concerns")) == ["coping"]
+    assert script.prompt("length").default == "full"
     review = script.prompt("review")
     assert "cope-faith" not in ticked(review) and "cope-fear" in ticked(review)
     assert script.prompt("name").default == "Ann"

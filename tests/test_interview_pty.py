@@ -28,6 +28,8 @@ def test_a_full_interview_in_a_terminal(tmp_path: Path) -> None:
     child.send(DOWN + DOWN + ENTER)                      # distant
     child.expect("What would you like to talk about?")
     child.send(DOWN + DOWN + DOWN + SPACE + ENTER)       # costs
+    child.expect("How long should the list be?")
+    child.send(ENTER)                                    # short
     child.expect("pages. Untick what does not fit")
     child.send(SPACE + ENTER)                            # untick the first question
     child.expect("Your question:")

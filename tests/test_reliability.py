@@ -435,3 +435,14 @@ def test_a_full_disk_is_not_a_spreadsheet_problem(run: Run, tmp_path: Path,
     assert result.code == 1
     assert "the disk is full" in result.err
     assert "Fix them in the spreadsheet" not in result.out
+
+
+def test_every_list_field_takes_a_list() -> None:
+    """Each field profile.py reads as a list is in LIST_KEYS (a new one must be added)."""
+    import re
+
+    import visitprep.profile as profile
+
+    source = Path(profile.__file__).read_text(encoding="utf-8")
+    read_as_lists = set(re.findall(r'_as_list\(values\.get\("([a-z_]+)"\)', source))
+    assert read_as_lists and read_as_lists <= set(profile.LIST_KEYS)

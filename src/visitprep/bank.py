@@ -45,6 +45,12 @@ MAX_MEAN_GRADE = 6.0
 MAX_QUESTION_GRADE = 8.0
 _SPECIAL_FILES = ("topics.yaml", "sources.yaml")
 
+# The short list (questions marked `core: true`): for each recurrence kind, 3 to 5 core
+# questions about the recurrence itself, and at most 4 for each concern a person chooses.
+RECURRENCE_TOPIC = "my-recurrence"
+CORE_PER_KIND = (3, 5)
+MAX_CORE_PER_CONCERN = 4
+
 
 def default_bank_dir() -> Path:
     """Return the folder of the built-in question bank."""
@@ -275,8 +281,8 @@ def _read_sources(path: Path) -> tuple[list[SourceDoc], list[Resource], SupportP
 
 def _read_question(entry: object, at: object, name: str, topic: str,
                    source_files: set[str]) -> Question:
-    check_keys(entry, name, required=("id", "text", "recurrence", "source"), what="a question",
-               at=at)
+    check_keys(entry, name, required=("id", "text", "recurrence", "source"),
+               optional=("core",), what="a question", at=at)
     assert isinstance(entry, dict)
     qid = _read_id(entry, "id", name, "a question")
     text = get_text(entry, "text", name, what=f"question '{qid}'")
@@ -290,12 +296,20 @@ def _read_question(entry: object, at: object, name: str, topic: str,
             f"{where(name, entry)}: question '{qid}' is {len(text)} characters long",
             hint=f"Keep a question under {MAX_QUESTION_LENGTH} characters.",
         )
+    core = as_bool(entry.get("core", False))
+    if core is None:
+        raise BankError(
+            f"{where(name, entry)}: 'core' of question '{qid}' must be true or false, "
+            f"not '{entry.get('core')}'.",
+            hint="core: true puts a question on the short list; leave it out otherwise.",
+        )
     return Question(
         id=qid,
         text=text,
         topic=topic,
         recurrence=_read_recurrence(entry, name, qid),
         source=_read_source_ref(entry["source"], name, source_files, f"question '{qid}'"),
+        core=core,
     )
 
 
@@ -406,4 +420,32 @@ def printing_problems(bank: QuestionBank) -> list[tuple[str, str, str]]:
                            f"{unicodedata.name(hidden, 'unnamed')})")
         if problem:
             problems.append((where_, text, problem))
+    return problems
+
+
+def core_problems(bank: QuestionBank) -> list[str]:
+    """Return what breaks the short-list limits, one line each (empty when all is well).
+
+    For every recurrence kind: 3 to 5 core questions in the recurrence topic (when the bank
+    has one) and at most 4 core questions in each topic a person chooses as a concern.
+    """
+    problems: list[str] = []
+    low, high = CORE_PER_KIND
+    topic_ids = {t.id for t in bank.topics}
+    for kind in RECURRENCES:
+        core = [q for q in bank.questions if q.core and kind in q.recurrence]
+        if RECURRENCE_TOPIC in topic_ids:
+            count = sum(1 for q in core if q.topic == RECURRENCE_TOPIC)
+            if not low <= count <= high:
+                problems.append(
+                    f"{kind}: {count} core questions in '{RECURRENCE_TOPIC}' "
+                    f"(the short list needs {low} to {high})")
+        for topic in bank.topics:
+            if topic.always:
+                continue
+            count = sum(1 for q in core if q.topic == topic.id)
+            if count > MAX_CORE_PER_CONCERN:
+                problems.append(
+                    f"{kind}: {count} core questions in '{topic.id}' "
+                    f"(at most {MAX_CORE_PER_CONCERN} for a concern)")
     return problems

@@ -19,7 +19,7 @@ import threading
 import time
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import (
     FIRST_COMPLETED,
     Future,
@@ -31,7 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from visitprep.errors import (
     OutputError,
@@ -172,9 +172,13 @@ def _csv_records(path: Path, encoding: str) -> Iterator[Iterator[list[str]]]:
     (',', ';' or tab) from the header line.
     """
     with path.open("r", encoding=_csv_encoding(encoding), newline="") as handle:
-        first = handle.readline()
-        handle.seek(0)
-        yield csv.reader(handle, delimiter=_delimiter(first))
+        yield _records(handle)
+
+
+def _records(handle: TextIO) -> Iterator[list[str]]:
+    first = handle.readline()
+    handle.seek(0)
+    return csv.reader(handle, delimiter=_delimiter(first))
 
 
 def read_rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[Row]:
@@ -187,29 +191,65 @@ def read_rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[Row]:
         BatchError: For an empty file, a header with unknown or repeated columns, or
             text that cannot be read as CSV (naming the line).
     """
-    with _csv_records(path, encoding) as reader:
-        records = _checked(reader, path)
-        cells = next(records, [])
-        if not cells:
-            raise BatchError(f"{path}: the file is empty",
-                             hint="It needs a header row, for example: name,recurrence,concerns")
-        header = [normalize_key(h) if h.strip() else "" for h in cells]
-        _check_header(path, header)
-        number = 1
-        for record in records:
-            number += 1
-            if not any(cell.strip() for cell in record):
-                continue
-            values = {key: cell.strip() for key, cell in zip(header, record, strict=False)
-                      if key and cell.strip()}
-            problem = ""
-            if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
-                problem = (f"has {len(record)} cells but the header has {len(header)} columns; "
-                           "check for a separator inside a value that is not in quotes")
-            yield Row(number=number, values=values, raw=tuple(record), problem=problem)
+    with _csv_records(path, encoding) as records:
+        yield from _rows_of(_checked(records, str(path)), str(path))
 
 
-def _checked(reader: Any, path: Path) -> Iterator[list[str]]:
+def read_rows_text(text: str, name: str) -> tuple[list[str], Iterator[Row]]:
+    """The header cells and the data rows of a CSV already in memory (an upload).
+
+    Raises:
+        BatchError: As `read_rows` does, when the rows are first read.
+    """
+    import io
+
+    header = next(_checked(_records(io.StringIO(text, newline="")), name), [])
+    return header, _rows_of(_checked(_records(io.StringIO(text, newline="")), name), name)
+
+
+def decode_csv(data: bytes, name: str, encoding: str = "utf-8") -> str:
+    """Decode an uploaded CSV as `check_encoding` checks a file, with the same message.
+
+    Raises:
+        BatchError: For an unknown encoding or bytes that are not text in it.
+    """
+    encoding = _csv_encoding(encoding)
+    try:
+        return data.decode(encoding)
+    except LookupError:
+        raise BatchError(f"unknown encoding '{encoding}'",
+                         hint="Try utf-8, cp1252 or latin-1.") from None
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise BatchError(
+            f"{name}: line {line} is not {encoding.removesuffix('-sig')} text",
+            hint="Save the file from your spreadsheet as 'CSV UTF-8', or choose its "
+            "encoding: cp1252 (Excel on Windows) or latin-1.",
+        ) from None
+
+
+def _rows_of(records: Iterator[list[str]], name: str) -> Iterator[Row]:
+    cells = next(records, [])
+    if not cells:
+        raise BatchError(f"{name}: the file is empty",
+                         hint="It needs a header row, for example: name,recurrence,concerns")
+    header = [normalize_key(h) if h.strip() else "" for h in cells]
+    _check_header(name, header)
+    number = 1
+    for record in records:
+        number += 1
+        if not any(cell.strip() for cell in record):
+            continue
+        values = {key: cell.strip() for key, cell in zip(header, record, strict=False)
+                  if key and cell.strip()}
+        problem = ""
+        if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
+            problem = (f"has {len(record)} cells but the header has {len(header)} columns; "
+                       "check for a separator inside a value that is not in quotes")
+        yield Row(number=number, values=values, raw=tuple(record), problem=problem)
+
+
+def _checked(reader: Any, path: Path | str) -> Iterator[list[str]]:
     """The reader's records; a record the csv module cannot read is a BatchError."""
     while True:
         try:
@@ -223,7 +263,8 @@ def _checked(reader: Any, path: Path) -> Iterator[list[str]]:
                 hint = "Check for a quote mark (\") that is opened and never closed."
             else:
                 problem, hint = "cannot be read as a CSV file", "Save it again as CSV."
-            raise BatchError(f"{path}, line {reader.line_num}: {problem}", hint=hint) from None
+            line = getattr(reader, "line_num", 0)
+            raise BatchError(f"{path}, line {line}: {problem}", hint=hint) from None
         yield record
 
 
@@ -261,7 +302,7 @@ def header_of(path: Path, encoding: str = "utf-8-sig") -> list[str]:
         return next(records, [])
 
 
-def _check_header(path: Path, header: list[str]) -> None:
+def _check_header(path: Path | str, header: list[str]) -> None:
     seen: set[str] = set()
     for key in header:
         if not key:
@@ -378,21 +419,74 @@ def _one_line(exc: VisitprepError) -> str:
     return exc.one_line()
 
 
-def _failed(row: Row, exc: BaseException, kind: str = "input") -> RowResult:
+def as_row_error(row: Row, exc: BaseException) -> VisitprepError:
+    """Any error in a row, of any kind, as the row's VisitprepError (never a traceback)."""
     if isinstance(exc, VisitprepError):
-        message = _one_line(exc)
-        kind = "output" if isinstance(exc, OutputError) else kind
-    elif isinstance(exc, OSError):
-        message, kind = f"cannot write {row.output or 'its handout'}: {os_reason(exc)}.", "output"
-    elif isinstance(exc, RecursionError | MemoryError):
-        message = "is too large or too deeply nested to print."
-    else:
-        message = (f"could not be printed because of an unexpected problem ({type(exc).__name__}). "
-                   "This is a bug in visitprep; the other rows are not affected.")
+        return exc
+    if isinstance(exc, OSError):
+        return OutputError(f"cannot write {row.output or 'its handout'}: {os_reason(exc)}")
+    if isinstance(exc, RecursionError | MemoryError):
+        return VisitprepError("is too large or too deeply nested to print")
+    return UnexpectedError(
+        f"could not be printed because of an unexpected problem ({type(exc).__name__}). "
+        "This is a bug in visitprep; the other rows are not affected")
+
+
+class UnexpectedError(VisitprepError):
+    """A row hit a problem visitprep did not expect (a bug); the other rows go on."""
+
+
+def failure_message(row: Row, exc: VisitprepError) -> str:
+    """The one line that reports a bad row, starting with the row and the person."""
+    message = _one_line(exc)
+    return message if message.startswith(row.where) else f"{row.where}: {message}"
+
+
+def _failed(row: Row, exc: BaseException, kind: str = "input") -> RowResult:
+    error = as_row_error(row, exc)
+    if isinstance(error, OutputError):
+        kind = "output"
+    elif isinstance(error, UnexpectedError):
         kind = "bug"
-    if not message.startswith(row.where):
-        message = f"{row.where}: {message}"
-    return RowResult(row.number, "failed", message=message, kind=kind)
+    return RowResult(row.number, "failed", message=failure_message(row, error), kind=kind)
+
+
+def _row_profile(row: Row, bank: QuestionBank, defaults: dict[str, Any],
+                 layouts: dict[str, Any]) -> tuple[Any, Any]:
+    """A row's validated profile and its layout (loaded once per template)."""
+    from visitprep.layout import load_layout
+    from visitprep.profile import profile_from_mapping
+
+    values = {k: v for k, v in row.values.items() if k != OUTPUT_COLUMN}
+    profile = profile_from_mapping({**defaults, **values}, bank, row.where)
+    if profile.template not in layouts:
+        try:
+            layouts[profile.template] = load_layout(profile.template)
+        except VisitprepError as exc:
+            exc.field = exc.field or "template"
+            exc.value = exc.value or profile.template
+            raise
+    return profile, layouts[profile.template]
+
+
+def make_row_pdf(row: Row, bank: QuestionBank, defaults: dict[str, Any],
+                 clinic: Clinic | None, layouts: dict[str, Any]) -> bytes:
+    """Validate one row and draw its handout (the output column aside).
+
+    Args:
+        layouts: Layouts loaded so far, by template; filled as rows need them.
+
+    Raises:
+        VisitprepError: For a bad value (`field` names the column when one is at fault),
+            and for any other problem of this row, so one row never stops the others.
+    """
+    from visitprep.handout import make_handout
+
+    try:
+        profile, layout = _row_profile(row, bank, defaults, layouts)
+        return make_handout(profile, bank, layout=layout, clinic=clinic)
+    except Exception as exc:  # noqa: BLE001 - one row's problem of any kind is that row's
+        raise as_row_error(row, exc) from None
 
 
 def _changed(row: Row) -> RowResult:
@@ -408,13 +502,10 @@ def render_row(row: Row) -> RowResult | tuple[bytes, str]:
     """Validate one row and make its handout: the PDF and its fingerprint, or the row's
     result if there is nothing to write. Runs in a worker process; never raises."""
     from visitprep.handout import fingerprint, make_handout, read_fingerprint
-    from visitprep.layout import load_layout
-    from visitprep.profile import profile_from_mapping
 
     if row.problem:
         return RowResult(row.number, "failed", message=f"{row.where}: {full_stop(row.problem)}")
     target = _STATE["folder"] / row.output
-    values = {k: v for k, v in row.values.items() if k != OUTPUT_COLUMN}
     try:
         kind = kind_of(target)
         if kind not in (None, "file"):
@@ -422,12 +513,8 @@ def render_row(row: Row) -> RowResult | tuple[bytes, str]:
                 f"{row.where}: {row.output} is {kind}, not a regular file; visitprep never "
                 "replaces it. Remove it, or give this row its own file name in the 'output' "
                 "column."), kind="output")
-        profile = profile_from_mapping({**_STATE["defaults"], **values}, _STATE["bank"],
-                                       row.where)
-        layouts: dict[str, Any] = _STATE["layouts"]
-        if profile.template not in layouts:
-            layouts[profile.template] = load_layout(profile.template)
-        layout = layouts[profile.template]
+        profile, layout = _row_profile(row, _STATE["bank"], _STATE["defaults"],
+                                       _STATE["layouts"])
         made_from = fingerprint(profile, _STATE["bank"], layout, _STATE["clinic"])
         if kind == "file" and not _STATE["force"]:
             if read_fingerprint(target) == made_from:
@@ -725,13 +812,18 @@ def write_failures(path: Path, header: list[str], failures: list[tuple[Row, str]
         OutputError: If a file that is not a failures file is in the way, or the disk
             refuses.
     """
-    import io
-
     if failures_file_state(path) == "other" and not force:
         raise TargetExistsError(f"{path} already exists and is not a failures file "
                                 "visitprep wrote; left it as it is",
                                 hint="The failed rows are listed above. Add --force to "
                                 "replace that file.")
+    write_atomic(path, failures_csv(header, failures), force=True)
+
+
+def failures_csv(header: list[str], failures: list[tuple[Row, str]]) -> bytes:
+    """The failures file's bytes: the bad rows, their reasons and their original cells."""
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["row", "problem", *header])
@@ -739,7 +831,7 @@ def write_failures(path: Path, header: list[str], failures: list[tuple[Row, str]
         writer.writerow([str(row.number), _safe_cell(message),
                          *(_safe_cell(cell) for cell in row.raw)])
     # UTF-8 with a byte-order mark, so Excel shows every alphabet correctly.
-    write_atomic(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"), force=True)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def remove_old_failures(path: Path) -> bool:
@@ -787,11 +879,31 @@ def merge_pdfs(files: list[Path], target: Path, *, force: bool, digest: str = ""
     Every handout starts on a front side: one with an odd number of pages is followed
     by a blank page, so no sheet carries two people's questions.
 
+    Args:
+        digest: What the merged file is made of (see `merged_digest`), recorded in it so a
+            rerun can tell whether it changed.
+
     Returns:
         The number of pages of the merged file.
 
     Raises:
         OutputError: If a handout cannot be read or the file cannot be written.
+    """
+    merged, pages = join_pdfs(files, keywords=f"{MERGED_MARK}{digest}" if digest else "")
+    write_atomic(target, merged, force=force)
+    return pages
+
+
+def join_pdfs(files: Iterable[Path | bytes], *, keywords: str = "") -> tuple[bytes, int]:
+    """Join handouts (files or bytes) for double-sided printing, as `merge_pdfs` does.
+
+    A file is read without following a link.
+
+    Returns:
+        The merged PDF and its number of pages.
+
+    Raises:
+        OutputError: If a handout is not a whole PDF.
     """
     import io
 
@@ -800,10 +912,13 @@ def merge_pdfs(files: list[Path], target: Path, *, force: bool, digest: str = ""
     writer = PdfWriter()
     for file in files:
         try:
-            fd = os.open(file, os.O_RDONLY | os.O_NOFOLLOW)
-            with os.fdopen(fd, "rb") as handle:
-                reader = PdfReader(io.BytesIO(handle.read()))
-            pages = list(reader.pages)
+            if isinstance(file, bytes):
+                data = file
+            else:
+                fd = os.open(file, os.O_RDONLY | os.O_NOFOLLOW)
+                with os.fdopen(fd, "rb") as handle:
+                    data = handle.read()
+            pages = list(PdfReader(io.BytesIO(data)).pages)
             for page in pages:
                 writer.add_page(page)
             if len(pages) % 2:
@@ -811,15 +926,15 @@ def merge_pdfs(files: list[Path], target: Path, *, force: bool, digest: str = ""
                 writer.add_blank_page(width=float(last.mediabox.width),
                                       height=float(last.mediabox.height))
         except Exception:  # noqa: BLE001 - pypdf raises many kinds for a broken file
-            raise OutputError(f"cannot merge {file}: it is not a whole PDF any more",
+            shown = "a handout" if isinstance(file, bytes) else str(file)
+            raise OutputError(f"cannot merge {shown}: it is not a whole PDF any more",
                               hint="Delete it and run the same command again to make it "
                               "anew.") from None
     writer.add_metadata({"/Title": "visitprep handouts", "/Creator": "visitprep",
-                         "/Keywords": f"{MERGED_MARK}{digest}" if digest else ""})
+                         **({"/Keywords": keywords} if keywords else {})})
     buffer = io.BytesIO()
     writer.write(buffer)
-    write_atomic(target, buffer.getvalue(), force=force)
-    return len(writer.pages)
+    return buffer.getvalue(), len(writer.pages)
 
 
 def default_jobs() -> int:

@@ -18,6 +18,9 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143  # SIGTERM
 STOPPED = "Stopped; nothing was written."
+# models.FORMATS, written out: importing models costs --help ~10 ms (a test keeps them equal)
+FORMATS = ("pdf", "html")
+DEFAULT_PORT = 8765
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,8 +38,14 @@ def _add_handout_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--template", metavar="NAME|FILE",
                        help="a layout name or a template .yaml file (see 'visitprep templates')")
     group.add_argument("--paper", choices=("letter", "a4"), help="paper size (default: letter)")
+    group.add_argument("--length", choices=("short", "full"),
+                       help="short: the key questions for your situation (default); "
+                       "full: every question for it")
     group.add_argument("--fillable", action="store_true", default=None,
                        help="make the checkboxes and lines real form fields")
+    group.add_argument("--format", choices=FORMATS, dest="fmt",
+                       help="pdf, or html for the accessible page (default: from the file "
+                       "name's extension, else pdf)")
     group.add_argument("--force", action="store_true", help="replace a file that already exists")
     clinic = parser.add_argument_group(
         "the clinic block (printed by the navigator template, or whenever given)")
@@ -74,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     make.add_argument("--answers", metavar="FILE", type=Path, help="an answers file (YAML)")
     make.add_argument("-o", "--output", metavar="OUT.pdf", type=Path,
-                      help="where to write the PDF (default: visit-questions[-DATE].pdf here)")
+                      help="where to write the handout, .pdf or .html (default: "
+                      "visit-questions[-DATE].pdf here)")
     _add_profile_options(make)
     fields = make.add_argument_group("header and own questions")
     fields.add_argument("--name", help="the person's name")
@@ -87,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a question id or text to print first, on page 1 (up to 3)")
     fields.add_argument("--exclude", metavar="ID", action="append",
                         help="a question id to leave out; repeat for more")
+    fields.add_argument("--include", metavar="ID", action="append",
+                        help="a question id to add to a short list; repeat for more")
     _add_handout_options(make)
 
     questions = commands.add_parser(
@@ -98,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     questions.add_argument("--answers", metavar="FILE", type=Path,
                            help="list the questions for this answers file")
     questions.add_argument("--bank", metavar="DIR", type=Path, help="a clinic's question bank")
+    questions.add_argument("--length", choices=("short", "full"),
+                           help="short: the key questions (default); full: every question")
 
     check = commands.add_parser(
         "check-bank", help="validate a question bank and report its reading level",
@@ -135,6 +149,23 @@ def build_parser() -> argparse.ArgumentParser:
     interview.add_argument("--answers", metavar="FILE", type=Path,
                            help="start from answers saved last time (every prompt pre-filled)")
     _add_handout_options(interview)
+
+    serve = commands.add_parser(
+        "serve", help="the same steps as a web page on this computer, plus clinic lists",
+        description="Serve the checklist's steps, and printing a clinic list from a CSV, as a "
+        "web page on this computer (http://127.0.0.1:PORT/), and open it in the default "
+        "browser. Nothing is sent anywhere or saved unless you download it. Ctrl-C stops it.",
+    )
+    serve.add_argument("--port", metavar="N", type=int,
+                       help=f"the port (default: {DEFAULT_PORT}, or any free one if it is taken; "
+                       "0 for any free port)")
+    serve.add_argument("--no-browser", action="store_true",
+                       help="do not open the browser; print the address only")
+    serve.add_argument("--host", metavar="ADDRESS", default="127.0.0.1",
+                       help="listen on another address (default: 127.0.0.1, this computer "
+                       "only). The page carries health information without encryption: "
+                       "only on a network you trust.")
+    _add_handout_options(serve)
     return parser
 
 
@@ -152,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "questions": _cmd_questions,
             "check-bank": _cmd_check_bank,
             "templates": _cmd_templates,
+            "serve": _cmd_serve,
         }[args.command]
         return handler(args)
     except VisitprepError as exc:
@@ -178,7 +210,7 @@ def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
         key: getattr(args, key, None)
         for key in ("recurrence", "concerns", "name", "doctor", "visit_date", "companion",
                     "custom_questions", "top_questions", "exclude", "template", "paper",
-                    "fillable")
+                    "fillable", "length", "include")
     }
     flags = {key: value for key, value in flags.items() if value is not None}
     if flags:
@@ -197,11 +229,12 @@ def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
 
 def _cmd_make(args: argparse.Namespace) -> int:
     from visitprep.bank import load_bank
-    from visitprep.handout import count_pages, make_handout
+    from visitprep.handout import count_pages, make_handout, output_format
     from visitprep.layout import load_layout
     from visitprep.output import check_target, clean_stale_parts, default_name, write_atomic
     from visitprep.profile import profile_from_mapping
 
+    fmt = output_format(args.output, args.fmt)  # a clash is a usage error, before any work
     if args.answers is None and args.recurrence is None:
         raise UsageError(
             "make needs an answers file or at least --recurrence",
@@ -220,17 +253,21 @@ def _cmd_make(args: argparse.Namespace) -> int:
             raise
         raise TemplateError(f"{where}: 'template': {exc.message}", hint=exc.hint) from None
     output: Path = args.output or Path(default_name("visit-questions", profile.visit_date,
-                                                    ".pdf"))
+                                                    f".{fmt}"))
     check_target(output, force=args.force)
     clean_stale_parts(output.parent)
     try:
-        pdf = make_handout(profile, bank, layout=layout, clinic=clinic)
+        handout = make_handout(profile, bank, layout=layout, clinic=clinic, fmt=fmt)
     except RenderError as exc:  # name the answers file the text came from
         if not args.answers:
             raise
         raise RenderError(f"{where}: {exc.message}", hint=exc.hint) from None
-    write_atomic(output, pdf, force=args.force)
-    print(f"Wrote {output} ({count_pages(pdf)} pages). Print it and bring it to your visit.")
+    write_atomic(output, handout, force=args.force)
+    if fmt == "html":
+        print(f"Wrote {output}. Open it in a web browser to read it, fill it in or print it.")
+    else:
+        print(f"Wrote {output} ({count_pages(handout)} pages). Print it and bring it to your "
+              "visit.")
     return EXIT_OK
 
 
@@ -246,7 +283,7 @@ def _handout_defaults(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.template:
         load_layout(args.template)  # a broken template fails now, not once per handout
-    return {key: getattr(args, key) for key in ("template", "paper", "fillable")
+    return {key: getattr(args, key) for key in ("template", "paper", "fillable", "length")
             if getattr(args, key) is not None}
 
 
@@ -629,4 +666,42 @@ def _cmd_templates(args: argparse.Namespace) -> int:
     width = max(len(name) for name in names)
     for name in names:
         print(f"{name:<{width}}  {load_layout(name).description}")
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from visitprep.bank import load_bank
+
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise UsageError("--port must be between 0 and 65535",
+                         hint="Try 'visitprep serve --help'.")
+    bank = load_bank(args.bank)
+    defaults = _handout_defaults(args)
+    clinic = _clinic(args)
+
+    from visitprep.web.app import Settings
+    from visitprep.web.server import LOCAL, check_address, serve
+
+    check_address(args.host)
+    if args.host != LOCAL:
+        sys.stderr.write(
+            f"Warning: listening on {args.host}, not only on this computer. The page carries "
+            "health information, and it is sent over the network without encryption: anyone "
+            "on the network can read it. Use this only on a network you trust.\n")
+
+    def ready(url: str) -> None:
+        where = "only this computer can open it" if args.host == LOCAL else "on the network"
+        print(f"visitprep is serving the page at {url} ({where}).", flush=True)
+        if not args.no_browser:
+            print("Opening it in your browser. If it does not open, copy the address into "
+                  "your browser.", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+
+    settings = Settings(bank=bank, hosts=(), defaults=defaults, clinic=clinic)
+    try:
+        serve(settings, args.host, DEFAULT_PORT if args.port is None else args.port,
+              open_browser=not args.no_browser, on_ready=ready,
+              fallback_port=args.port is None)
+    except KeyboardInterrupt:
+        print("\nStopped the page. Nothing was saved.", flush=True)
     return EXIT_OK

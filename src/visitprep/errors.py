@@ -20,11 +20,17 @@ class VisitprepError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, field: str = "",
+                 value: str = "", choices: tuple[str, ...] = ()) -> None:
         message = full_stop(_shorten_quoted(message))
         super().__init__(message)
         self.message = message
         self.hint = full_stop(hint) if hint else hint
+        # Which field, which value and what is allowed, when one field is at fault: the
+        # web page lists a clinic list's bad rows by these.
+        self.field = field
+        self.value = value
+        self.choices = choices
 
     def one_line(self) -> str:
         """The message and its hint as one line (for a batch row or a log)."""

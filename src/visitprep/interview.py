@@ -39,6 +39,8 @@ Press Ctrl-C at any time to stop; nothing is written until the end.
 """
 TEMPLATES = (("standard", "Standard print (12 pt)"),
              ("large-print", "Large print (18 pt), for easier reading"))
+LENGTHS = (("short", "Short: the key questions for you"),
+           ("full", "Full: every question for your situation"))
 PAPERS = (("letter", "Letter (US and Canada)"), ("a4", "A4 (most other countries)"))
 
 
@@ -169,6 +171,8 @@ class Draft:
     template: str = "standard"
     paper: str = "letter"
     fillable: bool = False
+    length: str = "short"
+    include: list[str] = field(default_factory=list)
 
     @classmethod
     def from_profile(cls, profile: Profile) -> Draft:
@@ -178,7 +182,8 @@ class Draft:
             exclude=list(profile.exclude), own=list(profile.custom_questions),
             top=list(profile.top_questions), name=profile.name, visit_date=profile.visit_date,
             doctor=profile.doctor, companion=profile.companion, template=profile.template,
-            paper=profile.paper, fillable=profile.fillable,
+            paper=profile.paper, fillable=profile.fillable, length=profile.length,
+            include=list(profile.include),
         )
 
     def profile(self) -> Profile:
@@ -189,7 +194,7 @@ class Draft:
             companion=self.companion, custom_questions=tuple(self.own),
             top_questions=tuple(t for t in self.top if t not in self.exclude),
             exclude=tuple(self.exclude), template=self.template, paper=self.paper,
-            fillable=self.fillable,
+            fillable=self.fillable, length=self.length, include=tuple(self.include),
         )
 
 
@@ -239,7 +244,8 @@ class Interview:
         """
         say(INTRO)
         steps: list[Callable[[], str | None]] = [
-            self.step_recurrence, self.step_concerns, self.step_review, self.step_own,
+            self.step_recurrence, self.step_concerns, self.step_length, self.step_review,
+            self.step_own,
             self.step_top, self.step_name, self.step_date, self.step_doctor,
             self.step_companion, self.step_print_size, self.step_paper, self.step_save_pdf,
         ]
@@ -276,6 +282,20 @@ class Interview:
         if BACK in answer:
             return BACK
         self.draft.concerns = list(answer)
+        return None
+
+    def step_length(self) -> str | None:
+        options = []
+        for length, title in LENGTHS:
+            profile = dataclasses.replace(self.draft.profile(), length=length)
+            count = select_questions(self.bank, profile).count
+            options.append(Option(f"{title} ({count} questions, "
+                                  f"{self.count_pages(profile)} pages)", length))
+        answer = ask(Prompt("select", "length", "How long should the list be?",
+                            _with_back(options), default=self.draft.length))
+        if answer == BACK:
+            return BACK
+        self.draft.length = answer
         return None
 
     def step_review(self) -> str | None:
@@ -416,6 +436,7 @@ class Interview:
         if answer == BACK:
             return BACK
         self.draft.template = answer
+        say(f"{self.count_pages(self.draft.profile())} pages in this print size.")
         return None
 
     def step_paper(self) -> str | None:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 RECURRENCES: tuple[str, ...] = ("local", "regional", "distant", "unsure")
 PAPERS: tuple[str, ...] = ("letter", "a4")
+LENGTHS: tuple[str, ...] = ("short", "full")
 LANGUAGES: tuple[str, ...] = ("en",)
+FORMATS: tuple[str, ...] = ("pdf", "html")  # the handout as print, or as an accessible page
 MAX_TOP_QUESTIONS = 3
 
 
@@ -68,6 +70,8 @@ class Question:
     topic: str
     recurrence: frozenset[str]
     source: SourceRef
+    core: bool = False
+    """True for the short list: the questions a navigator would keep if only a few could stay."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,8 @@ class Profile:
     paper: str = "letter"
     fillable: bool = False
     language: str = "en"
+    length: str = "short"
+    include: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

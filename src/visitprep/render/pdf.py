@@ -279,7 +279,8 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
     for number in range(1, document.top_slots + 1):
         item = document.top[number - 1] if number <= len(document.top) else None
         rows.append([QuestionBlock(item.text if item else None, styles.body, layout, form,
-                                   f"top_{number}", number, lines=layout.top_answer_lines)])
+                                   f"top_{number}", number, lines=layout.top_answer_lines,
+                                   slot=f"{document.top_title} {number}")])
     # If the box ever has to split, its title repeats on the next page.
     table = Table(rows, colWidths=[width], repeatRows=1)
     table.setStyle(TableStyle([
@@ -391,7 +392,7 @@ def _story(document: Document, layout: Layout, width: float, form: Form) -> list
               *_headed(PlainText(document.notes_title, styles.heading),
                        [NotesLines(layout.notes_lines, layout.line_gap,
                                    [flowable for block in closing for flowable in block],
-                                   form)]),
+                                   form, document.notes_title)]),
               *[KeepTogether(block) for block in closing]]
     return story
 
