@@ -347,3 +347,23 @@ def test_a_task_of_several_rows_writes_each_whole_or_says_why(
         batch._STATE["writer"].shutdown()
     assert sorted(p.name for p in out.iterdir()) == [
         "a-folder.pdf", "ann.pdf", "cy.pdf", "kept.pdf"]  # no temporary file left
+
+
+def test_messages_come_in_row_order_even_when_an_earlier_row_is_slow(
+        run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Row 4 is slow (a loaded machine can pause any worker): its message still comes
+    before row 6's. Reporting in the order rows finished made the test above flaky."""
+    import time
+
+    real = batch.render_row
+
+    def slow_row_4(row: Row):  # type: ignore[no-untyped-def]
+        if row.number == 4:
+            time.sleep(1.0)
+        return real(row)
+
+    monkeypatch.setattr(batch, "render_row", slow_row_4)  # the forked workers inherit it
+    result = run("batch", str(CSV / "excel_utf8.csv"), "-o", "out", "--jobs", "2")
+    numbers = [int(line.split()[1]) for line in result.err.splitlines()
+               if line.startswith("row ")]
+    assert numbers == [4, 6, 7, 11]

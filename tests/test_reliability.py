@@ -446,3 +446,11 @@ def test_every_list_field_takes_a_list() -> None:
     source = Path(profile.__file__).read_text(encoding="utf-8")
     read_as_lists = set(re.findall(r'_as_list\(values\.get\("([a-z_]+)"\)', source))
     assert read_as_lists and read_as_lists <= set(profile.LIST_KEYS)
+
+
+def test_no_row_ever_writes_over_the_input_csv(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    source = write(tmp_path / "out" / "Ann.pdf", "name,recurrence\nAnn,local\n")
+    result = run("batch", "out/Ann.pdf", "-o", "out", "--force")
+    assert result.code == 2 and "row 2 would write its handout over the input file" in result.err
+    assert source.read_text(encoding="utf-8").startswith("name,recurrence")

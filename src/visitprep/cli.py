@@ -505,6 +505,19 @@ def _check_merge(merge: Path, folder: Path, csv_path: Path, failures: Path, name
     check_target(merge, force=force or ours)
 
 
+def _check_input_not_written(csv_path: Path, folder: Path, names: dict[str, int]) -> None:
+    """No row may write its handout over the CSV file being read."""
+    try:
+        in_folder = csv_path.resolve().parent == folder.resolve()
+    except (OSError, RuntimeError):
+        return
+    number = names.get(csv_path.name.casefold()) if in_folder else None
+    if number is not None:
+        raise UsageError(f"row {number} would write its handout over the input file {csv_path}",
+                         hint="Rename the CSV file (a .csv name is best), or give that row "
+                         "another name in the 'output' column.")
+
+
 _ADVICE = {
     "input": "Fix them in the spreadsheet and run the same command again: handouts already "
              "made and unchanged are kept.",
@@ -539,6 +552,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     clinic = _clinic(args)
     plan = plan_batch(args.csv, args.encoding)  # every file-level problem, before any work
     failures_file = folder / f"{args.csv.stem}-failures.csv"
+    _check_input_not_written(args.csv, folder, plan.names)
     if args.merge is not None:
         _check_merge(args.merge, folder, args.csv, failures_file, plan.names, args.force)
     _prepare_folder(folder)
