@@ -456,11 +456,20 @@ def test_batch_rows_choose_html_by_their_output_cell(run: Run, tmp_path: Path) -
         "Questions about my cancer coming back Name: Ann Lee")
     assert (out / "bo.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "di.htm").read_bytes().startswith(b"<!DOCTYPE html>")
-    assert "Merged 2 handouts into all.pdf" in result.out
+    assert "Merged all.pdf: 2 handouts" in result.out
     assert "2 HTML handouts (from the output column) are not in all.pdf" in result.out
-    again = run("batch", "list.csv", "-o", "out")
-    assert "row 2 (Ann Lee): ann.html is already there; kept it" in again.out
+    # A rerun keeps each file whose fingerprint (an HTML page's keywords tag) still matches,
+    # and says which ones no longer match what the row prints now.
+    again = run("batch", "list.csv", "-o", "out", "--merge", "all.pdf")
+    assert again.code == 0, again.err
+    assert "row 2 (Ann Lee): ann.html is already there and unchanged; kept it." in again.out
     assert "Done: 0 written, 4 already there, 0 failed" in again.out
+    assert "all.pdf already holds these 2 handouts; kept it." in again.out
+    (tmp_path / "list.csv").write_text(MIXED.replace("Ann Lee,local", "Ann Lee,distant"),
+                                       encoding="utf-8")
+    changed = run("batch", "list.csv", "-o", "out")
+    assert changed.code == 1
+    assert "row 2 (Ann Lee): ann.html is already there but is not the handout" in changed.err
 
 
 def test_batch_format_html_names_every_file_html(run: Run, tmp_path: Path) -> None:
@@ -559,3 +568,19 @@ def test_a_logo_gone_since_the_clinic_file_was_read_is_a_clear_error(
     document = dataclasses.replace(document, clinic_logo=str(tmp_path / "notes.png"))
     with pytest.raises(RenderError, match="is not a PNG or JPEG image"):
         render_html(document, layout)
+
+
+def test_an_html_handout_records_what_it_was_made_from(bank: QuestionBank,
+                                                       tmp_path: Path) -> None:
+    from visitprep.handout import fingerprint, read_fingerprint
+    from visitprep.layout import load_layout
+
+    profile = Profile(recurrence="local", name="Ann")
+    page = make_handout(profile, bank, fmt="html")
+    path = tmp_path / "ann.html"
+    path.write_bytes(page)
+    assert read_fingerprint(path) == fingerprint(profile, bank, load_layout("standard"), None)
+    path.write_bytes(page[: len(page) // 2])  # cut short: not a whole handout
+    assert read_fingerprint(path) is None
+    path.write_bytes(page.replace(b'<meta name="keywords"', b'<meta name="other"'))
+    assert read_fingerprint(path) is None

@@ -175,13 +175,15 @@ def _sizes(layout: Layout) -> dict[str, float]:
     }
 
 
-def render_html(document: Document, layout: Layout, *, paper: str = "letter") -> str:
+def render_html(document: Document, layout: Layout, *, paper: str = "letter",
+                keywords: str = "") -> str:
     """Render a handout as one self-contained HTML page.
 
     Args:
         document: What the handout says (the same Document the PDF draws).
         layout: The template: print sizes, margins and room to write.
         paper: 'letter' or 'a4', for the print style sheet's page size.
+        keywords: The page's keywords meta tag (what it was made from, for batch reruns).
 
     Returns:
         The page, as text (write it as UTF-8).
@@ -220,6 +222,7 @@ def render_html(document: Document, layout: Layout, *, paper: str = "letter") ->
         words=WORDS,
         link=link_addresses,
         version=__version__,
+        keywords=keywords,
     )
 
 
