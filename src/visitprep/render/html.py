@@ -112,7 +112,7 @@ def link_addresses(text: str) -> Markup:
 
 def _questions(document: Document, names: _Names) -> tuple[list[HtmlQuestion],
                                                             list[list[HtmlQuestion]]]:
-    """The top slots (None text for an empty one) and each section's questions."""
+    """The top slots (empty text for a slot left empty) and each section's questions."""
     top = [HtmlQuestion(item.text if item else "", names.claim(f"top_{number}"), number,
                         own=bool(item and item.is_own))
            for number, item in _top_slots(document)]
