@@ -444,7 +444,7 @@ def test_duplicate_keys_are_refused(bank_copy: Path) -> None:
 @pytest.mark.parametrize(
     ("entry", "expected"),
     [
-        ("{id: a-b, text: 42, recurrence: all, source: {file: 001_b2190112f8bf0724.txt, "
+        ("{id: a-b, text: [42], recurrence: all, source: {file: 001_b2190112f8bf0724.txt, "
          "section: x}}", "'text' of question 'a-b' must be text"),
         ("{id: a-b, text: 'Why?', recurrence: sometimes, source: {file: "
          "001_b2190112f8bf0724.txt, section: x}}", "unknown recurrence 'sometimes'"),
@@ -457,7 +457,7 @@ def test_duplicate_keys_are_refused(bank_copy: Path) -> None:
         ("{id: a-b, txt: 'Why?', recurrence: all, source: {file: "
          "001_b2190112f8bf0724.txt, section: x}}", "unknown key 'txt'. Did you mean 'text'?"),
         ("just text", "a question must be a mapping"),
-        ("{id: a-b, text: 'Why?', recurrence: all, core: 'yes', source: {file: "
+        ("{id: a-b, text: 'Why?', recurrence: all, core: 'maybe', source: {file: "
          "001_b2190112f8bf0724.txt, section: x}}",
          "'core' of question 'a-b' must be true or false"),
     ],
@@ -563,3 +563,27 @@ def test_the_pdf_has_the_glossary_box_and_the_number_to_call(bank: QuestionBank)
     assert "The number to call:" in text
     assert "tell your cancer care team" in text
     assert "American Cancer Society" in text.split("Where these questions come from")[1]
+
+
+def test_a_bank_without_a_glossary_loads(bank_copy: Path) -> None:
+    (bank_copy / "glossary.yaml").unlink()
+    clinic = load_bank(bank_copy)
+    assert clinic.glossary == () and glossary_problems(clinic) == []
+    assert _document(clinic, Profile(recurrence="distant")).glossary == ()
+
+
+def test_a_bad_glossary_entry_is_located(bank_copy: Path) -> None:
+    _write(bank_copy / "glossary.yaml",
+           "glossary:\n  - term: biopsy\n    words: biopsy\n    meaning: A test.\n"
+           "    source: {file: 002_232169e8006b1272.txt, section: x}\n")
+    message = _error(bank_copy)
+    assert "glossary.yaml" in message and "'words' must be a list" in message
+
+
+def test_questions_lists_each_source_with_its_quote(run: Run) -> None:
+    result = run("questions", "--recurrence", "local")
+    assert result.code == 0
+    assert ('      which says: "This does not mean your treatment for the original diagnosis '
+            'was wrong, or that you did something wrong."') in result.out
+    whole = run("questions").out
+    assert "      for: local, regional, distant; short list; from " in whole

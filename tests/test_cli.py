@@ -66,7 +66,7 @@ def test_existing_file_is_kept_without_force(run: Run, tmp_path: Path) -> None:
     target.write_bytes(b"my old handout")
     result = run("make", "--recurrence", "local", "-o", "visit.pdf")
     assert result.code == 1
-    assert result.err == ("Error: visit.pdf already exists\n"
+    assert result.err == ("Error: visit.pdf already exists.\n"
                           "Choose another name, or add --force to replace it.\n")
     assert target.read_bytes() == b"my old handout"
     assert run("make", "--recurrence", "local", "-o", "visit.pdf", "--force").code == 0

@@ -298,6 +298,6 @@ def test_a_question_too_long_for_a_page_is_named(bank: QuestionBank) -> None:
                              custom_questions=("Short one?", question)), bank)
     assert info.value.message == (
         "the question 'Could you tell me more and more and more and more and...' "
-        "is too long to fit on one page")
+        "is too long to fit on one page.")
     assert "0x" not in str(info.value)
     assert "Shorten it" in (info.value.hint or "")

@@ -35,7 +35,15 @@ from visitprep.models import (
     Topic,
 )
 from visitprep.resources import data_dir
-from visitprep.yamlfile import check_keys, get_text, items_with_lines, read_yaml, type_name, where
+from visitprep.yamlfile import (
+    as_bool,
+    check_keys,
+    get_text,
+    items_with_lines,
+    read_yaml,
+    type_name,
+    where,
+)
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_QUESTION_LENGTH = 300
@@ -198,9 +206,10 @@ def _read_topics(path: Path) -> tuple[list[RecurrenceKind], list[Topic]]:
         tid = _read_id(entry, "id", name, "a topic")
         if tid in {t.id for t in topics}:
             raise BankError(f"{where(name, entry)}: the topic id '{tid}' is used twice")
-        always = entry.get("always", False)
-        if not isinstance(always, bool):
-            raise BankError(f"{where(name, entry)}: 'always' must be true or false")
+        always = as_bool(entry.get("always") or "false")
+        if always is None:
+            raise BankError(f"{where(name, entry)}: 'always' must be true or false, "
+                            f"not '{entry.get('always')}'.")
         aliases = entry.get("aliases") or []
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise BankError(f"{where(name, entry)}: 'aliases' must be a list of text")
@@ -279,11 +288,11 @@ def _optional_text(entry: dict[str, Any], key: str, name: str) -> str:
 
 
 def _read_flag(entry: dict[str, Any], key: str, name: str, qid: str, hint: str) -> bool:
-    value = entry.get(key, False)
-    if not isinstance(value, bool):
+    value = as_bool(entry.get(key, False))
+    if value is None:
         raise BankError(
             f"{where(name, entry)}: '{key}' of question '{qid}' must be true or false, "
-            f"not {value!r}",
+            f"not '{entry.get(key)}'.",
             hint=hint,
         )
     return value

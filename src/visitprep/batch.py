@@ -17,7 +17,7 @@ import re
 import signal
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import (
     FIRST_COMPLETED,
     Future,
@@ -28,7 +28,7 @@ from concurrent.futures import (
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from visitprep.errors import ProfileError, VisitprepError, allowed, did_you_mean
 from visitprep.models import Clinic, QuestionBank
@@ -145,9 +145,13 @@ def _csv_records(path: Path, encoding: str) -> Iterator[Iterator[list[str]]]:
     if encoding.replace("-", "").replace("_", "").lower() == "utf8":
         encoding = "utf-8-sig"
     with path.open("r", encoding=encoding, newline="") as handle:
-        first = handle.readline()
-        handle.seek(0)
-        yield csv.reader(handle, delimiter=_delimiter(first))
+        yield _records(handle)
+
+
+def _records(handle: TextIO) -> Iterator[list[str]]:
+    first = handle.readline()
+    handle.seek(0)
+    return csv.reader(handle, delimiter=_delimiter(first))
 
 
 def read_rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[Row]:
@@ -160,24 +164,62 @@ def read_rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[Row]:
         BatchError: For an empty file, or a header with unknown or repeated columns.
     """
     with _csv_records(path, encoding) as records:
-        cells = next(records, [])
-        if not cells:
-            raise BatchError(f"{path}: the file is empty",
-                             hint="It needs a header row, for example: name,recurrence,concerns")
-        header = [normalize_key(h) if h.strip() else "" for h in cells]
-        _check_header(path, header)
-        number = 1
-        for record in records:
-            number += 1
-            if not any(cell.strip() for cell in record):
-                continue
-            values = {key: cell.strip() for key, cell in zip(header, record, strict=False)
-                      if key and cell.strip()}
-            problem = ""
-            if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
-                problem = (f"has {len(record)} cells but the header has {len(header)} columns; "
-                           "check for a separator inside a value that is not in quotes")
-            yield Row(number=number, values=values, raw=tuple(record), problem=problem)
+        yield from _rows_of(records, str(path))
+
+
+def read_rows_text(text: str, name: str) -> tuple[list[str], Iterator[Row]]:
+    """The header cells and the data rows of a CSV already in memory (an upload).
+
+    Raises:
+        BatchError: As `read_rows` does, when the rows are first read.
+    """
+    import io
+
+    header = next(_records(io.StringIO(text, newline="")), [])
+    return header, _rows_of(_records(io.StringIO(text, newline="")), name)
+
+
+def decode_csv(data: bytes, name: str, encoding: str = "utf-8") -> str:
+    """Decode an uploaded CSV as `check_encoding` checks a file, with the same message.
+
+    Raises:
+        BatchError: For an unknown encoding or bytes that are not text in it.
+    """
+    if encoding.replace("-", "").replace("_", "").lower() == "utf8":
+        encoding = "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except LookupError:
+        raise BatchError(f"unknown encoding '{encoding}'",
+                         hint="Try utf-8, cp1252 or latin-1.") from None
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise BatchError(
+            f"{name}: line {line} is not {encoding.removesuffix('-sig')} text",
+            hint="Save the file from your spreadsheet as 'CSV UTF-8', or choose its "
+            "encoding: cp1252 (Excel on Windows) or latin-1.",
+        ) from None
+
+
+def _rows_of(records: Iterator[list[str]], name: str) -> Iterator[Row]:
+    cells = next(records, [])
+    if not cells:
+        raise BatchError(f"{name}: the file is empty",
+                         hint="It needs a header row, for example: name,recurrence,concerns")
+    header = [normalize_key(h) if h.strip() else "" for h in cells]
+    _check_header(name, header)
+    number = 1
+    for record in records:
+        number += 1
+        if not any(cell.strip() for cell in record):
+            continue
+        values = {key: cell.strip() for key, cell in zip(header, record, strict=False)
+                  if key and cell.strip()}
+        problem = ""
+        if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
+            problem = (f"has {len(record)} cells but the header has {len(header)} columns; "
+                       "check for a separator inside a value that is not in quotes")
+        yield Row(number=number, values=values, raw=tuple(record), problem=problem)
 
 
 def header_of(path: Path, encoding: str = "utf-8-sig") -> list[str]:
@@ -186,7 +228,7 @@ def header_of(path: Path, encoding: str = "utf-8-sig") -> list[str]:
         return next(records, [])
 
 
-def _check_header(path: Path, header: list[str]) -> None:
+def _check_header(path: Path | str, header: list[str]) -> None:
     seen: set[str] = set()
     for key in header:
         if not key:
@@ -277,38 +319,57 @@ def _init_worker(bank: QuestionBank | None, defaults: dict[str, Any], clinic: Cl
 
 
 def _one_line(exc: VisitprepError) -> str:
-    return f"{exc.message} {exc.hint}".replace("\n", " ").strip() if exc.hint else exc.message
+    return exc.one_line()
+
+
+def failure_message(row: Row, exc: VisitprepError) -> str:
+    """The one line that reports a bad row, starting with the row and the person."""
+    message = _one_line(exc)
+    return message if message.startswith(row.where) else f"{row.where}: {message}"
 
 
 def _failed(row: Row, exc: VisitprepError) -> RowResult:
-    message = _one_line(exc)
-    if not message.startswith(row.where):
-        message = f"{row.where}: {message}"
-    return RowResult(row.number, "failed", message=message)
+    return RowResult(row.number, "failed", message=failure_message(row, exc))
+
+
+def make_row_pdf(row: Row, bank: QuestionBank, defaults: dict[str, Any],
+                 clinic: Clinic | None, layouts: dict[str, Any]) -> bytes:
+    """Validate one row and draw its handout (the output column aside).
+
+    Args:
+        layouts: Layouts loaded so far, by template; filled as rows need them.
+
+    Raises:
+        VisitprepError: For a bad value; `field` names the column when one is at fault.
+    """
+    from visitprep.handout import make_handout
+    from visitprep.layout import load_layout
+    from visitprep.profile import profile_from_mapping
+
+    values = {k: v for k, v in row.values.items() if k != OUTPUT_COLUMN}
+    profile = profile_from_mapping({**defaults, **values}, bank, row.where)
+    if profile.template not in layouts:
+        try:
+            layouts[profile.template] = load_layout(profile.template)
+        except VisitprepError as exc:
+            exc.field = exc.field or "template"
+            exc.value = exc.value or profile.template
+            raise
+    return make_handout(profile, bank, layout=layouts[profile.template], clinic=clinic)
 
 
 def render_row(row: Row) -> RowResult | bytes:
     """Validate one row and make its handout: the PDF, or the row's result if there is
     nothing to write. Runs in a worker process."""
-    from visitprep.handout import make_handout
-    from visitprep.layout import load_layout
-    from visitprep.profile import profile_from_mapping
-
     if row.problem:
         return RowResult(row.number, "failed", message=f"{row.where}: {row.problem}")
     if (_STATE["folder"] / row.output).exists() and not _STATE["force"]:
         return RowResult(row.number, "skipped", row.output,
                          f"{row.where}: {row.output} is already there; kept it "
                          "(add --force to replace it)")
-    values = {k: v for k, v in row.values.items() if k != OUTPUT_COLUMN}
     try:
-        profile = profile_from_mapping({**_STATE["defaults"], **values}, _STATE["bank"],
-                                       row.where)
-        layouts: dict[str, Any] = _STATE["layouts"]
-        if profile.template not in layouts:
-            layouts[profile.template] = load_layout(profile.template)
-        return make_handout(profile, _STATE["bank"], layout=layouts[profile.template],
-                            clinic=_STATE["clinic"])
+        return make_row_pdf(row, _STATE["bank"], _STATE["defaults"], _STATE["clinic"],
+                            _STATE["layouts"])
     except VisitprepError as exc:
         return _failed(row, exc)
 
@@ -466,6 +527,11 @@ def _safe_cell(value: str) -> str:
 
 def write_failures(path: Path, header: list[str], failures: list[tuple[Row, str]]) -> None:
     """Write the bad rows and their reasons as a CSV a spreadsheet opens safely."""
+    write_atomic(path, failures_csv(header, failures), force=True)
+
+
+def failures_csv(header: list[str], failures: list[tuple[Row, str]]) -> bytes:
+    """The failures file's bytes: the bad rows, their reasons and their original cells."""
     import io
 
     buffer = io.StringIO()
@@ -475,7 +541,7 @@ def write_failures(path: Path, header: list[str], failures: list[tuple[Row, str]
         writer.writerow([str(row.number), _safe_cell(message),
                          *(_safe_cell(cell) for cell in row.raw)])
     # UTF-8 with a byte-order mark, so Excel shows every alphabet correctly.
-    write_atomic(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"), force=True)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def merge_pdfs(files: list[Path], target: Path, *, force: bool) -> int:
@@ -487,13 +553,24 @@ def merge_pdfs(files: list[Path], target: Path, *, force: bool) -> int:
     Returns:
         The number of pages of the merged file.
     """
+    merged, pages = join_pdfs(files)
+    write_atomic(target, merged, force=force)
+    return pages
+
+
+def join_pdfs(files: Iterable[Path | bytes]) -> tuple[bytes, int]:
+    """Join handouts (files or bytes) for double-sided printing, as `merge_pdfs` does.
+
+    Returns:
+        The merged PDF and its number of pages.
+    """
     import io
 
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     for file in files:
-        reader = PdfReader(file)
+        reader = PdfReader(io.BytesIO(file) if isinstance(file, bytes) else file)
         for page in reader.pages:
             writer.add_page(page)
         if len(reader.pages) % 2:
@@ -503,8 +580,7 @@ def merge_pdfs(files: list[Path], target: Path, *, force: bool) -> int:
     writer.add_metadata({"/Title": "visitprep handouts", "/Creator": "visitprep"})
     buffer = io.BytesIO()
     writer.write(buffer)
-    write_atomic(target, buffer.getvalue(), force=force)
-    return len(writer.pages)
+    return buffer.getvalue(), len(writer.pages)
 
 
 def default_jobs() -> int:

@@ -17,6 +17,9 @@ EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 STOPPED = "Stopped; nothing was written."
+# models.FORMATS, written out: importing models costs --help ~10 ms (a test keeps them equal)
+FORMATS = ("pdf", "html")
+DEFAULT_PORT = 8765
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,6 +42,9 @@ def _add_handout_options(parser: argparse.ArgumentParser) -> None:
                        "full: every question for it")
     group.add_argument("--fillable", action="store_true", default=None,
                        help="make the checkboxes and lines real form fields")
+    group.add_argument("--format", choices=FORMATS, dest="fmt",
+                       help="pdf, or html for the accessible page (default: from the file "
+                       "name's extension, else pdf)")
     group.add_argument("--force", action="store_true", help="replace a file that already exists")
     clinic = parser.add_argument_group(
         "the clinic block (printed by the navigator template, or whenever given)")
@@ -76,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     make.add_argument("--answers", metavar="FILE", type=Path, help="an answers file (YAML)")
     make.add_argument("-o", "--output", metavar="OUT.pdf", type=Path,
-                      help="where to write the PDF (default: visit-questions[-DATE].pdf here)")
+                      help="where to write the handout, .pdf or .html (default: "
+                      "visit-questions[-DATE].pdf here)")
     _add_profile_options(make)
     fields = make.add_argument_group("header and own questions")
     fields.add_argument("--name", help="the person's name")
@@ -146,6 +153,23 @@ def build_parser() -> argparse.ArgumentParser:
     interview.add_argument("--answers", metavar="FILE", type=Path,
                            help="start from answers saved last time (every prompt pre-filled)")
     _add_handout_options(interview)
+
+    serve = commands.add_parser(
+        "serve", help="the same steps as a web page on this computer, plus clinic lists",
+        description="Serve the checklist's steps, and printing a clinic list from a CSV, as a "
+        "web page on this computer (http://127.0.0.1:PORT/), and open it in the default "
+        "browser. Nothing is sent anywhere or saved unless you download it. Ctrl-C stops it.",
+    )
+    serve.add_argument("--port", metavar="N", type=int,
+                       help=f"the port (default: {DEFAULT_PORT}, or any free one if it is taken; "
+                       "0 for any free port)")
+    serve.add_argument("--no-browser", action="store_true",
+                       help="do not open the browser; print the address only")
+    serve.add_argument("--host", metavar="ADDRESS", default="127.0.0.1",
+                       help="listen on another address (default: 127.0.0.1, this computer "
+                       "only). The page carries health information without encryption: "
+                       "only on a network you trust.")
+    _add_handout_options(serve)
     return parser
 
 
@@ -163,6 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "questions": _cmd_questions,
             "check-bank": _cmd_check_bank,
             "templates": _cmd_templates,
+            "serve": _cmd_serve,
         }[args.command]
         return handler(args)
     except VisitprepError as exc:
@@ -208,11 +233,12 @@ def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
 
 def _cmd_make(args: argparse.Namespace) -> int:
     from visitprep.bank import load_bank
-    from visitprep.handout import count_pages, make_handout
+    from visitprep.handout import count_pages, make_handout, output_format
     from visitprep.layout import load_layout
     from visitprep.output import check_target, default_name, write_atomic
     from visitprep.profile import profile_from_mapping
 
+    fmt = output_format(args.output, args.fmt)  # a clash is a usage error, before any work
     if args.answers is None and args.recurrence is None:
         raise UsageError(
             "make needs an answers file or at least --recurrence",
@@ -226,14 +252,18 @@ def _cmd_make(args: argparse.Namespace) -> int:
     clinic = _clinic(args)
     layout = load_layout(profile.template)
     output: Path = args.output or Path(default_name("visit-questions", profile.visit_date,
-                                                    ".pdf"))
+                                                    f".{fmt}"))
     check_target(output, force=args.force)
-    pdf = make_handout(profile, bank, layout=layout, clinic=clinic)
-    pages = count_pages(pdf)
+    handout = make_handout(profile, bank, layout=layout, clinic=clinic, fmt=fmt)
+    if fmt == "html":
+        write_atomic(output, handout, force=args.force)
+        print(f"Wrote {output}. Open it in a web browser to read it, fill it in or print it.")
+        return EXIT_OK
+    pages = count_pages(handout)
     paper = "A4" if profile.paper == "a4" else "Letter"
     print(f"{pages} pages: the {layout.name} template, the {profile.length} list, on {paper}.",
           flush=True)
-    write_atomic(output, pdf, force=args.force)
+    write_atomic(output, handout, force=args.force)
     print(f"Wrote {output} ({pages} pages). Print it and bring it to your visit.")
     return EXIT_OK
 
@@ -272,8 +302,12 @@ def _cmd_questions(args: argparse.Namespace) -> int:
             for q in (q for q in bank.questions if q.topic == topic.id):
                 fits = ("all" if q.recurrence == frozenset(RECURRENCES)
                         else ", ".join(r for r in RECURRENCES if r in q.recurrence))
+                short = "; short list" if q.core else ""
                 lines.append(f"  {q.id}: {q.text}")
-                lines.append(f"      for: {fits}; from {q.source.file}, \"{q.source.section}\"")
+                lines.append(f"      for: {fits}{short}; from {q.source.file}, "
+                             f"\"{q.source.section}\"")
+                if q.source.quote:
+                    lines.append(f"      which says: \"{q.source.quote}\"")
             lines.append("")
         lines.append(f"{len(bank.questions)} questions in {len(bank.topics)} topics.")
     else:
@@ -294,6 +328,8 @@ def _cmd_questions(args: argparse.Namespace) -> int:
                 lines.append(f"  {item.id}: {item.text}")
                 if item.source:
                     lines.append(f"      from {item.source.file}, \"{item.source.section}\"")
+                    if item.source.quote:
+                        lines.append(f"      which says: \"{item.source.quote}\"")
             lines.append("")
         for checklist in selection.checklists:
             lines.append(f"Checklist: {checklist.title} ({len(checklist.items)} items)")
@@ -538,4 +574,42 @@ def _cmd_templates(args: argparse.Namespace) -> int:
     width = max(len(name) for name in names)
     for name in names:
         print(f"{name:<{width}}  {load_layout(name).description}")
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from visitprep.bank import load_bank
+
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise UsageError("--port must be between 0 and 65535",
+                         hint="Try 'visitprep serve --help'.")
+    bank = load_bank(args.bank)
+    defaults = _handout_defaults(args)
+    clinic = _clinic(args)
+
+    from visitprep.web.app import Settings
+    from visitprep.web.server import LOCAL, check_address, serve
+
+    check_address(args.host)
+    if args.host != LOCAL:
+        sys.stderr.write(
+            f"Warning: listening on {args.host}, not only on this computer. The page carries "
+            "health information, and it is sent over the network without encryption: anyone "
+            "on the network can read it. Use this only on a network you trust.\n")
+
+    def ready(url: str) -> None:
+        where = "only this computer can open it" if args.host == LOCAL else "on the network"
+        print(f"visitprep is serving the page at {url} ({where}).", flush=True)
+        if not args.no_browser:
+            print("Opening it in your browser. If it does not open, copy the address into "
+                  "your browser.", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+
+    settings = Settings(bank=bank, hosts=(), defaults=defaults, clinic=clinic)
+    try:
+        serve(settings, args.host, DEFAULT_PORT if args.port is None else args.port,
+              open_browser=not args.no_browser, on_ready=ready,
+              fallback_port=args.port is None)
+    except KeyboardInterrupt:
+        print("\nStopped the page. Nothing was saved.", flush=True)
     return EXIT_OK

@@ -19,10 +19,21 @@ class VisitprepError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, field: str = "",
+                 value: str = "", choices: tuple[str, ...] = ()) -> None:
+        message = full_stop(message)
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = full_stop(hint) if hint else hint
+        # Which field, which value and what is allowed, when one field is at fault: the
+        # web page lists a clinic list's bad rows by these.
+        self.field = field
+        self.value = value
+        self.choices = choices
+
+    def one_line(self) -> str:
+        """The message and its hint as one line (for a batch row or a log)."""
+        return f"{self.message} {self.hint}".replace("\n", " ") if self.hint else self.message
 
     def __str__(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
@@ -56,6 +67,12 @@ class RenderError(VisitprepError):
 
 class OutputError(VisitprepError):
     """The PDF cannot be written where asked."""
+
+
+def full_stop(text: str) -> str:
+    """End a sentence with a full stop unless it already ends with one, '?' or '!'."""
+    text = text.rstrip()
+    return text if not text or text.endswith((".", "?", "!", ":")) else text + "."
 
 
 def allowed(values: Iterable[str]) -> str:

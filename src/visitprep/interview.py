@@ -19,7 +19,7 @@ from typing import Any
 from visitprep.document import format_date
 from visitprep.errors import OutputError, ProfileError
 from visitprep.models import MAX_TOP_QUESTIONS, Profile, QuestionBank
-from visitprep.output import default_name
+from visitprep.output import default_name, validate_save_path
 from visitprep.profile import (
     MAX_FIELD_LENGTH,
     MAX_OWN_QUESTION_LENGTH,
@@ -547,17 +547,7 @@ def _as_path(value: str, cwd: Path, suffix: str) -> Path:
 
 
 def _validate_path(value: str, cwd: Path, suffix: str) -> bool | str:
-    text = value.strip()
-    if text.lower() == BACK_WORD:
-        return True
-    if not text:
-        return "Type a file name."
-    path = _as_path(text, cwd, suffix)
-    if path.is_dir():
-        return "That is a folder. Add a file name."
-    if not path.parent.is_dir():
-        return f"The folder {path.parent} does not exist."
-    return True
+    return validate_save_path(value, cwd, suffix, BACK_WORD)  # never raises on half a path
 
 
 def run_interview(bank: QuestionBank, *, start: Profile | None, today: dt.date,

@@ -13,7 +13,7 @@ from typing import Any
 
 from visitprep.errors import TemplateError, YamlError, allowed, did_you_mean
 from visitprep.resources import data_dir
-from visitprep.yamlfile import read_yaml, type_name
+from visitprep.yamlfile import as_bool, as_number, read_yaml, type_name
 
 MIN_BODY_SIZE = 12.0
 
@@ -176,6 +176,7 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
             )
         value = flat[key]
         if kind == "bool":
+            value = as_bool(value) if as_bool(value) is not None else value
             if not isinstance(value, bool):
                 raise TemplateError(f"{name}: '{key}' must be true or false, not "
                                     f"{type_name(value)} ('{value}')")
@@ -186,11 +187,12 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
                 raise TemplateError(f"{name}: '{key}' must be text, not {type_name(value)}")
             values[key] = " ".join(str(value).split())
             continue
-        is_number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not is_number or (kind == "int" and not isinstance(value, int)):
+        number = as_number(value, whole=kind == "int")
+        if number is None:
             want = "a whole number" if kind == "int" else "a number"
             raise TemplateError(f"{name}: '{key}' must be {want}, not {type_name(value)} "
                                 f"('{value}')")
+        value = number
         if not low <= value <= high:
             raise TemplateError(
                 f"{name}: '{key}' is {value}; it must be between {low:g} and {high:g}"

@@ -10,6 +10,7 @@ RECURRENCES: tuple[str, ...] = ("local", "regional", "distant", "unsure")
 PAPERS: tuple[str, ...] = ("letter", "a4")
 LENGTHS: tuple[str, ...] = ("short", "full")
 LANGUAGES: tuple[str, ...] = ("en",)
+FORMATS: tuple[str, ...] = ("pdf", "html")  # the handout as print, or as an accessible page
 MAX_TOP_QUESTIONS = 3
 
 

@@ -74,7 +74,7 @@ def clean_text(value: object, field: str, where: str, *, limit: int = MAX_FIELD_
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ProfileError(
             f"{where}: '{field}' must be text, not {type_name(value)}",
-            hint="Put the value in quotes.",
+            hint="Put the value in quotes.", field=field, value=str(value),
         )
     text = unicodedata.normalize("NFC", " ".join(str(value).split()))
     for char in text:
@@ -82,12 +82,12 @@ def clean_text(value: object, field: str, where: str, *, limit: int = MAX_FIELD_
             raise ProfileError(
                 f"{where}: '{field}' holds an invisible control character "
                 f"(U+{ord(char):04X})",
-                hint="Retype the text, or paste it as plain text.",
+                hint="Retype the text, or paste it as plain text.", field=field, value=text,
             )
     if len(text) > limit:
         raise ProfileError(
             f"{where}: '{field}' is {len(text)} characters long; the limit is {limit}",
-            hint="Shorten it so it fits on the printed line.",
+            hint="Shorten it so it fits on the printed line.", field=field, value=text,
         )
     return text
 
@@ -113,6 +113,7 @@ def parse_recurrence(value: object, where: str) -> str:
         raise ProfileError(
             f"{where}: 'recurrence' is missing",
             hint=f"Allowed values: {allowed(RECURRENCES)}.",
+            field="recurrence", choices=RECURRENCES,
         )
     words = _words(str(value))
     for rid in RECURRENCES:
@@ -121,6 +122,7 @@ def parse_recurrence(value: object, where: str) -> str:
     raise ProfileError(
         f"{where}: unknown recurrence '{value}'.{did_you_mean(words, RECURRENCES)}",
         hint=f"Allowed values: {allowed(RECURRENCES)} (use 'unsure' if it is not known yet).",
+        field="recurrence", value=str(value), choices=RECURRENCES,
     )
 
 
@@ -138,6 +140,7 @@ def parse_concern(value: object, bank: QuestionBank, where: str) -> str:
     raise ProfileError(
         f"{where}: unknown concern '{value}'.{suggestion}",
         hint=f"Allowed concerns: {allowed(bank.concern_ids)}.",
+        field="concerns", value=str(value), choices=bank.concern_ids,
     )
 
 
@@ -191,7 +194,8 @@ def parse_bool(value: object, field: str, where: str) -> bool:
         return True
     if words in _FALSE:
         return False
-    raise ProfileError(f"{where}: '{field}' must be true or false, not '{value}'")
+    raise ProfileError(f"{where}: '{field}' must be true or false, not '{value}'",
+                       field=field, value=str(value), choices=("true", "false"))
 
 
 def _choice(value: object, field: str, choices: tuple[str, ...], where: str, default: str) -> str:
@@ -202,6 +206,7 @@ def _choice(value: object, field: str, choices: tuple[str, ...], where: str, def
         raise ProfileError(
             f"{where}: unknown {field} '{value}'.{did_you_mean(words, choices)}",
             hint=f"Allowed values: {allowed(choices)}.",
+            field=field, value=str(value), choices=choices,
         )
     return words
 
@@ -213,6 +218,7 @@ def _check_question_id(value: str, bank: QuestionBank, field: str, where: str) -
             f"{where}: '{field}' names an unknown question id '{value}'."
             f"{did_you_mean(value, ids)}",
             hint="Run 'visitprep questions' to see every question with its id.",
+            field=field, value=value,
         )
 
 
@@ -290,13 +296,18 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
 
     visit_date = values.get("visit_date")
     template = values.get("template")
+    try:
+        day = (parse_date(visit_date, f"{where}: 'visit_date'")
+               if visit_date not in (None, "") else None)
+    except ProfileError as exc:
+        exc.field, exc.value = "visit_date", str(visit_date)
+        raise
     return Profile(
         recurrence=recurrence,
         concerns=tuple(concerns),
         name=clean_text(values.get("name"), "name", where),
         doctor=clean_text(values.get("doctor"), "doctor", where),
-        visit_date=(parse_date(visit_date, f"{where}: 'visit_date'")
-                    if visit_date not in (None, "") else None),
+        visit_date=day,
         companion=clean_text(values.get("companion"), "companion", where),
         custom_questions=tuple(own),
         top_questions=tuple(top),

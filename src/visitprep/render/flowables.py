@@ -440,7 +440,7 @@ class Form:
         if not self.enabled:
             return
         canvas.acroForm.checkboxRelative(
-            name=self._unique(name), tooltip=tooltip[:200], x=x, y=y, size=size,
+            name=self._unique(name), tooltip=tooltip, x=x, y=y, size=size,
             buttonStyle="check", borderWidth=None, borderColor=None, fillColor=None,
             textColor=INK, fieldFlags="", annotationFlags="print",
         )
@@ -451,7 +451,7 @@ class Form:
         if not self.enabled or x1 - x0 < 10:
             return
         canvas.acroForm.textfieldRelative(
-            name=self._unique(name), tooltip=tooltip[:200], x=x0, y=y + 1, width=x1 - x0,
+            name=self._unique(name), tooltip=tooltip, x=x0, y=y + 1, width=x1 - x0,
             height=height, borderWidth=None, borderColor=None, fillColor=None,
             textColor=INK, fontName=FIELD_FONT, fontSize=min(self.font_size, height * 0.7),
             fieldFlags="", annotationFlags="print", maxlen=0,
@@ -493,8 +493,12 @@ class QuestionBlock(DirectFlowable):
     """
 
     def __init__(self, text: str | None, style: ParagraphStyle, layout: Layout, form: Form,
-                 field: str, number: int | None = None, lines: int | None = None) -> None:
+                 field: str, number: int | None = None, lines: int | None = None,
+                 slot: str = "") -> None:
         super().__init__()
+        # What the form fields of an empty slot are called ("My top questions 2"); a
+        # question's own fields are called by its text.
+        self.slot = slot or field
         # Plain text, drawn like PlainText rather than as a Paragraph, for speed.
         self.label = f"{number}. {text}" if number is not None and text else (text or "")
         self.text = text or ""
@@ -577,7 +581,7 @@ class QuestionBlock(DirectFlowable):
             self.height, self.style.fontSize, self.box, self.text_height, self.gap, self.lines)
         canvas.addLiteral(box_ops(0, box_y, self.box))
         self.form.checkbox(canvas, f"{self.field}_done", 0, box_y, self.box,
-                           self.text or f"{self.field} done")
+                           self.text or self.slot)
         if self.label:
             draw_lines(canvas, self.indent, first_baseline, self.lines_of_text, self.style)
         else:
@@ -586,11 +590,11 @@ class QuestionBlock(DirectFlowable):
             start = self._write_from()
             rule(canvas, start, self.width, first_baseline - 2)
             self.form.line(canvas, f"{self.field}_question", start, self.width,
-                           first_baseline - 2, self.gap * 0.8, f"{self.field}: my question")
+                           first_baseline - 2, self.gap * 0.8, self.slot)
         rules(canvas, tuple((self.indent, self.width, y) for y in ys))
         for index, y in enumerate(ys, 1):
             self.form.line(canvas, f"{self.field}_answer_{index}", self.indent, self.width, y,
-                           self.gap * 0.8, f"Answer to: {self.text}" if self.text else "Answer")
+                           self.gap * 0.8, f"Answer to: {self.text or self.slot}")
 
 
 class Checkbox(Flowable):
@@ -643,8 +647,9 @@ class NotesLines(Flowable):
     """
 
     def __init__(self, minimum: int, gap: float, reserve: list[Flowable], form: Form,
-                 continues: NotesLines | None = None) -> None:
+                 label: str = "Notes", continues: NotesLines | None = None) -> None:
         super().__init__()
+        self.label = label  # the printed heading, the fields' tooltip
         self.minimum = minimum
         self.count = minimum
         self.gap = gap
@@ -683,7 +688,7 @@ class NotesLines(Flowable):
         rules(self.canv, tuple((0, self.width, y) for y in ys))
         for index, y in enumerate(ys, self.first):
             self.form.line(self.canv, f"notes_{index}", 0, self.width, y, self.gap * 0.8,
-                           "notes")
+                           self.label)
 
 
 class LabelBox(Flowable):

@@ -274,7 +274,7 @@ def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: fl
     else:
         parts = [PlainText(document.clinic_title, styles.bold),
                  *[WriteLine(styles.body.leading * 1.3, form, f"clinic_{n}",
-                             document.clinic_title) for n in range(1, 3)]]
+                             document.clinic_title) for n in range(1, 4)]]
     cells: list[Any] = [parts] if logo is None else [logo, parts]
     widths = [text_width + 2 * pad] if logo is None else [logo.drawWidth + pad,
                                                           text_width + 2 * pad - pad]
@@ -376,7 +376,8 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
         item = document.top[number - 1] if number <= len(document.top) else None
         lines = layout.top_answer_lines + extra // slots + (number <= extra % slots)
         rows.append([QuestionBlock(item.text if item else None, styles.body, layout, form,
-                                   f"top_{number}", number, lines=lines)])
+                                   f"top_{number}", number, lines=lines,
+                                   slot=f"{document.top_title} {number}")])
     # If the box ever has to split, its title repeats on the next page.
     table = _TopBox(rows, colWidths=[width], repeatRows=1)
     table.setStyle(TableStyle([
@@ -506,9 +507,10 @@ def _story(document: Document, layout: Layout, width: float, height: float,
     # The notes take what is left of the last questions' page; the closing blocks
     # follow them on the last page.
     closing = _closing(document, styles, layout, width, form)
-    notes = NotesLines(layout.notes_lines, layout.line_gap, closing, form)
+    notes = NotesLines(layout.notes_lines, layout.line_gap, closing, form, document.notes_title)
     story += [Together([PlainText(document.notes_title, styles.heading), notes]),
-              NotesLines(layout.notes_lines, layout.line_gap, closing, form, continues=notes),
+              NotesLines(layout.notes_lines, layout.line_gap, closing, form,
+                         document.notes_title, continues=notes),
               *closing]
     return story
 

@@ -1,0 +1,238 @@
+"""One reader for dates as people write them: the interview, `make --visit-date`, answers
+files and CSV cells all go through :func:`read_date`.
+
+Absolute forms: ``2026-12-03``, ``2026/12/03``, ``3 December 2026``, ``Dec 3``, ``Dec. 3``,
+``Dec 3rd``, ``December 3rd, 2026``, ``Thursday, December 3, 2026``, ``the 3rd of December``,
+numbers only (``12/3/2026``, ``3.12.2026``, ``12-3-26``, ``12/3``), and spreadsheet
+timestamps (``2026-12-03 09:30``, ``12/3/2026 9:30 AM``: the time is ignored). A month and day
+without a year mean the next such day, today included.
+
+Relative forms, counted from `today`: ``today``, ``tomorrow``, ``the day after tomorrow``,
+a weekday (``Friday``, ``Fri``, ``this Friday``, ``next Friday``: the first one after today),
+``in 3 days``, ``in 2 weeks``, ``in a week``, ``in one month``.
+
+Nothing is guessed silently. A date written only in numbers whose day and month can be
+swapped (``12/3/2026``: December 3 or 12 March) gives both days unless an order
+(``"mdy"`` or ``"dmy"``) is given; a weekday that does not match the date is refused.
+No library is used: the forms are few, and the libraries that read them (dateutil) pick
+one reading of ``12/3`` without saying so, which is exactly what must not happen here.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+ORDERS: tuple[str, ...] = ("mdy", "dmy")
+FORMS_HINT = ("Write it like: 2026-12-03, 3 December 2026, Dec 3, 12/3/2026, tomorrow, "
+              "Friday, next Friday, or in 2 weeks.")
+
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr)
+                if name})
+_MONTHS["sept"] = 9
+_WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
+_WEEKDAYS.update({name.lower(): number for number, name in enumerate(calendar.day_abbr)})
+_WEEKDAYS.update({"tues": 1, "thur": 3, "thurs": 3, "weds": 2})
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+                 "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+                 "twelve": 12}
+_TIME = re.compile(r"(?:[ t]+|(?<=\d)t)(?:at )?\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?\s*(?:[ap]\.?m\.?)?"
+                   r"(?:\s*(?:z|utc|[+-]\d{2}:?\d{2}))?$")
+_TIME_WORD = re.compile(r"\s+(?:at\s+)?\d{1,2}\s*[ap]\.?m\.?$")
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_NUMERIC = re.compile(r"(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?")
+_IN = re.compile(r"in (\d+|[a-z]+) (day|week|month)s?")
+
+
+class DateError(ValueError):
+    """The text is not a date; `str()` says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a date text means.
+
+    Attributes:
+        days: One day; two (month first, then day first) when a numbers-only date can be
+            read both ways and no order was given.
+        numeric: The numbers-only order the text shows for itself: "mdy" for 12/13/2026,
+            "dmy" for 13/12/2026, "" when it shows none (or is not numbers only).
+    """
+
+    days: tuple[dt.date, ...]
+    numeric: str = ""
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when the text can mean two different days."""
+        return len(self.days) > 1
+
+
+def format_day(day: dt.date) -> str:
+    """A date the way people read it: 'Thursday, December 3, 2026'."""
+    return f"{calendar.day_name[day.weekday()]}, {calendar.month_name[day.month]} {day.day}, " \
+           f"{day.year}"
+
+
+def read_date(text: str, today: dt.date, order: str | None = None) -> Reading:
+    """Read a date as a person writes it.
+
+    Args:
+        text: What was typed or written in the cell.
+        today: The day relative words count from.
+        order: "mdy" or "dmy" to settle numbers-only dates that can be read both ways.
+
+    Raises:
+        DateError: When the text is empty, not a date, or not a real day (30 February).
+    """
+    words = " ".join(str(text).strip().lower().split())
+    if not words:
+        raise DateError("there is no date")
+    words = _TIME_WORD.sub("", _TIME.sub("", words)).strip()
+    relative = _relative(words, today)
+    if relative is not None:
+        return Reading((relative,))
+    match = _ISO.fullmatch(words)
+    if match:
+        return Reading((_day(int(match[1]), int(match[2]), int(match[3]), str(text)),))
+    match = _NUMERIC.fullmatch(words)
+    if match:
+        return _numeric(match, today, order, str(text))
+    return Reading((_with_month_name(words, today, str(text)),))
+
+
+def _day(year: int, month: int, day: int, text: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise DateError(f"'{text}' is not a real day") from None
+
+
+def _next(month: int, day: int, today: dt.date, text: str) -> dt.date:
+    """The next such day, today included (February 29 may be up to four years away)."""
+    for year in range(today.year, today.year + 5):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    raise DateError(f"'{text}' is not a real day")
+
+
+def _relative(words: str, today: dt.date) -> dt.date | None:
+    if words in ("today", "now"):
+        return today
+    if words == "tomorrow":
+        return today + dt.timedelta(days=1)
+    if words in ("the day after tomorrow", "day after tomorrow"):
+        return today + dt.timedelta(days=2)
+    weekday = re.fullmatch(r"(?:(?:this|next|on|coming|this coming) )?([a-z]+)\.?", words)
+    if weekday and weekday[1] in _WEEKDAYS:
+        ahead = (_WEEKDAYS[weekday[1]] - today.weekday()) % 7
+        return today + dt.timedelta(days=ahead or 7)
+    match = _IN.fullmatch(words)
+    if match:
+        count = int(match[1]) if match[1].isdigit() else _NUMBER_WORDS.get(match[1])
+        if count is None:
+            return None
+        if match[2] == "day":
+            return today + dt.timedelta(days=count)
+        if match[2] == "week":
+            return today + dt.timedelta(weeks=count)
+        month0 = today.month - 1 + count
+        year, month = today.year + month0 // 12, month0 % 12 + 1
+        return dt.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+    return None
+
+
+def _numeric(match: re.Match[str], today: dt.date, order: str | None, text: str) -> Reading:
+    first, second = int(match[1]), int(match[3])
+    year_text = match[4]
+    shows = "dmy" if first > 12 >= second else "mdy" if second > 12 >= first else ""
+
+    def make(month: int, day: int) -> dt.date:
+        if year_text is None:
+            return _next(month, day, today, text)
+        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+        return _day(year, month, day, text)
+
+    if shows == "dmy" or (not shows and order == "dmy"):
+        return Reading((make(second, first),), shows)
+    if shows == "mdy" or (not shows and order == "mdy"):
+        return Reading((make(first, second),), shows)
+    if first > 12 and second > 12:
+        raise DateError(f"'{text}' has no month: neither {first} nor {second} is 1 to 12")
+    days: list[dt.date] = []
+    for month, day in ((first, second), (second, first)):
+        try:
+            candidate = make(month, day)
+        except DateError:
+            continue
+        if candidate not in days:
+            days.append(candidate)
+    if not days:
+        raise DateError(f"'{text}' is not a real day")
+    return Reading(tuple(days))
+
+
+def _with_month_name(words: str, today: dt.date, text: str) -> dt.date:
+    tokens = [t for t in re.split(r"[\s,./-]+", words) if t and t not in ("the", "of", "on")]
+    month = day = year = None
+    weekday = None
+    for token in tokens:
+        plain = token.rstrip(".")
+        if plain in _MONTHS and month is None:
+            month = _MONTHS[plain]
+        elif plain in _WEEKDAYS and weekday is None:
+            weekday = _WEEKDAYS[plain]
+        elif re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?", plain) and day is None:
+            day = int(re.sub(r"\D", "", plain))
+        elif re.fullmatch(r"\d{4}", plain) and year is None:
+            year = int(plain)
+        elif re.fullmatch(r"'\d{2}", plain) and year is None:
+            year = 2000 + int(plain[1:])
+        else:
+            raise DateError(f"'{text}' is not a date visitprep can read")
+    if month is None or day is None:
+        raise DateError(f"'{text}' is not a date visitprep can read")
+    found = _day(year, month, day, text) if year is not None else _next(month, day, today, text)
+    if weekday is not None and found.weekday() != weekday:
+        raise DateError(f"{format_day(found)} is a {calendar.day_name[found.weekday()]}, "
+                        f"not a {calendar.day_name[weekday]}")
+    return found
+
+
+def one_day(text: str, today: dt.date, order: str | None = None) -> dt.date:
+    """The one day a text means, for files and flags where nobody can be asked.
+
+    Raises:
+        DateError: When it is not a date, or a numbers-only date that can be read both
+            ways and no order settles it (the message names both days).
+    """
+    reading = read_date(text, today, order)
+    if reading.ambiguous:
+        first, second = reading.days
+        raise DateError(f"'{text}' could be {format_day(first)} (month first) or "
+                        f"{format_day(second)} (day first)")
+    return reading.days[0]
+
+
+def file_order(texts: list[str]) -> str | None:
+    """The numbers-only order a list of date texts shows (a 13/12/2026 settles "dmy").
+
+    Returns:
+        "mdy" or "dmy" when the texts that show an order all agree, else None.
+    """
+    shown: set[str] = set()
+    for text in texts:
+        try:
+            reading = read_date(text, dt.date(2000, 1, 1))
+        except DateError:
+            continue
+        if reading.numeric:
+            shown.add(reading.numeric)
+    return shown.pop() if len(shown) == 1 else None
