@@ -164,7 +164,7 @@ def test_clinic_block_and_template_on_every_handout(run: Run, tmp_path: Path) ->
     for pdf_path in (tmp_path / "out").glob("*.pdf"):
         pdf = read_pdf(pdf_path)
         assert "Place label here" in pdf.pages[0]
-        assert "Riverside Cancer Center" in pdf.pages[-1]
+        assert "Riverside Cancer Center" in pdf.pages[0]
         assert round(pdf.sizes[0][0]) == 595
         assert PdfReader(pdf_path).get_fields()
 

@@ -267,12 +267,16 @@ def _cmd_make(args: argparse.Namespace) -> int:
         if not args.answers:
             raise
         raise RenderError(f"{where}: {exc.message}", hint=exc.hint) from None
-    write_atomic(output, handout, force=args.force)
     if fmt == "html":
+        write_atomic(output, handout, force=args.force)
         print(f"Wrote {output}. Open it in a web browser to read it, fill it in or print it.")
-    else:
-        print(f"Wrote {output} ({count_pages(handout)} pages). Print it and bring it to your "
-              "visit.")
+        return EXIT_OK
+    pages = count_pages(handout)
+    paper = "A4" if profile.paper == "a4" else "Letter"
+    print(f"{pages} pages: the {layout.name} template, the {profile.length} list, on {paper}.",
+          flush=True)
+    write_atomic(output, handout, force=args.force)
+    print(f"Wrote {output} ({pages} pages). Print it and bring it to your visit.")
     return EXIT_OK
 
 
