@@ -647,7 +647,7 @@ class NotesLines(Flowable):
     """
 
     def __init__(self, minimum: int, gap: float, reserve: list[Flowable], form: Form,
-                 continues: NotesLines | None = None, label: str = "Notes") -> None:
+                 label: str = "Notes", continues: NotesLines | None = None) -> None:
         super().__init__()
         self.label = label  # the printed heading, the fields' tooltip
         self.minimum = minimum

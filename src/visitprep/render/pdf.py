@@ -274,7 +274,7 @@ def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: fl
     else:
         parts = [PlainText(document.clinic_title, styles.bold),
                  *[WriteLine(styles.body.leading * 1.3, form, f"clinic_{n}",
-                             document.clinic_title) for n in range(1, 3)]]
+                             document.clinic_title) for n in range(1, 4)]]
     cells: list[Any] = [parts] if logo is None else [logo, parts]
     widths = [text_width + 2 * pad] if logo is None else [logo.drawWidth + pad,
                                                           text_width + 2 * pad - pad]
@@ -507,11 +507,10 @@ def _story(document: Document, layout: Layout, width: float, height: float,
     # The notes take what is left of the last questions' page; the closing blocks
     # follow them on the last page.
     closing = _closing(document, styles, layout, width, form)
-    notes = NotesLines(layout.notes_lines, layout.line_gap, closing, form,
-                       label=document.notes_title)
+    notes = NotesLines(layout.notes_lines, layout.line_gap, closing, form, document.notes_title)
     story += [Together([PlainText(document.notes_title, styles.heading), notes]),
-              NotesLines(layout.notes_lines, layout.line_gap, closing, form, continues=notes,
-                         label=document.notes_title),
+              NotesLines(layout.notes_lines, layout.line_gap, closing, form,
+                         document.notes_title, continues=notes),
               *closing]
     return story
 
