@@ -617,7 +617,7 @@ def _canvas_maker(document: Document,
 
 
 def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
-               invariant: bool = False) -> bytes:
+               invariant: bool = False, keywords: str = "") -> bytes:
     """Render a handout to PDF bytes.
 
     Args:
@@ -625,6 +625,7 @@ def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
         layout: How it looks.
         paper: 'letter' or 'a4'.
         invariant: Make the bytes the same on every run (fixed dates and ids), for tests.
+        keywords: The PDF's keywords (visitprep records what the handout was made from).
 
     Raises:
         RenderError: For a character the font cannot draw, or content that cannot fit a page.
@@ -642,6 +643,7 @@ def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
         title=document.meta_title,
         author="visitprep",
         subject=document.subject,
+        keywords=keywords,
         creator=f"visitprep {__version__}",
         lang=document.language,
         displayDocTitle=True,
