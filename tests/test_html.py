@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from visitprep.handout import make_document, make_handout
-from visitprep.layout import builtin_names
+from visitprep.layout import builtin_names, load_layout
 from visitprep.models import Clinic, Profile, QuestionBank
 from visitprep.render.html import css_string, link_addresses, page_policy, render_html
 
@@ -110,7 +110,7 @@ def test_a_whole_page_with_the_language_title_and_header(bank: QuestionBank) -> 
     (root,) = page.all("html")
     assert root.attrs["lang"] == "en"
     (title,) = page.all("title")
-    assert title.text == "Questions for my visit: Maria López"
+    assert title.text == "Questions about my cancer coming back: Maria López"
     assert [m.attrs.get("charset") for m in page.all("meta")][0] == "utf-8"
     main = page.all("main")
     assert len(main) == 1 and len(page.all("footer")) == 1
@@ -134,12 +134,23 @@ def test_headings_one_h1_then_h2_in_reading_order_without_skipping(bank: Questio
         for before, after in zip(levels, levels[1:], strict=False):
             assert after <= before + 1, f"{template}: h{before} then h{after}"
         texts = [words(h.text) for h in headings]
-        assert texts[:3] == ["Questions for my visit", "My top questions", "My own questions"]
+        layout = load_layout(template)
+        clinic = layout.text["clinic_contact"]
+        assert texts[0] == layout.text["title"]
+        if "label_box" in layout.features:  # the navigator's clinic block, on page 1
+            assert texts[1] == clinic
+        assert [t for t in texts if t != clinic][1:3] == ["My top questions", "My own questions"]
         assert texts.index("Symptoms I have noticed") < texts.index("Notes")
         assert texts[-2:] == ["Where to learn more", "Where these questions come from"]
+        # One named region, the top questions, so that a screen reader's list of
+        # landmarks stays short; every other section starts with its h2.
+        regions = [e for e in page.all("section") if "aria-labelledby" in e.attrs]
+        assert [words(page.by_id(r.attrs["aria-labelledby"]).text) for r in regions] == [
+            "My top questions"]
         for section in page.all("section"):
-            labelled_by = page.by_id(section.attrs["aria-labelledby"])
-            assert labelled_by.tag == "h2" and labelled_by.parent is section
+            inside = [e for e in page.elements if e.parent is section
+                      or (e.parent is not None and e.parent.parent is section)]
+            assert "h2" in [e.tag for e in inside[:2]], section.attrs
 
 
 def test_every_question_is_a_labelled_checkbox_with_a_labelled_answer(
@@ -204,8 +215,11 @@ def test_notes_resources_and_sources(bank: QuestionBank) -> None:
     text = words(page.all("main")[0].text)
     for resource in bank.resources:
         assert resource.name in text and resource.phone in text
-    for source in bank.sources[1:3]:  # CISN and the ACS: every distant handout cites them
-        assert source.citation in text
+    document, _layout = make_document(Profile(recurrence="distant"), bank)
+    assert document.sources
+    items = [words(li.text) for li in page.all("li")]
+    for source in document.sources:
+        assert words(source) in items
 
 
 def test_nothing_is_loaded_from_outside(bank: QuestionBank) -> None:
@@ -215,7 +229,7 @@ def test_nothing_is_loaded_from_outside(bank: QuestionBank) -> None:
     html = render_html(document, layout)
     page = Page(html)
     for tag in ("script", "img", "link", "iframe", "object", "embed", "base", "form"):
-        assert not page.all(tag), tag
+        assert not page.all(tag), tag  # (a clinic's logo is an img inside the page: below)
     assert not [e for e in page.elements if "src" in e.attrs or "style" in e.attrs]
     (style,) = page.all("style")
     assert "url(" not in style.text and "@import" not in style.text
@@ -255,7 +269,7 @@ def test_names_and_own_questions_are_escaped(bank: QuestionBank) -> None:
                           top_questions=(HOSTILE_QUESTION,))
     assert not page.all("script") and not page.all("b")
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert page.all("title")[0].text == f"Questions for my visit: {HOSTILE_NAME}"
+    assert page.all("title")[0].text == f"Questions about my cancer coming back: {HOSTILE_NAME}"
     text = words(page.all("main")[0].text)
     assert f"Name: {HOSTILE_NAME}" in text and "Doctor: Dr. R&D <Okafor>" in text
     assert page.label_of(page.by_id("top_1_done")) == f"1. {HOSTILE_QUESTION}"
@@ -311,7 +325,8 @@ def test_each_template_sizes_print_from_its_own_points(bank: QuestionBank) -> No
                                   css).group(1))
         assert screen >= 18 and "size: A4;" in css and "@page :first" in css
         sizes[template] = printed
-    assert sizes["standard"] == 12 and sizes["large-print"] == 18 and sizes["navigator"] == 14
+    assert sizes["standard"] == 12 and sizes["large-print"] == 18
+    assert sizes["navigator"] == load_layout("navigator").body_size
 
 
 def test_navigator_has_clinic_label_box_and_support_people(bank: QuestionBank) -> None:
@@ -437,14 +452,24 @@ def test_batch_rows_choose_html_by_their_output_cell(run: Run, tmp_path: Path) -
     assert sorted(p.name for p in out.iterdir()) == ["Cy-Diaz.pdf", "ann.html", "bo.pdf",
                                                       "di.htm"]
     ann = Page((out / "ann.html").read_text(encoding="utf-8"))
-    assert words(ann.all("main")[0].text).startswith("Questions for my visit Name: Ann Lee")
+    assert words(ann.all("main")[0].text).startswith(
+        "Questions about my cancer coming back Name: Ann Lee")
     assert (out / "bo.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "di.htm").read_bytes().startswith(b"<!DOCTYPE html>")
-    assert "Merged 2 handouts into all.pdf" in result.out
+    assert "Merged all.pdf: 2 handouts" in result.out
     assert "2 HTML handouts (from the output column) are not in all.pdf" in result.out
-    again = run("batch", "list.csv", "-o", "out")
-    assert "row 2 (Ann Lee): ann.html is already there; kept it" in again.out
+    # A rerun keeps each file whose fingerprint (an HTML page's keywords tag) still matches,
+    # and says which ones no longer match what the row prints now.
+    again = run("batch", "list.csv", "-o", "out", "--merge", "all.pdf")
+    assert again.code == 0, again.err
+    assert "row 2 (Ann Lee): ann.html is already there and unchanged; kept it." in again.out
     assert "Done: 0 written, 4 already there, 0 failed" in again.out
+    assert "all.pdf already holds these 2 handouts; kept it." in again.out
+    (tmp_path / "list.csv").write_text(MIXED.replace("Ann Lee,local", "Ann Lee,distant"),
+                                       encoding="utf-8")
+    changed = run("batch", "list.csv", "-o", "out")
+    assert changed.code == 1
+    assert "row 2 (Ann Lee): ann.html is already there but is not the handout" in changed.err
 
 
 def test_batch_format_html_names_every_file_html(run: Run, tmp_path: Path) -> None:
@@ -477,3 +502,85 @@ def test_output_names_keep_the_format_the_cell_asks_for() -> None:
                                                                       "a.pdf"]
     assert [format_of(n) for n in ("a.html", "a.HTM", "a.pdf", "a")] == ["html", "html",
                                                                         "pdf", "pdf"]
+
+
+def test_the_glossary_box_lists_the_words_the_questions_use(bank: QuestionBank) -> None:
+    document, layout = make_document(Profile(recurrence="distant", concerns=FULL["concerns"]),
+                                     bank)
+    assert document.glossary, "the bank should explain some word this handout uses"
+    page = Page(render_html(document, layout))
+    box = page.by_id("glossary-title")
+    assert box.tag == "h2" and words(box.text) == document.glossary_title
+    assert box.parent is not None and "glossary-box" in box.parent.attrs["class"]
+    terms = [words(e.text) for e in page.all("dt")]
+    meanings = [words(e.text) for e in page.all("dd")]
+    assert list(zip(terms, meanings, strict=True)) == [
+        (term, words(meaning)) for term, meaning in document.glossary]
+    # As in the PDF: it opens the closing blocks, after the questions and the notes.
+    headings = [words(h.text) for h in page.all("h2")]
+    assert headings.index(document.glossary_title) == headings.index("Notes") + 1
+    assert headings.index("Symptoms I have noticed") < headings.index("Notes")
+    empty = dataclasses.replace(document, glossary=(), glossary_title="")
+    assert not Page(render_html(empty, layout)).all("dl")
+
+
+def test_the_checklist_call_line_is_a_labelled_field(bank: QuestionBank) -> None:
+    page, _ = page_for(bank, concerns=("symptoms",))
+    (checklist,) = bank.checklists
+    assert checklist.call_line
+    field = page.by_id("call_number")
+    assert field.tag == "input" and page.label_of(field) == checklist.call_line
+
+
+@pytest.mark.parametrize(("kind", "mime"), [("png", "image/png"), ("jpg", "image/jpeg")])
+def test_the_clinic_logo_is_inside_the_page(run: Run, tmp_path: Path, kind: str,
+                                           mime: str) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (300, 100), (20, 60, 140)).save(tmp_path / f"logo.{kind}")
+    (tmp_path / "clinic.yaml").write_text(f"name: Riverside\nlogo: logo.{kind}\n",
+                                          encoding="utf-8")
+    result = run("make", "--recurrence", "local", "--template", "navigator", "--clinic",
+                 "clinic.yaml", "-o", "visit.html")
+    assert result.code == 0, result.err
+    html = (tmp_path / "visit.html").read_text(encoding="utf-8")
+    page = Page(html)
+    (image,) = page.all("img")
+    assert image.attrs["src"].startswith(f"data:{mime};base64,")
+    assert image.attrs["alt"] == "The clinic's logo"
+    assert image.parent is not None and image.parent.attrs["class"] == "clinic"
+    assert page_policy(html).startswith("default-src 'none'; style-src 'sha256-")
+    assert "img-src data:;" in page_policy(html)
+    # On the navigator's handout the block is on page 1, under the header.
+    headings = [words(h.text) for h in page.all("h2")]
+    assert headings[:2] == ["For more local information, please contact:", "My top questions"]
+
+
+def test_a_logo_gone_since_the_clinic_file_was_read_is_a_clear_error(
+        bank: QuestionBank, tmp_path: Path) -> None:
+    from visitprep.errors import RenderError
+
+    document, layout = make_document(Profile(recurrence="local"), bank,
+                                     clinic=Clinic(name="R", logo=str(tmp_path / "gone.png")))
+    with pytest.raises(RenderError, match="the clinic's logo .*gone.png cannot be read"):
+        render_html(document, layout)
+    (tmp_path / "notes.png").write_text("not a picture", encoding="utf-8")
+    document = dataclasses.replace(document, clinic_logo=str(tmp_path / "notes.png"))
+    with pytest.raises(RenderError, match="is not a PNG or JPEG image"):
+        render_html(document, layout)
+
+
+def test_an_html_handout_records_what_it_was_made_from(bank: QuestionBank,
+                                                       tmp_path: Path) -> None:
+    from visitprep.handout import fingerprint, read_fingerprint
+    from visitprep.layout import load_layout
+
+    profile = Profile(recurrence="local", name="Ann")
+    page = make_handout(profile, bank, fmt="html")
+    path = tmp_path / "ann.html"
+    path.write_bytes(page)
+    assert read_fingerprint(path) == fingerprint(profile, bank, load_layout("standard"), None)
+    path.write_bytes(page[: len(page) // 2])  # cut short: not a whole handout
+    assert read_fingerprint(path) is None
+    path.write_bytes(page.replace(b'<meta name="keywords"', b'<meta name="other"'))
+    assert read_fingerprint(path) is None

@@ -39,6 +39,8 @@ def browser() -> Iterator[Any]:
                  "--disable-sync", "--no-first-run", "--window-size=1280,900"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_script_timeout(120)  # axe on a busy machine: slow is not wrong
+    driver.set_page_load_timeout(120)
     try:
         yield driver
     finally:
@@ -137,5 +139,40 @@ def test_prints_with_page_numbers_and_every_question(browser: Any, tmp_path: Pat
     assert "Is x<y & z a problem?" in questions and len(questions) > 10
     for question in questions:
         assert question in everything
-    assert "Questions for my visit: Maria <López> & Co" in pages[1]  # the running head
-    assert "Questions for my visit: Maria" not in pages[0]
+    document, _ = make_document(profile, bank)
+    assert document.running_head == "Maria <López> & Co"
+    assert pages[1].startswith(document.running_head)  # the running head, from page 2 on
+    assert not pages[0].startswith(document.running_head)
+
+
+def test_the_accessibility_tree_names_every_box_and_answer(browser: Any, tmp_path: Path,
+                                                           bank: QuestionBank) -> None:
+    """What a screen reader is given: Chromium's own accessibility tree."""
+    profile = profile_for("standard", name="")
+    open_handout(browser, tmp_path, bank, profile)
+    browser.execute_cdp_cmd("Accessibility.enable", {})
+    nodes = browser.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]
+
+    def value(node: dict[str, Any], key: str) -> str:
+        return str(node.get(key, {}).get("value", ""))
+
+    shown = [n for n in nodes if not n.get("ignored")]
+    boxes = {value(n, "name") for n in shown if value(n, "role") == "checkbox"}
+    answers = {value(n, "name") for n in shown if value(n, "role") == "textbox"}
+    document, _ = make_document(profile, bank)
+    for section in document.sections:
+        for item in section.items:
+            assert item.text in boxes
+            assert f"Answer to: {item.text}" in answers
+    assert "1. What are my treatment choices?" in boxes
+    assert {"Name:", "Notes", "When it started: Losing weight without trying",
+            "2. Write your own top question 2 here", "Answer to top question 2"} <= answers
+    assert "Top question 2 answered" in boxes
+    assert all(boxes) and all(answers)
+    headings = [(value(n, "name"), next(int(p["value"]["value"]) for p in n["properties"]
+                                        if p["name"] == "level"))
+                for n in shown if value(n, "role") == "heading"]
+    assert headings[0] == ("Questions about my cancer coming back", 1)
+    assert {level for _, level in headings[1:]} == {2}
+    regions = [value(n, "name") for n in shown if value(n, "role") == "region"]
+    assert regions == ["My top questions"]

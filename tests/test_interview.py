@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from collections.abc import Callable
@@ -344,6 +345,30 @@ def test_handout_options_apply_to_the_interview(
     assert "pdf-replace" not in [p.name for p in script.prompts]  # --force: no question
     pdf_path = tmp_path / "visit-questions.pdf"
     pdf = read_pdf(pdf_path)
-    assert "Place label here" in pdf.pages[0] and "Riverside Clinic" in pdf.pages[-1]
+    assert "Place label here" in pdf.pages[0] and "Riverside Clinic" in pdf.pages[0]
     assert round(pdf.sizes[0][0]) == 595
     assert PdfReader(pdf_path).get_fields()
+
+
+def test_the_length_step_and_the_print_size_say_real_page_counts(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path,
+        bank: QuestionBank) -> None:
+    from visitprep.handout import handout_pages
+
+    steps = happy_path(template="large-print", length="short",
+                       review=ticked, **{"save-answers": False, "answers-path": None})
+    result, script = interact(steps)
+    assert result.code == 0, result.err
+    choices = {o.value: o.title for o in script.prompt("length").options
+               if isinstance(o, Option)}
+    saved = read_pdf(next(tmp_path.glob("*.pdf")))
+    # the large-print count, said after the print size was chosen, is what was written
+    assert f"{len(saved.pages)} pages in this print size." in result.out
+    # each length shows its own count for the answers so far (standard print, no own yet)
+    answers = profile_from_mapping({"recurrence": "regional", "concerns": ["costs", "symptoms"],
+                                    "paper": "letter"}, bank, "test")
+    for length in ("short", "full"):
+        pages = handout_pages(dataclasses.replace(answers, length=length), bank)
+        assert choices[length].endswith(f" {pages} pages)"), choices[length]
+    assert handout_pages(dataclasses.replace(answers, length="full"), bank) > handout_pages(
+        answers, bank)

@@ -29,7 +29,7 @@ def test_language_and_title_in_the_title_bar(bank: QuestionBank, fillable: bool)
     assert root["/Lang"] == "en"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"] == BooleanObject(True)
     assert pdf.metadata is not None
-    assert pdf.metadata.title == "Questions for my visit: Ana <B> & C"
+    assert pdf.metadata.title == "Questions about my cancer coming back: Ana <B> & C"
 
 
 @pytest.mark.parametrize("template", builtin_names())
@@ -65,5 +65,7 @@ def test_every_form_field_has_a_tooltip_matching_its_printed_label(
 def test_blank_clinic_lines_are_called_by_the_block_title(bank: QuestionBank) -> None:
     fields = reader(Profile(recurrence="local", template="navigator", fillable=True),
                     bank).get_fields() or {}
-    for number in (1, 2, 3):
-        assert fields[f"clinic_{number}"]["/TU"] == "For more local information, please contact:"
+    clinic = [name for name in fields if name.startswith("clinic_")]
+    assert clinic
+    for name in clinic:
+        assert fields[name]["/TU"] == "For more local information, please contact:"

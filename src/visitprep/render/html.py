@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from visitprep import __version__
 from visitprep.document import Document
+from visitprep.errors import RenderError
 from visitprep.layout import Layout
 from visitprep.models import Item
 
@@ -31,6 +32,7 @@ WORDS = {
     "slot": "Write your own top question {number} here",
     "slot_done": "Top question {number} answered",
     "slot_answer": "Answer to top question {number}",
+    "logo": "The clinic's logo",
 }
 MIN_SCREEN_PX = 18.0  # base text on screen, whatever the print size
 _PX_PER_PT = 4 / 3
@@ -110,7 +112,7 @@ def link_addresses(text: str) -> Markup:
 
 def _questions(document: Document, names: _Names) -> tuple[list[HtmlQuestion],
                                                             list[list[HtmlQuestion]]]:
-    """The top slots (None text for an empty one) and each section's questions."""
+    """The top slots (empty text for a slot left empty) and each section's questions."""
     top = [HtmlQuestion(item.text if item else "", names.claim(f"top_{number}"), number,
                         own=bool(item and item.is_own))
            for number, item in _top_slots(document)]
@@ -169,17 +171,19 @@ def _sizes(layout: Layout) -> dict[str, float]:
         "answer_height": max(layout.answer_lines, 1) * layout.line_gap,
         "top_answer_height": max(layout.top_answer_lines, 1) * layout.line_gap,
         "notes_height": max(layout.notes_lines, 3) * layout.line_gap,
-        "clinic_height": 3 * layout.line_gap,
+        "clinic_height": 2 * layout.line_gap,
     }
 
 
-def render_html(document: Document, layout: Layout, *, paper: str = "letter") -> str:
+def render_html(document: Document, layout: Layout, *, paper: str = "letter",
+                keywords: str = "") -> str:
     """Render a handout as one self-contained HTML page.
 
     Args:
         document: What the handout says (the same Document the PDF draws).
         layout: The template: print sizes, margins and room to write.
         paper: 'letter' or 'a4', for the print style sheet's page size.
+        keywords: The page's keywords meta tag (what it was made from, for batch reruns).
 
     Returns:
         The page, as text (write it as UTF-8).
@@ -189,10 +193,12 @@ def render_html(document: Document, layout: Layout, *, paper: str = "letter") ->
         names.claim(header.key)
     top, sections = _questions(document, names)
     checklists = [
-        [(names.claim(f"symptom_{n}"), names.claim(f"symptom_{n}_when"), entry)
-         for n, entry in enumerate(checklist.items, 1)]
+        ([(names.claim(f"symptom_{n}"), names.claim(f"symptom_{n}_when"), entry)
+          for n, entry in enumerate(checklist.items, 1)],
+         names.claim("call_number") if checklist.call_line else "")
         for checklist in document.checklists
     ]
+    logo = logo_data(document.clinic_logo) if document.clinic_logo else ""
     env = _environment()
     css = env.get_template("handout.css").render(
         s=_sizes(layout), page_size=PAPER_CSS.get(paper, "letter"),
@@ -202,13 +208,12 @@ def render_html(document: Document, layout: Layout, *, paper: str = "letter") ->
     return env.get_template("handout.html").render(
         doc=document,
         css=Markup(css),  # built from numbers and css_string(): nothing left to escape
-        csp=style_policy(css),
+        csp=style_policy(css, images=bool(logo)),
         top=top,
         sections=list(zip(document.sections, sections, strict=True)),
         checklists=list(zip(document.checklists, checklists, strict=True)),
-        glossary=document.glossary,
-        glossary_title=document.glossary_title,
-        call_field=names.claim("call_number"),
+        logo=logo,
+        clinic_rows=2,
         notes=names.claim("notes"),
         clinic_field=names.claim("clinic"),
         top_rows=max(layout.top_answer_lines, 1),
@@ -217,6 +222,7 @@ def render_html(document: Document, layout: Layout, *, paper: str = "letter") ->
         words=WORDS,
         link=link_addresses,
         version=__version__,
+        keywords=keywords,
     )
 
 
@@ -233,8 +239,31 @@ def page_policy(page: str) -> str:
     return Markup(match.group(1)).unescape()
 
 
-def style_policy(css: str) -> str:
-    """The page's Content-Security-Policy: nothing may load; only its own style sheet applies."""
+def style_policy(css: str, *, images: bool = False) -> str:
+    """The page's Content-Security-Policy: nothing may load; only its own style sheet
+    applies, and pictures only from inside the page (the clinic's logo)."""
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-    return (f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; "
+    pictures = "img-src data:; " if images else ""
+    return (f"default-src 'none'; style-src 'sha256-{digest}'; {pictures}base-uri 'none'; "
             "form-action 'none'")
+
+
+def logo_data(path: str) -> str:
+    """The clinic's logo (PNG or JPEG) as a data: address, so the page stays one file.
+
+    Raises:
+        RenderError: If the file cannot be read or is neither PNG nor JPEG.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise RenderError(f"the clinic's logo {path} cannot be read ({exc.strerror or exc})",
+                          hint="Check the 'logo' line of the clinic file.") from None
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        kind = "png"
+    elif data.startswith(b"\xff\xd8\xff"):
+        kind = "jpeg"
+    else:
+        raise RenderError(f"the clinic's logo {path} is not a PNG or JPEG image",
+                          hint="Save the logo as PNG or JPEG.")
+    return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"
