@@ -163,6 +163,11 @@ def test_any_error_in_a_row_is_that_rows_failure(monkeypatch: pytest.MonkeyPatch
         (["batch", "r.csv", "-o", "afile/sub"], 1, "a part of the path is a file"),
         (["batch", "r.csv", "-o", "d" * 300], 1, "file name too long"),
         (["batch", "r.csv", "-o", "o", "--encoding", "bogus"], 1, "unknown encoding 'bogus'"),
+        (["batch", "r.csv", "-o", "o", "--encoding", "rot13"], 1, "unknown encoding 'rot13'"),
+        (["batch", "r.csv", "-o", "o", "--encoding", "base64"], 1, "unknown encoding 'base64'"),
+        (["batch", "r.csv", "-o", "o", "--encoding", "utf-16"], 1, "line 1 is not utf-16 text"),
+        (["make", "--answers", "a.yaml", "-o", "a.yaml", "--force"], 2,
+         "is the file given to --answers"),
         (["batch", "r.csv", "-o", "o", "--jobs", "99999999999999999999"], 0, "Using 1 worker"),
         (["make", "--recurrence", "local", "--template", "t" * 5000 + ".yaml"], 1,
          "no such file"),
@@ -174,6 +179,7 @@ def test_bad_paths_and_flags_are_messages(run: Run, tmp_path: Path, argv: list[s
                                           message: str) -> None:
     write(tmp_path / "r.csv", "name,recurrence\nAnn,local\n")
     write(tmp_path / "afile", "x")
+    write(tmp_path / "a.yaml", "recurrence: local\n")
     result = run(*argv)
     assert result.code == code, result.err
     assert message in result.err

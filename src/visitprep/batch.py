@@ -37,6 +37,7 @@ from visitprep.errors import (
     OutputError,
     ProfileError,
     TargetExistsError,
+    Terminated,
     VisitprepError,
     allowed,
     did_you_mean,
@@ -126,11 +127,7 @@ def check_encoding(path: Path, encoding: str) -> None:
     Raises:
         BatchError: Naming the encoding problem and how to fix it.
     """
-    try:
-        decoder = codecs.getincrementaldecoder(encoding)()
-    except LookupError:
-        raise BatchError(f"unknown encoding '{encoding}'",
-                         hint="Try --encoding utf-8, cp1252 or latin-1.") from None
+    decoder = codecs.getincrementaldecoder(text_encoding(encoding))()
     line = 1
     try:
         with path.open("rb") as handle:
@@ -142,7 +139,7 @@ def check_encoding(path: Path, encoding: str) -> None:
                     raise
                 line += chunk.count(b"\n")
             decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
+    except (UnicodeError, ValueError):  # UnicodeDecodeError, and UnicodeError from utf-16
         raise BatchError(
             f"{path}: line {line} is not {encoding} text",
             hint="Save the file from your spreadsheet as 'CSV UTF-8', or name its encoding, "
@@ -150,6 +147,22 @@ def check_encoding(path: Path, encoding: str) -> None:
         ) from None
     except OSError as exc:
         raise BatchError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def text_encoding(encoding: str) -> str:
+    """The name of a text encoding Python knows (not a codec such as rot13 or base64).
+
+    Raises:
+        BatchError: For an unknown encoding, or a codec that is not a text encoding.
+    """
+    try:
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError, TypeError):
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise BatchError(f"unknown encoding '{encoding}'",
+                         hint="Try --encoding utf-8, cp1252 or latin-1.")
+    return encoding
 
 
 def _delimiter(header_line: str) -> str:
@@ -213,14 +226,11 @@ def decode_csv(data: bytes, name: str, encoding: str = "utf-8") -> str:
     Raises:
         BatchError: For an unknown encoding or bytes that are not text in it.
     """
-    encoding = _csv_encoding(encoding)
+    encoding = text_encoding(_csv_encoding(encoding))
     try:
         return data.decode(encoding)
-    except LookupError:
-        raise BatchError(f"unknown encoding '{encoding}'",
-                         hint="Try utf-8, cp1252 or latin-1.") from None
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+    except (UnicodeError, ValueError) as exc:
+        line = data[:getattr(exc, "start", 0)].count(b"\n") + 1
         raise BatchError(
             f"{name}: line {line} is not {encoding.removesuffix('-sig')} text",
             hint="Save the file from your spreadsheet as 'CSV UTF-8', or choose its "
@@ -574,10 +584,6 @@ Report = Callable[[RowResult, Summary], None]
 
 MAX_CHUNK = 16  # rows per task for a worker
 JOBS_PER_CORE = 2  # more workers than this never made a batch faster
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM: stop like Ctrl-C (running rows finish, nothing is half-written)."""
 
 
 def chunk_size(remaining: int | None, jobs: int) -> int:

@@ -40,6 +40,11 @@ class VisitprepError(Exception):
         return f"{self.message}\n{self.hint}" if self.hint else self.message
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so it stops as on Ctrl-C: temporary files
+    are removed, nothing is half-written, and the exit code is 143."""
+
+
 class UsageError(VisitprepError):
     """The command line itself is wrong (exit 2)."""
 
