@@ -460,3 +460,26 @@ def test_no_row_ever_writes_over_the_input_csv(run: Run, tmp_path: Path) -> None
     result = run("batch", "out/Ann.pdf", "-o", "out", "--force")
     assert result.code == 2 and "row 2 would write its handout over the input file" in result.err
     assert source.read_text(encoding="utf-8").startswith("name,recurrence")
+
+
+def test_a_row_that_kills_its_worker_fails_alone(run: Run, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from visitprep import batch
+
+    real = batch.render_row
+
+    def deadly(row):  # type: ignore[no-untyped-def]
+        if row.name == "Killer":
+            os._exit(9)  # as the kernel's out-of-memory killer would end it
+        return real(row)
+
+    monkeypatch.setattr(batch, "render_row", deadly)  # the forked workers inherit it
+    names = [f"P{i}" for i in range(12)]
+    names.insert(5, "Killer")
+    write(tmp_path / "r.csv", "name,recurrence\n" + "".join(f"{n},local\n" for n in names))
+    result = run("batch", "r.csv", "-o", "o", "--jobs", "2")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "row 7 (Killer): the worker printing this row stopped unexpectedly" in result.err
+    assert "Done: 12 written, 0 already there, 1 failed" in result.out
+    assert sorted(p.name for p in (tmp_path / "o").glob("*.pdf")) == sorted(
+        f"{n}.pdf" for n in names if n != "Killer")

@@ -619,6 +619,13 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _names_in(folder: Path) -> set[str]:
+    try:
+        return {entry.name.casefold() for entry in os.scandir(folder)}
+    except OSError:
+        return set()
+
+
 def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
               encoding: str = "utf-8-sig", bank: QuestionBank | None = None,
               defaults: dict[str, Any] | None = None, clinic: Clinic | None = None,
@@ -705,6 +712,13 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
             "more memory than this computer has). The other rows are not affected."),
             kind="bug") for row in rows_now]
 
+    before = _names_in(folder)  # so a row retried after a crash is not "already there"
+
+    def written_by_this_run(result: RowResult) -> RowResult:
+        if result.status == "skipped" and result.file.casefold() not in before:
+            return dataclasses.replace(result, status="written", message="")
+        return result
+
     def recover() -> None:
         """A worker died: the pool is broken. Keep what finished, then print each row of
         the broken tasks alone in a new pool, so only a row that kills a worker fails."""
@@ -721,7 +735,8 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
             task[2] = []
             for row in rows_now:
                 try:
-                    task[2] += executor.submit(make_rows, [row]).result()
+                    again = executor.submit(make_rows, [row]).result()
+                    task[2] += [written_by_this_run(result) for result in again]
                 except BrokenProcessPool:
                     task[2] += crashed([row])
                     executor.shutdown(wait=False, cancel_futures=True)
