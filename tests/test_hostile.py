@@ -87,6 +87,7 @@ CSVS = {
     "no_recurrence_column.csv": ["no 'recurrence' column"],
     "unknown_column.csv": ["unknown column 'diagnosis'"],
     "utf16.csv": ["line 1 is not utf-8 text"],
+    "workbook.csv": ["is an Excel or LibreOffice workbook", "CSV UTF-8"],
 }
 
 

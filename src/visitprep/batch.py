@@ -128,6 +128,7 @@ def check_encoding(path: Path, encoding: str) -> None:
         BatchError: Naming the encoding problem and how to fix it.
     """
     decoder = codecs.getincrementaldecoder(text_encoding(encoding))()
+    _check_not_a_workbook(path)
     line = 1
     try:
         with path.open("rb") as handle:
@@ -147,6 +148,25 @@ def check_encoding(path: Path, encoding: str) -> None:
         ) from None
     except OSError as exc:
         raise BatchError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+_NOT_CSV = ((b"PK\x03\x04", "an Excel or LibreOffice workbook (.xlsx or .ods)"),
+            (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
+            (b"%PDF-", "a PDF"))
+
+
+def _check_not_a_workbook(path: Path) -> None:
+    """A spreadsheet saved in its own format is named as such, not as a bad encoding."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(8)
+    except OSError:
+        return
+    for magic, what in _NOT_CSV:
+        if start.startswith(magic):
+            raise BatchError(f"{path}: is {what}, not a CSV file",
+                             hint="In the spreadsheet, choose Save As (or Export) and the "
+                             "format 'CSV UTF-8', then give visitprep that file.")
 
 
 def text_encoding(encoding: str) -> str:
@@ -376,12 +396,19 @@ class Names:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
+        self.next: dict[str, int] = {}  # stem -> the next number to try, so n repeats of
+        # one name cost n steps, not n squared
 
     def claim(self, name: str) -> str:
         stem, suffix = name[:-4], ".pdf"
-        candidate, number = name, 2
-        while candidate.casefold() in self.used:
-            candidate, number = f"{stem}-{number}{suffix}", number + 1
+        key = stem.casefold()
+        candidate, number = name, self.next.get(key, 2)
+        if candidate.casefold() in self.used:
+            candidate = f"{stem}-{number}{suffix}"
+            while candidate.casefold() in self.used:
+                number += 1
+                candidate = f"{stem}-{number}{suffix}"
+            self.next[key] = number + 1
         self.used.add(candidate.casefold())
         return candidate
 
