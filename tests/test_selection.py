@@ -85,21 +85,21 @@ def test_short_is_the_default_and_keeps_the_core_questions(bank: QuestionBank) -
 
 
 def test_more_questions_are_the_rest_and_include_adds_them(bank: QuestionBank) -> None:
-    profile = Profile(recurrence="local", concerns=("costs",), exclude=("cost-tests",))
+    profile = Profile(recurrence="local", concerns=("coping",), exclude=("cope-faith",))
     more = more_questions(bank, profile)
     offered = [i.id for s in more for i in s.items]
-    assert offered and "cost-tests" not in offered
+    assert offered and "cope-faith" not in offered
     assert not set(offered) & set(ids(select_questions(bank, profile)))
-    assert [s.topic for s in more] == ["my-recurrence", "treatment-choices", "costs"]
-    costs = next(s for s in more if s.topic == "costs")
-    pick = costs.items[0].id
-    added = select_questions(bank, Profile(recurrence="local", concerns=("costs",),
+    assert [s.topic for s in more] == ["my-recurrence", "treatment-choices", "coping"]
+    coping = next(s for s in more if s.topic == "coping")
+    pick = coping.items[0].id
+    added = select_questions(bank, Profile(recurrence="local", concerns=("coping",),
                                            include=(pick,)))
     assert pick in ids(added)
-    costs_ids = [i.id for s in added.sections if s.topic == "costs" for i in s.items]
-    full = ids(select_questions(bank, Profile(recurrence="local", concerns=("costs",),
+    coping_ids = [i.id for s in added.sections if s.topic == "coping" for i in s.items]
+    full = ids(select_questions(bank, Profile(recurrence="local", concerns=("coping",),
                                               length="full")))
-    assert costs_ids == [q for q in full if q in costs_ids]  # in the bank's order
+    assert coping_ids == [q for q in full if q in coping_ids]  # in the bank's order
     assert pick not in [i.id for s in more_questions(
-        bank, Profile(recurrence="local", concerns=("costs",), include=(pick,))) for i in s.items]
+        bank, Profile(recurrence="local", concerns=("coping",), include=(pick,))) for i in s.items]
     assert more_questions(bank, Profile(recurrence="local", length="full")) == ()

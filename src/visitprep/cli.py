@@ -122,10 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check-bank", help="validate a question bank and report its reading level",
         description="Validate a question bank (the built-in one, or a clinic's folder) and "
-        "report its Flesch-Kincaid reading level.",
+        "report its Flesch-Kincaid reading level. Also checks the short-list (core) limits, "
+        "near-duplicate questions, the glossary and, with --seeds, every citation against "
+        "its source.",
     )
     check.add_argument("folder", metavar="DIR", nargs="?", type=Path,
                        help="a bank folder (default: the built-in bank)")
+    check.add_argument("--seeds", metavar="DIR", type=Path,
+                       help="a folder holding the source documents: check that every "
+                       "citation's section and quote are in them")
 
     commands.add_parser("templates", help="list the layouts, one line each",
                         description="List the handout layouts.")
@@ -289,12 +294,16 @@ def _cmd_make(args: argparse.Namespace) -> int:
         if not args.answers:
             raise
         raise RenderError(f"{where}: {exc.message}", hint=exc.hint) from None
-    write_atomic(output, handout, force=args.force)
     if fmt == "html":
+        write_atomic(output, handout, force=args.force)
         print(f"Wrote {output}. Open it in a web browser to read it, fill it in or print it.")
-    else:
-        print(f"Wrote {output} ({count_pages(handout)} pages). Print it and bring it to your "
-              "visit.")
+        return EXIT_OK
+    pages = count_pages(handout)
+    paper = "A4" if profile.paper == "a4" else "Letter"
+    print(f"{pages} pages: the {layout.name} template, the {profile.length} list, on {paper}.",
+          flush=True)
+    write_atomic(output, handout, force=args.force)
+    print(f"Wrote {output} ({pages} pages). Print it and bring it to your visit.")
     return EXIT_OK
 
 
@@ -332,8 +341,12 @@ def _cmd_questions(args: argparse.Namespace) -> int:
             for q in (q for q in bank.questions if q.topic == topic.id):
                 fits = ("all" if q.recurrence == frozenset(RECURRENCES)
                         else ", ".join(r for r in RECURRENCES if r in q.recurrence))
+                short = "; short list" if q.core else ""
                 lines.append(f"  {q.id}: {q.text}")
-                lines.append(f"      for: {fits}; from {q.source.file}, \"{q.source.section}\"")
+                lines.append(f"      for: {fits}{short}; from {q.source.file}, "
+                             f"\"{q.source.section}\"")
+                if q.source.quote:
+                    lines.append(f"      which says: \"{q.source.quote}\"")
             lines.append("")
         lines.append(f"{len(bank.questions)} questions in {len(bank.topics)} topics.")
     else:
@@ -354,6 +367,8 @@ def _cmd_questions(args: argparse.Namespace) -> int:
                 lines.append(f"  {item.id}: {item.text}")
                 if item.source:
                     lines.append(f"      from {item.source.file}, \"{item.source.section}\"")
+                    if item.source.quote:
+                        lines.append(f"      which says: \"{item.source.quote}\"")
             lines.append("")
         for checklist in selection.checklists:
             lines.append(f"Checklist: {checklist.title} ({len(checklist.items)} items)")
@@ -364,22 +379,51 @@ def _cmd_questions(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_bank(args: argparse.Namespace) -> int:
-    from visitprep.bank import MAX_MEAN_GRADE, MAX_QUESTION_GRADE, load_bank, reading_report
+    from visitprep.bank import (
+        MAX_MEAN_GRADE,
+        MAX_QUESTION_GRADE,
+        bank_problems,
+        citation_problems,
+        load_bank,
+        read_sources,
+        reading_report,
+    )
+    from visitprep.models import RECURRENCES
 
     bank = load_bank(args.folder)
+    if args.seeds is not None and not args.seeds.is_dir():
+        raise UsageError(f"--seeds {args.seeds}: no such folder",
+                         hint="Give the folder that holds the source documents (*.txt).")
     if _report_unprintable(bank):
         return EXIT_BAD_INPUT
     report = reading_report(bank)
     hardest = max((grade for _, grade in report.grades), default=0.0)
     print(f"Question bank: {bank.path}")
-    print(f"  {len(bank.topics)} topics, {len(bank.questions)} questions, "
-          f"{len(bank.checklists)} checklist(s), {len(bank.sources)} sources")
+    print(f"  {len(bank.topics)} topics, {len(bank.questions)} questions "
+          f"({sum(q.core for q in bank.questions)} core), {len(bank.checklists)} "
+          f"checklist(s), {len(bank.glossary)} glossary words, {len(bank.sources)} sources")
+    print("  Questions a handout can hold (every concern), full list and short (core) list:")
+    for kind in RECURRENCES:
+        fitting = [q for q in bank.questions if kind in q.recurrence]
+        print(f"    {kind}: {len(fitting)} full, {sum(q.core for q in fitting)} short")
     print(f"Reading level (Flesch-Kincaid grade): mean {report.mean:.1f} "
           f"(limit {MAX_MEAN_GRADE:g}); hardest question {hardest:.1f} "
           f"(limit {MAX_QUESTION_GRADE:g})")
-    if report.ok:
+    problems = bank_problems(bank)
+    if args.seeds is not None:
+        texts = read_sources(args.seeds, bank)
+        problems += citation_problems(bank, texts)
+        if not problems:
+            print(f"Citations: every section and quote is in its source in {args.seeds}.")
+    for problem in problems:
+        print(f"  {problem}")
+    if report.ok and not problems:
         print("OK: the bank is valid and easy to read.")
         return EXIT_OK
+    if problems:
+        print(f"{len(problems)} problem(s) above: fix them, then check again.")
+    if report.ok:
+        return EXIT_BAD_INPUT
     if report.mean > MAX_MEAN_GRADE:
         print(f"Too hard on average: {report.mean:.1f} is above grade {MAX_MEAN_GRADE:g}.")
     for question, grade in report.too_hard:

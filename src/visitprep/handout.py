@@ -168,3 +168,16 @@ def read_fingerprint(path: Path) -> str | None:
         return None
     match = _FINGERPRINT.search(keywords)
     return match.group(1) if match and pages else None
+
+
+def handout_pages(profile: Profile, bank: QuestionBank, *, layout: Layout | None = None,
+                  clinic: Clinic | None = None) -> int:
+    """How many pages this profile's handout prints on, for its template, paper and length.
+
+    The real count: the handout is laid out exactly as it will be written. (About 10 ms
+    standard, 30 ms with every concern in large print.)
+
+    Raises:
+        VisitprepError: For anything in the inputs that cannot be printed.
+    """
+    return count_pages(make_handout(profile, bank, layout=layout, clinic=clinic))

@@ -31,6 +31,7 @@ _SCHEMA: dict[str, tuple[str, float, float]] = {
     "name": ("text", 0, 0),
     "description": ("text", 0, 0),
     "page.margin": ("number", 0.4, 2.0),
+    "page.margin_top_bottom": ("number", 0.5, 2.0),
     "font.body": ("number", MIN_BODY_SIZE, 40),
     "font.heading": ("number", 10, 60),
     "font.title": ("number", 12, 72),
@@ -46,6 +47,9 @@ _SCHEMA: dict[str, tuple[str, float, float]] = {
     **{f"features.{key}": ("bool", 0, 0) for key in FEATURES},
 }
 _GROUPS = {key.split(".")[0] for key in _SCHEMA if "." in key}
+# Keys a template may leave out (added after templates were first copied), with where
+# their value comes from when it does.
+_OPTIONAL = {"page.margin_top_bottom": "page.margin"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class Layout:
     description: str
     source: str
     margin_in: float
+    margin_top_bottom_in: float
     body_size: float
     heading_size: float
     title_size: float
@@ -169,6 +174,8 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
             )
     values: dict[str, Any] = {}
     for key, (kind, low, high) in _SCHEMA.items():
+        if key in _OPTIONAL and flat.get(key) is None and flat.get(_OPTIONAL[key]) is not None:
+            flat[key] = flat[_OPTIONAL[key]]
         if key not in flat or flat[key] is None:
             raise TemplateError(
                 f"{name}: missing key '{key}'",
@@ -206,6 +213,7 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
         description=values["description"],
         source=name,
         margin_in=float(values["page.margin"]),
+        margin_top_bottom_in=float(values["page.margin_top_bottom"]),
         body_size=float(values["font.body"]),
         heading_size=float(values["font.heading"]),
         title_size=float(values["font.title"]),
