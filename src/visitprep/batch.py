@@ -394,8 +394,8 @@ def output_name(row: Row) -> tuple[str, str]:
 class Names:
     """Hands out file names that never collide, case-insensitively, in row order."""
 
-    def __init__(self) -> None:
-        self.used: set[str] = set()
+    def __init__(self, reserved: frozenset[str] = frozenset()) -> None:
+        self.used: set[str] = {name.casefold() for name in reserved}
         self.next: dict[str, int] = {}  # stem -> the next number to try, so n repeats of
         # one name cost n steps, not n squared
 
@@ -657,7 +657,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
               encoding: str = "utf-8-sig", bank: QuestionBank | None = None,
               defaults: dict[str, Any] | None = None, clinic: Clinic | None = None,
               report: Report = lambda result, summary: None,
-              total: int | None = None) -> Summary:
+              total: int | None = None, reserved: frozenset[str] = frozenset()) -> Summary:
     """Print one handout per row of a CSV file.
 
     Args:
@@ -674,6 +674,8 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
         report: Called after each row, in row order.
         total: How many rows the file has, if known: long lists go to the workers a
             few rows at a time.
+        reserved: File names in the folder no row may take (the merged file, the CSV
+            itself), even if the file changed since it was checked.
 
     Returns:
         The summary; `interrupted` is set when Ctrl-C or SIGTERM stopped the run early.
@@ -688,7 +690,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
     if first is None:
         raise BatchError(f"{csv_path}: has a header but no rows to print")
     summary = Summary()
-    names = Names()
+    names = Names(reserved)
     start = time.perf_counter()
     jobs = worker_count(jobs, total)
     summary.workers = jobs

@@ -472,7 +472,7 @@ class _Progress:
                 remaining = (self.total - done) / rate
                 left = f", {int(remaining // 60)}:{int(remaining % 60):02d} left"
             if self.total:
-                filled = int(24 * done / self.total)
+                filled = min(24, int(24 * done / self.total))  # the file may have grown
                 bar = "#" * filled + "-" * (24 - filled)
                 text = f"[{bar}] {done}/{self.total} rows, {rate:.1f}/s{left}"
             else:
@@ -660,9 +660,11 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             sys.stdout.flush()
         progress.update(summary.done, summary.seconds)
 
+    reserved = frozenset(path.name for path in (args.merge, args.csv)
+                         if path is not None and _same_file(path.parent, folder))
     summary = run_batch(args.csv, folder, jobs=jobs, force=args.force,
                         encoding=args.encoding, bank=bank, defaults=defaults,
-                        clinic=clinic, report=report, total=plan.total)
+                        clinic=clinic, report=report, total=plan.total, reserved=reserved)
     progress.update(summary.done, summary.seconds, final=True)
     changed = f"{summary.changed} changed and kept, " if summary.changed else ""
     print(f"{'Stopped' if summary.interrupted else 'Done'}: {summary.written} written, "
