@@ -483,3 +483,24 @@ def test_a_row_that_kills_its_worker_fails_alone(run: Run, tmp_path: Path,
     assert "Done: 12 written, 0 already there, 1 failed" in result.out
     assert sorted(p.name for p in (tmp_path / "o").glob("*.pdf")) == sorted(
         f"{n}.pdf" for n in names if n != "Killer")
+
+
+def test_a_folder_without_permission_is_a_message_even_as_root(
+        run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bank_copy: Path) -> None:
+    write(tmp_path / "r.csv", "name,recurrence\nAnn,local\n")
+    (tmp_path / "locked").mkdir()
+    real_access, real_listdir = os.access, os.listdir
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False
+                        if str(path).endswith("locked") else real_access(path, mode, **kw))
+    result = run("batch", "r.csv", "-o", "locked")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "cannot save files in the folder locked: permission denied" in result.err
+
+    def no_listing(path: object) -> list[str]:
+        if Path(str(path)) == bank_copy:
+            raise PermissionError(13, "Permission denied")
+        return real_listdir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "listdir", no_listing)
+    result = run("check-bank", str(bank_copy))
+    assert result.code == 1 and "cannot be read (permission denied)" in result.err
