@@ -69,6 +69,9 @@ TEMPLATES = {
     "page_unknown_field.yaml": ["'text.page'", "'{x}'"],
     "python_tag.yaml": ["line 1", "!!python/name:os.system"],
     "unknown_key.yaml": ["unknown key 'font.bodyy'", "Did you mean 'font.body'?"],
+    "title_too_long.yaml": ["'text.title' is 399 characters long", "the limit is 300"],
+    "word_too_long.yaml": ["'text.footer' has a word of 80 characters"],
+    "page_label_too_long.yaml": ["'text.page' is 122 characters long", "the limit is 40"],
 }
 CLINICS = {
     "control_char_phone.yaml": ["'phone'", "U+200B"],
