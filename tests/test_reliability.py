@@ -504,3 +504,16 @@ def test_a_folder_without_permission_is_a_message_even_as_root(
     monkeypatch.setattr(os, "listdir", no_listing)
     result = run("check-bank", str(bank_copy))
     assert result.code == 1 and "cannot be read (permission denied)" in result.err
+
+
+def test_messages_never_send_control_characters_to_the_terminal(run: Run, tmp_path: Path) -> None:
+    """A NUL, an escape sequence or a bidi override in a cell is shown, not obeyed."""
+    write(tmp_path / "r.csv", "name,recurrence,output\n"
+          "\x1b[31mRed\u202e,sideways,\n"
+          "Ann,local,\x00\n")
+    result = run("batch", "r.csv", "-o", "o")
+    assert result.code == 1
+    assert "row 2 (<U+001B>[31mRed<U+202E>): unknown recurrence 'sideways'." in result.err
+    assert "row 3 (Ann): output '<U+0000>' has no letters or digits" in result.err
+    for char in ("\x1b", "\x00", "\u202e"):
+        assert char not in result.err + result.out

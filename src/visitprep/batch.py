@@ -42,6 +42,7 @@ from visitprep.errors import (
     allowed,
     did_you_mean,
     full_stop,
+    visible,
 )
 from visitprep.models import Clinic, QuestionBank
 from visitprep.output import clean_stale_parts, kind_of, os_reason, write_atomic
@@ -74,7 +75,7 @@ class Row:
 
     @property
     def name(self) -> str:
-        return " ".join(self.values.get("name", "").split())
+        return visible(" ".join(self.values.get("name", "").split()))
 
     @property
     def where(self) -> str:
@@ -541,7 +542,8 @@ def render_row(row: Row) -> RowResult | tuple[bytes, str]:
     from visitprep.handout import fingerprint, make_handout, read_fingerprint
 
     if row.problem:
-        return RowResult(row.number, "failed", message=f"{row.where}: {full_stop(row.problem)}")
+        return RowResult(row.number, "failed",
+                         message=f"{row.where}: {full_stop(visible(row.problem))}")
     target = _STATE["folder"] / row.output
     try:
         kind = kind_of(target)
