@@ -517,3 +517,19 @@ def test_messages_never_send_control_characters_to_the_terminal(run: Run, tmp_pa
     assert "row 3 (Ann): output '<U+0000>' has no letters or digits" in result.err
     for char in ("\x1b", "\x00", "\u202e"):
         assert char not in result.err + result.out
+
+
+def test_sigterm_stops_any_command_like_ctrl_c(run: Run, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import visitprep.bank
+
+    def terminated(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler raises before this ends
+        raise AssertionError("SIGTERM was not handled")
+
+    monkeypatch.setattr(visitprep.bank, "load_bank", terminated)
+    result = run("make", "--recurrence", "local", "-o", "a.pdf")
+    assert result.code == 143 and "Stopped; nothing was written." in result.err
+    assert not (tmp_path / "a.pdf").exists()
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # put back after the run
