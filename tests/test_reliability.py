@@ -533,3 +533,10 @@ def test_sigterm_stops_any_command_like_ctrl_c(run: Run, tmp_path: Path,
     assert result.code == 143 and "Stopped; nothing was written." in result.err
     assert not (tmp_path / "a.pdf").exists()
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # put back after the run
+
+
+def test_nothing_to_merge_is_said(run: Run, tmp_path: Path) -> None:
+    write(tmp_path / "r.csv", "name,recurrence\nAnn,sideways\n")
+    result = run("batch", "r.csv", "-o", "o", "--merge", "all.pdf")
+    assert result.code == 1 and "No handouts to merge; all.pdf was not written." in result.out
+    assert not (tmp_path / "all.pdf").exists()

@@ -967,7 +967,7 @@ def join_pdfs(files: Iterable[Path | bytes], *, keywords: str = "") -> tuple[byt
             if isinstance(file, bytes):
                 data = file
             else:
-                fd = os.open(file, os.O_RDONLY | os.O_NOFOLLOW)
+                fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
                 with os.fdopen(fd, "rb") as handle:
                     data = handle.read()
             pages = list(PdfReader(io.BytesIO(data)).pages)

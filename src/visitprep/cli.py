@@ -688,6 +688,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         sys.stderr.write(f"Stopped by {how}. Every handout listed as written is complete; "
                          "run the same command again to make the rest.\n")
         return EXIT_TERMINATED if summary.signal == "SIGTERM" else EXIT_INTERRUPTED
+    if args.merge is not None and not summary.files:
+        print(f"No handouts to merge; {args.merge} was not written.")
     if args.merge is not None and summary.files:
         files = [folder / summary.files[number] for number in sorted(summary.files)]
         digest = merged_digest(files)

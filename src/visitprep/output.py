@@ -200,7 +200,7 @@ def clean_stale_parts(folder: Path) -> int:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
+    if pid == os.getpid() or os.name == "nt":  # on Windows os.kill would end the process
         return True
     try:
         os.kill(pid, 0)
