@@ -21,7 +21,6 @@ import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import (
-    FIRST_COMPLETED,
     Future,
     ProcessPoolExecutor,
     ThreadPoolExecutor,
@@ -798,8 +797,8 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
                         tasks.append([executor.submit(make_rows, rows_now), rows_now, None])
                 if not tasks:
                     break
-                if tasks[0][2] is None and not tasks[0][0].done():
-                    wait([t[0] for t in tasks if t[2] is None], return_when=FIRST_COMPLETED)
+                if tasks[0][2] is None:
+                    wait([tasks[0][0]])  # rows are reported in order: the first one's turn
                 while tasks and (tasks[0][2] is not None or tasks[0][0].done()):
                     settle(tasks[0])
                     _, rows_now, results = tasks.popleft()
