@@ -134,3 +134,13 @@ def test_make_cleans_up_after_a_killed_run(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.chdir(tmp_path)
     assert main(["make", "--recurrence", "local", "-o", "a.pdf"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]
+
+
+def test_the_interview_checks_paths_with_the_function_that_never_raises(tmp_path: Path) -> None:
+    from visitprep import interview
+
+    for typed in ("/", "~nosuchuser/", "a\x00", "x" * 300):
+        message = interview._validate_path(typed, tmp_path, ".pdf")
+        assert isinstance(message, str) and message.endswith(".")
+    assert interview._validate_path("visit", tmp_path, ".pdf") is True
+    assert interview._validate_path("back", tmp_path, ".pdf") is True
