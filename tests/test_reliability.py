@@ -251,13 +251,16 @@ def _gone(pid: int) -> bool:
     return "State:\tZ" in status
 
 
-def test_sigterm_stops_a_batch_like_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("signum", "code", "how"), [(signal.SIGTERM, 143, "SIGTERM"),
+                                                     (signal.SIGINT, 130, "Ctrl-C")])
+def test_sigterm_stops_a_batch_like_ctrl_c(tmp_path: Path, signum: int, code: int,
+                                           how: str) -> None:
     process = _start_batch(tmp_path, 400)
     _wait_for_pdfs(tmp_path / "o", 2, process)
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signum)
     out, err = process.communicate(timeout=60)
-    assert process.returncode == 143, err
-    assert "Stopped by SIGTERM" in err and "Stopped:" in out and "Traceback" not in err
+    assert process.returncode == code, err
+    assert f"Stopped by {how}" in err and "Stopped:" in out and "Traceback" not in err
     files = list((tmp_path / "o").iterdir())
     assert files and all(f.suffix == ".pdf" for f in files)  # no temporary file
     for file in files:
