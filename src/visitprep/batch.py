@@ -41,6 +41,7 @@ from visitprep.errors import (
     allowed,
     did_you_mean,
     full_stop,
+    shorten,
     visible,
 )
 from visitprep.models import Clinic, QuestionBank
@@ -78,7 +79,8 @@ class Row:
 
     @property
     def where(self) -> str:
-        return f"row {self.number} ({self.name})" if self.name else f"row {self.number}"
+        return f"row {self.number} ({shorten(self.name, 40)})" if self.name else \
+            f"row {self.number}"
 
 
 @dataclass(frozen=True)
