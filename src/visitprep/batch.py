@@ -108,7 +108,7 @@ class Summary:
     files: dict[int, str] = field(default_factory=dict)  # row number -> file, for --merge
     problems: list[tuple[Row, str, str]] = field(default_factory=list)  # row, message, kind
     signal: str = ""  # the signal that stopped the run: SIGINT or SIGTERM
-    workers: int = 0
+    workers: int = 0  # how many worker processes the run used (after the cap)
 
     @property
     def done(self) -> int:
@@ -454,10 +454,6 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="visitprep-parent-watch", daemon=True).start()
 
 
-def _one_line(exc: VisitprepError) -> str:
-    return exc.one_line()
-
-
 def as_row_error(row: Row, exc: BaseException) -> VisitprepError:
     """Any error in a row, of any kind, as the row's VisitprepError (never a traceback)."""
     if isinstance(exc, VisitprepError):
@@ -477,7 +473,7 @@ class UnexpectedError(VisitprepError):
 
 def failure_message(row: Row, exc: VisitprepError) -> str:
     """The one line that reports a bad row, starting with the row and the person."""
-    message = _one_line(exc)
+    message = exc.one_line()
     return message if message.startswith(row.where) else f"{row.where}: {message}"
 
 
