@@ -308,10 +308,9 @@ def check_fit(layout: Layout, name: str) -> None:
     footer = layout.text["footer"]
     if width <= small * 4:
         raise TemplateError(
-            f"{name}: the page label ('text.page'), 'font.small' ({small:g} pt) and "
-            f"'page.margin' ({layout.margin_in:g} in) leave no room for the footer beside "
-            "the page number",
-            hint="Shorten text.page, or make font.small or page.margin smaller.")
+            f"{name}: 'font.small' ({small:g} pt) and 'page.margin' ({layout.margin_in:g} in) "
+            "leave no room for the footer beside the page number",
+            hint="Make font.small smaller or page.margin smaller.")
     lines = max(1, math.ceil(len(footer) * small * _CHAR_WIDTH / width)) if footer else 1
     top = margin * _FOOTER_BASELINE + (lines - 1) * small * 1.2 + small
     if top > margin + _FRAME_PADDING:
