@@ -543,3 +543,10 @@ def test_nothing_to_merge_is_said(run: Run, tmp_path: Path) -> None:
     result = run("batch", "r.csv", "-o", "o", "--merge", "all.pdf")
     assert result.code == 1 and "No handouts to merge; all.pdf was not written." in result.out
     assert not (tmp_path / "all.pdf").exists()
+
+
+def test_a_bank_or_template_that_is_not_what_it_should_be_says_so(run: Run) -> None:
+    result = run("check-bank", "/dev/null")
+    assert result.code == 1 and "/dev/null: is not a folder." in result.err
+    result = run("make", "--recurrence", "local", "--template", "/dev/zero", "-o", "a.pdf")
+    assert result.code == 1 and "template file /dev/zero: is not a regular file." in result.err

@@ -103,11 +103,12 @@ def _resolve(value: str) -> Path:
     if value.endswith((".yaml", ".yml")) or "/" in value or "\\" in value:
         path = Path(value)
         try:
-            found = path.is_file()
+            found, there = path.is_file(), path.exists()
         except (OSError, ValueError):
-            found = False
+            found = there = False
         if not found:
-            raise TemplateError(f"template file {shorten(value)}: no such file",
+            what = "is not a regular file" if there else "no such file"
+            raise TemplateError(f"template file {shorten(value)}: {what}",
                                 hint="Give the path of a template .yaml file, or a built-in "
                                 f"name: {allowed(builtin_names())}.")
         return path
