@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from visitprep.handout import make_document, make_handout
-from visitprep.layout import builtin_names
+from visitprep.layout import builtin_names, load_layout
 from visitprep.models import Clinic, Profile, QuestionBank
 from visitprep.render.html import css_string, link_addresses, render_html
 
@@ -110,7 +110,7 @@ def test_a_whole_page_with_the_language_title_and_header(bank: QuestionBank) -> 
     (root,) = page.all("html")
     assert root.attrs["lang"] == "en"
     (title,) = page.all("title")
-    assert title.text == "Questions for my visit: Maria López"
+    assert title.text == "Questions about my cancer coming back: Maria López"
     assert [m.attrs.get("charset") for m in page.all("meta")][0] == "utf-8"
     main = page.all("main")
     assert len(main) == 1 and len(page.all("footer")) == 1
@@ -134,7 +134,8 @@ def test_headings_one_h1_then_h2_in_reading_order_without_skipping(bank: Questio
         for before, after in zip(levels, levels[1:], strict=False):
             assert after <= before + 1, f"{template}: h{before} then h{after}"
         texts = [words(h.text) for h in headings]
-        assert texts[:3] == ["Questions for my visit", "My top questions", "My own questions"]
+        title = load_layout(template).text["title"]  # each template says what it is
+        assert texts[:3] == [title, "My top questions", "My own questions"]
         assert texts.index("Symptoms I have noticed") < texts.index("Notes")
         assert texts[-2:] == ["Where to learn more", "Where these questions come from"]
         for section in page.all("section"):
@@ -252,7 +253,7 @@ def test_names_and_own_questions_are_escaped(bank: QuestionBank) -> None:
                           top_questions=(HOSTILE_QUESTION,))
     assert not page.all("script") and not page.all("b")
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert page.all("title")[0].text == f"Questions for my visit: {HOSTILE_NAME}"
+    assert page.all("title")[0].text == f"Questions about my cancer coming back: {HOSTILE_NAME}"
     text = words(page.all("main")[0].text)
     assert f"Name: {HOSTILE_NAME}" in text and "Doctor: Dr. R&D <Okafor>" in text
     assert page.label_of(page.by_id("top_1_done")) == f"1. {HOSTILE_QUESTION}"
@@ -308,7 +309,7 @@ def test_each_template_sizes_print_from_its_own_points(bank: QuestionBank) -> No
                                   css).group(1))
         assert screen >= 18 and "size: A4;" in css and "@page :first" in css
         sizes[template] = printed
-    assert sizes["standard"] == 12 and sizes["large-print"] == 18 and sizes["navigator"] == 14
+    assert sizes["standard"] == 12 and sizes["large-print"] == 18 and sizes["navigator"] == 12
 
 
 def test_navigator_has_clinic_label_box_and_support_people(bank: QuestionBank) -> None:

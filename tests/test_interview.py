@@ -344,6 +344,6 @@ def test_handout_options_apply_to_the_interview(
     assert "pdf-replace" not in [p.name for p in script.prompts]  # --force: no question
     pdf_path = tmp_path / "visit-questions.pdf"
     pdf = read_pdf(pdf_path)
-    assert "Place label here" in pdf.pages[0] and "Riverside Clinic" in pdf.pages[-1]
+    assert "Place label here" in pdf.pages[0] and "Riverside Clinic" in pdf.pages[0]
     assert round(pdf.sizes[0][0]) == 595
     assert PdfReader(pdf_path).get_fields()

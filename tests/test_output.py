@@ -124,3 +124,13 @@ def test_checking_a_half_typed_path_never_raises(tmp_path: Path, typed: str) -> 
     path, problem = save_path_problem(typed, tmp_path, ".pdf")
     assert (path is None) != (problem is None)
     assert validate_save_path(typed, tmp_path, ".pdf") in (True, problem)
+
+
+def test_make_cleans_up_after_a_killed_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from visitprep.cli import main
+
+    stale = tmp_path / ".vp-999999999-abcdefgh.part"
+    stale.write_bytes(b"half")
+    monkeypatch.chdir(tmp_path)
+    assert main(["make", "--recurrence", "local", "-o", "a.pdf"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]

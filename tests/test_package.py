@@ -57,4 +57,5 @@ def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -
                            "-o", "handout.html"], cwd=elsewhere, env=env,
                           capture_output=True, text=True, check=False)
     assert html.returncode == 0, html.stderr
-    assert "<h1>Questions for my visit</h1>" in (elsewhere / "handout.html").read_text("utf-8")
+    page = (elsewhere / "handout.html").read_text("utf-8")
+    assert "<h1>Questions about my cancer coming back</h1>" in page

@@ -29,7 +29,7 @@ def test_language_and_title_in_the_title_bar(bank: QuestionBank, fillable: bool)
     assert root["/Lang"] == "en"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"] == BooleanObject(True)
     assert pdf.metadata is not None
-    assert pdf.metadata.title == "Questions for my visit: Ana <B> & C"
+    assert pdf.metadata.title == "Questions about my cancer coming back: Ana <B> & C"
 
 
 @pytest.mark.parametrize("template", builtin_names())

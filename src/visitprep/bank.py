@@ -14,13 +14,14 @@ that every citation's section and quote are in them (citation_problems).
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from visitprep.errors import BankError, YamlError, allowed, did_you_mean
+from visitprep.errors import BankError, YamlError, allowed, did_you_mean, shorten
 from visitprep.models import (
     RECURRENCES,
     Checklist,
@@ -74,15 +75,29 @@ def load_bank(folder: Path | None = None) -> QuestionBank:
         BankError: Naming the file, the line and what to fix.
     """
     folder = default_bank_dir() if folder is None else Path(folder)
-    if not folder.is_dir():
+    if not _readable_folder(folder):
         raise BankError(
-            f"{folder}: no such folder",
+            f"{shorten(str(folder), 200)}: no such folder",
             hint="--bank takes a folder holding topics.yaml, sources.yaml and one file per topic.",
         )
     try:
         return _load(folder)
     except YamlError as exc:
         raise BankError(exc.message, hint=exc.hint) from None
+
+
+def _readable_folder(folder: Path) -> bool:
+    """True for a folder whose files can be listed; a BankError when it cannot be read."""
+    try:
+        if not folder.is_dir():
+            return False
+        os.listdir(folder)
+    except PermissionError:
+        raise BankError(f"{folder}: cannot be read (permission denied)",
+                        hint="Choose a bank folder you can read.") from None
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _load(folder: Path) -> QuestionBank:
@@ -429,6 +444,50 @@ def reading_report(bank: QuestionBank) -> ReadingReport:
     grades = tuple((q, grade_level(q.text)) for q in bank.questions)
     mean = round(statistics.fmean(g for _, g in grades), 2) if grades else 0.0
     return ReadingReport(mean=mean, grades=grades)
+
+
+def printing_problems(bank: QuestionBank) -> list[tuple[str, str, str]]:
+    """What `make` would refuse to print, text by text, so check-bank can say it first.
+
+    Returns:
+        (where in the bank, the text, what is wrong) for each text that cannot print:
+        a character the handout's font lacks, right-to-left text, or an invisible
+        control character (zero-width, bidi override).
+    """
+    import unicodedata
+
+    from visitprep.render.pdf import unprintable  # reportlab loads only for check-bank
+
+    texts: list[tuple[str, str]] = []
+    texts += [(f"question '{q.id}'", q.text) for q in bank.questions]
+    for topic in bank.topics:
+        texts += [(f"topic '{topic.id}' title", topic.title), (f"topic '{topic.id}' hint",
+                                                              topic.hint)]
+    for kind in bank.recurrences:
+        texts += [(f"recurrence '{kind.id}' label", kind.label),
+                  (f"recurrence '{kind.id}' meaning", kind.meaning)]
+    for checklist in bank.checklists:
+        texts += [(f"checklist of '{checklist.topic}'", text)
+                  for text in (checklist.title, checklist.intro, *checklist.items)]
+    for resource in bank.resources:
+        texts += [(f"resource '{resource.name}'", text)
+                  for text in (resource.name, resource.phone, resource.website)]
+    for source in bank.sources:
+        texts += [(f"source '{source.file}'", text) for text in (source.title, source.publisher)]
+    if bank.support:
+        texts += [("support_people", item) for item in bank.support.items]
+    problems: list[tuple[str, str, str]] = []
+    for where_, text in texts:
+        problem = unprintable(text)
+        if problem is None:
+            hidden = next((c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs")
+                           and c != "\u00ad"), None)
+            if hidden is not None:
+                problem = (f"holds an invisible control character (U+{ord(hidden):04X}, "
+                           f"{unicodedata.name(hidden, 'unnamed')})")
+        if problem:
+            problems.append((where_, text, problem))
+    return problems
 
 
 def core_problems(bank: QuestionBank) -> list[str]:

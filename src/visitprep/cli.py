@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from visitprep import __version__
-from visitprep.errors import UsageError, VisitprepError
+from visitprep.errors import RenderError, TemplateError, UsageError, VisitprepError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # SIGTERM
 STOPPED = "Stopped; nothing was written."
 # models.FORMATS, written out: importing models costs --help ~10 ms (a test keeps them equal)
 FORMATS = ("pdf", "html")
@@ -235,7 +236,7 @@ def _cmd_make(args: argparse.Namespace) -> int:
     from visitprep.bank import load_bank
     from visitprep.handout import count_pages, make_handout, output_format
     from visitprep.layout import load_layout
-    from visitprep.output import check_target, default_name, write_atomic
+    from visitprep.output import check_target, clean_stale_parts, default_name, write_atomic
     from visitprep.profile import profile_from_mapping
 
     fmt = output_format(args.output, args.fmt)  # a clash is a usage error, before any work
@@ -250,17 +251,32 @@ def _cmd_make(args: argparse.Namespace) -> int:
     bank = load_bank(args.bank)
     profile = profile_from_mapping(data, bank, where)
     clinic = _clinic(args)
-    layout = load_layout(profile.template)
+    try:
+        layout = load_layout(profile.template)
+    except TemplateError as exc:
+        if args.template:
+            raise
+        raise TemplateError(f"{where}: 'template': {exc.message}", hint=exc.hint) from None
     output: Path = args.output or Path(default_name("visit-questions", profile.visit_date,
                                                     f".{fmt}"))
     check_target(output, force=args.force)
-    handout = make_handout(profile, bank, layout=layout, clinic=clinic, fmt=fmt)
-    write_atomic(output, handout, force=args.force)
+    clean_stale_parts(output.parent)
+    try:
+        handout = make_handout(profile, bank, layout=layout, clinic=clinic, fmt=fmt)
+    except RenderError as exc:  # name the answers file the text came from
+        if not args.answers:
+            raise
+        raise RenderError(f"{where}: {exc.message}", hint=exc.hint) from None
     if fmt == "html":
+        write_atomic(output, handout, force=args.force)
         print(f"Wrote {output}. Open it in a web browser to read it, fill it in or print it.")
-    else:
-        print(f"Wrote {output} ({count_pages(handout)} pages). Print it and bring it to your "
-              "visit.")
+        return EXIT_OK
+    pages = count_pages(handout)
+    paper = "A4" if profile.paper == "a4" else "Letter"
+    print(f"{pages} pages: the {layout.name} template, the {profile.length} list, on {paper}.",
+          flush=True)
+    write_atomic(output, handout, force=args.force)
+    print(f"Wrote {output} ({pages} pages). Print it and bring it to your visit.")
     return EXIT_OK
 
 
@@ -351,6 +367,8 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
     if args.seeds is not None and not args.seeds.is_dir():
         raise UsageError(f"--seeds {args.seeds}: no such folder",
                          hint="Give the folder that holds the source documents (*.txt).")
+    if _report_unprintable(bank):
+        return EXIT_BAD_INPUT
     report = reading_report(bank)
     hardest = max((grade for _, grade in report.grades), default=0.0)
     print(f"Question bank: {bank.path}")
@@ -385,6 +403,23 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
         print(f"  grade {grade:.1f}: {question.id}: {question.text}")
     print("Rewrite these in shorter sentences with shorter words, then check again.")
     return EXIT_BAD_INPUT
+
+
+def _report_unprintable(bank: Any) -> bool:
+    """Print what make would refuse in this bank; True if there is any."""
+    from visitprep.bank import printing_problems
+    from visitprep.errors import shorten
+
+    problems = printing_problems(bank)
+    if not problems:
+        return False
+    print(f"Question bank: {bank.path}")
+    print(f"Cannot print {len(problems)} text{'s' if len(problems) > 1 else ''} "
+          "(every handout that uses them would fail):")
+    for where, text, problem in problems:
+        print(f"  {where}: '{shorten(text)}' {problem}.")
+    print("Rewrite them in Latin letters without hidden characters, then check again.")
+    return True
 
 
 class _Progress:
@@ -432,46 +467,147 @@ class _Progress:
             self.stream.write("\r" + " " * 79 + "\r")
 
 
-def _count_rows(path: Path, encoding: str) -> int | None:
-    from visitprep.batch import read_rows
+def _check_csv(path: Path) -> None:
+    import stat
+
+    from visitprep.errors import OutputError
 
     try:
-        return sum(1 for _ in read_rows(path, encoding))
-    except (VisitprepError, OSError, UnicodeDecodeError):
-        return None
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise OutputError(f"{path}: no such file") from None
+    except OSError as exc:
+        from visitprep.output import os_reason
+
+        raise OutputError(f"{path}: cannot be read ({os_reason(exc)})") from None
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"{path} is a folder, not a CSV file",
+                          hint="Give the clinic list's file, for example: list.csv.")
+    if not stat.S_ISREG(mode):
+        raise OutputError(f"{path} is not a regular file",
+                          hint="Give the clinic list's file, for example: list.csv.")
+
+
+def _prepare_folder(folder: Path) -> None:
+    """Create the -o folder if needed, or say in plain words why it cannot be used."""
+    from visitprep.errors import OutputError
+    from visitprep.output import kind_of, os_reason
+
+    kind = kind_of(folder)
+    if kind == "a link" and folder.is_dir():
+        kind = "a folder"
+    if kind not in (None, "a folder"):
+        raise OutputError(f"{folder} is {'a file' if kind == 'file' else kind}, not a folder",
+                          hint="-o names the folder the handouts go into.")
+    if kind is None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise OutputError(f"cannot create the folder {folder}: a part of the path is a "
+                              "file", hint="-o names the folder the handouts go into.") from None
+        except OSError as exc:
+            reason = ("a part of the path is a file" if isinstance(exc, NotADirectoryError)
+                      else os_reason(exc))
+            raise OutputError(f"cannot create the folder {folder}: {reason}",
+                              hint="Choose another folder with -o.") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot save files in the folder {folder}: permission denied",
+                          hint="Choose a folder you can write to with -o.")
+
+
+def _check_merge(merge: Path, folder: Path, csv_path: Path, failures: Path, names: dict[str, int],
+                 force: bool) -> None:
+    """--merge may never name the input, the failures file, a handout, or anything that is
+    not a regular file; a merged file of an earlier run may be rebuilt."""
+    from visitprep.batch import read_merged_digest
+    from visitprep.handout import read_fingerprint
+    from visitprep.output import check_target
+
+    def same(a: Path, b: Path) -> bool:
+        try:
+            return a.resolve() == b.resolve() or (a.exists() and b.exists()
+                                                   and os.path.samefile(a, b))
+        except (OSError, RuntimeError):
+            return False
+
+    hint = "Choose a name no row uses, such as all-handouts.pdf."
+    if same(merge, csv_path):
+        raise UsageError(f"--merge {merge} is the input CSV file", hint=hint)
+    if same(merge, failures):
+        raise UsageError(f"--merge {merge} is the file this run writes the failed rows to",
+                         hint=hint)
+    try:
+        in_folder = merge.parent.resolve() == folder.resolve()
+    except (OSError, RuntimeError):
+        in_folder = False
+    if in_folder and merge.name.casefold() in names:
+        raise UsageError(f"--merge {merge} is the handout this run writes for row "
+                         f"{names[merge.name.casefold()]}", hint=hint)
+    ours = read_merged_digest(merge) is not None
+    if not ours and read_fingerprint(merge) is not None:
+        raise UsageError(f"--merge {merge} is a handout, not a merged file", hint=hint)
+    check_target(merge, force=force or ours)
+
+
+def _check_input_not_written(csv_path: Path, folder: Path, names: dict[str, int]) -> None:
+    """No row may write its handout over the CSV file being read."""
+    try:
+        in_folder = csv_path.resolve().parent == folder.resolve()
+    except (OSError, RuntimeError):
+        return
+    number = names.get(csv_path.name.casefold()) if in_folder else None
+    if number is not None:
+        raise UsageError(f"row {number} would write its handout over the input file {csv_path}",
+                         hint="Rename the CSV file (a .csv name is best), or give that row "
+                         "another name in the 'output' column.")
+
+
+_ADVICE = {
+    "input": "Fix them in the spreadsheet and run the same command again: handouts already "
+             "made and unchanged are kept.",
+    "output": "Some handouts could not be written (the reasons are above). Fix that, then "
+              "run the same command again.",
+    "changed": "Some files already there are not what their rows print now. Add --force to "
+               "replace them, or give those rows their own file names in the 'output' column.",
+    "bug": "Some rows hit a problem visitprep did not expect; please report it.",
+}
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     from visitprep.bank import load_bank
     from visitprep.batch import (
-        default_jobs,
         header_of,
         merge_pdfs,
+        merged_digest,
+        plan_batch,
+        read_merged_digest,
+        remove_old_failures,
         run_batch,
+        worker_count,
         write_failures,
     )
-    from visitprep.errors import OutputError
-    from visitprep.output import check_target
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be 1 or more", hint="Try 'visitprep batch --help'.")
-    if not args.csv.is_file():
-        raise OutputError(f"{args.csv}: no such file")
+    _check_csv(args.csv)
     folder: Path = args.output
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder} is a file, not a folder",
-                          hint="-o names the folder the handouts go into.")
     bank = load_bank(args.bank)  # a broken bank fails here, once, not once per row
     defaults = _handout_defaults(args)
     clinic = _clinic(args)
-    folder.mkdir(parents=True, exist_ok=True)
+    plan = plan_batch(args.csv, args.encoding)  # every file-level problem, before any work
+    failures_file = folder / f"{args.csv.stem}-failures.csv"
+    _check_input_not_written(args.csv, folder, plan.names)
     if args.merge is not None:
-        check_target(args.merge, force=args.force)
-    total = _count_rows(args.csv, args.encoding)
-    progress = _Progress(total, sys.stderr)
+        _check_merge(args.merge, folder, args.csv, failures_file, plan.names, args.force)
+    _prepare_folder(folder)
+    jobs = worker_count(args.jobs, plan.total)
+    if args.jobs is not None and jobs < args.jobs:
+        sys.stderr.write(f"Using {jobs} worker{'s' if jobs > 1 else ''}, not {args.jobs}: "
+                         "more than the rows, or more than twice the cores, is not faster.\n")
+    progress = _Progress(plan.total, sys.stderr)
 
     def report(result: Any, summary: Any) -> None:
-        if result.status == "failed":
+        if result.status in ("failed", "changed"):
             progress.clear()
             sys.stderr.write(f"{result.message}\n")
         elif result.status == "skipped":
@@ -480,30 +616,48 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             sys.stdout.flush()
         progress.update(summary.done, summary.seconds)
 
-    summary = run_batch(args.csv, folder, jobs=args.jobs or default_jobs(), force=args.force,
+    summary = run_batch(args.csv, folder, jobs=jobs, force=args.force,
                         encoding=args.encoding, bank=bank, defaults=defaults,
-                        clinic=clinic, report=report, total=total)
+                        clinic=clinic, report=report, total=plan.total)
     progress.update(summary.done, summary.seconds, final=True)
-    failures_file = folder / f"{args.csv.stem}-failures.csv"
-    if summary.failures:
-        write_failures(failures_file, header_of(args.csv, args.encoding), summary.failures)
+    changed = f"{summary.changed} changed and kept, " if summary.changed else ""
     print(f"{'Stopped' if summary.interrupted else 'Done'}: {summary.written} written, "
-          f"{summary.skipped} already there, {summary.failed} failed, "
+          f"{summary.skipped} already there, {changed}{summary.failed} failed, "
           f"in {summary.seconds:.1f} s.")
     if summary.failures:
-        print(f"The rows that failed, with the reasons: {failures_file}")
-        print("Fix them in the spreadsheet and run the same command again: "
-              "handouts already made are kept.")
+        try:
+            write_failures(failures_file, header_of(args.csv, args.encoding), summary.failures,
+                           force=args.force)
+            print(f"The rows not printed, with the reasons: {failures_file}")
+        except VisitprepError as exc:
+            sys.stderr.write(f"Could not write the failures file: {exc.one_line()}\n")
+        for kind in ("input", "changed", "output", "bug"):
+            if kind in summary.kinds:
+                print(_ADVICE[kind])
+    elif not summary.interrupted and remove_old_failures(failures_file):
+        print(f"Removed the failures file of the last run ({failures_file}): every row "
+              "printed this time.")
     if summary.interrupted:
-        sys.stderr.write("Stopped by Ctrl-C. Every handout listed as written is complete; "
+        how = "SIGTERM" if summary.signal == "SIGTERM" else "Ctrl-C"
+        sys.stderr.write(f"Stopped by {how}. Every handout listed as written is complete; "
                          "run the same command again to make the rest.\n")
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if summary.signal == "SIGTERM" else EXIT_INTERRUPTED
     if args.merge is not None and summary.files:
         files = [folder / summary.files[number] for number in sorted(summary.files)]
-        pages = merge_pdfs(files, args.merge, force=args.force)
-        print(f"Merged {len(files)} handouts into {args.merge} ({pages} pages; print it "
-              "double-sided: every handout starts on a new sheet).")
-    return EXIT_BAD_INPUT if summary.failed else EXIT_OK
+        digest = merged_digest(files)
+        before = read_merged_digest(args.merge)
+        if before == digest:
+            print(f"{args.merge} already holds these {len(files)} handout"
+                  f"{'s' if len(files) != 1 else ''}; kept it.")
+        else:
+            pages = merge_pdfs(files, args.merge, force=args.force or before is not None,
+                               digest=digest)
+            what = "Rebuilt" if before is not None else "Merged"
+            why = " (its handouts changed)" if before is not None else ""
+            count = f"{len(files)} handout{'s' if len(files) != 1 else ''}"
+            print(f"{what} {args.merge}{why}: {count}, {pages} pages. Print it "
+                  "double-sided: every handout starts on a new sheet.")
+    return EXIT_BAD_INPUT if summary.failed or summary.changed else EXIT_OK
 
 
 def _cmd_interview(args: argparse.Namespace) -> int:

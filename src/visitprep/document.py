@@ -71,6 +71,7 @@ class Document:
     label_box: str = ""
     clinic_title: str = ""
     clinic: tuple[str, ...] = ()
+    clinic_logo: str = ""
     support_title: str = ""
     support_intro: str = ""
     support: tuple[str, ...] = ()
@@ -104,7 +105,7 @@ class Document:
                 yield "a checklist item", entry
         yield "the template's label 'symptom_when'", self.checklist_column
         for label in (self.notes_title, self.learn_more_title, self.sources_title,
-                      self.footer, self.page_label, self.running_head):
+                      self.footer, self.page_label):  # (the running head is the name or title)
             yield "the template's text", label
         for line in self.resources + self.sources:
             yield "the bank's sources", line
@@ -181,11 +182,12 @@ def build_document(
         sources=sources,
         footer=text["footer"],
         page_label=text["page"],
-        running_head=meta_title,
+        running_head=profile.name or title,  # whose pages these are, if they come apart
         label_box=text["label"] if "label_box" in layout.features else "",
         clinic_title=(text["clinic_contact"]
                       if clinic is not None or "clinic_block" in layout.features else ""),
         clinic=clinic.lines if clinic is not None else (),
+        clinic_logo=clinic.logo if clinic is not None else "",
         support_title=text["support_title"] if show_support else "",
         support_intro=text["support_intro"] if show_support else "",
         support=bank.support.items if show_support and bank.support else (),

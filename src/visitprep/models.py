@@ -127,6 +127,7 @@ class Clinic:
     phone: str = ""
     address: tuple[str, ...] = ()
     website: str = ""
+    logo: str = ""  # a PNG or JPEG file, checked when the clinic file is read
 
     @property
     def lines(self) -> tuple[str, ...]:

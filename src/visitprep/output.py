@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from visitprep.errors import OutputError
+from visitprep.errors import OutputError, TargetExistsError
 
 MAX_NAME_BYTES = 255
 PART_PREFIX = ".vp-"
@@ -108,7 +108,7 @@ def check_target(path: Path, *, force: bool) -> None:
         raise OutputError(f"cannot write {path}: {parent} is not a folder.",
                           hint="Choose a path inside a folder.")
     if kind == "file" and not force:
-        raise OutputError(f"{path} already exists.", hint=FORCE_HINT)
+        raise TargetExistsError(f"{path} already exists.", hint=FORCE_HINT)
 
 
 def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
@@ -141,7 +141,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
         else:
             _link_no_clobber(tmp, path)
     except FileExistsError:
-        raise OutputError(f"{path} already exists.", hint=FORCE_HINT) from None
+        raise TargetExistsError(f"{path} already exists.", hint=FORCE_HINT) from None
     except OSError as exc:
         hint = ("Free some space, or choose another disk, then run the same command again."
                 if exc.errno == 28 else None)
@@ -208,7 +208,11 @@ def _alive(pid: int) -> bool:
         return False
     except (PermissionError, OverflowError):
         return True
-    return True
+    try:  # a killed process nobody has reaped yet is gone too
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            return handle.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def save_path_problem(value: str, cwd: Path, suffix: str) -> tuple[Path | None, str | None]:
@@ -245,8 +249,10 @@ def save_path_problem(value: str, cwd: Path, suffix: str) -> tuple[Path | None, 
         return path, None
     except OutputError as exc:
         return None, exc.message[:1].upper() + exc.message[1:]
-    except (OSError, ValueError, RuntimeError, KeyError) as exc:
-        # RuntimeError: '~someone' with no such user; ValueError: a name Path cannot take.
+    except RuntimeError:  # '~someone' with no such user
+        user = value.strip()[1:].split("/", 1)[0]
+        return None, f"There is no home folder for '~{user}'."
+    except (OSError, ValueError, KeyError) as exc:  # ValueError: a name Path cannot take
         reason = os_reason(exc) if isinstance(exc, OSError) else "check the name"
         return None, f"That is not a path visitprep can use ({reason})."
 

@@ -222,6 +222,32 @@ def _check_question_id(value: str, bank: QuestionBank, field: str, where: str) -
         )
 
 
+LIST_KEYS = ("concerns", "custom_questions", "top_questions", "exclude", "include")
+
+
+def check_shapes(values: Mapping[str, Any], where: str) -> None:
+    """Every field is one value (text, a number, yes/no) and every list holds single
+    values, so no message ever shows a Python list or mapping.
+
+    Raises:
+        ProfileError: Naming the field and what it holds instead.
+    """
+    def single(value: object) -> bool:
+        return value is None or isinstance(value, str | int | float | bool | dt.date)
+
+    for key, value in values.items():
+        if key in LIST_KEYS and isinstance(value, list | tuple):
+            for item in value:
+                if not single(item):
+                    raise ProfileError(
+                        f"{where}: '{key}' holds {type_name(item)} where each entry must be "
+                        "one value", hint="Write one entry per line, each a plain value.")
+        elif not single(value):
+            raise ProfileError(f"{where}: '{key}' must be one value, not {type_name(value)}",
+                               hint="Write it on one line after the key, for example "
+                               f"'{key}: ...'.")
+
+
 def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str) -> Profile:
     """Validate an answers mapping into a Profile.
 
@@ -245,6 +271,7 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
             raise ProfileError(f"{where}: the key '{key}' is given twice")
         values[key] = value
 
+    check_shapes(values, where)
     recurrence = parse_recurrence(values.get("recurrence"), where)
     concerns: list[str] = []
     for item in _as_list(values.get("concerns"), "concerns", where):

@@ -181,12 +181,18 @@ class _Builder:
             self.parser.get_event()
             key = str(key_event.value)
             if key in data:
-                raise _Refused(f"the key '{key}' appears twice", key_event)
+                raise _Refused(f"the key '{key}' appears twice", key_event,
+                               "Keep one of them.")
             value, child = self.node(depth + 1)
             data[key] = value
             size += child + 1
         self.parser.get_event()
         return data, size
+
+
+def _line(text: str, number: int) -> str:
+    lines = text.splitlines()
+    return lines[number] if 0 <= number < len(lines) else ""
 
 
 def _short_tag(tag: str) -> str:
@@ -211,6 +217,9 @@ def parse_yaml(text: str, name: str) -> Any:
         where_ = f"{name}, line {mark.line + 1}" if mark else name
         problem = exc.problem or exc.context or "cannot be read"
         hint = getattr(exc, "hint", "") or "Check the indentation and quoting near that line."
+        if mark and "cannot start any token" in problem and "\t" in _line(text, mark.line):
+            problem = "has a tab where YAML needs spaces"
+            hint = "Indent with spaces, not tabs."
         raise YamlError(f"{where_}: {problem}.", hint=hint) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"{name}: cannot be read as YAML ({exc}).") from None
