@@ -18,8 +18,9 @@ from visitprep.profile import load_answers, profile_from_mapping
 from conftest import Result, read_pdf
 
 TOMORROW = dt.date.today() + dt.timedelta(days=1)
-STEPS = ("recurrence", "concerns", "review", "own", "top", "name", "visit-date", "doctor",
-         "companion", "template", "paper", "pdf-path", "save-answers", "answers-path")
+STEPS = ("recurrence", "concerns", "review", "own", "top", "name", "visit-date",
+         "visit-date-confirm", "doctor", "companion", "template", "paper", "pdf-path",
+         "save-answers", "answers-path")
 
 
 def ticked(prompt: Prompt) -> list[str]:
@@ -61,6 +62,7 @@ def happy_path(**changes: Any) -> list[tuple[str, Any]]:
         "top": ["Can I swim?", "tx-choices"],
         "name": "Ødegård <&> Ñúñez",
         "visit-date": "tomorrow",
+        "visit-date-confirm": True,
         "doctor": "Dr. Ng",
         "companion": "",
         "template": "standard",
@@ -74,6 +76,8 @@ def happy_path(**changes: Any) -> list[tuple[str, Any]]:
     for name, answer in steps.items():
         if name == "own":
             out += [("own", text) for text in answer]
+        elif name == "visit-date-confirm" and not steps["visit-date"]:
+            continue
         elif answer is not None:
             out.append((name, answer))
     return out
@@ -83,6 +87,8 @@ def happy_path(**changes: Any) -> list[tuple[str, Any]]:
 def interact(monkeypatch: pytest.MonkeyPatch, run: Callable[..., Result]
              ) -> Callable[..., tuple[Result, Script]]:
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    for name in ("LC_ALL", "LC_PAPER", "LANG"):  # a locale that says nothing: paper is asked
+        monkeypatch.delenv(name, raising=False)
 
     def go(steps: list[tuple[str, Any]], *argv: str) -> tuple[Result, Script]:
         script = Script(steps)
@@ -102,7 +108,7 @@ def test_the_whole_interview_writes_the_pdf_and_the_answers(
     pdf_path = tmp_path / f"visit-questions-{TOMORROW.isoformat()}.pdf"
     answers_path = tmp_path / f"visit-answers-{TOMORROW.isoformat()}.yaml"
     assert "Saved your checklist (" in result.out and str(pdf_path) in result.out
-    assert "Ctrl-C" in result.out.splitlines()[2]
+    assert "To stop at any time, hold the Ctrl key and" in result.out
     pdf = read_pdf(pdf_path)
     first = pdf.pages[0]
     assert "Name: Ødegård <&> Ñúñez" in first
@@ -116,7 +122,10 @@ def test_the_whole_interview_writes_the_pdf_and_the_answers(
     assert saved.exclude == ("cost-tests",)
     assert saved.custom_questions == ("Is x<y & z a worry?", "Can I swim?")
     assert saved.visit_date == TOMORROW
-    assert f"visitprep interview --answers visit-answers-{TOMORROW.isoformat()}.yaml" in result.out
+    # The full path, so the command works from any folder.
+    assert f"visitprep interview --answers {answers_path}\n" in result.out
+    assert f"visitprep make --answers {answers_path}\n" in result.out
+    assert f"Saved your answers in this file:\n    {answers_path}\n" in result.out
 
 
 def test_the_review_shows_every_picked_question_ticked_with_a_page_count(
@@ -129,7 +138,7 @@ def test_the_review_shows_every_picked_question_ticked_with_a_page_count(
     questions = [o for o in review.options if isinstance(o, Option) and o.value != BACK]
     assert all(o.checked for o in questions)
     assert review.message.startswith(f"{len(questions)} questions, ")
-    assert " pages. Untick" in review.message
+    assert " pages. Uncheck any you do not want:" in review.message
 
 
 def test_no_concerns_and_every_detail_skipped(
@@ -173,7 +182,8 @@ def test_going_back(interact: Callable[..., tuple[Result, Script]]) -> None:
 def test_back_from_text_steps(interact: Callable[..., tuple[Result, Script]]) -> None:
     steps = happy_path()
     index = [name for name, _ in steps].index("doctor")
-    steps[index:index + 1] = [("doctor", "back"), ("visit-date", "tomorrow"), ("doctor", "")]
+    steps[index:index + 1] = [("doctor", "back"), ("visit-date", "tomorrow"),
+                              ("visit-date-confirm", True), ("doctor", "")]
     result, script = interact(steps)
     assert result.code == 0, result.err
     assert script.steps == []
@@ -186,7 +196,7 @@ def ctrl_c_at(step: str) -> list[tuple[str, Any]]:
     return steps[:names.index(step)] + [(step, KeyboardInterrupt)]
 
 
-@pytest.mark.parametrize("step", STEPS[:12])
+@pytest.mark.parametrize("step", STEPS[:13])
 def test_ctrl_c_at_any_step_before_saving_writes_nothing(
         interact: Callable[..., tuple[Result, Script]], tmp_path: Path, step: str) -> None:
     result, _ = interact(ctrl_c_at(step))
@@ -233,8 +243,9 @@ def test_starting_from_saved_answers_prefills_every_prompt(
         "template: large-print\npaper: a4\n", encoding="utf-8")
     steps = [("recurrence", default), ("concerns", ticked), ("review", ticked),
              ("own-keep", ticked), ("own", ""), ("top", ticked), ("name", default),
-             ("visit-date", default), ("doctor", default), ("companion", default),
-             ("template", default), ("paper", default), ("pdf-path", default),
+             ("visit-date", default), ("visit-date-confirm", False), ("visit-date", default),
+             ("visit-date-confirm", True), ("doctor", default), ("companion", default),
+             ("template", default), ("pdf-path", default),
              ("save-answers", True), ("answers-path", default), ("answers-replace", default)]
     result, script = interact(steps, "interview", "--answers", "saved.yaml")
     assert result.code == 0, result.err
@@ -277,9 +288,12 @@ def test_validation_messages(interact: Callable[..., tuple[Result, Script]]) -> 
     date_check = script.prompt("visit-date").validate
     assert date_check is not None
     assert date_check("Dec 3") is True and date_check("back") is True
-    assert "Write the date like" in str(date_check("someday"))
+    assert str(date_check("someday")) == (
+        "'someday' is not a date visitprep can read. Write it like: next Friday, Dec 3, "
+        "12/3/2026, 2026-12-03, or in 2 weeks.")
     top = script.prompt("top").validate
-    assert top is not None and "Pick up to 3: 4 are ticked." == top(["a", "b", "c", "d"])
+    assert top is not None and top(["a", "b", "c", "d"]) == (
+        "Check up to 3: 4 are checked. Uncheck one with the spacebar.")
     path_check = script.prompt("pdf-path").validate
     assert path_check is not None
     assert "does not exist" in str(path_check("no/such/folder/x.pdf"))
@@ -331,12 +345,12 @@ def test_handout_options_apply_to_the_interview(
     from pypdf import PdfReader
 
     (tmp_path / "visit-questions.pdf").write_bytes(b"old")
-    steps = happy_path(**{"visit-date": "", "template": default, "paper": default,
+    steps = happy_path(**{"visit-date": "", "template": default, "paper": None,
                           "save-answers": False, "answers-path": None})
     result, script = interact(steps, "interview", "--template", "navigator", "--paper", "a4",
                               "--fillable", "--force", "--clinic-name", "Riverside Clinic")
     assert result.code == 0, result.err
-    assert script.prompt("paper").default == "a4"
+    assert "paper" not in [p.name for p in script.prompts]  # --paper a4: not asked
     assert "pdf-replace" not in [p.name for p in script.prompts]  # --force: no question
     pdf_path = tmp_path / "visit-questions.pdf"
     pdf = read_pdf(pdf_path)

@@ -110,8 +110,13 @@ def test_date_text_then_confirm(bank: QuestionBank, pipe: PipeInput) -> None:
     assert real(prompt, pipe, "Dec 3" + ENTER) == "Dec 3"
 
 
-def test_confirm(pipe: PipeInput) -> None:
-    assert real(Prompt("confirm", "c", "Save?", default=True), pipe, "n") is False
+@pytest.mark.parametrize(("keys", "default", "answer"), [
+    ("n" + ENTER, True, False), ("no" + ENTER, True, False), ("yes" + ENTER, False, True),
+    ("Yes" + ENTER, False, True), (ENTER, True, True), (ENTER, False, False)])
+def test_yes_or_no_is_typed_as_a_word_then_enter(pipe: PipeInput, keys: str, default: bool,
+                                                answer: bool) -> None:
+    # The letters after y or n do nothing, so they never spill into the next prompt.
+    assert real(Prompt("confirm", "c", "Save?", default=default), pipe, keys) is answer
 
 
 @pytest.mark.parametrize("key", [CTRL_C, CTRL_D])

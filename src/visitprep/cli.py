@@ -446,6 +446,7 @@ def _cmd_interview(args: argparse.Namespace) -> int:
     from visitprep.models import Profile
     from visitprep.output import write_atomic
     from visitprep.profile import dump_answers, load_answers, profile_from_mapping
+    from visitprep.steps import paper_from_locale
 
     bank = load_bank(args.bank)
     start = (profile_from_mapping(load_answers(args.answers), bank, str(args.answers))
@@ -478,7 +479,7 @@ def _cmd_interview(args: argparse.Namespace) -> int:
                       count_pages=lambda profile: count_pages(make(profile)),
                       write_pdf=write_pdf, write_answers=write_answers,
                       answers_path=args.answers, check_text=check_text, defaults=defaults,
-                      force=args.force)
+                      force=args.force, locale_paper=paper_from_locale())
     except StoppedAfterWritingError as exc:
         sys.stderr.write(f"\nStopped. Your checklist is saved ({exc.pdf}); "
                          "your answers were not saved.\n")

@@ -75,6 +75,8 @@ MESSAGES: dict[str, str] = {
     "yes-no.default-no": "(yes or no; just Enter means no)",
     "list.one": "(use the up and down arrow keys, then press Enter)",
     "list.many": "(up and down arrow keys to move, spacebar to check a box, Enter when done)",
+    "list.keys": "Typing does nothing in a list. Use the up and down arrow keys to move, "
+                 "the spacebar to check a box, and Enter when done.",
     "list.nothing-checked": "You did not check anything. Go on without any? Press Enter "
                             "again to go on, or the spacebar to check a box.",
     "text.skip": "(press Enter to skip; type back to go back)",
@@ -87,15 +89,15 @@ MESSAGES: dict[str, str] = {
     "concerns.label": "What else would you like to talk about?",
     "concerns.hint": "Check any that apply. Checking none is fine.",
     "review.intro": "Here are the questions picked for you, by topic.",
-    "review.label": "{count} questions, {pages} pages. Uncheck any you do not want:",
-    "review.done": "{count} questions, {pages} pages.",
+    "review.label": "{count}, {pages}. Uncheck any you do not want:",
+    "review.done": "{count}, {pages}.",
     "review.more": "Show more questions (the full list for each topic)",
     "review.fewer": "Show the short list again",
     "own-keep.label": "Your own questions from last time. Keep them?",
     "own.intro": "Add questions of your own, one at a time. When you are done, press Enter "
                  "on an empty line. To go back, type back.",
     "own.label": "Your question:",
-    "own.hint": "(type it, then press Enter; press Enter on an empty line when done)",
+    "own.hint": "(type it, then press Enter; just Enter when you are done)",
     "top.label": "Check up to {max} to print first, on page 1:",
     "top.hint": "Checking none is fine.",
     "top.too-many": "Check up to {max}: {count} are checked. Uncheck one with the spacebar.",
