@@ -81,15 +81,22 @@ def test_bad_input_writes_nothing(run: Run, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--recurrence", "far"), "Error: the command line: unknown recurrence 'far'.\n"
+        (("--recurrence", "far"), "Error: --recurrence: unknown recurrence 'far'.\n"
          "Allowed values: local, regional, distant, unsure (use 'unsure' if it is not "
          "known yet).\n"),
         (("--recurrence", "local", "--concern", "money matters"),
-         "Error: the command line: unknown concern 'money matters'."),
+         "Error: --concern: unknown concern 'money matters'."),
         (("--recurrence", "local", "--exclude", "tx-choice"),
-         "'exclude' names an unknown question id 'tx-choice'. Did you mean 'tx-choices'?"),
+         "Error: --exclude names an unknown question id 'tx-choice'. Did you mean "
+         "'tx-choices'?"),
         (("--recurrence", "local", "--visit-date", "12/03/2026"),
-         "could mean two different days"),
+         "Error: --visit-date: '12/03/2026' could be Thursday, December 3, 2026 (month first) "
+         "or Thursday, March 12, 2026 (day first).\nAdd --date-order mdy or --date-order dmy, "
+         "or write it as YYYY-MM-DD.\n"),
+        (("--recurrence", "local", "--visit-date", "someday"),
+         "Error: --visit-date: 'someday' is not a date visitprep can read.\n"),
+        (("--recurrence", "local", "--name", "x" * 101),
+         "Error: --name is 101 characters long; the limit is 100\n"),
         (("--recurrence", "local", "--template", "fancy"), "Error: unknown template 'fancy'."),
         (("--recurrence", "local", "--bank", "nowhere"), "Error: nowhere: no such folder"),
         (("--recurrence", "local", "--clinic", "nope.yaml"), "Error: nope.yaml: no such file"),
@@ -136,8 +143,9 @@ def test_questions_lists_ids_and_sources(run: Run) -> None:
     assert result.code == 0
     assert "About my recurrence (my-recurrence)" in result.out
     assert "  rec-tests-to-find-out: What tests will show if my cancer has come back?" in result.out
-    source = '      from 002_232169e8006b1272.txt, "How is a cancer recurrence diagnosed?"'
+    source = '      from What Is Cancer Recurrence?, "How is a cancer recurrence diagnosed?"'
     assert source in result.out
+    assert ".txt" not in result.out  # sources by title, not by file name
     assert "Costs and insurance (costs)" in result.out
     assert "tx-surgery-radiation" not in result.out
     assert result.out.rstrip().endswith("questions.")

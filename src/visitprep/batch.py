@@ -207,6 +207,21 @@ def _check_header(path: Path, header: list[str]) -> None:
         )
 
 
+def csv_date_order(path: Path, encoding: str = "utf-8-sig") -> str | None:
+    """The order of numbers-only dates the file shows itself, read before the run.
+
+    A `13/12/2026` in any row's visit_date settles "dmy" for the whole file, a
+    `12/13/2026` "mdy". Returns None when no row settles it, when rows disagree, or when
+    the file cannot be read (the run then reports that itself).
+    """
+    from visitprep.dates import file_order
+
+    try:
+        return file_order([row.values.get("visit_date", "") for row in read_rows(path, encoding)])
+    except (VisitprepError, OSError, UnicodeDecodeError, csv.Error):
+        return None
+
+
 # -- file names --------------------------------------------------------------------------
 
 def safe_stem(text: str) -> str:
@@ -219,7 +234,7 @@ def safe_stem(text: str) -> str:
     return stem
 
 
-def output_name(row: Row) -> tuple[str, str]:
+def output_name(row: Row, date_order: str | None = None) -> tuple[str, str]:
     """The file name a row asks for, and a problem if the name is not allowed."""
     wanted = row.values.get(OUTPUT_COLUMN, "")
     if wanted:
@@ -235,7 +250,7 @@ def output_name(row: Row) -> tuple[str, str]:
     date = row.values.get("visit_date", "")
     if date:
         try:
-            parts.append(parse_date(date).isoformat())
+            parts.append(parse_date(date, order=date_order).isoformat())
         except ProfileError:
             pass
     stem = "-".join(p for p in parts if p) or f"row-{row.number}"
@@ -263,7 +278,7 @@ _STATE: dict[str, Any] = {}
 
 
 def _init_worker(bank: QuestionBank | None, defaults: dict[str, Any], clinic: Clinic | None,
-                 folder: str, force: bool) -> None:
+                 folder: str, force: bool, date_order: str | None = None) -> None:
     # Ctrl-C goes to the parent, which lets running rows finish and cancels the rest.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if bank is None:
@@ -273,7 +288,8 @@ def _init_worker(bank: QuestionBank | None, defaults: dict[str, Any], clinic: Cl
     # One thread per worker writes files (and waits for the disk) while the worker
     # draws the next handout; only the worker's main thread uses reportlab.
     _STATE.update(bank=bank, defaults=defaults, clinic=clinic, folder=Path(folder),
-                  force=force, layouts={}, writer=ThreadPoolExecutor(max_workers=1))
+                  force=force, layouts={}, writer=ThreadPoolExecutor(max_workers=1),
+                  date_order=date_order)
 
 
 def _one_line(exc: VisitprepError) -> str:
@@ -303,7 +319,7 @@ def render_row(row: Row) -> RowResult | bytes:
     values = {k: v for k, v in row.values.items() if k != OUTPUT_COLUMN}
     try:
         profile = profile_from_mapping({**_STATE["defaults"], **values}, _STATE["bank"],
-                                       row.where)
+                                       row.where, date_order=_STATE.get("date_order"))
         layouts: dict[str, Any] = _STATE["layouts"]
         if profile.template not in layouts:
             layouts[profile.template] = load_layout(profile.template)
@@ -355,7 +371,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
               encoding: str = "utf-8-sig", bank: QuestionBank | None = None,
               defaults: dict[str, Any] | None = None, clinic: Clinic | None = None,
               report: Report = lambda result, summary: None,
-              total: int | None = None) -> Summary:
+              total: int | None = None, date_order: str | None = None) -> Summary:
     """Print one handout per row of a CSV file.
 
     Args:
@@ -371,6 +387,8 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
         report: Called after each row, in the order rows finish.
         total: How many rows the file has, if known: long lists go to the workers a
             few rows at a time.
+        date_order: "mdy" or "dmy" for numbers-only dates that can be read both ways
+            (see :func:`csv_date_order`); None leaves such a date that row's error.
 
     Returns:
         The summary; `interrupted` is set when Ctrl-C stopped the run early.
@@ -388,7 +406,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
     start = time.perf_counter()
 
     def named(row: Row) -> Row:
-        wanted, problem = output_name(row)
+        wanted, problem = output_name(row, date_order)
         if problem:
             return dataclasses.replace(row, problem=row.problem or problem)
         return dataclasses.replace(row, output=names.claim(wanted))
@@ -416,7 +434,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
     executor = ProcessPoolExecutor(
         max_workers=max(jobs, 1),
         initializer=_init_worker,
-        initargs=(bank, defaults or {}, clinic, str(folder), force),
+        initargs=(bank, defaults or {}, clinic, str(folder), force, date_order),
     )
     pending: dict[Future[list[RowResult]], list[Row]] = {}
 

@@ -56,9 +56,8 @@ from typing import Any
 
 from visitprep.dates import DateError, format_day, read_date
 from visitprep.models import MAX_TOP_QUESTIONS, Profile, QuestionBank
+from visitprep.profile import MAX_FIELD_LENGTH, MAX_OWN_QUESTION_LENGTH
 
-MAX_FIELD_LENGTH = 100
-MAX_OWN_QUESTION_LENGTH = 300
 FAR_AHEAD_DAYS = 366
 TEMPLATES: tuple[str, ...] = ("standard", "large-print")
 PAPERS: tuple[str, ...] = ("letter", "a4")
