@@ -357,3 +357,114 @@ def test_handout_options_apply_to_the_interview(
     assert "Place label here" in pdf.pages[0] and "Riverside Clinic" in pdf.pages[-1]
     assert round(pdf.sizes[0][0]) == 595
     assert PdfReader(pdf_path).get_fields()
+
+
+def date_steps(*answers: tuple[str, Any]) -> list[tuple[str, Any]]:
+    """The happy path with the date step's prompts replaced by `answers`."""
+    steps = happy_path(**{"save-answers": False, "answers-path": None})
+    index = [name for name, _ in steps].index("visit-date")
+    steps[index:index + 2] = list(answers)
+    return steps
+
+
+@pytest.mark.parametrize("text", [
+    "2026-12-03", "3 December 2026", "Dec 3", "Dec. 3", "Dec 3rd", "December 3rd, 2026",
+    "tomorrow", "Friday", "next Friday", "in 2 weeks", "2026-12-03 09:30"])
+def test_the_interview_takes_every_form_and_reads_it_back(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path, text: str) -> None:
+    from visitprep.dates import format_day, one_day
+
+    day = one_day(text, dt.date.today())
+    result, script = interact(date_steps(("visit-date", text), ("visit-date-confirm", True)))
+    assert result.code == 0, result.err
+    confirm = script.prompt("visit-date-confirm")
+    if dt.date.today() <= day <= dt.date.today() + dt.timedelta(days=366):
+        assert confirm.message == f"{format_day(day)}. Is that right?"
+        assert confirm.default is True
+    assert (tmp_path / f"visit-questions-{day.isoformat()}.pdf").is_file()
+
+
+@pytest.mark.parametrize(("text", "pick", "day"), [
+    ("12/3/2026", 0, dt.date(2026, 12, 3)), ("12/3/2026", 1, dt.date(2026, 3, 12)),
+    ("3.12.2026", 1, dt.date(2026, 12, 3))])
+def test_numbers_only_dates_ask_which_day_then_warn_if_past(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path, text: str, pick: int,
+        day: dt.date) -> None:
+    from visitprep.dates import format_day
+
+
+    def which(prompt: Prompt) -> str:
+        options = [o for o in prompt.options if isinstance(o, Option) and o.value != BACK]
+        return options[pick].value
+
+    answers: list[tuple[str, Any]] = [("visit-date", text), ("visit-date-which", which)]
+    if day < dt.date.today():
+        answers.append(("visit-date-confirm", True))
+    result, script = interact(date_steps(*answers))
+    assert result.code == 0, result.err
+    assert script.prompt("visit-date-which").message == f"Which day do you mean by {text}?"
+    if day < dt.date.today():
+        confirm = script.prompt("visit-date-confirm")
+        assert confirm.message == f"{format_day(day)} is in the past. Is that the right date?"
+        assert confirm.default is False
+    else:  # the choice was the read-back: nothing more to confirm
+        assert "visit-date-confirm" not in [p.name for p in script.prompts]
+    assert (tmp_path / f"visit-questions-{day.isoformat()}.pdf").is_file()
+
+
+def test_past_and_far_dates_are_confirmed_and_no_asks_again(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
+    far = dt.date.today() + dt.timedelta(days=400)
+    result, script = interact(date_steps(
+        ("visit-date", "2020-01-05"), ("visit-date-confirm", False),
+        ("visit-date", far.isoformat()), ("visit-date-confirm", False),
+        ("visit-date", "tomorrow"), ("visit-date-confirm", True)))
+    assert result.code == 0, result.err
+    past, ahead, _ = [p for p in script.prompts if p.name == "visit-date-confirm"]
+    assert past.message == "Sunday, January 5, 2020 is in the past. Is that the right date?"
+    assert past.default is False
+    assert ahead.message.endswith(" is more than a year away. Is that the right date?")
+    assert ahead.default is False
+    again = [p for p in script.prompts if p.name == "visit-date"]
+    assert [p.default for p in again] == ["", "2020-01-05", far.isoformat()]  # as typed
+    assert (tmp_path / f"visit-questions-{TOMORROW.isoformat()}.pdf").is_file()
+
+
+def test_a_past_date_kept_on_purpose(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
+    result, _ = interact(date_steps(("visit-date", "Jan 5 2020"), ("visit-date-confirm", True)))
+    assert result.code == 0, result.err
+    assert (tmp_path / "visit-questions-2020-01-05.pdf").is_file()
+
+
+def test_the_paper_comes_from_the_locale_and_is_not_asked(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    steps = happy_path(paper=None, **{"save-answers": False, "answers-path": None})
+    result, script = interact(steps)
+    assert result.code == 0, result.err
+    assert "paper" not in [p.name for p in script.prompts]
+    assert round(read_pdf(next(tmp_path.glob("*.pdf"))).sizes[0][0]) == 595  # A4
+    more = [o.title for o in script.prompt("template").options]
+    assert "More options (paper size: A4; fill in on a computer: no)" in more
+
+
+def test_more_options_changes_the_paper_and_fillable(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from pypdf import PdfReader
+
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    steps = happy_path(paper=None, **{"save-answers": False, "answers-path": None})
+    index = [name for name, _ in steps].index("template")
+    steps[index:index + 1] = [("template", interview.MORE), ("paper", "a4"), ("fillable", True),
+                              ("template", "large-print")]
+    result, script = interact(steps)
+    assert result.code == 0, result.err
+    pdf_path = next(tmp_path.glob("*.pdf"))
+    assert round(read_pdf(pdf_path).sizes[0][0]) == 595
+    assert PdfReader(pdf_path).get_fields()
+    last = [p for p in script.prompts if p.name == "template"][-1]
+    assert "More options (paper size: A4; fill in on a computer: yes)" in [
+        o.title for o in last.options]

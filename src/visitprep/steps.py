@@ -41,7 +41,7 @@ each returns a :class:`Checked` (``value`` and ``error``: "" when fine) and neve
 :func:`answers_after` turns a step's answer into the answers mapping the rest of visitprep
 reads (:func:`visitprep.profile.profile_from_mapping`).
 
-Messages are looked up with :func:`say` (``say("date.readback", day=...)``); keys are
+Messages are looked up with :func:`say` (``say("visit-date.readback", day=...)``); keys are
 ``<step id>.<part>``, or a shared word such as ``back``.
 """
 
