@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,14 @@ from visitprep.cli import main
 from visitprep.models import QuestionBank
 
 DATA = Path(__file__).parent / "data"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# The passages of the source documents that the bank cites, kept in the repository.
+PASSAGES = DATA / "seeds"
+# The whole source documents, when they are beside the repository (or named by
+# VISITPREP_SEEDS): the tests then also check that the kept passages are the sources' own lines.
+SEEDS = next((folder for folder in (
+    Path(os.environ.get("VISITPREP_SEEDS", "/nonexistent")),
+    *(parent / "shared" / "seeds" for parent in Path(__file__).resolve().parents[1:4]),
+) if folder.is_dir()), Path(__file__).resolve().parents[2] / "shared" / "seeds")
 
 
 @pytest.fixture(scope="session")

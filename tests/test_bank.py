@@ -2,23 +2,46 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import itertools
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from visitprep.bank import MAX_MEAN_GRADE, MAX_QUESTION_GRADE, load_bank, reading_report
+from visitprep.bank import (
+    MAX_MEAN_GRADE,
+    MAX_QUESTION_GRADE,
+    citation_problems,
+    citations,
+    core_problems,
+    duplicate_problems,
+    glossary_for,
+    glossary_problems,
+    load_bank,
+    near_duplicates,
+    read_sources,
+    reading_report,
+    uses_word,
+)
+from visitprep.document import Document, build_document
 from visitprep.errors import BankError
-from visitprep.models import RECURRENCES, QuestionBank
+from visitprep.handout import make_handout
+from visitprep.layout import load_layout
+from visitprep.models import RECURRENCES, Profile, Question, QuestionBank
+from visitprep.readability import grade_level
+from visitprep.selection import select_questions
 
-from conftest import SEEDS
+from conftest import PASSAGES, SEEDS, Result, read_pdf
 
 REQUIRED_CONCERNS = ("side-effects", "clinical-trials", "costs", "second-opinion")
 SUBJECTS = (
     "my-recurrence", "treatment-choices", "deciding", "symptoms", "follow-up",
     "lowering-risk", "supportive-care", "coping", "chronic-illness",
 )
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repo")
+Run = Callable[..., Result]
 
 
 def test_bank_has_the_topics_users_named(bank: QuestionBank) -> None:
@@ -53,46 +76,329 @@ def test_reading_level_meets_the_standard(bank: QuestionBank) -> None:
     assert report.ok
 
 
-def _seed_text(name: str) -> str:
-    return (SEEDS / name).read_text(encoding="utf-8")
+def test_core_marks_keep_the_short_list_within_its_limits(bank: QuestionBank) -> None:
+    assert core_problems(bank) == []
+    assert any(q.core for q in bank.questions)
+    assert any(not q.core for q in bank.questions)
 
 
-@needs_seeds
+def test_core_counts_out_of_limits_are_reported(bank_copy: Path) -> None:
+    path = bank_copy / "coping.yaml"
+    text = path.read_text(encoding="utf-8").replace("    core: true\n", "")
+    path.write_text(text.replace("  - id:", "  - core: true\n    id:"), encoding="utf-8")
+    problems = core_problems(load_bank(bank_copy))
+    assert any("core questions in 'coping'" in p and "at most 4" in p for p in problems)
+
+
+CISN = "001_b2190112f8bf0724.txt"
+ACS = "002_232169e8006b1272.txt"
+GAP = "[...]"
+
+
+def _passages(name: str) -> str:
+    """The kept lines of one source document (tests/data/seeds), without the header."""
+    lines = (PASSAGES / name).read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if not line.startswith("# "))
+
+
+def _all_passages(bank: QuestionBank) -> dict[str, str]:
+    return {s.file: _passages(s.file) for s in bank.sources}
+
+
+def _section(text: str, start: str, end: str) -> list[str]:
+    """The lines from the one holding `start` to the one before the line holding `end`."""
+    lines = text.splitlines()
+    first = next(n for n, line in enumerate(lines) if start in line)
+    last = next(n for n, line in enumerate(lines) if n > first and end in line)
+    return lines[first:last]
+
+
 def test_the_twelve_cisn_questions_are_used_word_for_word(bank: QuestionBank) -> None:
-    text = _seed_text("001_b2190112f8bf0724.txt")
-    start = text.index("Questions about Treatment Choices for a Recurrence")
-    end = text.index("Cancer as a Chronic Illness")
-    seed_questions = [line.strip(" •\t") for line in text[start:end].splitlines()
-                      if line.strip().startswith("•")]
+    lines = _section(_passages(CISN), "Questions about Treatment Choices for a Recurrence",
+                     "Cancer as a Chronic Illness")
+    seed_questions = [line.strip(" •\t") for line in lines if line.strip().startswith("•")]
     assert len(seed_questions) == 12
-    bank_texts = {q.text for q in bank.questions}
+    by_text = {q.text: q for q in bank.questions}
     for question in seed_questions:
-        assert question in bank_texts, question
+        assert question in by_text, question
+        cisn = by_text[question]
+        assert cisn.core and cisn.needs_confirmed, cisn.id
+        assert cisn.recurrence == {"local", "regional", "distant"}, cisn.id
+        assert cisn.source.quote == question
 
 
-@needs_seeds
-def test_every_source_names_a_real_file_and_section(bank: QuestionBank) -> None:
-    refs = [q.source for q in bank.questions]
-    refs += [c.source for c in bank.checklists] + [r.source for r in bank.resources]
-    for ref in refs:
-        seed = _seed_text(ref.file)
-        assert " ".join(ref.section.split()) in " ".join(seed.split()), (ref.file, ref.section)
-    assert {s.file for s in bank.sources} == {p.name for p in SEEDS.glob("*.txt")}
+def test_every_citation_is_in_its_source(bank: QuestionBank) -> None:
+    """Every section and quote is in the kept passages, the quote after its section."""
+    assert {s.file for s in bank.sources} == {p.name for p in PASSAGES.glob("*.txt")}
+    assert citation_problems(bank, _all_passages(bank)) == []
+    for what, ref in citations(bank):
+        assert ref.quote, f"{what} has no quote"
 
 
-@needs_seeds
-def test_symptom_checklist_covers_the_seed_list(bank: QuestionBank) -> None:
+def test_the_kept_passages_are_the_sources_own_lines(bank: QuestionBank) -> None:
+    """Each passage file names its source's checksum; with the sources at hand (beside the
+    repository, or VISITPREP_SEEDS), its lines are checked against them, in order."""
+    for source in bank.sources:
+        header = (PASSAGES / source.file).read_text(encoding="utf-8").splitlines()[0]
+        match = re.fullmatch(rf"# Passages of {re.escape(source.file)} \(sha256 ([0-9a-f]{{64}})\)"
+                             r", kept for the citation tests\.", header)
+        assert match, header
+        if not SEEDS.is_dir():
+            continue
+        seed = SEEDS / source.file
+        assert hashlib.sha256(seed.read_bytes()).hexdigest() == match.group(1), (
+            f"{source.file} changed: run tests/data/seeds/refresh.py")
+        lines = seed.read_text(encoding="utf-8").splitlines()
+        at = 0
+        for line in _passages(source.file).splitlines():
+            if line == GAP:
+                continue
+            at = lines.index(line, at) + 1  # ValueError: not the source's own line
+        assert citation_problems(bank, read_sources(SEEDS, bank)) == []
+
+
+def test_a_wrong_citation_is_reported(bank_copy: Path) -> None:
+    path = bank_copy / "costs.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Many health insurance", "Most health insurance")
+                    .replace("section: \"How is cancer recurrence treated?\"",
+                             "section: \"How cancer is cured\"", 1), encoding="utf-8")
+    bank = load_bank(bank_copy)
+    problems = citation_problems(bank, _all_passages(bank))
+    assert problems == [
+        "question 'cost-coverage': section \"How cancer is cured\" is not in " + ACS
+        + " (as a heading, at the start of a line)"]
+    problems = citation_problems(bank, {})
+    assert f"{ACS}: not found, so its" in " ".join(problems)
+
+
+def test_a_quote_outside_its_section_is_reported(bank_copy: Path) -> None:
+    path = bank_copy / "costs.yaml"
+    text = path.read_text(encoding="utf-8")
+    # The quote is in seed 002, but before this section, not in it.
+    path.write_text(text.replace(
+        "quote: \"It’s very important to check on your insurance coverage along with the "
+        "medical care options you are thinking about.\"}",
+        "quote: \"Weight loss without trying\"}", 1), encoding="utf-8")
+    bank = load_bank(bank_copy)
+    (problem,) = citation_problems(bank, _all_passages(bank))
+    assert problem == (
+        "question 'cost-coverage': quote \"Weight loss without trying\" is in "
+        f"{ACS}, but under \"Signs and symptoms of a recurrence\", "
+        "not \"How is cancer recurrence treated?\"")
+
+
+def test_symptom_checklist_covers_the_seed_list_and_says_tell_the_team(
+        bank: QuestionBank) -> None:
     (checklist,) = bank.checklists
     assert checklist.topic == "symptoms"
-    assert len(checklist.items) == 11  # the eleven symptoms of seed 002
+    lines = _passages(ACS).splitlines()
+    start = lines.index("There are a few symptoms that could mean serious problems. If you have "
+                        "any of the problems listed below, tell your cancer care team:")
+    seed_items = list(itertools.takewhile(lambda line: line.startswith("- "), lines[start + 1:]))
+    assert len(seed_items) == 11 == len(checklist.items)
+    # What the source says to do: tell the care team; many have other causes; whom to call.
+    assert "if you have any of these problems, tell your cancer care team" in checklist.intro
+    assert "colds, infections, or arthritis" in checklist.intro
+    assert checklist.call_line == "The number to call:"
+    assert not re.search(r"\b(wait|visit|note)\b", checklist.intro, re.IGNORECASE)
 
 
-@needs_seeds
 def test_resources_carry_the_numbers_from_seed_004(bank: QuestionBank) -> None:
-    seed = _seed_text("004_7cb2ee495880c826.txt")
+    seed = _passages("004_7cb2ee495880c826.txt")
     phones = " ".join(r.phone for r in bank.resources)
     for number in ("1-800-422-6237", "888-651-3038"):
         assert number in phones and number in seed
+
+
+def test_sources_are_named_as_the_documents_name_themselves(bank: QuestionBank) -> None:
+    named = {s.file: s.citation for s in bank.sources}
+    assert named[CISN].startswith("Cancer 101: Cancer Recurrence \u2014 Cancer Information & "
+                                  "Support Network (CISN)")
+    assert "American Cancer Society" in named[ACS] and "October 21, 2025" in named[ACS]
+    assert "National Cancer Institute" in named["004_7cb2ee495880c826.txt"]
+    assert "January 2017" in named["004_7cb2ee495880c826.txt"]
+    for unsigned in ("000_6087e03643a4c49b.txt", "003_4b90977765187626.txt"):
+        assert named[unsigned].endswith("(no author, publisher or date given)")
+    for line in named.values():
+        assert "general health article" not in line and "health information website" not in line
+
+
+def test_named_publishers_carry_most_citations(bank: QuestionBank) -> None:
+    unsigned = [q.id for q in bank.questions
+                if q.source.file in ("000_6087e03643a4c49b.txt", "003_4b90977765187626.txt")]
+    assert len(unsigned) <= 10, unsigned
+    # Seed 000's list of the site's other articles is a teaser, not content.
+    assert not any("Many of the posts below" in ref.section or "posts below" in ref.quote
+                   for _, ref in citations(bank))
+
+
+# --- fitting the question to where the person is ------------------------------------------
+
+def _unsure_profiles(bank: QuestionBank) -> list[Profile]:
+    concerns = [t.id for t in bank.topics if not t.always]
+    return ([Profile(recurrence="unsure")]
+            + [Profile(recurrence="unsure", concerns=(c,)) for c in concerns]
+            + [Profile(recurrence="unsure", concerns=tuple(concerns))])
+
+
+def _printed(bank: QuestionBank, profile: Profile) -> list[Question]:
+    selection = select_questions(bank, profile)
+    return [bank.question(i.id) for s in selection.sections for i in s.items if i.id]
+
+
+def _full(profile: Profile) -> Profile:
+    """The profile's full list, where the short/full choice exists."""
+    fields = {f.name for f in dataclasses.fields(Profile)}
+    return dataclasses.replace(profile, **({"length": "full"} if "length" in fields else {}))
+
+
+def test_unsure_never_gets_a_question_that_needs_a_confirmed_recurrence(
+        bank: QuestionBank) -> None:
+    tagged = {q.id for q in bank.questions if q.needs_confirmed}
+    assert {"tx-how-long", "tx-if-it-doesnt-work", "rec-outlook", "dec-how-long",
+            "se-harder", "cope-hard-talks"} <= tagged
+    for profile in _unsure_profiles(bank):
+        printed = _printed(bank, _full(profile))
+        assert printed, profile
+        assert [q.id for q in printed if q.needs_confirmed] == [], profile.concerns
+        # A second net: no treatment, side-effect or prognosis wording reaches 'unsure'.
+        for question in printed:
+            assert not re.search(r"treatment|side effect|outlook|prognosis|cured|remission",
+                                 question.text, re.IGNORECASE), question.id
+
+
+def test_unsure_gets_its_own_set_from_the_sources(bank: QuestionBank) -> None:
+    own = [q for q in bank.questions if q.recurrence == {"unsure"}]
+    texts = " ".join(q.text for q in own)
+    for words in ("tests", "biopsy", "results", "watch for", "who should I call"):
+        assert words in texts, words
+    core = [q.id for q in own if q.core and q.topic == "my-recurrence"]
+    assert len(core) >= 3
+
+
+def test_confirmed_kinds_are_not_asked_what_they_told_us(bank: QuestionBank) -> None:
+    for kind in ("local", "regional", "distant"):
+        meaning = bank.recurrence(kind).meaning
+        for question in bank.questions:
+            if kind in question.recurrence:
+                assert not re.search(r"what type of recurrence", question.text, re.IGNORECASE)
+                assert not near_duplicates(question.text, meaning), (kind, question.id)
+
+
+def test_the_about_my_cancer_line_would_catch_a_repeat() -> None:
+    assert near_duplicates("Is the cancer in the same place as before, or very close to it?",
+                           "The cancer has come back in the same place it first started, "
+                           "or very close to it.")
+
+
+def test_distant_staying_well_is_not_framed_as_slowing_the_cancer(bank: QuestionBank) -> None:
+    distant = [q for q in bank.questions
+               if q.topic == "lowering-risk" and "distant" in q.recurrence]
+    assert distant
+    for question in distant:
+        assert not re.search(r"\b(lower|risk|chance|comes? back|grows?)\b", question.text,
+                             re.IGNORECASE), question.id
+    assert "lowering" not in bank.topic("lowering-risk").title.lower()
+
+
+def test_treatment_goal_lists_control_before_cure_as_the_source_does(
+        bank: QuestionBank) -> None:
+    text = bank.question("tx-goal").text
+    assert text.index("control") < text.index("cure") < text.index("comfortable")
+
+
+# --- one question, once ------------------------------------------------------------------
+
+def test_no_two_questions_in_one_handout_are_near_duplicates(bank: QuestionBank) -> None:
+    assert duplicate_problems(bank) == []
+    # The check covers every profile: with every concern and the full list, a kind prints
+    # every question fitting it.
+    for kind in RECURRENCES:
+        every = _printed(bank, _full(Profile(recurrence=kind, concerns=bank.concern_ids)))
+        assert {q.id for q in every} == {q.id for q in bank.questions if kind in q.recurrence}
+
+
+def test_the_merged_duplicates_are_gone(bank: QuestionBank) -> None:
+    ids = {q.id for q in bank.questions}
+    for gone in ("rec-type", "rec-same-place", "rec-biopsy", "ct-insurance",
+                 "se-call-right-away", "se-which", "se-what-helped", "pc-during-treatment",
+                 "se-daily-life", "dec-who-helps", "cost-check-first", "cost-who-to-ask",
+                 "pc-team", "chr-support-places", "dec-what-shapes-choice"):
+        assert gone not in ids, gone
+
+
+def test_a_reworded_copy_is_caught(bank_copy: Path) -> None:
+    path = bank_copy / "side-effects.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        "  - id: se-call-right-away\n"
+        "    text: Which side effects should I call you about right away?\n"
+        "    recurrence: all\n"
+        "    source: {file: 002_232169e8006b1272.txt, section: x}\n"), encoding="utf-8")
+    problems = duplicate_problems(load_bank(bank_copy))
+    assert any("'se-call-right-away' and 'sym-right-away'" in p for p in problems), problems
+    assert near_duplicates("How long will I be on this treatment?",
+                           "How long will I be on the treatment?")
+    assert not near_duplicates("What is the goal of this clinical trial?",
+                               "Where can I learn more about clinical trials?")
+
+
+# --- the short list ------------------------------------------------------------------------
+
+def test_short_list_counts(bank: QuestionBank) -> None:
+    for kind in RECURRENCES:
+        mine = [q for q in bank.questions
+                if q.core and kind in q.recurrence and q.topic == "my-recurrence"]
+        assert 3 <= len(mine) <= 5, (kind, [q.id for q in mine])
+        for topic in bank.topics:
+            if not topic.always:
+                count = sum(q.core and kind in q.recurrence and q.topic == topic.id
+                            for q in bank.questions)
+                assert count <= 4, (kind, topic.id)
+    treatment = [q for q in bank.questions if q.topic == "treatment-choices" and q.core]
+    assert len(treatment) == 12 and all(q.source.section.startswith("Questions about")
+                                        for q in treatment)
+
+
+# --- glossary --------------------------------------------------------------------------------
+
+def test_glossary_terms_are_cited_plain_and_used(bank: QuestionBank) -> None:
+    assert len(bank.glossary) >= 4
+    assert glossary_problems(bank) == []
+    for entry in bank.glossary:
+        assert entry.source.quote, entry.term
+        assert grade_level(entry.meaning) <= MAX_QUESTION_GRADE, entry.term
+    terms = [e.term for e in glossary_for(bank, ["What is palliative care?",
+                                                 "Is it METASTATIC now?"])]
+    assert terms == ["metastatic", "palliative care"]  # in glossary order
+    assert glossary_for(bank, ["Is it metastatically?", "A recurrence-free time?"]) == ()
+
+
+def test_an_unused_glossary_term_is_reported(bank_copy: Path) -> None:
+    path = bank_copy / "glossary.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        "  - term: oncologist\n    words: [oncologist]\n    meaning: A cancer doctor.\n"
+        "    source: {file: 004_7cb2ee495880c826.txt, section: Nowhere at all}\n"),
+        encoding="utf-8")
+    assert glossary_problems(load_bank(bank_copy)) == [
+        "glossary: no question uses 'oncologist' (words: oncologist)"]
+
+
+def test_check_bank_reports_problems_and_checks_citations(run: Run, bank_copy: Path) -> None:
+    result = run("check-bank", "--seeds", str(PASSAGES))
+    assert result.code == 0, result.out
+    assert "Citations: every section and quote is in its source" in result.out
+    assert re.search(r"unsure: \d+ full, \d+ short", result.out)
+    path = bank_copy / "glossary.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        "  - term: oncologist\n    words: [oncologist]\n    meaning: A cancer doctor.\n"
+        "    source: {file: 004_7cb2ee495880c826.txt, section: Nowhere at all}\n"),
+        encoding="utf-8")
+    result = run("check-bank", str(bank_copy), "--seeds", str(PASSAGES))
+    assert result.code == 1
+    assert "no question uses 'oncologist'" in result.out
+    assert "the glossary term 'oncologist': section \"Nowhere at all\" is not in" in result.out
+    assert run("check-bank", "--seeds", str(bank_copy / "nowhere")).code == 2
 
 
 # --- broken banks -------------------------------------------------------------------
@@ -138,7 +444,7 @@ def test_duplicate_keys_are_refused(bank_copy: Path) -> None:
 @pytest.mark.parametrize(
     ("entry", "expected"),
     [
-        ("{id: a-b, text: 42, recurrence: all, source: {file: 001_b2190112f8bf0724.txt, "
+        ("{id: a-b, text: [42], recurrence: all, source: {file: 001_b2190112f8bf0724.txt, "
          "section: x}}", "'text' of question 'a-b' must be text"),
         ("{id: a-b, text: 'Why?', recurrence: sometimes, source: {file: "
          "001_b2190112f8bf0724.txt, section: x}}", "unknown recurrence 'sometimes'"),
@@ -151,6 +457,9 @@ def test_duplicate_keys_are_refused(bank_copy: Path) -> None:
         ("{id: a-b, txt: 'Why?', recurrence: all, source: {file: "
          "001_b2190112f8bf0724.txt, section: x}}", "unknown key 'txt'. Did you mean 'text'?"),
         ("just text", "a question must be a mapping"),
+        ("{id: a-b, text: 'Why?', recurrence: all, core: 'maybe', source: {file: "
+         "001_b2190112f8bf0724.txt, section: x}}",
+         "'core' of question 'a-b' must be true or false"),
     ],
 )
 def test_wrong_types_and_values_are_located(bank_copy: Path, entry: str, expected: str) -> None:
@@ -182,3 +491,99 @@ def test_a_clinic_bank_with_its_own_question_loads(bank_copy: Path) -> None:
         "    source: {file: 002_232169e8006b1272.txt, section: Costs}\n"), encoding="utf-8")
     clinic = load_bank(bank_copy)
     assert clinic.question("cost-parking").text == "Is parking free for patients?"
+    assert clinic.question("cost-parking").core is False  # not on the short list unless marked
+
+
+# --- premise tags in a clinic's bank ------------------------------------------------------
+
+def _one_question(bank_copy: Path, extra: str, recurrence: str = "all") -> Path:
+    _write(bank_copy / "costs.yaml",
+           f"topic: costs\nquestions:\n  - id: cost-x\n    text: Will it cost much?\n"
+           f"    recurrence: {recurrence}\n{extra}"
+           "    source: {file: 001_b2190112f8bf0724.txt, section: Second Opinions}\n")
+    return bank_copy
+
+
+def test_needs_confirmed_keeps_a_question_from_unsure(bank_copy: Path) -> None:
+    bank = load_bank(_one_question(bank_copy, "    needs_confirmed: true\n"))
+    question = bank.question("cost-x")
+    assert question.needs_confirmed and question.recurrence == {"local", "regional", "distant"}
+    unsure = _printed(bank, _full(Profile(recurrence="unsure", concerns=("costs",))))
+    assert "cost-x" not in [q.id for q in unsure]
+    local = _printed(bank, _full(Profile(recurrence="local", concerns=("costs",))))
+    assert "cost-x" in [q.id for q in local]
+
+
+def test_needs_confirmed_with_unsure_listed_is_refused(bank_copy: Path) -> None:
+    message = _error(_one_question(bank_copy, "    needs_confirmed: true\n", "[local, unsure]"))
+    assert "question 'cost-x' needs a confirmed recurrence but lists 'unsure'" in message
+    assert re.search(r"costs\.yaml, line \d+", message)
+
+
+def test_needs_confirmed_must_be_true_or_false(bank_copy: Path) -> None:
+    message = _error(_one_question(bank_copy, "    needs_confirmed: maybe\n"))
+    assert "'needs_confirmed' of question 'cost-x' must be true or false" in message
+
+
+# --- what prints: the glossary box, the cited sources, the call line -----------------------
+
+def _document(bank: QuestionBank, profile: Profile) -> Document:
+    return build_document(bank, profile, select_questions(bank, profile),
+                          load_layout("standard"))
+
+
+def test_the_handout_prints_only_the_glossary_words_it_uses(bank: QuestionBank) -> None:
+    distant = _document(bank, Profile(recurrence="distant"))
+    # "metastatic" is in the About-my-cancer line of a distant recurrence.
+    assert "metastatic" in [term for term, _ in distant.glossary]
+    unsure = _document(bank, Profile(recurrence="unsure", concerns=("symptoms",)))
+    assert "metastatic" not in [term for term, _ in unsure.glossary]
+    for document in (distant, unsure):
+        texts = " ".join(text for _, text in document.texts())
+        for term, _ in document.glossary:
+            entry = next(e for e in bank.glossary if e.term == term)
+            assert any(uses_word(t, entry) for t in
+                       [document.situation] + [i.text for s in document.sections
+                                               for i in s.items]), term
+        assert ("Words you may hear" in texts) == bool(document.glossary)
+
+
+def test_the_last_page_names_only_the_sources_the_handout_cites(bank: QuestionBank) -> None:
+    document = _document(bank, Profile(recurrence="local"))
+    named = {s.file: s.citation for s in bank.sources}
+    assert document.sources[0] == named[CISN]
+    assert named["004_7cb2ee495880c826.txt"] in document.sources  # the phone numbers
+    assert named["000_6087e03643a4c49b.txt"] not in document.sources  # no question cites it
+
+
+def test_the_pdf_has_the_glossary_box_and_the_number_to_call(bank: QuestionBank) -> None:
+    profile = Profile(recurrence="unsure", concerns=("symptoms", "follow-up"))
+    text = read_pdf(make_handout(profile, bank)).text
+    assert "Words you may hear" in text and "follow-up care plan:" in text
+    assert "The number to call:" in text
+    assert "tell your cancer care team" in text
+    assert "American Cancer Society" in text.split("Where these questions come from")[1]
+
+
+def test_a_bank_without_a_glossary_loads(bank_copy: Path) -> None:
+    (bank_copy / "glossary.yaml").unlink()
+    clinic = load_bank(bank_copy)
+    assert clinic.glossary == () and glossary_problems(clinic) == []
+    assert _document(clinic, Profile(recurrence="distant")).glossary == ()
+
+
+def test_a_bad_glossary_entry_is_located(bank_copy: Path) -> None:
+    _write(bank_copy / "glossary.yaml",
+           "glossary:\n  - term: biopsy\n    words: biopsy\n    meaning: A test.\n"
+           "    source: {file: 002_232169e8006b1272.txt, section: x}\n")
+    message = _error(bank_copy)
+    assert "glossary.yaml" in message and "'words' must be a list" in message
+
+
+def test_questions_lists_each_source_with_its_quote(run: Run) -> None:
+    result = run("questions", "--recurrence", "local")
+    assert result.code == 0
+    assert ('      which says: "This does not mean your treatment for the original diagnosis '
+            'was wrong, or that you did something wrong."') in result.out
+    whole = run("questions").out
+    assert "      for: local, regional, distant; short list; from " in whole

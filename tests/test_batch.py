@@ -75,8 +75,8 @@ def test_every_good_row_prints_and_every_bad_row_is_one_line(run: Run, tmp_path:
         "second-opinion, symptoms, follow-up, lowering-risk, supportive-care, coping, "
         "chronic-illness.",
         "row 7 (Evil): output '../../outside.pdf' is a path; give a plain file name such as "
-        "'maria-lopez.pdf' (files always go into the -o folder)",
-        "row 11 (Zoë): 'visit_date': '2026-02-30' is not a real day. Write it like: "
+        "'maria-lopez.pdf' (files always go into the -o folder).",
+        "row 11 (Zoë): 'visit_date': '2026-02-30' is not a real date. Write it like: "
         "2026-12-03, 3 December 2026, Dec 3, 12/3/2026, tomorrow, Friday, next Friday, or in "
         "2 weeks.",
     ]
@@ -165,7 +165,7 @@ def test_clinic_block_and_template_on_every_handout(run: Run, tmp_path: Path) ->
     for pdf_path in (tmp_path / "out").glob("*.pdf"):
         pdf = read_pdf(pdf_path)
         assert "Place label here" in pdf.pages[0]
-        assert "Riverside Cancer Center" in pdf.pages[-1]
+        assert "Riverside Cancer Center" in pdf.pages[0]
         assert round(pdf.sizes[0][0]) == 595
         assert PdfReader(pdf_path).get_fields()
 
@@ -309,10 +309,10 @@ def test_a_clinics_own_bank_reaches_every_worker(run: Run, bank_copy: Path,
     assert result.code == 0, result.err
     handouts = sorted((tmp_path / "out").glob("*.pdf"))
     assert len(handouts) == 3
-    for handout in handouts:
-        text = read_pdf(handout).text  # type: ignore[attr-defined]
-        assert "Which treatment choices does our clinic offer?" in text
-        assert "What are my treatment choices?" not in text
+    texts = [read_pdf(handout).text for handout in handouts]  # type: ignore[attr-defined]
+    # Treatment questions print for the two confirmed recurrences, never for 'unsure'.
+    assert sum("Which treatment choices does our clinic offer?" in text for text in texts) == 2
+    assert not any("What are my treatment choices?" in text for text in texts)
 
 
 def test_a_task_of_several_rows_writes_each_whole_or_says_why(
@@ -334,7 +334,7 @@ def test_a_task_of_several_rows_writes_each_whole_or_says_why(
     try:
         results = batch.make_rows(rows)
         assert [r.status for r in results] == [
-            "written", "failed", "skipped", "failed", "written", "skipped"]
+            "written", "failed", "changed", "failed", "written", "failed"]
         assert [r.number for r in results] == [2, 3, 4, 5, 6, 7]
         assert "row 5" in results[3].message and "sideways" in results[3].message
         assert (out / "kept.pdf").read_bytes() == b"mine"
@@ -343,8 +343,28 @@ def test_a_task_of_several_rows_writes_each_whole_or_says_why(
         batch._STATE["force"] = True  # now the folder in the way is a write error
         again = batch.make_rows([row(6, "cy.pdf", name="Cy"), row(7, "a-folder.pdf")])
         assert [r.status for r in again] == ["written", "failed"]
-        assert "a-folder.pdf is a folder" in again[1].message
+        assert "a-folder.pdf is a folder, not a regular file" in again[1].message
     finally:
         batch._STATE["writer"].shutdown()
     assert sorted(p.name for p in out.iterdir()) == [
         "a-folder.pdf", "ann.pdf", "cy.pdf", "kept.pdf"]  # no temporary file left
+
+
+def test_messages_come_in_row_order_even_when_an_earlier_row_is_slow(
+        run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Row 4 is slow (a loaded machine can pause any worker): its message still comes
+    before row 6's. Reporting in the order rows finished made the test above flaky."""
+    import time
+
+    real = batch.render_row
+
+    def slow_row_4(row: Row):  # type: ignore[no-untyped-def]
+        if row.number == 4:
+            time.sleep(1.0)
+        return real(row)
+
+    monkeypatch.setattr(batch, "render_row", slow_row_4)  # the forked workers inherit it
+    result = run("batch", str(CSV / "excel_utf8.csv"), "-o", "out", "--jobs", "2")
+    numbers = [int(line.split()[1]) for line in result.err.splitlines()
+               if line.startswith("row ")]
+    assert numbers == [4, 6, 7, 11]

@@ -18,7 +18,10 @@ Run = Callable[..., Result]
 def test_make_from_an_answers_file(run: Run, tmp_path: Path) -> None:
     result = run("make", "--answers", str(FULL), "-o", "visit.pdf")
     assert result.code == 0, result.err
-    assert result.out.startswith("Wrote visit.pdf (")
+    first, second = result.out.splitlines()[:2]
+    pages = len(read_pdf(tmp_path / "visit.pdf").pages)
+    assert first == f"{pages} pages: the standard template, the short list, on A4."
+    assert second.startswith(f"Wrote visit.pdf ({pages} pages)")
     pdf = read_pdf(tmp_path / "visit.pdf")
     first = pdf.pages[0]
     assert "Name: Maria López" in first
@@ -63,7 +66,7 @@ def test_existing_file_is_kept_without_force(run: Run, tmp_path: Path) -> None:
     target.write_bytes(b"my old handout")
     result = run("make", "--recurrence", "local", "-o", "visit.pdf")
     assert result.code == 1
-    assert result.err == ("Error: visit.pdf already exists\n"
+    assert result.err == ("Error: visit.pdf already exists.\n"
                           "Choose another name, or add --force to replace it.\n")
     assert target.read_bytes() == b"my old handout"
     assert run("make", "--recurrence", "local", "-o", "visit.pdf", "--force").code == 0
@@ -96,7 +99,7 @@ def test_bad_input_writes_nothing(run: Run, tmp_path: Path) -> None:
         (("--recurrence", "local", "--visit-date", "someday"),
          "Error: --visit-date: 'someday' is not a date visitprep can read.\n"),
         (("--recurrence", "local", "--name", "x" * 101),
-         "Error: --name is 101 characters long; the limit is 100\n"),
+         "Error: --name is 101 characters long; the limit is 100.\n"),
         (("--recurrence", "local", "--template", "fancy"), "Error: unknown template 'fancy'."),
         (("--recurrence", "local", "--bank", "nowhere"), "Error: nowhere: no such folder"),
         (("--recurrence", "local", "--clinic", "nope.yaml"), "Error: nope.yaml: no such file"),
@@ -197,8 +200,8 @@ def test_templates_lists_one_line_each(run: Run) -> None:
     assert result.code == 0
     lines = [line.split(maxsplit=1) for line in result.out.splitlines()]
     assert lines[0] == ["standard", "Standard print, 12 pt, room to write two lines per answer."]
-    assert ["large-print", "Large print, 18 pt, bold headings, bigger boxes and more room to "
-            "write."] in lines
+    assert ["large-print", "Large print, 18 pt throughout, bold headings, bigger boxes and wider "
+            "lines to write on."] in lines
 
 
 def test_python_dash_m_and_help(tmp_path: Path) -> None:

@@ -87,8 +87,8 @@ def test_an_order_never_overrides_what_the_date_shows() -> None:
 @pytest.mark.parametrize(("text", "message"), [
     ("", "there is no date"),
     ("someday", "'someday' is not a date visitprep can read"),
-    ("2026-02-30", "'2026-02-30' is not a real day"),
-    ("30/2/2026", "'30/2/2026' is not a real day"),
+    ("2026-02-30", "'2026-02-30' is not a real date"),
+    ("30/2/2026", "'30/2/2026' is not a real date"),
     ("13/13/2026", "has no month"),
     ("Friday, December 3, 2026", "Thursday, December 3, 2026 is a Thursday, not a Friday"),
     ("Dec 3 Jan", "is not a date"),

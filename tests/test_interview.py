@@ -57,6 +57,7 @@ def happy_path(**changes: Any) -> list[tuple[str, Any]]:
     steps: dict[str, Any] = {
         "recurrence": "regional",
         "concerns": ["costs", "symptoms"],
+        "length": "full",
         "review": lambda p: [v for v in ticked(p) if v != "cost-tests"],
         "own": ["Is x<y & z a worry?", "Can I swim?", ""],
         "top": ["Can I swim?", "tx-choices"],
@@ -78,6 +79,9 @@ def happy_path(**changes: Any) -> list[tuple[str, Any]]:
             out += [("own", text) for text in answer]
         elif name == "visit-date-confirm" and not steps["visit-date"]:
             continue
+        elif name == "length":  # the review's action row switches to the full list
+            if answer == "full":
+                out.append(("review", lambda p: [*ticked(p), interview.LENGTH]))
         elif answer is not None:
             out.append((name, answer))
     return out
@@ -135,10 +139,40 @@ def test_the_review_shows_every_picked_question_ticked_with_a_page_count(
     headings = [o.title for o in review.options if isinstance(o, Heading)]
     assert headings == ["About my recurrence", "My treatment choices", "Costs and insurance",
                         "Symptoms to tell my care team"]
-    questions = [o for o in review.options if isinstance(o, Option) and o.value != BACK]
+    questions = [o for o in review.options
+                 if isinstance(o, Option) and o.value not in interview.ACTIONS]
     assert all(o.checked for o in questions)
     assert review.message.startswith(f"{len(questions)} questions, ")
     assert " pages. Uncheck any you do not want:" in review.message
+    actions = [o.title for o in review.options
+               if isinstance(o, Option) and o.value in interview.ACTIONS]
+    assert actions[0].startswith("Show more questions I could add (")
+    assert actions[1:] == ["Print every question for my situation (the full list)",
+                           "Go back to the previous step"]
+
+
+def test_show_more_questions_adds_the_ones_checked(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path,
+        bank: QuestionBank) -> None:
+    def more(prompt: Prompt) -> list[str]:
+        offered = [o.value for o in prompt.options
+                   if isinstance(o, Option) and o.value not in interview.ACTIONS]
+        assert offered and not any(o.checked for o in prompt.options if isinstance(o, Option))
+        return offered[:2]
+
+    steps = happy_path(length=None, **{"save-answers": True})
+    index = [name for name, _ in steps].index("review")
+    steps[index:index] = [("review", lambda p: [*ticked(p), interview.MORE_QUESTIONS]),
+                          ("more", more)]
+    result, script = interact(steps)
+    assert result.code == 0, result.err
+    added = [o for o in script.prompt("more").options
+             if isinstance(o, Option) and o.value not in interview.ACTIONS][:2]
+    last_review = [p for p in script.prompts if p.name == "review"][-1]
+    assert all(o.value in ticked(last_review) for o in added)  # now on the list
+    saved = load_answers(next(tmp_path.glob("*.yaml")))
+    assert saved["include"] == [o.value for o in added]
+    assert added[0].title in read_pdf(next(tmp_path.glob("*.pdf"))).text
 
 
 def test_no_concerns_and_every_detail_skipped(
@@ -240,7 +274,7 @@ def test_starting_from_saved_answers_prefills_every_prompt(
         "recurrence: unsure\nconcerns: [coping]\nexclude: [cope-faith]\n"
         "custom_questions: [Old question?]\ntop_questions: [Old question?]\n"
         "name: Ann\nvisit_date: 2026-12-03\ndoctor: Dr. Ng\ncompanion: Bo\n"
-        "template: large-print\npaper: a4\n", encoding="utf-8")
+        "template: large-print\npaper: a4\nlength: full\n", encoding="utf-8")
     steps = [("recurrence", default), ("concerns", ticked), ("review", ticked),
              ("own-keep", ticked), ("own", ""), ("top", ticked), ("name", default),
              ("visit-date", default), ("visit-date-confirm", False), ("visit-date", default),
@@ -252,6 +286,8 @@ def test_starting_from_saved_answers_prefills_every_prompt(
     assert script.prompt("recurrence").default == "unsure"
     assert ticked(script.prompt("concerns")) == ["coping"]
     review = script.prompt("review")
+    assert "Print the short list again (the key questions only)" in [
+        o.title for o in review.options]  # length: full, from the file
     assert "cope-faith" not in ticked(review) and "cope-fear" in ticked(review)
     assert script.prompt("name").default == "Ann"
     assert script.prompt("visit-date").default == "2026-12-03"
@@ -354,7 +390,7 @@ def test_handout_options_apply_to_the_interview(
     assert "pdf-replace" not in [p.name for p in script.prompts]  # --force: no question
     pdf_path = tmp_path / "visit-questions.pdf"
     pdf = read_pdf(pdf_path)
-    assert "Place label here" in pdf.pages[0] and "Riverside Clinic" in pdf.pages[-1]
+    assert "Place label here" in pdf.pages[0] and "Riverside Clinic" in pdf.pages[0]
     assert round(pdf.sizes[0][0]) == 595
     assert PdfReader(pdf_path).get_fields()
 

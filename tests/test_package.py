@@ -33,6 +33,8 @@ def test_wheel_holds_the_bank_templates_and_fonts(wheel: Path) -> None:
     assert "visitprep/templates/standard.yaml" in names
     for font in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"):
         assert f"visitprep/render/fonts/{font}" in names
+    for page in ("handout.html", "handout.css"):
+        assert f"visitprep/render/html_templates/{page}" in names
 
 
 def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -> None:
@@ -51,3 +53,9 @@ def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -
                           capture_output=True, text=True, check=False)
     assert make.returncode == 0, make.stderr
     assert (elsewhere / "handout.pdf").read_bytes().startswith(b"%PDF")
+    html = subprocess.run([sys.executable, "-m", "visitprep", "make", "--recurrence", "local",
+                           "-o", "handout.html"], cwd=elsewhere, env=env,
+                          capture_output=True, text=True, check=False)
+    assert html.returncode == 0, html.stderr
+    page = (elsewhere / "handout.html").read_text("utf-8")
+    assert "<h1>Questions about my cancer coming back</h1>" in page

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,6 +69,7 @@ def test_text_stays_inside_the_margins_and_never_overlaps(
     pdf_bytes = make_handout(longest_profile(bank, template, paper), bank, layout=layout,
                              clinic=CLINIC, invariant=True)
     margin = layout.margin_in * INCH
+    vertical = layout.margin_top_bottom_in * INCH
     furniture_size = layout.small_size
     with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
         assert len(pdf.pages) > 3
@@ -75,10 +78,11 @@ def test_text_stays_inside_the_margins_and_never_overlaps(
             for char in page.chars:
                 assert margin - 0.5 <= char["x0"] and char["x1"] <= page.width - margin + 0.5, (
                     where, char["text"], char["x0"], char["x1"])
-                assert 0.25 * INCH <= char["top"] and char["bottom"] <= page.height - 0.25 * INCH
-                bottom_edge = page.height - margin + 0.5
-                in_body = margin - 0.5 <= char["top"] and char["bottom"] <= bottom_edge
-                if not in_body:  # only the footer and running head live in the margins
+                # nothing within 0.4 inch of the paper's edge
+                assert 0.4 * INCH <= char["top"] and char["bottom"] <= page.height - 0.4 * INCH
+                bottom_edge = page.height - vertical + 0.5
+                in_body = vertical - 0.5 <= char["top"] and char["bottom"] <= bottom_edge
+                if not in_body:  # only the footer and the top line live in the margins
                     assert round(char["size"], 1) == furniture_size, (where, char["text"])
             assert overlapping_words(page) == [], where
 
@@ -116,13 +120,14 @@ def test_large_print_keeps_the_top_questions_and_invitation_on_page_1(
 def test_navigator_handout_has_clinic_label_and_support(bank: QuestionBank) -> None:
     profile = Profile(recurrence="local", template="navigator")
     pdf = read_pdf(make_handout(profile, bank, clinic=CLINIC))
-    assert "Place label here" in pdf.pages[0]
-    last = pdf.pages[-1]
-    assert "For more local information, please contact:" in last
-    assert "Riverside Cancer Center, Patient Navigation and Survivorship Office" in last
-    assert "Phone: (555) 010-0100 ext. 4455" in last
-    assert "12 Main Street, Suite 400" in last
-    assert "1-800-4-CANCER" in last
+    first = pdf.pages[0]
+    assert "Place label here" in first
+    assert "For more local information, please contact:" in first
+    assert "Riverside Cancer Center, Patient Navigation and Survivorship Office" in first
+    assert "Phone: (555) 010-0100 ext. 4455" in first
+    assert "12 Main Street, Suite 400" in first
+    assert "1-800-4-CANCER" in pdf.pages[-1]
+    assert "People who can support you" in " ".join(pdf.pages[-2:])
     for person in ("Family and friends", "Doctors and nurses", "Oncology social workers",
                    "Leaders in your faith or spiritual community"):
         assert person in pdf.text
@@ -130,7 +135,7 @@ def test_navigator_handout_has_clinic_label_and_support(bank: QuestionBank) -> N
 
 def test_navigator_without_clinic_details_leaves_lines_to_fill(bank: QuestionBank) -> None:
     pdf = read_pdf(make_handout(Profile(recurrence="local", template="navigator"), bank))
-    assert "For more local information, please contact:" in " ".join(pdf.pages[-2:])
+    assert "For more local information, please contact:" in pdf.pages[0]
     standard = read_pdf(make_handout(Profile(recurrence="local"), bank))
     assert "For more local information" not in standard.text
     assert "Place label here" not in standard.text
@@ -145,12 +150,13 @@ def test_fillable_fields_have_stable_readable_names(bank: QuestionBank) -> None:
     from pypdf import PdfReader
 
     profile = Profile(recurrence="local", concerns=("symptoms",), custom_questions=("Mine?",),
-                      top_questions=("tx-choices",), doctor="Dr. Ng", fillable=True)
+                      top_questions=("tx-choices",), doctor="Dr. Ng", fillable=True,
+                      length="full")
     data = make_handout(profile, bank, invariant=True)
     fields = PdfReader(io.BytesIO(data)).get_fields() or {}
     for name in ("name", "visit_date", "companion", "top_1_done", "top_1_answer_1",
                  "top_2_question", "top_2_done", "own_1_done", "own_1_answer_2",
-                 "rec-type_done", "rec-type_answer_1", "symptom_1", "symptom_1_when",
+                 "tx-hospital_done", "tx-hospital_answer_1", "symptom_1", "symptom_1_when",
                  "notes_1"):
         assert name in fields, name
     assert "doctor" not in fields  # given: printed, not a field
@@ -177,7 +183,7 @@ def test_templates_can_be_copied_and_edited(tmp_path: Path, bank: QuestionBank) 
     source = (Path(__file__).resolve().parents[1] / "templates" / "navigator.yaml")
     copy = tmp_path / "ours.yaml"
     copy.write_text(source.read_text(encoding="utf-8").replace(
-        "name: navigator", "name: ours").replace("body: 14", "body: 16"), encoding="utf-8")
+        "name: navigator", "name: ours") + "font:\n  body: 16\n", encoding="utf-8")
     layout = load_layout(str(copy))
     assert layout.name == "ours" and layout.body_size == 16
     assert "label_box" in layout.features
@@ -197,9 +203,15 @@ def test_every_question_has_its_box_and_writing_lines(bank: QuestionBank, templa
                            and r["stroking_color"] == (0.0, 0.0, 0.0))
             rules = [line for line in page.lines if line["stroking_color"] == grey]
             assert all(line["linewidth"] == pytest.approx(0.6) for line in rules)
-            for top, below in zip(boxes, [*boxes[1:], page.height], strict=False):
+            headings = [w["top"] for w in page.extract_words() if w["text"] == "Notes"]
+            end = min(headings, default=page.height)  # the notes' lines are not answers
+            boxes = [top for top in boxes if top < end]
+            for top, below in zip(boxes, [*boxes[1:], end], strict=False):
                 under = [line for line in rules if top < line["top"] < below]
-                assert len(under) == layout.answer_lines, (page.page_number, top)
+                # the page's last question takes the space left under it as more lines
+                last = below == end
+                assert (len(under) >= layout.answer_lines if last
+                        else len(under) == layout.answer_lines), (page.page_number, top)
                 # each line runs from beside the box to the right margin
                 assert all(line["x0"] > layout.margin_in * INCH + layout.checkbox_size
                            for line in under)
@@ -207,9 +219,18 @@ def test_every_question_has_its_box_and_writing_lines(bank: QuestionBank, templa
                            for line in under)
             questions += len(boxes)
         assert questions > 5
-        notes_page = next(page for page in pages
-                          if "Notes" in (page.extract_text() or "").splitlines()[:3])
-        notes = [line for line in notes_page.lines if line["stroking_color"] == grey]
+        # the notes follow the last questions, with at least notes_lines lines to write on
+        notes_page = next(page for page in pages if any(
+            w["text"] == "Notes" for w in page.extract_words()))
+        heading = next(w for w in notes_page.extract_words() if w["text"] == "Notes")
+        notes = [line for line in notes_page.lines if line["stroking_color"] == grey
+                 and line["top"] > heading["bottom"] and line["x0"] < layout.margin_in * INCH + 8]
+        if notes_page is not pages[-1]:  # when the page ran out, the rest come next
+            after = pages[pages.index(notes_page) + 1]
+            text_top = min(c["top"] for c in after.chars if c["size"] > layout.small_size
+                           or c["top"] > layout.margin_top_bottom_in * INCH)
+            notes += [line for line in after.lines if line["stroking_color"] == grey
+                      and line["top"] < text_top]
         assert len(notes) >= layout.notes_lines
 
 
@@ -260,4 +281,62 @@ def test_empty_top_question_slots_have_a_line_to_write_the_question_on(
                       and 0 < line["x0"] - number["x1"] < 8]
             assert len(beside) == 1, number["text"]
         header = 4  # name, date, doctor, companion: each value is underlined
-        assert len(rules) == header + 3 * (1 + layout.top_answer_lines)
+        about = next(w for w in page.extract_words() if w["text"] == "About")
+        in_box = [line for line in rules if line["top"] < about["top"]]
+        assert len(in_box) == header + 3 * (1 + layout.top_answer_lines)
+
+
+def _logo_files(folder: Path) -> dict[str, Path]:
+    from PIL import Image
+
+    wide = Image.new("RGB", (600, 200), (20, 60, 140))
+    files = {"png": folder / "logo.png", "jpeg": folder / "logo.jpg"}
+    wide.save(files["png"])
+    wide.save(files["jpeg"], quality=80)
+    files["cut"] = folder / "cut.png"
+    files["cut"].write_bytes(files["png"].read_bytes()[:-30])
+    files["text"] = folder / "notes.png"
+    files["text"].write_text("not an image", encoding="utf-8")
+    return files
+
+
+@pytest.mark.parametrize("kind", ["png", "jpeg"])
+def test_the_clinic_logo_prints_in_its_box_on_page_1(bank: QuestionBank, tmp_path: Path,
+                                                     kind: str) -> None:
+    from visitprep.clinic import load_clinic
+
+    logo = _logo_files(tmp_path)[kind]
+    clinic_file = tmp_path / "clinic.yaml"
+    clinic_file.write_text(f"name: Riverside\nphone: '555'\nlogo: {logo.name}\n",
+                           encoding="utf-8")
+    clinic = load_clinic(clinic_file)
+    assert clinic.logo == str(logo)
+    data = make_handout(Profile(recurrence="local", template="navigator"), bank, clinic=clinic)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        images = pdf.pages[0].images
+        assert len(images) == 1
+        image = images[0]
+        # scaled into its 1.8 x 0.7 inch box, keeping its 3:1 shape
+        assert image["width"] == pytest.approx(1.8 * INCH, abs=0.5)
+        assert image["height"] == pytest.approx(0.6 * INCH, abs=0.5)
+        assert "Riverside" in (pdf.pages[0].extract_text() or "")
+        assert all(not page.images for page in pdf.pages[1:])
+
+
+@pytest.mark.parametrize(("kind", "message"), [
+    ("missing", "no such file"),
+    ("cut", "is cut short (the PNG image does not end)"),
+    ("text", "is not a PNG or JPEG image"),
+])
+def test_a_missing_or_broken_logo_is_one_clear_error(run: Callable[..., Any], tmp_path: Path,
+                                                     kind: str, message: str) -> None:
+    files = _logo_files(tmp_path)
+    name = "gone.png" if kind == "missing" else files[kind].name
+    (tmp_path / "clinic.yaml").write_text(f"name: Riverside\nlogo: {name}\n", encoding="utf-8")
+    result = run("make", "--recurrence", "local", "--template", "navigator",
+                 "--clinic", "clinic.yaml", "-o", "out.pdf")
+    assert result.code == 1
+    assert result.err.startswith("Error: clinic.yaml: 'logo': ")
+    assert message in result.err and "Traceback" not in result.err
+    assert "Give a PNG or JPEG file" in result.err
+    assert not (tmp_path / "out.pdf").exists()

@@ -143,7 +143,7 @@ def test_ambiguous_and_impossible_dates_are_refused() -> None:
     with pytest.raises(ProfileError, match="could be Thursday, March 12, 2026 "
                        r"\(month first\) or Thursday, December 3, 2026 \(day first\)"):
         parse_date("03/12/2026")
-    with pytest.raises(ProfileError, match="is not a real day"):
+    with pytest.raises(ProfileError, match="is not a real date"):
         parse_date("2026-02-30")
     assert parse_date("03/12/2026", order="dmy") == dt.date(2026, 12, 3)
     assert parse_date("next Tuesday", today=dt.date(2026, 11, 22)) == dt.date(2026, 11, 24)
@@ -162,3 +162,19 @@ def test_answers_file_errors(tmp_path: Path) -> None:
         load_answers(path)
     with pytest.raises(ProfileError, match="no such file"):
         load_answers(tmp_path / "missing.yaml")
+
+
+def test_length_and_include(bank: QuestionBank) -> None:
+    assert make(bank, recurrence="local").length == "short"  # type: ignore[attr-defined]
+    assert make(bank, recurrence="local", Length=" Full ").length == "full"  # type: ignore[attr-defined]
+    message = error(bank, recurrence="local", length="long")
+    assert "answers.yaml: unknown length 'long'" in message
+    assert "Allowed values: short, full" in message
+    profile = make(bank, recurrence="local", include="cost-tests; cost-how-much")
+    assert profile.include == ("cost-tests", "cost-how-much")  # type: ignore[attr-defined]
+    assert "'include' names an unknown question id 'cost-test'" in error(
+        bank, recurrence="local", include=["cost-test"])
+    saved = profile_to_mapping(make(bank, recurrence="local", length="full",  # type: ignore[arg-type]
+                                    include=["cost-tests"]))
+    assert saved["length"] == "full" and saved["include"] == ["cost-tests"]
+    assert "length" not in profile_to_mapping(make(bank, recurrence="local"))  # type: ignore[arg-type]

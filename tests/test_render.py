@@ -29,7 +29,7 @@ def test_page_one_carries_header_top_questions_and_invitation(bank: QuestionBank
                   visit_date=__import__("datetime").date(2026, 12, 3),
                   top_questions=("tx-choices", "Can I keep working?"))
     first = pdf.pages[0]  # type: ignore[attr-defined]
-    assert first.startswith("Questions for my visit")
+    assert first.startswith("Questions about my cancer coming back")
     for text in ("Name: Maria López", "Visit date: Thursday, December 3, 2026",
                  "Doctor: Dr. Okafor", "Who is coming with me: Ana", "My top questions",
                  "1. What are my treatment choices?", "2. Can I keep working?",
@@ -61,8 +61,9 @@ def test_sections_by_topic_and_footer_on_every_page(bank: QuestionBank) -> None:
 
 
 def test_last_page_has_notes_resources_and_sources(bank: QuestionBank) -> None:
-    last = pdf_for(bank).pages[-1]  # type: ignore[attr-defined]
-    assert "Notes" in last
+    pages = pdf_for(bank).pages  # type: ignore[attr-defined]
+    last = pages[-1]
+    assert "Notes" in " ".join(pages[-2:])
     assert "1-800-4-CANCER (1-800-422-6237), www.cancer.gov" in last
     assert "888-651-3038, www.cancer.net" in last
     assert "Where these questions come from" in last
@@ -123,7 +124,7 @@ def test_right_to_left_text_is_refused_clearly(bank: QuestionBank) -> None:
 def test_metadata(bank: QuestionBank) -> None:
     pdf = pdf_for(bank, name="Maria López")
     meta = pdf.metadata  # type: ignore[attr-defined]
-    assert meta["/Title"] == "Questions for my visit: Maria López"
+    assert meta["/Title"] == "Questions about my cancer coming back: Maria López"
     assert meta["/Subject"] == "Questions to ask the care team about cancer that has come back"
     assert meta["/Lang"] == "en"
     assert meta["/Creator"].startswith("visitprep")
@@ -297,6 +298,6 @@ def test_a_question_too_long_for_a_page_is_named(bank: QuestionBank) -> None:
                              custom_questions=("Short one?", question)), bank)
     assert info.value.message == (
         "the question 'Could you tell me more and more and more and more and...' "
-        "is too long to fit on one page")
+        "is too long to fit on one page.")
     assert "0x" not in str(info.value)
     assert "Shorten it" in (info.value.hint or "")

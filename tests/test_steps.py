@@ -19,7 +19,8 @@ TODAY = dt.date(2026, 11, 22)
 def test_the_step_ids_and_fields_are_stable() -> None:
     assert [(s.id, s.kind, s.field) for s in steps.STEPS] == [
         ("recurrence", "one", "recurrence"), ("concerns", "many", "concerns"),
-        ("review", "many", "exclude"), ("own", "texts", "custom_questions"),
+        ("length", "one", "length"), ("review", "many", "exclude"),
+        ("more", "many", "include"), ("own", "texts", "custom_questions"),
         ("top", "many", "top_questions"), ("name", "text", "name"),
         ("visit-date", "date", "visit_date"), ("doctor", "text", "doctor"),
         ("companion", "text", "companion"), ("template", "one", "template"),
@@ -74,6 +75,13 @@ def test_choices(bank: QuestionBank) -> None:
     assert [c.value for g in top for c in g.choices if c.checked] == ["tx-choices"]
     (sizes,) = steps.choices("template", bank, Profile(recurrence="local", template="x.yaml"))
     assert [c.value for c in sizes.choices] == ["x.yaml", "standard", "large-print"]
+    (lengths,) = steps.choices("length", bank, profile)
+    assert [(c.value, c.checked) for c in lengths.choices] == [("short", True), ("full", False)]
+    more = steps.choices("more", bank, profile)
+    offered = [c.value for g in more for c in g.choices]
+    listed = [c.value for g in review for c in g.choices]
+    assert offered and not set(offered) & set(listed)  # the rest of each topic
+    assert not steps.choices("more", bank, Profile(recurrence="distant", length="full"))
     (papers,) = steps.choices("paper", bank, Profile(recurrence="local", paper="a4"))
     assert [(c.label, c.checked) for c in papers.choices] == [
         ("Letter (US and Canada)", False), ("A4 (most other countries)", True)]

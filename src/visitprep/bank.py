@@ -3,21 +3,29 @@
 A bank folder holds:
   topics.yaml    the recurrence kinds and the topics, in print order
   sources.yaml   the source documents and the resources printed on the last page
+  glossary.yaml  (optional) words patients may hear, with a source's meaning
   <topic>.yaml   one file per topic: its questions and, optionally, a checklist
+
+Besides loading, this module checks what a loader cannot see in one entry: the short-list
+limits (core_problems), near-duplicate questions in one handout (duplicate_problems),
+glossary words no question uses (glossary_problems) and, given the source documents,
+that every citation's section and quote are in them (citation_problems).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from visitprep.errors import BankError, YamlError, allowed, did_you_mean
+from visitprep.errors import BankError, YamlError, allowed, did_you_mean, shorten
 from visitprep.models import (
     RECURRENCES,
     Checklist,
+    GlossaryEntry,
     Question,
     QuestionBank,
     RecurrenceKind,
@@ -28,13 +36,28 @@ from visitprep.models import (
     Topic,
 )
 from visitprep.resources import data_dir
-from visitprep.yamlfile import check_keys, get_text, items_with_lines, read_yaml, type_name, where
+from visitprep.yamlfile import (
+    as_bool,
+    check_keys,
+    get_text,
+    items_with_lines,
+    read_yaml,
+    type_name,
+    where,
+)
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_QUESTION_LENGTH = 300
 MAX_MEAN_GRADE = 6.0
 MAX_QUESTION_GRADE = 8.0
-_SPECIAL_FILES = ("topics.yaml", "sources.yaml")
+_SPECIAL_FILES = ("topics.yaml", "sources.yaml", "glossary.yaml")
+CONFIRMED = tuple(r for r in RECURRENCES if r != "unsure")
+
+# The short list (questions marked `core: true`): for each recurrence kind, 3 to 5 core
+# questions about the recurrence itself, and at most 4 for each concern a person chooses.
+RECURRENCE_TOPIC = "my-recurrence"
+CORE_PER_KIND = (3, 5)
+MAX_CORE_PER_CONCERN = 4
 
 
 def default_bank_dir() -> Path:
@@ -52,9 +75,9 @@ def load_bank(folder: Path | None = None) -> QuestionBank:
         BankError: Naming the file, the line and what to fix.
     """
     folder = default_bank_dir() if folder is None else Path(folder)
-    if not folder.is_dir():
+    if not _readable_folder(folder):
         raise BankError(
-            f"{folder}: no such folder",
+            f"{shorten(str(folder), 200)}: no such folder",
             hint="--bank takes a folder holding topics.yaml, sources.yaml and one file per topic.",
         )
     try:
@@ -63,8 +86,22 @@ def load_bank(folder: Path | None = None) -> QuestionBank:
         raise BankError(exc.message, hint=exc.hint) from None
 
 
+def _readable_folder(folder: Path) -> bool:
+    """True for a folder whose files can be listed; a BankError when it cannot be read."""
+    try:
+        if not folder.is_dir():
+            return False
+        os.listdir(folder)
+    except PermissionError:
+        raise BankError(f"{folder}: cannot be read (permission denied)",
+                        hint="Choose a bank folder you can read.") from None
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def _load(folder: Path) -> QuestionBank:
-    for special in _SPECIAL_FILES:
+    for special in _SPECIAL_FILES[:2]:
         if not (folder / special).is_file():
             raise BankError(
                 f"{folder}: has no {special}",
@@ -80,6 +117,8 @@ def _load(folder: Path) -> QuestionBank:
     checklists: list[Checklist] = []
     seen_ids: dict[str, str] = {}
     topics_with_files: dict[str, str] = {}
+    glossary_path = folder / "glossary.yaml"
+    glossary = (_read_glossary(glossary_path, source_files) if glossary_path.is_file() else [])
     topic_files = sorted(p for p in folder.glob("*.yaml") if p.name not in _SPECIAL_FILES)
     for path in topic_files:
         data = read_yaml(path)
@@ -134,6 +173,7 @@ def _load(folder: Path) -> QuestionBank:
         resources=tuple(resources),
         recurrences=tuple(recurrences),
         support=support,
+        glossary=tuple(glossary),
     )
 
 
@@ -181,9 +221,10 @@ def _read_topics(path: Path) -> tuple[list[RecurrenceKind], list[Topic]]:
         tid = _read_id(entry, "id", name, "a topic")
         if tid in {t.id for t in topics}:
             raise BankError(f"{where(name, entry)}: the topic id '{tid}' is used twice")
-        always = entry.get("always", False)
-        if not isinstance(always, bool):
-            raise BankError(f"{where(name, entry)}: 'always' must be true or false")
+        always = as_bool(entry.get("always") or "false")
+        if always is None:
+            raise BankError(f"{where(name, entry)}: 'always' must be true or false, "
+                            f"not '{entry.get('always')}'.")
         aliases = entry.get("aliases") or []
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise BankError(f"{where(name, entry)}: 'aliases' must be a list of text")
@@ -198,7 +239,8 @@ def _read_topics(path: Path) -> tuple[list[RecurrenceKind], list[Topic]]:
 
 
 def _read_source_ref(data: object, name: str, source_files: set[str], what: str) -> SourceRef:
-    entry = check_keys(data, name, required=("file", "section"), what=f"the source of {what}")
+    entry = check_keys(data, name, required=("file", "section"), optional=("quote",),
+                       what=f"the source of {what}")
     file = get_text(entry, "file", name, what="a source")
     if file not in source_files:
         raise BankError(
@@ -206,7 +248,9 @@ def _read_source_ref(data: object, name: str, source_files: set[str], what: str)
             f"{did_you_mean(file, source_files)}",
             hint=f"Listed sources: {allowed(sorted(source_files))}.",
         )
-    return SourceRef(file=file, section=get_text(entry, "section", name, what="a source"))
+    quote = get_text(entry, "quote", name, what="a source") if "quote" in entry else ""
+    return SourceRef(file=file, section=get_text(entry, "section", name, what="a source"),
+                     quote=quote)
 
 
 def _read_sources(path: Path) -> tuple[list[SourceDoc], list[Resource], SupportPeople | None]:
@@ -215,10 +259,11 @@ def _read_sources(path: Path) -> tuple[list[SourceDoc], list[Resource], SupportP
                       optional=("resources", "support_people"), what="sources.yaml")
     sources: list[SourceDoc] = []
     for entry, at in items_with_lines(_read_list(data, "sources", name)):
-        check_keys(entry, name, required=("file", "title", "publisher"), what="a source", at=at)
+        check_keys(entry, name, required=("file", "title"), optional=("publisher", "date"),
+                   what="a source", at=at)
         sources.append(SourceDoc(
             get_text(entry, "file", name), get_text(entry, "title", name),
-            get_text(entry, "publisher", name)))
+            _optional_text(entry, "publisher", name), _optional_text(entry, "date", name)))
     files = {s.file for s in sources}
     if len(files) != len(sources):
         raise BankError(f"{name}: a source file is listed twice")
@@ -249,10 +294,29 @@ def _read_sources(path: Path) -> tuple[list[SourceDoc], list[Resource], SupportP
     return sources, resources, support
 
 
+def _optional_text(entry: dict[str, Any], key: str, name: str) -> str:
+    """Text that may be left empty ("" or missing), e.g. a source's unknown publisher."""
+    value = entry.get(key)
+    if value is None or value == "":
+        return ""
+    return get_text(entry, key, name)
+
+
+def _read_flag(entry: dict[str, Any], key: str, name: str, qid: str, hint: str) -> bool:
+    value = as_bool(entry.get(key, False))
+    if value is None:
+        raise BankError(
+            f"{where(name, entry)}: '{key}' of question '{qid}' must be true or false, "
+            f"not '{entry.get(key)}'.",
+            hint=hint,
+        )
+    return value
+
+
 def _read_question(entry: object, at: object, name: str, topic: str,
                    source_files: set[str]) -> Question:
-    check_keys(entry, name, required=("id", "text", "recurrence", "source"), what="a question",
-               at=at)
+    check_keys(entry, name, required=("id", "text", "recurrence", "source"),
+               optional=("core", "needs_confirmed"), what="a question", at=at)
     assert isinstance(entry, dict)
     qid = _read_id(entry, "id", name, "a question")
     text = get_text(entry, "text", name, what=f"question '{qid}'")
@@ -266,12 +330,28 @@ def _read_question(entry: object, at: object, name: str, topic: str,
             f"{where(name, entry)}: question '{qid}' is {len(text)} characters long",
             hint=f"Keep a question under {MAX_QUESTION_LENGTH} characters.",
         )
+    core = _read_flag(entry, "core", name, qid,
+                      "core: true puts a question on the short list; leave it out otherwise.")
+    needs_confirmed = _read_flag(
+        entry, "needs_confirmed", name, qid,
+        "needs_confirmed: true marks a question that assumes the recurrence is confirmed.")
+    recurrence = _read_recurrence(entry, name, qid)
+    if needs_confirmed:
+        if entry["recurrence"] != "all" and "unsure" in recurrence:
+            raise BankError(
+                f"{where(name, entry)}: question '{qid}' needs a confirmed recurrence "
+                "but lists 'unsure'",
+                hint="Remove 'unsure' from its recurrence list, or remove needs_confirmed.",
+            )
+        recurrence = recurrence - {"unsure"}
     return Question(
         id=qid,
         text=text,
         topic=topic,
-        recurrence=_read_recurrence(entry, name, qid),
+        recurrence=recurrence,
         source=_read_source_ref(entry["source"], name, source_files, f"question '{qid}'"),
+        core=core,
+        needs_confirmed=needs_confirmed,
     )
 
 
@@ -297,7 +377,7 @@ def _read_recurrence(entry: dict[str, Any], name: str, qid: str) -> frozenset[st
 
 def _read_checklist(data: object, name: str, topic: str, source_files: set[str]) -> Checklist:
     entry = check_keys(data, name, required=("title", "intro", "items", "source"),
-                       what="the checklist")
+                       optional=("call_line",), what="the checklist")
     items = _read_list(entry, "items", name)
     texts = []
     for item in items:
@@ -310,7 +390,32 @@ def _read_checklist(data: object, name: str, topic: str, source_files: set[str])
         intro=get_text(entry, "intro", name),
         items=tuple(texts),
         source=_read_source_ref(entry["source"], name, source_files, "the checklist"),
+        call_line=_optional_text(entry, "call_line", name),
     )
+
+
+def _read_glossary(path: Path, source_files: set[str]) -> list[GlossaryEntry]:
+    name = str(path)
+    data = check_keys(read_yaml(path), name, required=("glossary",), what="glossary.yaml")
+    entries: list[GlossaryEntry] = []
+    for entry, at in items_with_lines(_read_list(data, "glossary", name)):
+        check_keys(entry, name, required=("term", "words", "meaning", "source"),
+                   what="a glossary entry", at=at)
+        term = get_text(entry, "term", name, what="a glossary entry")
+        if term.lower() in {e.term.lower() for e in entries}:
+            raise BankError(f"{where(name, entry)}: the term '{term}' is listed twice")
+        words = _read_list(entry, "words", name)
+        if not all(isinstance(w, str) and w.strip() for w in words):
+            raise BankError(
+                f"{where(name, entry)}: every entry of 'words' of '{term}' must be text",
+                hint="List the forms of the word the questions use, e.g. [metastatic].")
+        entries.append(GlossaryEntry(
+            term=term,
+            words=tuple(" ".join(w.lower().split()) for w in words),
+            meaning=get_text(entry, "meaning", name, what=f"the term '{term}'"),
+            source=_read_source_ref(entry["source"], name, source_files, f"the term '{term}'"),
+        ))
+    return entries
 
 
 @dataclass(frozen=True)
@@ -339,3 +444,245 @@ def reading_report(bank: QuestionBank) -> ReadingReport:
     grades = tuple((q, grade_level(q.text)) for q in bank.questions)
     mean = round(statistics.fmean(g for _, g in grades), 2) if grades else 0.0
     return ReadingReport(mean=mean, grades=grades)
+
+
+def printing_problems(bank: QuestionBank) -> list[tuple[str, str, str]]:
+    """What `make` would refuse to print, text by text, so check-bank can say it first.
+
+    Returns:
+        (where in the bank, the text, what is wrong) for each text that cannot print:
+        a character the handout's font lacks, right-to-left text, or an invisible
+        control character (zero-width, bidi override).
+    """
+    import unicodedata
+
+    from visitprep.render.pdf import unprintable  # reportlab loads only for check-bank
+
+    texts: list[tuple[str, str]] = []
+    texts += [(f"question '{q.id}'", q.text) for q in bank.questions]
+    for topic in bank.topics:
+        texts += [(f"topic '{topic.id}' title", topic.title), (f"topic '{topic.id}' hint",
+                                                              topic.hint)]
+    for kind in bank.recurrences:
+        texts += [(f"recurrence '{kind.id}' label", kind.label),
+                  (f"recurrence '{kind.id}' meaning", kind.meaning)]
+    for checklist in bank.checklists:
+        texts += [(f"checklist of '{checklist.topic}'", text)
+                  for text in (checklist.title, checklist.intro, *checklist.items)]
+    for resource in bank.resources:
+        texts += [(f"resource '{resource.name}'", text)
+                  for text in (resource.name, resource.phone, resource.website)]
+    for source in bank.sources:
+        texts += [(f"source '{source.file}'", text) for text in (source.title, source.publisher)]
+    if bank.support:
+        texts += [("support_people", item) for item in bank.support.items]
+    problems: list[tuple[str, str, str]] = []
+    for where_, text in texts:
+        problem = unprintable(text)
+        if problem is None:
+            hidden = next((c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs")
+                           and c != "\u00ad"), None)
+            if hidden is not None:
+                problem = (f"holds an invisible control character (U+{ord(hidden):04X}, "
+                           f"{unicodedata.name(hidden, 'unnamed')})")
+        if problem:
+            problems.append((where_, text, problem))
+    return problems
+
+
+def core_problems(bank: QuestionBank) -> list[str]:
+    """Return what breaks the short-list limits, one line each (empty when all is well).
+
+    For every recurrence kind: 3 to 5 core questions in the recurrence topic (when the bank
+    has one) and at most 4 core questions in each topic a person chooses as a concern.
+    """
+    problems: list[str] = []
+    low, high = CORE_PER_KIND
+    topic_ids = {t.id for t in bank.topics}
+    for kind in RECURRENCES:
+        core = [q for q in bank.questions if q.core and kind in q.recurrence]
+        if RECURRENCE_TOPIC in topic_ids:
+            count = sum(1 for q in core if q.topic == RECURRENCE_TOPIC)
+            if not low <= count <= high:
+                problems.append(
+                    f"{kind}: {count} core questions in '{RECURRENCE_TOPIC}' "
+                    f"(the short list needs {low} to {high})")
+        for topic in bank.topics:
+            if topic.always:
+                continue
+            count = sum(1 for q in core if q.topic == topic.id)
+            if count > MAX_CORE_PER_CONCERN:
+                problems.append(
+                    f"{kind}: {count} core questions in '{topic.id}' "
+                    f"(at most {MAX_CORE_PER_CONCERN} for a concern)")
+    return problems
+
+
+# --- near-duplicates -------------------------------------------------------------------
+
+# Words that carry no meaning of their own in these questions; "cancer" is in most of them.
+_STOPWORDS = frozenset("""
+a about after all also am an and any are as at be been before being but by can could did do
+does for from get go had has have how i if in is it its just me more most my now of on or our
+over should so some still that the them then there they this time to up us was we what when
+where which while who why will with would you your cancer
+""".split())
+_WORD = re.compile(r"[a-z]+")
+# Two questions are near-duplicates when they share at least 3 content words and those are
+# at least 40% of all the content words of the two. This catches rewordings of one question
+# (like "Which side effects should I call you about right away?" and "Which symptoms mean I
+# should call you right away?"); questions that ask the same in other words need a reader.
+NEAR_DUPLICATE = 0.4
+MIN_SHARED_WORDS = 3
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The words of a question that carry its meaning: lower case, a plural 's' dropped."""
+    words = set()
+    for word in _WORD.findall(text.lower()):
+        if word in _STOPWORDS:
+            continue
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        words.add(word)
+    return frozenset(words)
+
+
+def overlap(first: str, second: str) -> float:
+    """Word overlap of two questions: shared content words over all their content words."""
+    a, b = content_words(first), content_words(second)
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def near_duplicates(first: str, second: str) -> bool:
+    """True when two questions share most of their content words (see NEAR_DUPLICATE), or
+    have the very same ones."""
+    a, b = content_words(first), content_words(second)
+    if a and a == b:
+        return True  # the same words, differently put
+    return len(a & b) >= MIN_SHARED_WORDS and overlap(first, second) >= NEAR_DUPLICATE
+
+
+def duplicate_problems(bank: QuestionBank) -> list[str]:
+    """Pairs of questions that would print in one handout and share most of their words.
+
+    Every question of a kind prints when a person chooses every concern and the full list,
+    so checking all the questions of each kind covers every profile.
+    """
+    problems: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for kind in RECURRENCES:
+        printed = [q for q in bank.questions if kind in q.recurrence]
+        for index, first in enumerate(printed):
+            for second in printed[index + 1:]:
+                pair = (first.id, second.id)
+                share = overlap(first.text, second.text)
+                if near_duplicates(first.text, second.text) and pair not in seen:
+                    seen.add(pair)
+                    problems.append(
+                        f"{kind}: '{first.id}' and '{second.id}' share {share:.0%} of their "
+                        f"words (near-duplicates in one handout)")
+    return problems
+
+
+# --- glossary ---------------------------------------------------------------------------
+
+def uses_word(text: str, entry: GlossaryEntry) -> bool:
+    """True when a text uses one of the entry's words (whole words, any case)."""
+    lowered = " ".join(text.lower().split())
+    return any(re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", lowered)
+               for word in entry.words)
+
+
+def glossary_for(bank: QuestionBank, texts: list[str] | tuple[str, ...]) -> tuple[
+        GlossaryEntry, ...]:
+    """The glossary entries that these texts use, in glossary order."""
+    return tuple(entry for entry in bank.glossary if any(uses_word(t, entry) for t in texts))
+
+
+def glossary_problems(bank: QuestionBank) -> list[str]:
+    """Glossary terms that would never print: no question (nor recurrence line) uses them."""
+    texts = [q.text for q in bank.questions] + [k.meaning for k in bank.recurrences]
+    return [f"glossary: no question uses '{entry.term}' (words: {', '.join(entry.words)})"
+            for entry in bank.glossary if not any(uses_word(t, entry) for t in texts)]
+
+
+def bank_problems(bank: QuestionBank) -> list[str]:
+    """Everything check-bank refuses beyond the loader's checks, one line each."""
+    return core_problems(bank) + duplicate_problems(bank) + glossary_problems(bank)
+
+
+# --- citations --------------------------------------------------------------------------
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def citations(bank: QuestionBank) -> list[tuple[str, SourceRef]]:
+    """Every citation in the bank, with what it is cited for."""
+    refs: list[tuple[str, SourceRef]] = [(f"question '{q.id}'", q.source) for q in bank.questions]
+    refs += [(f"the checklist of '{c.topic}'", c.source) for c in bank.checklists]
+    refs += [(f"the resource '{r.name}'", r.source) for r in bank.resources]
+    refs += [(f"the glossary term '{g.term}'", g.source) for g in bank.glossary]
+    if bank.support is not None:
+        refs.append(("the support people", bank.support.source))
+    return refs
+
+
+def citation_problems(bank: QuestionBank, texts: dict[str, str]) -> list[str]:
+    """Citations whose section or quote is not where they say in the source's text.
+
+    Args:
+        bank: A loaded bank.
+        texts: Each source file's name and its text (the whole document, or the passages
+            kept for the tests); a file missing here is reported once.
+
+    A section is a heading (or, in a document without headings, a paragraph's first words):
+    it must start a line. A quote must be in the text under its section: the nearest
+    heading before it, among the headings the bank cites in that file, is its own.
+    """
+    problems: list[str] = []
+    refs = citations(bank)
+    for missing in sorted({ref.file for _, ref in refs} - set(texts)):
+        count = sum(ref.file == missing for _, ref in refs)
+        problems.append(f"{missing}: not found, so its {count} citation(s) were not checked")
+    headings: dict[str, list[tuple[int, str]]] = {}
+    flat: dict[str, str] = {}
+    for file, text in texts.items():
+        lines = "\n".join(_normal(line) for line in text.splitlines())
+        flat[file] = lines.replace("\n", " ")
+        sections = {_normal(ref.section) for _, ref in refs if ref.file == file}
+        headings[file] = sorted(
+            (match.start(), section) for section in sections
+            for match in re.finditer(rf"(?m)^{re.escape(section)}", lines))
+    for what, ref in refs:
+        if ref.file not in texts:
+            continue
+        section = _normal(ref.section)
+        if not any(name == section for _, name in headings[ref.file]):
+            problems.append(f"{what}: section \"{ref.section}\" is not in {ref.file} "
+                            "(as a heading, at the start of a line)")
+            continue
+        if not ref.quote:
+            continue
+        quote = _normal(ref.quote)
+        found = [m.start() for m in re.finditer(re.escape(quote), flat[ref.file])]
+        if not found:
+            problems.append(f"{what}: quote \"{ref.quote}\" is not in {ref.file}")
+            continue
+        under = [next((name for at, name in reversed(headings[ref.file]) if at <= position),
+                      "the start") for position in found]
+        if section not in under:
+            problems.append(f"{what}: quote \"{ref.quote}\" is in {ref.file}, but under "
+                            f"\"{under[0]}\", not \"{ref.section}\"")
+    return problems
+
+
+def read_sources(folder: Path, bank: QuestionBank) -> dict[str, str]:
+    """Read the bank's source documents from a folder (the files named in sources.yaml)."""
+    texts: dict[str, str] = {}
+    for source in bank.sources:
+        path = folder / source.file
+        if path.is_file():
+            texts[source.file] = path.read_text(encoding="utf-8")
+    return texts

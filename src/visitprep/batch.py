@@ -15,9 +15,11 @@ import itertools
 import os
 import re
 import signal
+import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import (
     FIRST_COMPLETED,
     Future,
@@ -25,20 +27,30 @@ from concurrent.futures import (
     ThreadPoolExecutor,
     wait,
 )
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from visitprep.errors import ProfileError, VisitprepError, allowed, did_you_mean
+from visitprep.errors import (
+    OutputError,
+    ProfileError,
+    TargetExistsError,
+    VisitprepError,
+    allowed,
+    did_you_mean,
+    full_stop,
+)
 from visitprep.models import Clinic, QuestionBank
-from visitprep.output import write_atomic
+from visitprep.output import clean_stale_parts, kind_of, os_reason, write_atomic
 from visitprep.profile import KEYS, normalize_key, parse_date
 
 OUTPUT_COLUMN = "output"
 COLUMNS: tuple[str, ...] = (*KEYS, OUTPUT_COLUMN)
 DELIMITERS = (",", ";", "\t")
 MAX_STEM = 80
+MAX_STEM_BYTES = 160
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}
 _UNSAFE = re.compile(r"[^\w.\-]+")
@@ -73,9 +85,10 @@ class RowResult:
     """What happened to one row."""
 
     number: int
-    status: str  # written, skipped, failed
+    status: str  # written, skipped (unchanged), changed (kept, differs), failed
     file: str = ""
     message: str = ""
+    kind: str = ""  # for a failure: input, output, changed or bug (what to do next)
 
 
 @dataclass
@@ -84,15 +97,25 @@ class Summary:
 
     written: int = 0
     skipped: int = 0
+    changed: int = 0
     failed: int = 0
     seconds: float = 0.0
     interrupted: bool = False
     failures: list[tuple[Row, str]] = field(default_factory=list)
     files: dict[int, str] = field(default_factory=dict)  # row number -> file, for --merge
+    problems: list[tuple[Row, str, str]] = field(default_factory=list)  # row, message, kind
+    signal: str = ""  # the signal that stopped the run: SIGINT or SIGTERM
+    workers: int = 0
 
     @property
     def done(self) -> int:
-        return self.written + self.skipped + self.failed
+        return self.written + self.skipped + self.changed + self.failed
+
+    @property
+    def kinds(self) -> set[str]:
+        """What went wrong in the rows not printed: input, output, changed, bug."""
+        return {kind for _, _, kind in self.problems}
+
 
 
 # -- reading the CSV --------------------------------------------------------------------
@@ -135,6 +158,12 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _csv_encoding(encoding: str) -> str:
+    """UTF-8 is read with or without a byte-order mark."""
+    return "utf-8-sig" if encoding.replace("-", "").replace("_", "").lower() == "utf8" \
+        else encoding
+
+
 @contextmanager
 def _csv_records(path: Path, encoding: str) -> Iterator[Iterator[list[str]]]:
     """Open a CSV as Excel or LibreOffice writes it and yield its records, header first.
@@ -142,12 +171,14 @@ def _csv_records(path: Path, encoding: str) -> Iterator[Iterator[list[str]]]:
     Accepts a UTF-8 byte-order mark whenever UTF-8 is named, and picks the separator
     (',', ';' or tab) from the header line.
     """
-    if encoding.replace("-", "").replace("_", "").lower() == "utf8":
-        encoding = "utf-8-sig"
-    with path.open("r", encoding=encoding, newline="") as handle:
-        first = handle.readline()
-        handle.seek(0)
-        yield csv.reader(handle, delimiter=_delimiter(first))
+    with path.open("r", encoding=_csv_encoding(encoding), newline="") as handle:
+        yield _records(handle)
+
+
+def _records(handle: TextIO) -> Iterator[list[str]]:
+    first = handle.readline()
+    handle.seek(0)
+    return csv.reader(handle, delimiter=_delimiter(first))
 
 
 def read_rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[Row]:
@@ -157,27 +188,112 @@ def read_rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[Row]:
     line breaks, and ';'- or tab-separated files.
 
     Raises:
-        BatchError: For an empty file, or a header with unknown or repeated columns.
+        BatchError: For an empty file, a header with unknown or repeated columns, or
+            text that cannot be read as CSV (naming the line).
     """
     with _csv_records(path, encoding) as records:
-        cells = next(records, [])
-        if not cells:
-            raise BatchError(f"{path}: the file is empty",
-                             hint="It needs a header row, for example: name,recurrence,concerns")
-        header = [normalize_key(h) if h.strip() else "" for h in cells]
-        _check_header(path, header)
-        number = 1
-        for record in records:
-            number += 1
-            if not any(cell.strip() for cell in record):
-                continue
-            values = {key: cell.strip() for key, cell in zip(header, record, strict=False)
-                      if key and cell.strip()}
-            problem = ""
-            if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
-                problem = (f"has {len(record)} cells but the header has {len(header)} columns; "
-                           "check for a separator inside a value that is not in quotes")
-            yield Row(number=number, values=values, raw=tuple(record), problem=problem)
+        yield from _rows_of(_checked(records, str(path)), str(path))
+
+
+def read_rows_text(text: str, name: str) -> tuple[list[str], Iterator[Row]]:
+    """The header cells and the data rows of a CSV already in memory (an upload).
+
+    Raises:
+        BatchError: As `read_rows` does, when the rows are first read.
+    """
+    import io
+
+    header = next(_checked(_records(io.StringIO(text, newline="")), name), [])
+    return header, _rows_of(_checked(_records(io.StringIO(text, newline="")), name), name)
+
+
+def decode_csv(data: bytes, name: str, encoding: str = "utf-8") -> str:
+    """Decode an uploaded CSV as `check_encoding` checks a file, with the same message.
+
+    Raises:
+        BatchError: For an unknown encoding or bytes that are not text in it.
+    """
+    encoding = _csv_encoding(encoding)
+    try:
+        return data.decode(encoding)
+    except LookupError:
+        raise BatchError(f"unknown encoding '{encoding}'",
+                         hint="Try utf-8, cp1252 or latin-1.") from None
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise BatchError(
+            f"{name}: line {line} is not {encoding.removesuffix('-sig')} text",
+            hint="Save the file from your spreadsheet as 'CSV UTF-8', or choose its "
+            "encoding: cp1252 (Excel on Windows) or latin-1.",
+        ) from None
+
+
+def _rows_of(records: Iterator[list[str]], name: str) -> Iterator[Row]:
+    cells = next(records, [])
+    if not cells:
+        raise BatchError(f"{name}: the file is empty",
+                         hint="It needs a header row, for example: name,recurrence,concerns")
+    header = [normalize_key(h) if h.strip() else "" for h in cells]
+    _check_header(name, header)
+    number = 1
+    for record in records:
+        number += 1
+        if not any(cell.strip() for cell in record):
+            continue
+        values = {key: cell.strip() for key, cell in zip(header, record, strict=False)
+                  if key and cell.strip()}
+        problem = ""
+        if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
+            problem = (f"has {len(record)} cells but the header has {len(header)} columns; "
+                       "check for a separator inside a value that is not in quotes")
+        yield Row(number=number, values=values, raw=tuple(record), problem=problem)
+
+
+def _checked(reader: Any, path: Path | str) -> Iterator[list[str]]:
+    """The reader's records; a record the csv module cannot read is a BatchError."""
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                problem = (f"a cell is longer than {csv.field_size_limit():,} characters, "
+                           "which no field needs")
+                hint = "Check for a quote mark (\") that is opened and never closed."
+            else:
+                problem, hint = "cannot be read as a CSV file", "Save it again as CSV."
+            line = getattr(reader, "line_num", 0)
+            raise BatchError(f"{path}, line {line}: {problem}", hint=hint) from None
+        yield record
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run will do, known before any work: the rows and the files they write."""
+
+    total: int
+    names: dict[str, int]  # casefolded file name -> row number
+
+
+def plan_batch(path: Path, encoding: str = "utf-8-sig", date_order: str | None = None) -> Plan:
+    """Read the whole file once, so every file-level problem stops the run before any work.
+
+    Raises:
+        BatchError: For a wrong encoding, an unreadable header or cell, or no rows.
+    """
+    check_encoding(path, encoding)
+    names = Names()
+    planned: dict[str, int] = {}
+    total = 0
+    for row in read_rows(path, _csv_encoding(encoding)):
+        total += 1
+        wanted, problem = output_name(row, date_order)
+        if not problem and not row.problem:
+            planned[names.claim(wanted).casefold()] = row.number
+    if not total:
+        raise BatchError(f"{path}: has a header but no rows to print")
+    return Plan(total, planned)
 
 
 def header_of(path: Path, encoding: str = "utf-8-sig") -> list[str]:
@@ -186,7 +302,7 @@ def header_of(path: Path, encoding: str = "utf-8-sig") -> list[str]:
         return next(records, [])
 
 
-def _check_header(path: Path, header: list[str]) -> None:
+def _check_header(path: Path | str, header: list[str]) -> None:
     seen: set[str] = set()
     for key in header:
         if not key:
@@ -217,8 +333,9 @@ def csv_date_order(path: Path, encoding: str = "utf-8-sig") -> str | None:
     from visitprep.dates import file_order
 
     try:
-        return file_order([row.values.get("visit_date", "") for row in read_rows(path, encoding)])
-    except (VisitprepError, OSError, UnicodeDecodeError, csv.Error):
+        return file_order([row.values.get("visit_date", "")
+                           for row in read_rows(path, _csv_encoding(encoding))])
+    except (VisitprepError, OSError, UnicodeError, LookupError, csv.Error):
         return None
 
 
@@ -228,7 +345,10 @@ def safe_stem(text: str) -> str:
     """Turn text into a file name part that is safe on Windows, macOS and Linux."""
     text = unicodedata.normalize("NFC", text)
     stem = _UNSAFE.sub("-", text.strip()).strip("-.")
-    stem = re.sub(r"-{2,}", "-", stem)[:MAX_STEM].rstrip("-.")
+    stem = re.sub(r"-{2,}", "-", stem)[:MAX_STEM]
+    while len(stem.encode("utf-8")) > MAX_STEM_BYTES:  # room for '-2' and a date on any disk
+        stem = stem[:-1]
+    stem = stem.rstrip("-.")
     if stem.lower().split(".")[0] in _WINDOWS_RESERVED:
         stem = f"{stem}-file"
     return stem
@@ -278,9 +398,14 @@ _STATE: dict[str, Any] = {}
 
 
 def _init_worker(bank: QuestionBank | None, defaults: dict[str, Any], clinic: Clinic | None,
-                 folder: str, force: bool, date_order: str | None = None) -> None:
-    # Ctrl-C goes to the parent, which lets running rows finish and cancels the rest.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+                 folder: str, force: bool, parent: int | None = None,
+                 date_order: str | None = None) -> None:
+    if parent is not None:
+        # Ctrl-C and SIGTERM go to the parent, which lets running rows finish and cancels
+        # the rest; if the parent dies (even by SIGKILL), the worker exits at once.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        _exit_with_parent(parent)
     if bank is None:
         from visitprep.bank import load_bank
 
@@ -292,48 +417,154 @@ def _init_worker(bank: QuestionBank | None, defaults: dict[str, Any], clinic: Cl
                   date_order=date_order)
 
 
+def _exit_with_parent(parent: int) -> None:
+    try:  # Linux: the kernel kills the worker when the parent dies
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:  # everywhere else, and for a parent that died before prctl
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="visitprep-parent-watch", daemon=True).start()
+
+
 def _one_line(exc: VisitprepError) -> str:
-    return f"{exc.message} {exc.hint}".replace("\n", " ").strip() if exc.hint else exc.message
+    return exc.one_line()
 
 
-def _failed(row: Row, exc: VisitprepError) -> RowResult:
+def as_row_error(row: Row, exc: BaseException) -> VisitprepError:
+    """Any error in a row, of any kind, as the row's VisitprepError (never a traceback)."""
+    if isinstance(exc, VisitprepError):
+        return exc
+    if isinstance(exc, OSError):
+        return OutputError(f"cannot write {row.output or 'its handout'}: {os_reason(exc)}")
+    if isinstance(exc, RecursionError | MemoryError):
+        return VisitprepError("is too large or too deeply nested to print")
+    return UnexpectedError(
+        f"could not be printed because of an unexpected problem ({type(exc).__name__}). "
+        "This is a bug in visitprep; the other rows are not affected")
+
+
+class UnexpectedError(VisitprepError):
+    """A row hit a problem visitprep did not expect (a bug); the other rows go on."""
+
+
+def failure_message(row: Row, exc: VisitprepError) -> str:
+    """The one line that reports a bad row, starting with the row and the person."""
     message = _one_line(exc)
-    if not message.startswith(row.where):
-        message = f"{row.where}: {message}"
-    return RowResult(row.number, "failed", message=message)
+    return message if message.startswith(row.where) else f"{row.where}: {message}"
 
 
-def render_row(row: Row) -> RowResult | bytes:
-    """Validate one row and make its handout: the PDF, or the row's result if there is
-    nothing to write. Runs in a worker process."""
-    from visitprep.handout import make_handout
+def _failed(row: Row, exc: BaseException, kind: str = "input") -> RowResult:
+    error = as_row_error(row, exc)
+    if isinstance(error, OutputError):
+        kind = "output"
+    elif isinstance(error, UnexpectedError):
+        kind = "bug"
+    return RowResult(row.number, "failed", message=failure_message(row, error), kind=kind)
+
+
+def _row_profile(row: Row, bank: QuestionBank, defaults: dict[str, Any],
+                 layouts: dict[str, Any], date_order: str | None = None) -> tuple[Any, Any]:
+    """A row's validated profile and its layout (loaded once per template)."""
     from visitprep.layout import load_layout
     from visitprep.profile import profile_from_mapping
 
-    if row.problem:
-        return RowResult(row.number, "failed", message=f"{row.where}: {row.problem}")
-    if (_STATE["folder"] / row.output).exists() and not _STATE["force"]:
-        return RowResult(row.number, "skipped", row.output,
-                         f"{row.where}: {row.output} is already there; kept it "
-                         "(add --force to replace it)")
     values = {k: v for k, v in row.values.items() if k != OUTPUT_COLUMN}
-    try:
-        profile = profile_from_mapping({**_STATE["defaults"], **values}, _STATE["bank"],
-                                       row.where, date_order=_STATE.get("date_order"))
-        layouts: dict[str, Any] = _STATE["layouts"]
-        if profile.template not in layouts:
+    profile = profile_from_mapping({**defaults, **values}, bank, row.where,
+                                   date_order=date_order)
+    if profile.template not in layouts:
+        try:
             layouts[profile.template] = load_layout(profile.template)
-        return make_handout(profile, _STATE["bank"], layout=layouts[profile.template],
-                            clinic=_STATE["clinic"])
-    except VisitprepError as exc:
+        except VisitprepError as exc:
+            exc.field = exc.field or "template"
+            exc.value = exc.value or profile.template
+            raise
+    return profile, layouts[profile.template]
+
+
+def make_row_pdf(row: Row, bank: QuestionBank, defaults: dict[str, Any],
+                 clinic: Clinic | None, layouts: dict[str, Any],
+                 date_order: str | None = None) -> bytes:
+    """Validate one row and draw its handout (the output column aside).
+
+    Args:
+        layouts: Layouts loaded so far, by template; filled as rows need them.
+        date_order: "mdy" or "dmy" for numbers-only dates (see :func:`csv_date_order`).
+
+    Raises:
+        VisitprepError: For a bad value (`field` names the column when one is at fault),
+            and for any other problem of this row, so one row never stops the others.
+    """
+    from visitprep.handout import make_handout
+
+    try:
+        profile, layout = _row_profile(row, bank, defaults, layouts, date_order)
+        return make_handout(profile, bank, layout=layout, clinic=clinic)
+    except Exception as exc:  # noqa: BLE001 - one row's problem of any kind is that row's
+        raise as_row_error(row, exc) from None
+
+
+def _changed(row: Row) -> RowResult:
+    return RowResult(
+        row.number, "changed", row.output,
+        f"{row.where}: {row.output} is already there but is not the handout this row prints "
+        "now (its answers, the bank, the template or the clinic differ, or another program "
+        "made it); kept the old file. Add --force to replace it, or give this row its own "
+        "file name in the 'output' column.", kind="changed")
+
+
+def render_row(row: Row) -> RowResult | tuple[bytes, str]:
+    """Validate one row and make its handout: the PDF and its fingerprint, or the row's
+    result if there is nothing to write. Runs in a worker process; never raises."""
+    from visitprep.handout import fingerprint, make_handout, read_fingerprint
+
+    if row.problem:
+        return RowResult(row.number, "failed", message=f"{row.where}: {full_stop(row.problem)}")
+    target = _STATE["folder"] / row.output
+    try:
+        kind = kind_of(target)
+        if kind not in (None, "file"):
+            return RowResult(row.number, "failed", message=(
+                f"{row.where}: {row.output} is {kind}, not a regular file; visitprep never "
+                "replaces it. Remove it, or give this row its own file name in the 'output' "
+                "column."), kind="output")
+        profile, layout = _row_profile(row, _STATE["bank"], _STATE["defaults"],
+                                       _STATE["layouts"], _STATE.get("date_order"))
+        made_from = fingerprint(profile, _STATE["bank"], layout, _STATE["clinic"])
+        if kind == "file" and not _STATE["force"]:
+            if read_fingerprint(target) == made_from:
+                return RowResult(row.number, "skipped", row.output,
+                                 f"{row.where}: {row.output} is already there and unchanged; "
+                                 "kept it.")
+            return _changed(row)
+        return make_handout(profile, _STATE["bank"], layout=layout,
+                            clinic=_STATE["clinic"]), made_from
+    except Exception as exc:  # noqa: BLE001 - one row's problem of any kind is that row's
         return _failed(row, exc)
 
 
-def write_row(row: Row, pdf: bytes) -> RowResult:
-    """Write one row's handout atomically, never over an existing file without --force."""
+def write_row(row: Row, pdf: bytes, made_from: str = "") -> RowResult:
+    """Write one row's handout atomically, never over an existing file without --force.
+
+    Another run may write the same file meanwhile: if it holds this row's handout, it
+    is kept; otherwise the row is reported as changed."""
+    from visitprep.handout import read_fingerprint
+
     try:
         write_atomic(_STATE["folder"] / row.output, pdf, force=_STATE["force"])
-    except VisitprepError as exc:
+    except TargetExistsError:
+        if made_from and read_fingerprint(_STATE["folder"] / row.output) == made_from:
+            return RowResult(row.number, "skipped", row.output,
+                             f"{row.where}: {row.output} was made meanwhile by another run, "
+                             "from the same row; kept it.")
+        return _changed(row)
+    except Exception as exc:  # noqa: BLE001 - one row's problem of any kind is that row's
         return _failed(row, exc)
     return RowResult(row.number, "written", row.output)
 
@@ -347,8 +578,14 @@ def make_rows(rows: list[Row]) -> list[RowResult]:
     made: list[RowResult | Future[RowResult]] = []
     for row in rows:
         pdf = render_row(row)
-        made.append(pdf if isinstance(pdf, RowResult) else writer.submit(write_row, row, pdf))
-    return [item if isinstance(item, RowResult) else item.result() for item in made]
+        made.append(pdf if isinstance(pdf, RowResult) else writer.submit(write_row, row, *pdf))
+    results: list[RowResult] = []
+    for row, item in zip(rows, made, strict=True):
+        try:
+            results.append(item if isinstance(item, RowResult) else item.result())
+        except Exception as exc:  # noqa: BLE001
+            results.append(_failed(row, exc))
+    return results
 
 
 # -- the run ----------------------------------------------------------------------------
@@ -357,6 +594,11 @@ Report = Callable[[RowResult, Summary], None]
 
 
 MAX_CHUNK = 16  # rows per task for a worker
+JOBS_PER_CORE = 2  # more workers than this never made a batch faster
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: stop like Ctrl-C (running rows finish, nothing is half-written)."""
 
 
 def chunk_size(remaining: int | None, jobs: int) -> int:
@@ -365,6 +607,31 @@ def chunk_size(remaining: int | None, jobs: int) -> int:
     if not remaining:
         return 1
     return max(1, min(MAX_CHUNK, remaining // (max(jobs, 1) * 8)))
+
+
+def worker_count(requested: int | None, rows: int | None) -> int:
+    """The workers worth starting: as asked (one per core by default), but never more
+    than the rows, nor more than a small multiple of the cores."""
+    cores = default_jobs()
+    jobs = cores if requested is None else max(1, requested)
+    jobs = min(jobs, JOBS_PER_CORE * cores)
+    return max(1, min(jobs, rows)) if rows else jobs
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
@@ -377,26 +644,28 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
     Args:
         csv_path: The clinic list.
         folder: Where the handouts go (it must exist).
-        jobs: Worker processes.
-        force: Replace handouts that are already there (otherwise they are kept).
+        jobs: Worker processes (capped by :func:`worker_count`).
+        force: Replace handouts that are already there (otherwise an unchanged one is
+            kept and a changed one is reported).
         encoding: The CSV's text encoding.
         bank: The question bank (a clinic's, already loaded), or None for the built-in
             one. Workers started by fork share the parent's copy.
         defaults: Values for columns a row leaves empty (template, paper, fillable).
         clinic: The clinic block printed on every handout.
-        report: Called after each row, in the order rows finish.
+        report: Called after each row, in row order.
         total: How many rows the file has, if known: long lists go to the workers a
             few rows at a time.
         date_order: "mdy" or "dmy" for numbers-only dates that can be read both ways
             (see :func:`csv_date_order`); None leaves such a date that row's error.
 
     Returns:
-        The summary; `interrupted` is set when Ctrl-C stopped the run early.
+        The summary; `interrupted` is set when Ctrl-C or SIGTERM stopped the run early.
 
     Raises:
         BatchError: When the file as a whole cannot be read.
     """
     check_encoding(csv_path, encoding)
+    clean_stale_parts(folder)
     rows = read_rows(csv_path, encoding)
     first = next(rows, None)
     if first is None:
@@ -404,6 +673,8 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
     summary = Summary()
     names = Names()
     start = time.perf_counter()
+    jobs = worker_count(jobs, total)
+    summary.workers = jobs
 
     def named(row: Row) -> Row:
         wanted, problem = output_name(row, date_order)
@@ -416,10 +687,14 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
             summary.written += 1
         elif result.status == "skipped":
             summary.skipped += 1
+        elif result.status == "changed":
+            summary.changed += 1
         else:
             summary.failed += 1
+        if result.status in ("changed", "failed"):
             summary.failures.append((row, result.message))
-        if result.file:
+            summary.problems.append((row, result.message, result.kind or "input"))
+        if result.file and result.status in ("written", "skipped"):
             summary.files[row.number] = result.file
         summary.seconds = time.perf_counter() - start
         report(result, summary)
@@ -429,46 +704,94 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
         for row in rows:
             yield named(row)
 
-    window = max(jobs, 1) * 4  # tasks in flight; with the chunk size, bounds the rows read
-    submitted = 0
-    executor = ProcessPoolExecutor(
-        max_workers=max(jobs, 1),
-        initializer=_init_worker,
-        initargs=(bank, defaults or {}, clinic, str(folder), force, date_order),
-    )
-    pending: dict[Future[list[RowResult]], list[Row]] = {}
+    def new_executor() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=jobs, initializer=_init_worker,
+            initargs=(bank, defaults or {}, clinic, str(folder), force, os.getpid(),
+                      date_order))
 
-    def record_all(rows: list[Row], results: list[RowResult]) -> None:
-        for row, result in zip(rows, results, strict=True):
-            record(row, result)
+    window = jobs * 4  # tasks in flight or waiting to be reported; bounds the rows read
+    submitted = 0
+    executor = new_executor()
+    # Tasks in row order: [future, rows, results once known]. Results are reported in
+    # row order, so the messages read like the spreadsheet.
+    tasks: deque[list[Any]] = deque()
+
+    def crashed(rows_now: list[Row]) -> list[RowResult]:
+        return [RowResult(row.number, "failed", message=(
+            f"{row.where}: the worker printing this row stopped unexpectedly (it may need "
+            "more memory than this computer has). The other rows are not affected."),
+            kind="bug") for row in rows_now]
+
+    def recover() -> None:
+        """A worker died: the pool is broken. Keep what finished, then print each row of
+        the broken tasks alone in a new pool, so only a row that kills a worker fails."""
+        nonlocal executor
+        executor.shutdown(wait=False, cancel_futures=True)
+        executor = new_executor()
+        for task in tasks:
+            future, rows_now, results = task
+            if results is not None:
+                continue
+            if future.done() and not future.cancelled() and future.exception() is None:
+                task[2] = future.result()
+                continue
+            task[2] = []
+            for row in rows_now:
+                try:
+                    task[2] += executor.submit(make_rows, [row]).result()
+                except BrokenProcessPool:
+                    task[2] += crashed([row])
+                    executor.shutdown(wait=False, cancel_futures=True)
+                    executor = new_executor()
+
+    def settle(task: list[Any]) -> None:
+        future, rows_now, results = task
+        if results is not None:
+            return
+        try:
+            task[2] = future.result()
+        except BrokenProcessPool:
+            recover()
+        except Exception as exc:  # noqa: BLE001 - a task that failed as a whole
+            task[2] = [_failed(row, exc, "bug") for row in rows_now]
 
     try:
-        source = all_rows()
-        exhausted = False
-        while pending or not exhausted:
-            while not exhausted and len(pending) < window:
-                chunk = chunk_size(total - submitted if total else None, jobs)
-                rows_now = list(itertools.islice(source, chunk))
-                exhausted = len(rows_now) < chunk
-                submitted += len(rows_now)
-                if rows_now:
-                    pending[executor.submit(make_rows, rows_now)] = rows_now
-            if not pending:
-                break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=lambda f: pending[f][0].number):
-                record_all(pending.pop(future), future.result())
-    except KeyboardInterrupt:
+        with _sigterm_as_interrupt():
+            source = all_rows()
+            exhausted = False
+            while tasks or not exhausted:
+                while not exhausted and len(tasks) < window:
+                    chunk = chunk_size(total - submitted if total else None, jobs)
+                    rows_now = list(itertools.islice(source, chunk))
+                    exhausted = len(rows_now) < chunk
+                    submitted += len(rows_now)
+                    if rows_now:
+                        tasks.append([executor.submit(make_rows, rows_now), rows_now, None])
+                if not tasks:
+                    break
+                if tasks[0][2] is None and not tasks[0][0].done():
+                    wait([t[0] for t in tasks if t[2] is None], return_when=FIRST_COMPLETED)
+                while tasks and (tasks[0][2] is not None or tasks[0][0].done()):
+                    settle(tasks[0])
+                    _, rows_now, results = tasks.popleft()
+                    for row, result in zip(rows_now, results, strict=True):
+                        record(row, result)
+    except KeyboardInterrupt as stop:
         summary.interrupted = True
-        for future in pending:
-            future.cancel()
+        summary.signal = "SIGTERM" if isinstance(stop, Terminated) else "SIGINT"
+        for task in tasks:
+            task[0].cancel()
         # Rows already running finish writing their whole file; nothing is half-written.
-        for future, rows_now in list(pending.items()):
-            if not future.cancelled():
-                try:
-                    record_all(rows_now, future.result())
-                except Exception:  # noqa: BLE001 - the run is stopping; keep what finished
-                    pass
+        for future, rows_now, results in tasks:
+            if results is None and future.cancelled():
+                continue
+            try:
+                done = results if results is not None else future.result()
+                for row, result in zip(rows_now, done, strict=True):
+                    record(row, result)
+            except Exception:  # noqa: BLE001 - the run is stopping; keep what finished
+                pass
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
     summary.seconds = time.perf_counter() - start
@@ -482,8 +805,47 @@ def _safe_cell(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
-def write_failures(path: Path, header: list[str], failures: list[tuple[Row, str]]) -> None:
-    """Write the bad rows and their reasons as a CSV a spreadsheet opens safely."""
+FAILURES_START = "\ufeffrow,problem"
+
+
+def failures_file_state(path: Path) -> str:
+    """'none', 'ours' (a failures file visitprep wrote) or 'other' (anything else)."""
+    try:
+        kind = kind_of(path)
+    except OutputError:
+        return "other"
+    if kind is None:
+        return "none"
+    if kind != "file":
+        return "other"
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(len(FAILURES_START.encode("utf-8")))
+    except OSError:
+        return "other"
+    return "ours" if start == FAILURES_START.encode("utf-8") else "other"
+
+
+def write_failures(path: Path, header: list[str], failures: list[tuple[Row, str]], *,
+                   force: bool = False) -> None:
+    """Write the bad rows and their reasons as a CSV a spreadsheet opens safely.
+
+    A failures file of an earlier run is replaced; any other file only with force.
+
+    Raises:
+        OutputError: If a file that is not a failures file is in the way, or the disk
+            refuses.
+    """
+    if failures_file_state(path) == "other" and not force:
+        raise TargetExistsError(f"{path} already exists and is not a failures file "
+                                "visitprep wrote; left it as it is",
+                                hint="The failed rows are listed above. Add --force to "
+                                "replace that file.")
+    write_atomic(path, failures_csv(header, failures), force=True)
+
+
+def failures_csv(header: list[str], failures: list[tuple[Row, str]]) -> bytes:
+    """The failures file's bytes: the bad rows, their reasons and their original cells."""
     import io
 
     buffer = io.StringIO()
@@ -493,17 +855,79 @@ def write_failures(path: Path, header: list[str], failures: list[tuple[Row, str]
         writer.writerow([str(row.number), _safe_cell(message),
                          *(_safe_cell(cell) for cell in row.raw)])
     # UTF-8 with a byte-order mark, so Excel shows every alphabet correctly.
-    write_atomic(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"), force=True)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def merge_pdfs(files: list[Path], target: Path, *, force: bool) -> int:
+def remove_old_failures(path: Path) -> bool:
+    """Remove the failures file of an earlier run (only one visitprep wrote)."""
+    if failures_file_state(path) != "ours":
+        return False
+    try:
+        path.unlink()
+    except OSError:
+        return False
+    return True
+
+
+MERGED_MARK = "visitprep-merged:"
+
+
+def merged_digest(files: list[Path]) -> str:
+    """What a merged file is made of: each handout's name and fingerprint, in order."""
+    import hashlib
+
+    from visitprep.handout import read_fingerprint
+
+    parts = [f"{file.name}:{read_fingerprint(file)}" for file in files]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def read_merged_digest(path: Path) -> str | None:
+    """The digest recorded in a merged file visitprep wrote, or None (never raises)."""
+    try:
+        if kind_of(path) != "file":
+            return None
+        from pypdf import PdfReader
+
+        metadata: Any = PdfReader(path).metadata or {}  # reads the trailer, not every page
+        keywords = str(metadata.get("/Keywords", ""))
+    except Exception:  # noqa: BLE001 - anything unreadable is not a merged file
+        return None
+    match = re.fullmatch(re.escape(MERGED_MARK) + r"([0-9a-f]{32})", keywords)
+    return match.group(1) if match else None
+
+
+def merge_pdfs(files: list[Path], target: Path, *, force: bool, digest: str = "") -> int:
     """Join handouts into one file for double-sided printing.
 
     Every handout starts on a front side: one with an odd number of pages is followed
     by a blank page, so no sheet carries two people's questions.
 
+    Args:
+        digest: What the merged file is made of (see `merged_digest`), recorded in it so a
+            rerun can tell whether it changed.
+
     Returns:
         The number of pages of the merged file.
+
+    Raises:
+        OutputError: If a handout cannot be read or the file cannot be written.
+    """
+    merged, pages = join_pdfs(files, keywords=f"{MERGED_MARK}{digest}" if digest else "")
+    write_atomic(target, merged, force=force)
+    return pages
+
+
+def join_pdfs(files: Iterable[Path | bytes], *, keywords: str = "") -> tuple[bytes, int]:
+    """Join handouts (files or bytes) for double-sided printing, as `merge_pdfs` does.
+
+    A file is read without following a link.
+
+    Returns:
+        The merged PDF and its number of pages.
+
+    Raises:
+        OutputError: If a handout is not a whole PDF.
     """
     import io
 
@@ -511,18 +935,30 @@ def merge_pdfs(files: list[Path], target: Path, *, force: bool) -> int:
 
     writer = PdfWriter()
     for file in files:
-        reader = PdfReader(file)
-        for page in reader.pages:
-            writer.add_page(page)
-        if len(reader.pages) % 2:
-            last = reader.pages[-1]
-            writer.add_blank_page(width=float(last.mediabox.width),
-                                  height=float(last.mediabox.height))
-    writer.add_metadata({"/Title": "visitprep handouts", "/Creator": "visitprep"})
+        try:
+            if isinstance(file, bytes):
+                data = file
+            else:
+                fd = os.open(file, os.O_RDONLY | os.O_NOFOLLOW)
+                with os.fdopen(fd, "rb") as handle:
+                    data = handle.read()
+            pages = list(PdfReader(io.BytesIO(data)).pages)
+            for page in pages:
+                writer.add_page(page)
+            if len(pages) % 2:
+                last = pages[-1]
+                writer.add_blank_page(width=float(last.mediabox.width),
+                                      height=float(last.mediabox.height))
+        except Exception:  # noqa: BLE001 - pypdf raises many kinds for a broken file
+            shown = "a handout" if isinstance(file, bytes) else str(file)
+            raise OutputError(f"cannot merge {shown}: it is not a whole PDF any more",
+                              hint="Delete it and run the same command again to make it "
+                              "anew.") from None
+    writer.add_metadata({"/Title": "visitprep handouts", "/Creator": "visitprep",
+                         **({"/Keywords": keywords} if keywords else {})})
     buffer = io.BytesIO()
     writer.write(buffer)
-    write_atomic(target, buffer.getvalue(), force=force)
-    return len(writer.pages)
+    return buffer.getvalue(), len(writer.pages)
 
 
 def default_jobs() -> int:

@@ -10,13 +10,21 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from visitprep import __version__
-from visitprep.errors import UsageError, VisitprepError
+from visitprep.errors import RenderError, TemplateError, UsageError, VisitprepError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # SIGTERM
 STOPPED = "Stopped; nothing was written."
+# models.FORMATS, written out: importing models costs --help ~10 ms (a test keeps them equal)
+FORMATS = ("pdf", "html")
+DEFAULT_PORT = 8765
+# batch.COLUMNS, written out for the same reason (a test keeps them equal)
+CSV_COLUMNS = ("recurrence", "concerns", "name", "doctor", "visit_date", "companion",
+               "custom_questions", "top_questions", "exclude", "template", "paper", "fillable",
+               "language", "length", "include", "output")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,8 +42,14 @@ def _add_handout_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--template", metavar="NAME|FILE",
                        help="a layout name or a template .yaml file (see 'visitprep templates')")
     group.add_argument("--paper", choices=("letter", "a4"), help="paper size (default: letter)")
+    group.add_argument("--length", choices=("short", "full"),
+                       help="short: the key questions for your situation (default); "
+                       "full: every question for it")
     group.add_argument("--fillable", action="store_true", default=None,
                        help="make the checkboxes and lines real form fields")
+    group.add_argument("--format", choices=FORMATS, dest="fmt",
+                       help="pdf, or html for the accessible page (default: from the file "
+                       "name's extension, else pdf)")
     group.add_argument("--force", action="store_true", help="replace a file that already exists")
     clinic = parser.add_argument_group(
         "the clinic block (printed by the navigator template, or whenever given)")
@@ -119,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     make.add_argument("--answers", metavar="FILE", type=Path, help="an answers file (YAML)")
     make.add_argument("-o", "--output", metavar="OUT.pdf", type=Path,
-                      help="where to write the PDF (default: visit-questions[-DATE].pdf here)")
+                      help="where to write the handout, .pdf or .html (default: "
+                      "visit-questions[-DATE].pdf here)")
     _add_profile_options(make)
     fields = make.add_argument_group("header and own questions")
     fields.add_argument("--name", help="the person's name")
@@ -134,22 +149,23 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a question id or text to print first, on page 1 (up to 3)")
     fields.add_argument("--exclude", metavar="ID", action="append",
                         help="a question id to leave out; repeat for more")
+    fields.add_argument("--include", metavar="ID", action="append",
+                        help="a question id to add to a short list; repeat for more")
     _add_date_order(fields)
     _add_handout_options(make)
 
     import textwrap
-
-    from visitprep.profile import KEYS
 
     batch = _command(
         commands, "batch", "one handout per row of a CSV file (a clinic list)",
         "Make one handout per row of a CSV file. Bad rows are reported one line each (and in "
         "a failures file); every good row is still printed. Exit code 1 when any row failed.\n\n"
         "CSV columns (a header row; case, spaces, dashes and underscores do not matter; only "
-        "recurrence is required):\n" + textwrap.fill(", ".join((*KEYS, "output")), 79,
+        "recurrence is required):\n" + textwrap.fill(", ".join(CSV_COLUMNS), 79,
                                                 initial_indent="  ", subsequent_indent="  ")
         + "\n"
-        "List cells (concerns, custom_questions, top_questions, exclude) separate values with "
+        "List cells (concerns, custom_questions, top_questions, exclude, include) separate "
+        "values with "
         "';'. The output column names the file (kept inside -o DIR); without it the file is "
         "named from the name and visit date.",
         "  visitprep batch clinic-day.csv -o handouts/\n"
@@ -184,19 +200,46 @@ def build_parser() -> argparse.ArgumentParser:
     questions.add_argument("--answers", metavar="FILE", type=Path,
                            help="list the questions for this answers file")
     questions.add_argument("--bank", metavar="DIR", type=Path, help="a clinic's question bank")
+    questions.add_argument("--length", choices=("short", "full"),
+                           help="short: the key questions (default); full: every question")
 
     check = _command(
         commands, "check-bank", "validate a question bank and report its reading level",
         "Validate a question bank (the built-in one, or a clinic's folder) and report its "
-        "Flesch-Kincaid reading level.",
-        "  visitprep check-bank\n  visitprep check-bank my-clinic-questions/\n",
+        "Flesch-Kincaid reading level. Also checks the short-list (core) limits, "
+        "near-duplicate questions, the glossary and, with --seeds, every citation against "
+        "its source.",
+        "  visitprep check-bank\n  visitprep check-bank my-clinic-questions/\n"
+        "  visitprep check-bank my-clinic-questions/ --seeds shared/seeds/\n",
     )
     check.add_argument("folder", metavar="DIR", nargs="?", type=Path,
                        help="a bank folder (default: the built-in bank)")
+    check.add_argument("--seeds", metavar="DIR", type=Path,
+                       help="a folder holding the source documents: check that every "
+                       "citation's section and quote are in them")
 
     _command(commands, "templates", "list the layouts, one line each",
              "List the handout layouts.",
              "  visitprep templates\n  visitprep make --answers a.yaml --template large-print\n")
+
+    serve = _command(
+        commands, "serve", "the same steps as a web page on this computer, plus clinic lists",
+        "Serve the checklist's steps, and printing a clinic list from a CSV, as a "
+        "web page on this computer (http://127.0.0.1:PORT/), and open it in the default "
+        "browser. Nothing is sent anywhere or saved unless you download it. Ctrl-C stops it.",
+        "  visitprep serve\n  visitprep serve --port 8800 --no-browser\n"
+        "  visitprep serve --template navigator --clinic clinic.yaml\n",
+    )
+    serve.add_argument("--port", metavar="N", type=int,
+                       help=f"the port (default: {DEFAULT_PORT}, or any free one if it is taken; "
+                       "0 for any free port)")
+    serve.add_argument("--no-browser", action="store_true",
+                       help="do not open the browser; print the address only")
+    serve.add_argument("--host", metavar="ADDRESS", default="127.0.0.1",
+                       help="listen on another address (default: 127.0.0.1, this computer "
+                       "only). The page carries health information without encryption: "
+                       "only on a network you trust.")
+    _add_handout_options(serve)
     return parser
 
 
@@ -214,6 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "questions": _cmd_questions,
             "check-bank": _cmd_check_bank,
             "templates": _cmd_templates,
+            "serve": _cmd_serve,
         }[args.command]
         return handler(args)
     except VisitprepError as exc:
@@ -254,7 +298,7 @@ def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str, dic
         key: getattr(args, key, None)
         for key in ("recurrence", "concerns", "name", "doctor", "visit_date", "companion",
                     "custom_questions", "top_questions", "exclude", "template", "paper",
-                    "fillable")
+                    "fillable", "length", "include")
     }
     flags = {key: value for key, value in flags.items() if value is not None}
     if flags:
@@ -268,11 +312,12 @@ def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str, dic
 
 def _cmd_make(args: argparse.Namespace) -> int:
     from visitprep.bank import load_bank
-    from visitprep.handout import count_pages, make_handout
+    from visitprep.handout import count_pages, make_handout, output_format
     from visitprep.layout import load_layout
-    from visitprep.output import check_target, default_name, write_atomic
+    from visitprep.output import check_target, clean_stale_parts, default_name, write_atomic
     from visitprep.profile import profile_from_mapping
 
+    fmt = output_format(args.output, args.fmt)  # a clash is a usage error, before any work
     if args.answers is None and args.recurrence is None:
         raise UsageError(
             "make needs an answers file or at least --recurrence",
@@ -284,14 +329,32 @@ def _cmd_make(args: argparse.Namespace) -> int:
     bank = load_bank(args.bank)
     profile = profile_from_mapping(data, bank, where, flags=flags, date_order=args.date_order)
     clinic = _clinic(args)
-    layout = load_layout(profile.template)
+    try:
+        layout = load_layout(profile.template)
+    except TemplateError as exc:
+        if args.template:
+            raise
+        raise TemplateError(f"{where}: 'template': {exc.message}", hint=exc.hint) from None
     output: Path = args.output or Path(default_name("visit-questions", profile.visit_date,
-                                                    ".pdf"))
+                                                    f".{fmt}"))
     check_target(output, force=args.force)
-    pdf = make_handout(profile, bank, layout=layout, clinic=clinic)
-    write_atomic(output, pdf, force=args.force)
-    print(f"Wrote {output} ({_n(count_pages(pdf), 'page')}). Print it and bring it to your "
-          "visit.")
+    clean_stale_parts(output.parent)
+    try:
+        handout = make_handout(profile, bank, layout=layout, clinic=clinic, fmt=fmt)
+    except RenderError as exc:  # name the answers file the text came from
+        if not args.answers:
+            raise
+        raise RenderError(f"{where}: {exc.message}", hint=exc.hint) from None
+    if fmt == "html":
+        write_atomic(output, handout, force=args.force)
+        print(f"Wrote {output}. Open it in a web browser to read it, fill it in or print it.")
+        return EXIT_OK
+    pages = count_pages(handout)
+    paper = "A4" if profile.paper == "a4" else "Letter"
+    print(f"{_n(pages, 'page')}: the {layout.name} template, the {profile.length} list, "
+          f"on {paper}.", flush=True)
+    write_atomic(output, handout, force=args.force)
+    print(f"Wrote {output} ({_n(pages, 'page')}). Print it and bring it to your visit.")
     return EXIT_OK
 
 
@@ -307,7 +370,7 @@ def _handout_defaults(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.template:
         load_layout(args.template)  # a broken template fails now, not once per handout
-    return {key: getattr(args, key) for key in ("template", "paper", "fillable")
+    return {key: getattr(args, key) for key in ("template", "paper", "fillable", "length")
             if getattr(args, key) is not None}
 
 
@@ -330,9 +393,12 @@ def _cmd_questions(args: argparse.Namespace) -> int:
             for q in (q for q in bank.questions if q.topic == topic.id):
                 fits = ("all" if q.recurrence == frozenset(RECURRENCES)
                         else ", ".join(r for r in RECURRENCES if r in q.recurrence))
+                short = "; short list" if q.core else ""
                 lines.append(f"  {q.id}: {q.text}")
-                lines.append(f"      for: {fits}; from {titles.get(q.source.file, q.source.file)}, "
-                             f"\"{q.source.section}\"")
+                lines.append(f"      for: {fits}{short}; from "
+                             f"{titles.get(q.source.file, q.source.file)}, \"{q.source.section}\"")
+                if q.source.quote:
+                    lines.append(f"      which says: \"{q.source.quote}\"")
             lines.append("")
         lines.append(f"{_n(len(bank.questions), 'question')} in {_n(len(bank.topics), 'topic')}.")
     else:
@@ -354,6 +420,8 @@ def _cmd_questions(args: argparse.Namespace) -> int:
                 if item.source:
                     lines.append(f"      from {titles.get(item.source.file, item.source.file)}, "
                                  f"\"{item.source.section}\"")
+                    if item.source.quote:
+                        lines.append(f"      which says: \"{item.source.quote}\"")
             lines.append("")
         for checklist in selection.checklists:
             lines.append(f"Checklist: {checklist.title} ({len(checklist.items)} items)")
@@ -364,20 +432,52 @@ def _cmd_questions(args: argparse.Namespace) -> int:
 
 
 def _cmd_check_bank(args: argparse.Namespace) -> int:
-    from visitprep.bank import MAX_MEAN_GRADE, MAX_QUESTION_GRADE, load_bank, reading_report
+    from visitprep.bank import (
+        MAX_MEAN_GRADE,
+        MAX_QUESTION_GRADE,
+        bank_problems,
+        citation_problems,
+        load_bank,
+        read_sources,
+        reading_report,
+    )
+    from visitprep.models import RECURRENCES
 
     bank = load_bank(args.folder)
+    if args.seeds is not None and not args.seeds.is_dir():
+        raise UsageError(f"--seeds {args.seeds}: no such folder",
+                         hint="Give the folder that holds the source documents (*.txt).")
+    if _report_unprintable(bank):
+        return EXIT_BAD_INPUT
     report = reading_report(bank)
     hardest = max((grade for _, grade in report.grades), default=0.0)
     print(f"Question bank: {bank.path}")
-    print(f"  {len(bank.topics)} topics, {len(bank.questions)} questions, "
-          f"{_n(len(bank.checklists), 'checklist')}, {_n(len(bank.sources), 'source')}")
+    print(f"  {_n(len(bank.topics), 'topic')}, {_n(len(bank.questions), 'question')} "
+          f"({sum(q.core for q in bank.questions)} core), "
+          f"{_n(len(bank.checklists), 'checklist')}, {_n(len(bank.glossary), 'glossary word')}, "
+          f"{_n(len(bank.sources), 'source')}")
+    print("  Questions a handout can hold (every concern), full list and short (core) list:")
+    for kind in RECURRENCES:
+        fitting = [q for q in bank.questions if kind in q.recurrence]
+        print(f"    {kind}: {len(fitting)} full, {sum(q.core for q in fitting)} short")
     print(f"Reading level (Flesch-Kincaid grade): mean {report.mean:.1f} "
           f"(limit {MAX_MEAN_GRADE:g}); hardest question {hardest:.1f} "
           f"(limit {MAX_QUESTION_GRADE:g})")
-    if report.ok:
+    problems = bank_problems(bank)
+    if args.seeds is not None:
+        texts = read_sources(args.seeds, bank)
+        problems += citation_problems(bank, texts)
+        if not problems:
+            print(f"Citations: every section and quote is in its source in {args.seeds}.")
+    for problem in problems:
+        print(f"  {problem}")
+    if report.ok and not problems:
         print("OK: the bank is valid and easy to read.")
         return EXIT_OK
+    if problems:
+        print(f"{len(problems)} problem(s) above: fix them, then check again.")
+    if report.ok:
+        return EXIT_BAD_INPUT
     if report.mean > MAX_MEAN_GRADE:
         print(f"Too hard on average: {report.mean:.1f} is above grade {MAX_MEAN_GRADE:g}.")
     for question, grade in report.too_hard:
@@ -389,6 +489,23 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
 def _n(count: int, word: str) -> str:
     """'1 page', '3 pages'."""
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _report_unprintable(bank: Any) -> bool:
+    """Print what make would refuse in this bank; True if there is any."""
+    from visitprep.bank import printing_problems
+    from visitprep.errors import shorten
+
+    problems = printing_problems(bank)
+    if not problems:
+        return False
+    print(f"Question bank: {bank.path}")
+    print(f"Cannot print {len(problems)} text{'s' if len(problems) > 1 else ''} "
+          "(every handout that uses them would fail):")
+    for where, text, problem in problems:
+        print(f"  {where}: '{shorten(text)}' {problem}.")
+    print("Rewrite them in Latin letters without hidden characters, then check again.")
+    return True
 
 
 class _Progress:
@@ -436,47 +553,151 @@ class _Progress:
             self.stream.write("\r" + " " * 79 + "\r")
 
 
-def _count_rows(path: Path, encoding: str) -> int | None:
-    from visitprep.batch import read_rows
+def _check_csv(path: Path) -> None:
+    import stat
+
+    from visitprep.errors import OutputError
 
     try:
-        return sum(1 for _ in read_rows(path, encoding))
-    except (VisitprepError, OSError, UnicodeDecodeError):
-        return None
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise OutputError(f"{path}: no such file") from None
+    except OSError as exc:
+        from visitprep.output import os_reason
+
+        raise OutputError(f"{path}: cannot be read ({os_reason(exc)})") from None
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"{path} is a folder, not a CSV file",
+                          hint="Give the clinic list's file, for example: list.csv.")
+    if not stat.S_ISREG(mode):
+        raise OutputError(f"{path} is not a regular file",
+                          hint="Give the clinic list's file, for example: list.csv.")
+
+
+def _prepare_folder(folder: Path) -> None:
+    """Create the -o folder if needed, or say in plain words why it cannot be used."""
+    from visitprep.errors import OutputError
+    from visitprep.output import kind_of, os_reason
+
+    kind = kind_of(folder)
+    if kind == "a link" and folder.is_dir():
+        kind = "a folder"
+    if kind not in (None, "a folder"):
+        raise OutputError(f"{folder} is {'a file' if kind == 'file' else kind}, not a folder",
+                          hint="-o names the folder the handouts go into.")
+    if kind is None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise OutputError(f"cannot create the folder {folder}: a part of the path is a "
+                              "file", hint="-o names the folder the handouts go into.") from None
+        except OSError as exc:
+            reason = ("a part of the path is a file" if isinstance(exc, NotADirectoryError)
+                      else os_reason(exc))
+            raise OutputError(f"cannot create the folder {folder}: {reason}",
+                              hint="Choose another folder with -o.") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot save files in the folder {folder}: permission denied",
+                          hint="Choose a folder you can write to with -o.")
+
+
+def _check_merge(merge: Path, folder: Path, csv_path: Path, failures: Path, names: dict[str, int],
+                 force: bool) -> None:
+    """--merge may never name the input, the failures file, a handout, or anything that is
+    not a regular file; a merged file of an earlier run may be rebuilt."""
+    from visitprep.batch import read_merged_digest
+    from visitprep.handout import read_fingerprint
+    from visitprep.output import check_target
+
+    def same(a: Path, b: Path) -> bool:
+        try:
+            return a.resolve() == b.resolve() or (a.exists() and b.exists()
+                                                   and os.path.samefile(a, b))
+        except (OSError, RuntimeError):
+            return False
+
+    hint = "Choose a name no row uses, such as all-handouts.pdf."
+    if same(merge, csv_path):
+        raise UsageError(f"--merge {merge} is the input CSV file", hint=hint)
+    if same(merge, failures):
+        raise UsageError(f"--merge {merge} is the file this run writes the failed rows to",
+                         hint=hint)
+    try:
+        in_folder = merge.parent.resolve() == folder.resolve()
+    except (OSError, RuntimeError):
+        in_folder = False
+    if in_folder and merge.name.casefold() in names:
+        raise UsageError(f"--merge {merge} is the handout this run writes for row "
+                         f"{names[merge.name.casefold()]}", hint=hint)
+    ours = read_merged_digest(merge) is not None
+    if not ours and read_fingerprint(merge) is not None:
+        raise UsageError(f"--merge {merge} is a handout, not a merged file", hint=hint)
+    check_target(merge, force=force or ours)
+
+
+def _check_input_not_written(csv_path: Path, folder: Path, names: dict[str, int]) -> None:
+    """No row may write its handout over the CSV file being read."""
+    try:
+        in_folder = csv_path.resolve().parent == folder.resolve()
+    except (OSError, RuntimeError):
+        return
+    number = names.get(csv_path.name.casefold()) if in_folder else None
+    if number is not None:
+        raise UsageError(f"row {number} would write its handout over the input file {csv_path}",
+                         hint="Rename the CSV file (a .csv name is best), or give that row "
+                         "another name in the 'output' column.")
+
+
+_ADVICE = {
+    "input": "Fix them in the spreadsheet and run the same command again: handouts already "
+             "made and unchanged are kept.",
+    "output": "Some handouts could not be written (the reasons are above). Fix that, then "
+              "run the same command again.",
+    "changed": "Some files already there are not what their rows print now. Add --force to "
+               "replace them, or give those rows their own file names in the 'output' column.",
+    "bug": "Some rows hit a problem visitprep did not expect; please report it.",
+}
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     from visitprep.bank import load_bank
     from visitprep.batch import (
         csv_date_order,
-        default_jobs,
         header_of,
         merge_pdfs,
+        merged_digest,
+        plan_batch,
+        read_merged_digest,
+        remove_old_failures,
         run_batch,
+        worker_count,
         write_failures,
     )
-    from visitprep.errors import OutputError
-    from visitprep.output import check_target
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be 1 or more", hint="Try 'visitprep batch --help'.")
-    if not args.csv.is_file():
-        raise OutputError(f"{args.csv}: no such file")
+    _check_csv(args.csv)
     folder: Path = args.output
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder} is a file, not a folder",
-                          hint="-o names the folder the handouts go into.")
     bank = load_bank(args.bank)  # a broken bank fails here, once, not once per row
     defaults = _handout_defaults(args)
     clinic = _clinic(args)
-    folder.mkdir(parents=True, exist_ok=True)
+    # Numbers-only dates follow --date-order, or the order the file shows elsewhere.
+    date_order = args.date_order or csv_date_order(args.csv, args.encoding)
+    # Every file-level problem, before any work.
+    plan = plan_batch(args.csv, args.encoding, date_order)
+    failures_file = folder / f"{args.csv.stem}-failures.csv"
+    _check_input_not_written(args.csv, folder, plan.names)
     if args.merge is not None:
-        check_target(args.merge, force=args.force)
-    total = _count_rows(args.csv, args.encoding)
-    progress = _Progress(total, sys.stderr)
+        _check_merge(args.merge, folder, args.csv, failures_file, plan.names, args.force)
+    _prepare_folder(folder)
+    jobs = worker_count(args.jobs, plan.total)
+    if args.jobs is not None and jobs < args.jobs:
+        sys.stderr.write(f"Using {jobs} worker{'s' if jobs > 1 else ''}, not {args.jobs}: "
+                         "more than the rows, or more than twice the cores, is not faster.\n")
+    progress = _Progress(plan.total, sys.stderr)
 
     def report(result: Any, summary: Any) -> None:
-        if result.status == "failed":
+        if result.status in ("failed", "changed"):
             progress.clear()
             sys.stderr.write(f"{result.message}\n")
         elif result.status == "skipped":
@@ -485,32 +706,48 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             sys.stdout.flush()
         progress.update(summary.done, summary.seconds)
 
-    summary = run_batch(args.csv, folder, jobs=args.jobs or default_jobs(), force=args.force,
+    summary = run_batch(args.csv, folder, jobs=jobs, force=args.force,
                         encoding=args.encoding, bank=bank, defaults=defaults,
-                        clinic=clinic, report=report, total=total,
-                        date_order=args.date_order or csv_date_order(args.csv, args.encoding))
+                        clinic=clinic, report=report, total=plan.total,
+                        date_order=date_order)
     progress.update(summary.done, summary.seconds, final=True)
-    failures_file = folder / f"{args.csv.stem}-failures.csv"
-    if summary.failures:
-        write_failures(failures_file, header_of(args.csv, args.encoding), summary.failures)
+    changed = f"{summary.changed} changed and kept, " if summary.changed else ""
     print(f"{'Stopped' if summary.interrupted else 'Done'}: {summary.written} written, "
-          f"{summary.skipped} already there, {summary.failed} failed, "
+          f"{summary.skipped} already there, {changed}{summary.failed} failed, "
           f"in {summary.seconds:.1f} s.")
     if summary.failures:
-        print(f"The rows that failed, with the reasons: {failures_file}")
-        print("Fix them in the spreadsheet and run the same command again: "
-              "handouts already made are kept.")
+        try:
+            write_failures(failures_file, header_of(args.csv, args.encoding), summary.failures,
+                           force=args.force)
+            print(f"The rows not printed, with the reasons: {failures_file}")
+        except VisitprepError as exc:
+            sys.stderr.write(f"Could not write the failures file: {exc.one_line()}\n")
+        for kind in ("input", "changed", "output", "bug"):
+            if kind in summary.kinds:
+                print(_ADVICE[kind])
+    elif not summary.interrupted and remove_old_failures(failures_file):
+        print(f"Removed the failures file of the last run ({failures_file}): every row "
+              "printed this time.")
     if summary.interrupted:
-        sys.stderr.write("Stopped by Ctrl-C. Every handout listed as written is complete; "
+        how = "SIGTERM" if summary.signal == "SIGTERM" else "Ctrl-C"
+        sys.stderr.write(f"Stopped by {how}. Every handout listed as written is complete; "
                          "run the same command again to make the rest.\n")
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if summary.signal == "SIGTERM" else EXIT_INTERRUPTED
     if args.merge is not None and summary.files:
         files = [folder / summary.files[number] for number in sorted(summary.files)]
-        pages = merge_pdfs(files, args.merge, force=args.force)
-        print(f"Merged {_n(len(files), 'handout')} into {args.merge} ({_n(pages, 'page')}; "
-              "print it "
-              "double-sided: every handout starts on a new sheet).")
-    return EXIT_BAD_INPUT if summary.failed else EXIT_OK
+        digest = merged_digest(files)
+        before = read_merged_digest(args.merge)
+        if before == digest:
+            print(f"{args.merge} already holds these {_n(len(files), 'handout')}; kept it.")
+        else:
+            pages = merge_pdfs(files, args.merge, force=args.force or before is not None,
+                               digest=digest)
+            what = "Rebuilt" if before is not None else "Merged"
+            why = " (its handouts changed)" if before is not None else ""
+            print(f"{what} {args.merge}{why}: {_n(len(files), 'handout')}, "
+                  f"{_n(pages, 'page')}. Print it "
+                  "double-sided: every handout starts on a new sheet.")
+    return EXIT_BAD_INPUT if summary.failed or summary.changed else EXIT_OK
 
 
 def _cmd_interview(args: argparse.Namespace) -> int:
@@ -578,4 +815,42 @@ def _cmd_templates(args: argparse.Namespace) -> int:
     width = max(len(name) for name in names)
     for name in names:
         print(f"{name:<{width}}  {load_layout(name).description}")
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from visitprep.bank import load_bank
+
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise UsageError("--port must be between 0 and 65535",
+                         hint="Try 'visitprep serve --help'.")
+    bank = load_bank(args.bank)
+    defaults = _handout_defaults(args)
+    clinic = _clinic(args)
+
+    from visitprep.web.app import Settings
+    from visitprep.web.server import LOCAL, check_address, serve
+
+    check_address(args.host)
+    if args.host != LOCAL:
+        sys.stderr.write(
+            f"Warning: listening on {args.host}, not only on this computer. The page carries "
+            "health information, and it is sent over the network without encryption: anyone "
+            "on the network can read it. Use this only on a network you trust.\n")
+
+    def ready(url: str) -> None:
+        where = "only this computer can open it" if args.host == LOCAL else "on the network"
+        print(f"visitprep is serving the page at {url} ({where}).", flush=True)
+        if not args.no_browser:
+            print("Opening it in your browser. If it does not open, copy the address into "
+                  "your browser.", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+
+    settings = Settings(bank=bank, hosts=(), defaults=defaults, clinic=clinic)
+    try:
+        serve(settings, args.host, DEFAULT_PORT if args.port is None else args.port,
+              open_browser=not args.no_browser, on_ready=ready,
+              fallback_port=args.port is None)
+    except KeyboardInterrupt:
+        print("\nStopped the page. Nothing was saved.", flush=True)
     return EXIT_OK

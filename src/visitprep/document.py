@@ -11,7 +11,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from visitprep.layout import Layout
-from visitprep.models import Checklist, Clinic, Item, Profile, QuestionBank, Selection
+from visitprep.models import (
+    Checklist,
+    Clinic,
+    GlossaryEntry,
+    Item,
+    Profile,
+    QuestionBank,
+    Selection,
+)
+
+GLOSSARY_TITLE = "Words you may hear"
 
 
 @dataclass(frozen=True)
@@ -61,10 +71,14 @@ class Document:
     label_box: str = ""
     clinic_title: str = ""
     clinic: tuple[str, ...] = ()
+    clinic_logo: str = ""
     support_title: str = ""
     support_intro: str = ""
     support: tuple[str, ...] = ()
     fillable: bool = False
+    glossary_title: str = ""
+    glossary: tuple[tuple[str, str], ...] = ()
+    """(term, meaning) for the words the handout's questions use, in the bank's order."""
 
     def texts(self) -> Iterator[tuple[str, str]]:
         """Yield (where it comes from, text) for every string that will print."""
@@ -91,7 +105,7 @@ class Document:
                 yield "a checklist item", entry
         yield "the template's label 'symptom_when'", self.checklist_column
         for label in (self.notes_title, self.learn_more_title, self.sources_title,
-                      self.footer, self.page_label, self.running_head):
+                      self.footer, self.page_label):  # (the running head is the name or title)
             yield "the template's text", label
         for line in self.resources + self.sources:
             yield "the bank's sources", line
@@ -102,6 +116,10 @@ class Document:
             yield "the clinic's details", line
         for line in self.support:
             yield "the bank's support people", line
+        if self.glossary:
+            yield "the glossary title", self.glossary_title
+        for term, meaning in self.glossary:
+            yield f"the glossary entry '{term}'", f"{term}: {meaning}"
 
 
 def format_date(day: dt.date) -> str:
@@ -136,8 +154,8 @@ def build_document(
         sections.append(DocSection(text["own_questions"], selection.own))
     sections.extend(DocSection(s.title, s.items) for s in selection.sections)
     resources = tuple(f"{r.name}: {r.phone}, {r.website}" for r in bank.resources)
-    sources = tuple(f"{s.title} \u2014 {s.publisher[:1].upper()}{s.publisher[1:]}"
-                    for s in bank.sources)
+    glossary = handout_glossary(bank, selection, profile.recurrence)
+    sources = cited_sources(bank, selection, glossary)
     show_support = "support_people" in layout.features and bank.support is not None
     title = text["title"]
     meta_title = f"{title}: {profile.name}" if profile.name else title
@@ -164,13 +182,39 @@ def build_document(
         sources=sources,
         footer=text["footer"],
         page_label=text["page"],
-        running_head=meta_title,
+        running_head=profile.name or title,  # whose pages these are, if they come apart
         label_box=text["label"] if "label_box" in layout.features else "",
         clinic_title=(text["clinic_contact"]
                       if clinic is not None or "clinic_block" in layout.features else ""),
         clinic=clinic.lines if clinic is not None else (),
+        clinic_logo=clinic.logo if clinic is not None else "",
         support_title=text["support_title"] if show_support else "",
         support_intro=text["support_intro"] if show_support else "",
         support=bank.support.items if show_support and bank.support else (),
         fillable=profile.fillable,
+        glossary_title=GLOSSARY_TITLE if glossary else "",
+        glossary=tuple((entry.term, entry.meaning) for entry in glossary),
     )
+
+
+def handout_glossary(bank: QuestionBank, selection: Selection,
+                     recurrence: str) -> tuple[GlossaryEntry, ...]:
+    """The glossary entries whose words the handout uses: its questions and its
+    "About my cancer" line."""
+    from visitprep.bank import glossary_for
+
+    texts = [bank.recurrence(recurrence).meaning]
+    texts += [item.text for item in selection.top + selection.own]
+    texts += [item.text for section in selection.sections for item in section.items]
+    return glossary_for(bank, texts)
+
+
+def cited_sources(bank: QuestionBank, selection: Selection,
+                  glossary: tuple[GlossaryEntry, ...]) -> tuple[str, ...]:
+    """The sources this handout cites (questions, checklists, glossary, resources), named."""
+    items = selection.top + tuple(i for s in selection.sections for i in s.items)
+    files = {item.source.file for item in items if item.source is not None}
+    files |= {c.source.file for c in selection.checklists}
+    files |= {entry.source.file for entry in glossary}
+    files |= {r.source.file for r in bank.resources}
+    return tuple(source.citation for source in bank.sources if source.file in files)

@@ -7,6 +7,7 @@ means a bug, never a bad input.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 
@@ -19,10 +20,21 @@ class VisitprepError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, field: str = "",
+                 value: str = "", choices: tuple[str, ...] = ()) -> None:
+        message = full_stop(_shorten_quoted(message))
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = full_stop(hint) if hint else hint
+        # Which field, which value and what is allowed, when one field is at fault: the
+        # web page lists a clinic list's bad rows by these.
+        self.field = field
+        self.value = value
+        self.choices = choices
+
+    def one_line(self) -> str:
+        """The message and its hint as one line (for a batch row or a log)."""
+        return f"{self.message} {self.hint}".replace("\n", " ") if self.hint else self.message
 
     def __str__(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
@@ -56,6 +68,31 @@ class RenderError(VisitprepError):
 
 class OutputError(VisitprepError):
     """The PDF cannot be written where asked."""
+
+
+class TargetExistsError(OutputError):
+    """The file is already there, and may not be replaced."""
+
+
+def full_stop(text: str) -> str:
+    """End a sentence with a full stop unless it already ends with one, '?' or '!'."""
+    text = text.rstrip()
+    return text if not text or text.endswith((".", "?", "!", ":")) else text + "."
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """A value as shown in a message: whole when short, else its start and '...'."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+_LONG_QUOTED = re.compile(r"'([^'\n]{120,})'")
+
+
+def _shorten_quoted(message: str) -> str:
+    """A message never repeats a huge value in full (a 5,000-digit number, a pasted page)."""
+    return _LONG_QUOTED.sub(lambda m: f"'{shorten(m.group(1), 80)}' ({len(m.group(1)):,} "
+                            "characters)", message)
 
 
 def allowed(values: Iterable[str]) -> str:

@@ -23,11 +23,17 @@ from typing import Any
 from visitprep import steps
 from visitprep.errors import OutputError
 from visitprep.models import Profile, QuestionBank
-from visitprep.output import default_name
+from visitprep.output import default_name, validate_save_path
 from visitprep.steps import say
 
 BACK = "__back__"
 MORE = "__more__"
+MORE_QUESTIONS = "__more_questions__"
+LENGTH = "__length__"
+ACTIONS = (BACK, MORE, MORE_QUESTIONS, LENGTH)  # list rows that act instead of being checked
+# (name, title) pairs, for callers that predate steps.choices("template"/"paper").
+TEMPLATES = tuple((name, say(f"template.{name}")) for name in steps.TEMPLATES)
+PAPERS = tuple((name, say(f"paper.{name}")) for name in steps.PAPERS)
 BACK_WORD = say("back.word")
 
 
@@ -127,9 +133,13 @@ def _choices(prompt: Prompt, indent: int) -> list[Any]:
     for option in prompt.options:
         if isinstance(option, Heading):
             out.append(questionary.Separator(f"-- {option.title} --"))
-        elif option.value == BACK:
-            out.append(questionary.Separator(" "))
-            out.append(questionary.Choice([("class:back", f"<< {option.title}")], value=BACK))
+        elif option.value in ACTIONS:
+            if not isinstance(out[-1] if out else None, questionary.Choice) or \
+                    out[-1].value not in ACTIONS:
+                out.append(questionary.Separator(" "))
+            mark = "<<" if option.value == BACK else ">>"
+            out.append(questionary.Choice([("class:back", f"{mark} {option.title}")],
+                                          value=option.value))
         else:
             title = textwrap.fill(option.title, width, subsequent_indent=" " * indent,
                                   break_on_hyphens=False)
@@ -168,10 +178,13 @@ def _checkbox(prompt: Prompt, **io: Any) -> Any:
     def pointed() -> Any:
         return control.get_pointed_at().value
 
-    def back(event: Any) -> None:
-        state["back"] = True
+    def act(event: Any) -> None:
+        """An action row: go back, or act on what is checked so far."""
+        action = pointed()
+        state["back"] = action == BACK
         control.is_answered = True
-        event.app.exit(result=[BACK])
+        picked = [c.value for c in control.get_selected_values()]
+        event.app.exit(result=[BACK] if action == BACK else [*picked, action])
 
     keys = KeyBindings()
 
@@ -182,8 +195,8 @@ def _checkbox(prompt: Prompt, **io: Any) -> Any:
 
     @keys.add(" ", eager=True)
     def _toggle(event: Any) -> None:
-        if pointed() == BACK:
-            back(event)
+        if pointed() in ACTIONS:
+            act(event)
             return
         value = pointed()
         if value in control.selected_options:
@@ -205,8 +218,8 @@ def _checkbox(prompt: Prompt, **io: Any) -> Any:
 
     @keys.add(Keys.ControlM, eager=True)
     def _done(event: Any) -> None:
-        if pointed() == BACK:
-            back(event)
+        if pointed() in ACTIONS:
+            act(event)
             return
         picked = [c.value for c in control.get_selected_values()]
         verdict = prompt.validate(picked) if prompt.validate else True
@@ -370,6 +383,8 @@ class Draft:
     template: str = "standard"
     paper: str = "letter"
     fillable: bool = False
+    length: str = "short"
+    include: list[str] = field(default_factory=list)
 
     @classmethod
     def from_profile(cls, profile: Profile) -> Draft:
@@ -379,7 +394,8 @@ class Draft:
             exclude=list(profile.exclude), own=list(profile.custom_questions),
             top=list(profile.top_questions), name=profile.name, visit_date=profile.visit_date,
             doctor=profile.doctor, companion=profile.companion, template=profile.template,
-            paper=profile.paper, fillable=profile.fillable,
+            paper=profile.paper, fillable=profile.fillable, length=profile.length,
+            include=list(profile.include),
         )
 
     def profile(self) -> Profile:
@@ -390,7 +406,7 @@ class Draft:
             companion=self.companion, custom_questions=tuple(self.own),
             top_questions=tuple(t for t in self.top if t not in self.exclude),
             exclude=tuple(self.exclude), template=self.template, paper=self.paper,
-            fillable=self.fillable,
+            fillable=self.fillable, length=self.length, include=tuple(self.include),
         )
 
 
@@ -506,23 +522,47 @@ class Interview:
         return None
 
     def step_review(self) -> str | None:
-        groups = steps.choices("review", self.bank, dataclasses.replace(
-            self.draft.profile(), exclude=tuple(self.draft.exclude)))
-        shown = [c.value for g in groups for c in g.choices]
-        kept = len([qid for qid in shown if qid not in self.draft.exclude])
-        pages = self.count_pages(self.draft.profile())
         say_out("\n" + say("review.intro"))
-        answer = self._list("review", "checkbox", groups, message=steps.step("review").text(
-            count=steps.plural(kept, "question"), pages=steps.plural(pages, "page")))
-        if BACK in answer:
-            return BACK
-        ticked = set(answer)
-        # Keep exclusions of questions not shown now (from a saved file or other topics).
-        self.draft.exclude = [qid for qid in self.draft.exclude if qid not in shown]
-        self.draft.exclude += [qid for qid in shown if qid not in ticked]
-        say_out(say("review.done", count=steps.plural(len(ticked), "question"),
-                    pages=steps.plural(self.count_pages(self.draft.profile()), "page")))
-        return None
+        while True:
+            profile = self.draft.profile()
+            groups = steps.choices("review", self.bank, profile)
+            shown = [c.value for g in groups for c in g.choices]
+            kept = len([qid for qid in shown if qid not in self.draft.exclude])
+            pages = self.count_pages(profile)
+            more = sum(len(g.choices) for g in steps.choices("more", self.bank, profile))
+            actions: list[Option | Heading] = []
+            if more:
+                actions.append(Option(say("review.more", count=more), MORE_QUESTIONS))
+            actions.append(Option(say("review.full" if self.draft.length == "short"
+                                      else "review.short"), LENGTH))
+            answer = ask(Prompt(
+                "checkbox", "review", steps.step("review").text(
+                    count=steps.plural(kept, "question"), pages=steps.plural(pages, "page")),
+                (*_options(groups, back=False), *actions, Option(say("back"), BACK)),
+                instruction=say("list.many")))
+            if BACK in answer:
+                return BACK
+            ticked = set(answer)
+            # Keep exclusions of questions not shown now (from a saved file or other topics).
+            self.draft.exclude = [qid for qid in self.draft.exclude if qid not in shown]
+            self.draft.exclude += [qid for qid in shown if qid not in ticked]
+            if MORE_QUESTIONS in ticked:
+                self.step_more()
+            elif LENGTH in ticked:
+                self.draft.length = "full" if self.draft.length == "short" else "short"
+            else:
+                say_out(say("review.done", count=steps.plural(len(ticked), "question"),
+                            pages=steps.plural(self.count_pages(self.draft.profile()),
+                                               "page")))
+                return None
+
+    def step_more(self) -> None:
+        """Show more questions: the rest of each topic; the checked ones join the list."""
+        groups = steps.choices("more", self.bank, self.draft.profile())
+        answer = self._list("more", "checkbox", groups)
+        if BACK not in answer:
+            self.draft.include += [qid for qid in answer if qid not in self.draft.include]
+            self.draft.exclude = [qid for qid in self.draft.exclude if qid not in answer]
 
     def step_own(self) -> str | None:
         if self.draft.own:
@@ -635,6 +675,8 @@ class Interview:
                 return BACK
             if answer != MORE:
                 self.draft.template = answer
+                say_out(say("template.pages", pages=steps.plural(
+                    self.count_pages(self.draft.profile()), "page")))
                 return None
             self.step_paper()
             self.draft.fillable = bool(ask(Prompt(
@@ -729,17 +771,7 @@ def _as_path(value: str, cwd: Path, suffix: str) -> Path:
 
 
 def _validate_path(value: str, cwd: Path, suffix: str) -> bool | str:
-    text = value.strip()
-    if text.lower() == BACK_WORD:
-        return True
-    if not text:
-        return say("pdf-path.empty")
-    path = _as_path(text, cwd, suffix)
-    if path.is_dir():
-        return say("pdf-path.folder")
-    if not path.parent.is_dir():
-        return say("pdf-path.no-folder", folder=path.parent)
-    return True
+    return validate_save_path(value, cwd, suffix, BACK_WORD)  # never raises on half a path
 
 
 def run_interview(bank: QuestionBank, *, start: Profile | None, today: dt.date,

@@ -6,14 +6,16 @@ A template is data, so a clinic can copy one, edit it and use it with
 
 from __future__ import annotations
 
+import math
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from visitprep.errors import TemplateError, YamlError, allowed, did_you_mean
+from visitprep.errors import TemplateError, YamlError, allowed, did_you_mean, shorten
 from visitprep.resources import data_dir
-from visitprep.yamlfile import read_yaml, type_name
+from visitprep.yamlfile import as_bool, as_number, read_yaml, type_name
 
 MIN_BODY_SIZE = 12.0
 
@@ -29,6 +31,7 @@ _SCHEMA: dict[str, tuple[str, float, float]] = {
     "name": ("text", 0, 0),
     "description": ("text", 0, 0),
     "page.margin": ("number", 0.4, 2.0),
+    "page.margin_top_bottom": ("number", 0.5, 2.0),
     "font.body": ("number", MIN_BODY_SIZE, 40),
     "font.heading": ("number", 10, 60),
     "font.title": ("number", 12, 72),
@@ -44,6 +47,9 @@ _SCHEMA: dict[str, tuple[str, float, float]] = {
     **{f"features.{key}": ("bool", 0, 0) for key in FEATURES},
 }
 _GROUPS = {key.split(".")[0] for key in _SCHEMA if "." in key}
+# Keys a template may leave out (added after templates were first copied), with where
+# their value comes from when it does.
+_OPTIONAL = {"page.margin_top_bottom": "page.margin"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ class Layout:
     description: str
     source: str
     margin_in: float
+    margin_top_bottom_in: float
     body_size: float
     heading_size: float
     title_size: float
@@ -95,8 +102,14 @@ def _resolve(value: str) -> Path:
         return builtin_dir() / f"{value}.yaml"
     if value.endswith((".yaml", ".yml")) or "/" in value or "\\" in value:
         path = Path(value)
-        if not path.is_file():
-            raise TemplateError(f"template file {value}: no such file")
+        try:
+            found = path.is_file()
+        except (OSError, ValueError):
+            found = False
+        if not found:
+            raise TemplateError(f"template file {shorten(value)}: no such file",
+                                hint="Give the path of a template .yaml file, or a built-in "
+                                f"name: {allowed(builtin_names())}.")
         return path
     raise TemplateError(
         f"unknown template '{value}'.{did_you_mean(value, builtin_names())}",
@@ -161,6 +174,8 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
             )
     values: dict[str, Any] = {}
     for key, (kind, low, high) in _SCHEMA.items():
+        if key in _OPTIONAL and flat.get(key) is None and flat.get(_OPTIONAL[key]) is not None:
+            flat[key] = flat[_OPTIONAL[key]]
         if key not in flat or flat[key] is None:
             raise TemplateError(
                 f"{name}: missing key '{key}'",
@@ -169,6 +184,7 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
             )
         value = flat[key]
         if kind == "bool":
+            value = as_bool(value) if as_bool(value) is not None else value
             if not isinstance(value, bool):
                 raise TemplateError(f"{name}: '{key}' must be true or false, not "
                                     f"{type_name(value)} ('{value}')")
@@ -179,27 +195,25 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
                 raise TemplateError(f"{name}: '{key}' must be text, not {type_name(value)}")
             values[key] = " ".join(str(value).split())
             continue
-        is_number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not is_number or (kind == "int" and not isinstance(value, int)):
+        number = as_number(value, whole=kind == "int")
+        if number is None:
             want = "a whole number" if kind == "int" else "a number"
             raise TemplateError(f"{name}: '{key}' must be {want}, not {type_name(value)} "
                                 f"('{value}')")
+        value = number
         if not low <= value <= high:
             raise TemplateError(
                 f"{name}: '{key}' is {value}; it must be between {low:g} and {high:g}"
                 + (" (body text is never smaller than 12 pt)" if key == "font.body" else "")
             )
         values[key] = value
-    if "{page}" not in values["text.page"] or "{pages}" not in values["text.page"]:
-        raise TemplateError(
-            f"{name}: 'text.page' must contain {{page}} and {{pages}}",
-            hint="For example: \"Page {page} of {pages}\".",
-        )
-    return Layout(
+    check_page_label(values["text.page"], name)
+    layout = Layout(
         name=values["name"],
         description=values["description"],
         source=name,
         margin_in=float(values["page.margin"]),
+        margin_top_bottom_in=float(values["page.margin_top_bottom"]),
         body_size=float(values["font.body"]),
         heading_size=float(values["font.heading"]),
         title_size=float(values["font.title"]),
@@ -214,3 +228,73 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
         text={key: values[f"text.{key}"] for key in TEXT_KEYS},
         features=frozenset(key for key in FEATURES if values[f"features.{key}"]),
     )
+    check_fit(layout, name)
+    return layout
+
+
+def check_page_label(label: str, name: str) -> None:
+    """The page label holds {page} and {pages} and no other field, in valid braces.
+
+    Raises:
+        TemplateError: Naming the label and what is wrong with it.
+    """
+    hint = "For example: \"Page {page} of {pages}\". Write a brace as {{ or }}."
+    try:
+        fields = [field for _, field, spec, conv in string.Formatter().parse(label)
+                  if field is not None]
+        specs = [(spec, conv) for _, field, spec, conv in string.Formatter().parse(label)
+                 if field is not None and (spec or conv)]
+    except ValueError:
+        raise TemplateError(f"{name}: 'text.page' ('{label}') has a brace that is not closed "
+                            "or not opened", hint=hint) from None
+    unknown = [field for field in fields if field not in ("page", "pages")]
+    if unknown or specs:
+        shown = unknown[0] if unknown else fields[0]
+        raise TemplateError(f"{name}: 'text.page' ('{label}') has the field '{{{shown}}}'; "
+                            "it may only use {page} and {pages}, as they are", hint=hint)
+    if "page" not in fields or "pages" not in fields:
+        raise TemplateError(f"{name}: 'text.page' must contain {{page}} and {{pages}} "
+                            f"(it is '{label}')", hint=hint)
+
+
+# Page furniture, as the renderer draws it: the footer's baseline sits at 0.3 of the
+# bottom margin and its lines go up; the running head's baseline at 0.55 of the top one.
+_FOOTER_BASELINE = 0.3
+_HEAD_BASELINE = 0.55
+_CHAR_WIDTH = 0.5  # of the font size: a narrow average, so a borderline template passes
+_NARROWEST_PAGE = 595.0  # A4 width in points (letter is 612)
+_FRAME_PADDING = 6.0
+
+
+def check_fit(layout: Layout, name: str) -> None:
+    """Values that are each in range must also fit together: the footer and the running
+    head stay in the margins, clear of the questions.
+
+    Raises:
+        TemplateError: Naming the keys that conflict and what to change.
+    """
+    margin = layout.margin_in * 72
+    small = layout.small_size
+    label = layout.text["page"].replace("{page}", "99").replace("{pages}", "99")
+    width = (_NARROWEST_PAGE - 2 * (margin + _FRAME_PADDING) - len(label) * small * _CHAR_WIDTH
+             - small)
+    footer = layout.text["footer"]
+    if width <= small * 4:
+        raise TemplateError(
+            f"{name}: 'font.small' ({small:g} pt) and 'page.margin' ({layout.margin_in:g} in) "
+            "leave no room for the footer beside the page number",
+            hint="Make font.small smaller or page.margin smaller.")
+    lines = max(1, math.ceil(len(footer) * small * _CHAR_WIDTH / width)) if footer else 1
+    top = margin * _FOOTER_BASELINE + (lines - 1) * small * 1.2 + small
+    if top > margin + _FRAME_PADDING:
+        raise TemplateError(
+            f"{name}: the footer ('text.footer' in {lines} line{'s' if lines > 1 else ''} of "
+            f"'font.small' {small:g} pt) is taller than the bottom margin ('page.margin' "
+            f"{layout.margin_in:g} in), so it would print over the questions",
+            hint="Make font.small smaller, page.margin larger, or text.footer shorter.")
+    if small * 1.25 > margin * (1 - _HEAD_BASELINE) + _FRAME_PADDING:
+        raise TemplateError(
+            f"{name}: the running head ('font.small' {small:g} pt) does not fit in the top "
+            f"margin ('page.margin' {layout.margin_in:g} in), so it would print over the "
+            "questions",
+            hint="Make font.small smaller or page.margin larger.")

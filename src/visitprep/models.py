@@ -8,25 +8,39 @@ from pathlib import Path
 
 RECURRENCES: tuple[str, ...] = ("local", "regional", "distant", "unsure")
 PAPERS: tuple[str, ...] = ("letter", "a4")
+LENGTHS: tuple[str, ...] = ("short", "full")
 LANGUAGES: tuple[str, ...] = ("en",)
+FORMATS: tuple[str, ...] = ("pdf", "html")  # the handout as print, or as an accessible page
 MAX_TOP_QUESTIONS = 3
 
 
 @dataclass(frozen=True)
 class SourceRef:
-    """Where a question comes from: a source document and its section."""
+    """Where a question comes from: a source document, its section, and the words there."""
 
     file: str
     section: str
+    quote: str = ""
+    """The source's own words that support the question (found in the section's text)."""
 
 
 @dataclass(frozen=True)
 class SourceDoc:
-    """One source document of the bank, as listed on the handout."""
+    """One source document of the bank, named as precisely as the document allows."""
 
     file: str
     title: str
-    publisher: str
+    publisher: str = ""
+    date: str = ""
+
+    @property
+    def citation(self) -> str:
+        """The line printed on the handout: title, publisher and date, or what is missing."""
+        if not self.publisher and not self.date:
+            return f"{self.title} (no author, publisher or date given)"
+        publisher = self.publisher[:1].upper() + self.publisher[1:]
+        date = self.date or "no date given"
+        return f"{self.title} \u2014 {publisher}, {date}" if publisher else f"{self.title}, {date}"
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,20 @@ class Question:
     topic: str
     recurrence: frozenset[str]
     source: SourceRef
+    core: bool = False
+    """True for the short list: the questions a navigator would keep if only a few could stay."""
+    needs_confirmed: bool = False
+    """True for a question that assumes the recurrence is confirmed (never for `unsure`)."""
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A word patients may hear, with a source's own meaning in plain words."""
+
+    term: str
+    words: tuple[str, ...]
+    meaning: str
+    source: SourceRef
 
 
 @dataclass(frozen=True)
@@ -79,6 +107,8 @@ class Checklist:
     intro: str
     items: tuple[str, ...]
     source: SourceRef
+    call_line: str = ""
+    """A label printed with a line to write on, e.g. the number to call."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +127,7 @@ class Clinic:
     phone: str = ""
     address: tuple[str, ...] = ()
     website: str = ""
+    logo: str = ""  # a PNG or JPEG file, checked when the clinic file is read
 
     @property
     def lines(self) -> tuple[str, ...]:
@@ -117,6 +148,7 @@ class QuestionBank:
     resources: tuple[Resource, ...]
     recurrences: tuple[RecurrenceKind, ...]
     support: SupportPeople | None = None
+    glossary: tuple[GlossaryEntry, ...] = ()
 
     def topic(self, topic_id: str) -> Topic:
         """Return the topic with this id (KeyError if there is none)."""
@@ -162,6 +194,8 @@ class Profile:
     paper: str = "letter"
     fillable: bool = False
     language: str = "en"
+    length: str = "short"
+    include: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,32 @@
-"""Write files atomically: a reader never sees half a PDF, and nothing is replaced by accident."""
+"""Write files atomically: a reader never sees half a file, and nothing is replaced by accident.
+
+Every file is written to a short temporary name in the same folder (``.vp-PID-XXXX.part``,
+so a long but legal file name never fails because of it), synced, then moved into
+place. Without ``force`` an existing file is never replaced; with it, only a regular file
+is: a folder, a link, a device or a pipe at the target is never replaced or written
+through. A temporary file left by a run that was killed is removed by the next run in
+that folder.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import os
+import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 
-from visitprep.errors import OutputError
+from visitprep.errors import OutputError, TargetExistsError
+
+MAX_NAME_BYTES = 255
+PART_PREFIX = ".vp-"
+PART_SUFFIX = ".part"
+_PART = re.compile(r"\.vp-(\d+)-[^/]*\.part")
+STALE_PART_SECONDS = 3600.0
+FORCE_HINT = "Choose another name, or add --force to replace it."
 
 
 def default_name(stem: str, visit_date: dt.date | None, suffix: str) -> str:
@@ -16,41 +34,98 @@ def default_name(stem: str, visit_date: dt.date | None, suffix: str) -> str:
     return f"{stem}-{visit_date.isoformat()}{suffix}" if visit_date else f"{stem}{suffix}"
 
 
+def os_reason(exc: OSError) -> str:
+    """What went wrong, in plain words (no errno numbers or Python wrapping)."""
+    if exc.errno == 28:
+        return "the disk is full"
+    return (exc.strerror or str(exc) or type(exc).__name__).lower()
+
+
+def kind_of(path: Path) -> str | None:
+    """What is at path, without following a link: None (nothing), 'file', or a description.
+
+    Raises:
+        OutputError: If the path cannot even be looked at (name too long, no permission).
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        raise OutputError(f"cannot write {path}: a part of the path is a file, not a folder.",
+                          hint="Choose a path inside a folder.") from None
+    except (OSError, ValueError) as exc:
+        reason = os_reason(exc) if isinstance(exc, OSError) else "the name holds a null byte"
+        raise OutputError(f"cannot write {path}: {reason}.",
+                          hint="Choose another name or folder.") from None
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISLNK(mode):
+        return "a link"
+    return "a device, pipe or socket"
+
+
+def check_name(path: Path) -> None:
+    """Refuse a file name the file system cannot hold.
+
+    Raises:
+        OutputError: Naming the file and the limit.
+    """
+    size = len(os.fsencode(path.name))
+    if size > MAX_NAME_BYTES:
+        shown = path.name if len(path.name) <= 40 else path.name[:37] + "..."
+        raise OutputError(
+            f"the file name '{shown}' is {size} bytes long; the limit is {MAX_NAME_BYTES}.",
+            hint="Choose a shorter name.")
+
+
 def check_target(path: Path, *, force: bool) -> None:
     """Fail early, before any work, when a file cannot be written at path.
 
     Raises:
-        OutputError: If the folder is missing, the path is a folder, or the file exists
-            and force is False.
+        OutputError: If the folder is missing, the path is not a regular file, or the
+            file exists and force is False.
     """
-    if path.is_dir():
-        raise OutputError(f"{path} is a folder", hint="Give a file name, such as visit.pdf.")
-    if not path.parent.is_dir():
+    check_name(path)
+    kind = kind_of(path)
+    if kind == "a folder":
+        raise OutputError(f"{path} is a folder.", hint="Give a file name, such as visit.pdf.")
+    if kind not in (None, "file"):
+        raise OutputError(f"{path} is {kind}, not a regular file; visitprep never replaces it.",
+                          hint="Choose another name.")
+    parent = path.parent
+    parent_kind = kind_of(parent) if str(parent) not in ("", ".") else "a folder"
+    if parent_kind == "a link":
+        parent_kind = "a folder" if parent.is_dir() else None
+    if parent_kind is None:
         raise OutputError(
-            f"the folder {path.parent} does not exist",
+            f"the folder {parent} does not exist.",
             hint="Create it first, or choose another place to save the file.",
         )
-    if path.exists() and not force:
-        raise OutputError(
-            f"{path} already exists",
-            hint="Choose another name, or add --force to replace it.",
-        )
+    if parent_kind != "a folder":
+        raise OutputError(f"cannot write {path}: {parent} is not a folder.",
+                          hint="Choose a path inside a folder.")
+    if kind == "file" and not force:
+        raise TargetExistsError(f"{path} already exists.", hint=FORCE_HINT)
 
 
 def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
     """Write data to path through a temporary file in the same folder.
 
     Without force, an existing file is never replaced, even one that appears while
-    the data was being made.
+    the data was being made. With force, only a regular file is replaced.
 
     Raises:
         OutputError: If the file exists (without force) or cannot be written.
     """
     check_target(path, force=force)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f"{PART_PREFIX}{os.getpid()}-",
+                                        suffix=PART_SUFFIX, dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}",
+        raise OutputError(f"cannot write {path}: {os_reason(exc)}.",
                           hint="Choose a folder you can save files in.") from None
     tmp = Path(tmp_name)
     try:
@@ -60,16 +135,19 @@ def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644 & ~_umask())
         if force:
+            if kind_of(path) not in (None, "file"):  # appeared meanwhile
+                raise OutputError(f"{path} is not a regular file; visitprep never replaces it.")
             os.replace(tmp, path)
         else:
             _link_no_clobber(tmp, path)
     except FileExistsError:
-        raise OutputError(f"{path} already exists",
-                          hint="Choose another name, or add --force to replace it.") from None
+        raise TargetExistsError(f"{path} already exists.", hint=FORCE_HINT) from None
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        hint = ("Free some space, or choose another disk, then run the same command again."
+                if exc.errno == 28 else None)
+        raise OutputError(f"cannot write {path}: {os_reason(exc)}.", hint=hint) from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             tmp.unlink()
 
 
@@ -77,10 +155,10 @@ def _link_no_clobber(tmp: Path, path: Path) -> None:
     try:
         os.link(tmp, path)  # fails with FileExistsError if path exists: no race
     except (PermissionError, NotImplementedError, OSError) as exc:
-        if isinstance(exc, FileExistsError):
+        if isinstance(exc, FileExistsError) or getattr(exc, "errno", 0) in (28, 36):
             raise
         # Some file systems have no hard links; fall back to check-then-rename.
-        if path.exists():
+        if os.path.lexists(path):
             raise FileExistsError(str(path)) from None
         os.replace(tmp, path)
 
@@ -89,3 +167,98 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def clean_stale_parts(folder: Path) -> int:
+    """Remove temporary files left in folder by a run that was killed.
+
+    A temporary file is stale when the process named in it is gone, or it is over an
+    hour old; another run writing into the same folder keeps its own.
+
+    Returns:
+        How many were removed.
+    """
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    now = time.time()
+    for entry in entries:
+        match = _PART.fullmatch(entry.name)
+        if not match or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            stale = not _alive(int(match.group(1))) or \
+                now - entry.stat(follow_symlinks=False).st_mtime > STALE_PART_SECONDS
+            if stale:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    try:  # a killed process nobody has reaped yet is gone too
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            return handle.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def save_path_problem(value: str, cwd: Path, suffix: str) -> tuple[Path | None, str | None]:
+    """Check a file path as typed so far at a prompt; never raises.
+
+    Args:
+        value: The text typed (possibly half a path).
+        cwd: The folder a relative path is in.
+        suffix: The file's suffix, added when the name lacks it ('.pdf', '.yaml').
+
+    Returns:
+        (the path, None) when a file can be saved there, else (None, what is wrong).
+    """
+    try:
+        text = value.strip()
+        if not text:
+            return None, "Type a file name."
+        if "\x00" in text:
+            return None, "A file name cannot hold a null character."
+        path = Path(text).expanduser()
+        if not path.name or text.endswith(("/", os.sep)):
+            return None, "Add a file name after the folder."
+        if path.suffix.lower() != suffix and not (suffix == ".yaml" and path.suffix == ".yml"):
+            path = path.with_name(path.name + suffix)
+        path = path if path.is_absolute() else cwd / path
+        check_name(path)
+        kind = kind_of(path)
+        if kind == "a folder":
+            return None, "That is a folder. Add a file name."
+        if kind not in (None, "file"):
+            return None, f"That is {kind}, not a file."
+        if not path.parent.is_dir():
+            return None, f"The folder {path.parent} does not exist."
+        return path, None
+    except OutputError as exc:
+        return None, exc.message[:1].upper() + exc.message[1:]
+    except RuntimeError:  # '~someone' with no such user
+        user = value.strip()[1:].split("/", 1)[0]
+        return None, f"There is no home folder for '~{user}'."
+    except (OSError, ValueError, KeyError) as exc:  # ValueError: a name Path cannot take
+        reason = os_reason(exc) if isinstance(exc, OSError) else "check the name"
+        return None, f"That is not a path visitprep can use ({reason})."
+
+
+def validate_save_path(value: str, cwd: Path, suffix: str, back_word: str = "back") -> bool | str:
+    """A prompt validator over :func:`save_path_problem`: True, or the message to show."""
+    if value.strip().lower() == back_word:
+        return True
+    return save_path_problem(value, cwd, suffix)[1] or True

@@ -19,6 +19,7 @@ from visitprep.bank import ID_PATTERN
 from visitprep.errors import ProfileError, YamlError, allowed, did_you_mean
 from visitprep.models import (
     LANGUAGES,
+    LENGTHS,
     MAX_TOP_QUESTIONS,
     PAPERS,
     RECURRENCES,
@@ -30,7 +31,7 @@ from visitprep.yamlfile import read_yaml, type_name
 KEYS: tuple[str, ...] = (
     "recurrence", "concerns", "name", "doctor", "visit_date", "companion",
     "custom_questions", "top_questions", "exclude", "template", "paper", "fillable",
-    "language",
+    "language", "length", "include",
 )
 MAX_FIELD_LENGTH = 100
 MAX_OWN_QUESTION_LENGTH = 300
@@ -79,7 +80,7 @@ def clean_text(value: object, field: str | None, where: str, *,
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ProfileError(
             f"{_subject(where, field)} must be text, not {type_name(value)}",
-            hint="Put the value in quotes.",
+            hint="Put the value in quotes.", field=field or "", value=str(value),
         )
     text = unicodedata.normalize("NFC", " ".join(str(value).split()))
     for char in text:
@@ -87,12 +88,12 @@ def clean_text(value: object, field: str | None, where: str, *,
             raise ProfileError(
                 f"{_subject(where, field)} holds an invisible control character "
                 f"(U+{ord(char):04X})",
-                hint="Retype the text, or paste it as plain text.",
+                hint="Retype the text, or paste it as plain text.", field=field or "", value=text,
             )
     if len(text) > limit:
         raise ProfileError(
             f"{_subject(where, field)} is {len(text)} characters long; the limit is {limit}",
-            hint="Shorten it so it fits on the printed line.",
+            hint="Shorten it so it fits on the printed line.", field=field or "", value=text,
         )
     return text
 
@@ -118,6 +119,7 @@ def parse_recurrence(value: object, where: str) -> str:
         raise ProfileError(
             f"{where}: 'recurrence' is missing",
             hint=f"Allowed values: {allowed(RECURRENCES)}.",
+            field="recurrence", choices=RECURRENCES,
         )
     words = _words(str(value))
     for rid in RECURRENCES:
@@ -126,6 +128,7 @@ def parse_recurrence(value: object, where: str) -> str:
     raise ProfileError(
         f"{where}: unknown recurrence '{value}'.{did_you_mean(words, RECURRENCES)}",
         hint=f"Allowed values: {allowed(RECURRENCES)} (use 'unsure' if it is not known yet).",
+        field="recurrence", value=str(value), choices=RECURRENCES,
     )
 
 
@@ -143,6 +146,7 @@ def parse_concern(value: object, bank: QuestionBank, where: str) -> str:
     raise ProfileError(
         f"{where}: unknown concern '{value}'.{suggestion}",
         hint=f"Allowed concerns: {allowed(bank.concern_ids)}.",
+        field="concerns", value=str(value), choices=bank.concern_ids,
     )
 
 
@@ -187,7 +191,8 @@ def parse_bool(value: object, field: str, where: str) -> bool:
         return True
     if words in _FALSE:
         return False
-    raise ProfileError(f"{where}: '{field}' must be true or false, not '{value}'")
+    raise ProfileError(f"{where}: '{field}' must be true or false, not '{value}'",
+                       field=field, value=str(value), choices=("true", "false"))
 
 
 def _choice(value: object, field: str, choices: tuple[str, ...], where: str, default: str) -> str:
@@ -198,6 +203,7 @@ def _choice(value: object, field: str, choices: tuple[str, ...], where: str, def
         raise ProfileError(
             f"{where}: unknown {field} '{value}'.{did_you_mean(words, choices)}",
             hint=f"Allowed values: {allowed(choices)}.",
+            field=field, value=str(value), choices=choices,
         )
     return words
 
@@ -209,7 +215,34 @@ def _check_question_id(value: str, bank: QuestionBank, field: str | None, where:
             f"{_subject(where, field)} names an unknown question id '{value}'."
             f"{did_you_mean(value, ids)}",
             hint="Run 'visitprep questions' to see every question with its id.",
+            field=field or "", value=value,
         )
+
+
+LIST_KEYS = ("concerns", "custom_questions", "top_questions", "exclude", "include")
+
+
+def check_shapes(values: Mapping[str, Any], where: str) -> None:
+    """Every field is one value (text, a number, yes/no) and every list holds single
+    values, so no message ever shows a Python list or mapping.
+
+    Raises:
+        ProfileError: Naming the field and what it holds instead.
+    """
+    def single(value: object) -> bool:
+        return value is None or isinstance(value, str | int | float | bool | dt.date)
+
+    for key, value in values.items():
+        if key in LIST_KEYS and isinstance(value, list | tuple):
+            for item in value:
+                if not single(item):
+                    raise ProfileError(
+                        f"{where}: '{key}' holds {type_name(item)} where each entry must be "
+                        "one value", hint="Write one entry per line, each a plain value.")
+        elif not single(value):
+            raise ProfileError(f"{where}: '{key}' must be one value, not {type_name(value)}",
+                               hint="Write it on one line after the key, for example "
+                               f"'{key}: ...'.")
 
 
 def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str, *,
@@ -249,6 +282,7 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
             raise ProfileError(f"{where}: the key '{key}' is given twice")
         values[key] = value
 
+    check_shapes(values, where)
     recurrence = parse_recurrence(values.get("recurrence"), src("recurrence"))
     concerns: list[str] = []
     for item in _as_list(values.get("concerns"), name("concerns"), src("concerns")):
@@ -273,6 +307,13 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
         _check_question_id(qid, bank, name("exclude"), src("exclude"))
         exclude.append(qid)
 
+    include: list[str] = []
+    for item in _as_list(values.get("include"), "include", where):
+        qid = str(item).strip()
+        _check_question_id(qid, bank, "include", where)
+        if qid not in include:
+            include.append(qid)
+
     top: list[str] = []
     top_at = (name("top_questions"), src("top_questions"))
     for item in _as_list(values.get("top_questions"), *top_at):
@@ -296,14 +337,19 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
 
     visit_date = values.get("visit_date")
     template = values.get("template")
+    try:
+        day = (parse_date(visit_date, _subject(src("visit_date"), name("visit_date")),
+                          today=today, order=date_order)
+               if visit_date not in (None, "") else None)
+    except ProfileError as exc:
+        exc.field, exc.value = "visit_date", str(visit_date)
+        raise
     return Profile(
         recurrence=recurrence,
         concerns=tuple(concerns),
         name=clean_text(values.get("name"), name("name"), src("name")),
         doctor=clean_text(values.get("doctor"), name("doctor"), src("doctor")),
-        visit_date=(parse_date(visit_date, _subject(src("visit_date"), name("visit_date")),
-                               today=today, order=date_order)
-                    if visit_date not in (None, "") else None),
+        visit_date=day,
         companion=clean_text(values.get("companion"), name("companion"), src("companion")),
         custom_questions=tuple(own),
         top_questions=tuple(top),
@@ -312,6 +358,8 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
         paper=_choice(values.get("paper"), "paper", PAPERS, where, "letter"),
         fillable=parse_bool(values.get("fillable"), "fillable", where),
         language=_choice(values.get("language"), "language", LANGUAGES, where, "en"),
+        length=_choice(values.get("length"), "length", LENGTHS, where, "short"),
+        include=tuple(include),
     )
 
 
@@ -354,7 +402,22 @@ def profile_to_mapping(profile: Profile) -> dict[str, Any]:
         out["paper"] = profile.paper
     if profile.fillable:
         out["fillable"] = True
+    if profile.length != "short":
+        out["length"] = profile.length
+    if profile.include:
+        out["include"] = list(profile.include)
     return out
+
+
+def date_candidates(text: str, today: dt.date) -> list[dt.date]:
+    """Every day a typed date can mean: none, one, or two for a numbers-only date such as
+    12/3 (kept for callers of the old API; :func:`visitprep.dates.read_date` says more)."""
+    from visitprep.dates import DateError, read_date
+
+    try:
+        return list(read_date(text, today).days)
+    except DateError:
+        return []
 
 
 def dump_answers(profile: Profile) -> str:

@@ -3,12 +3,23 @@
 Order: the person's top questions (page 1), then their own questions, then the
 bank's topics in bank order (the `always` topics and the chosen concerns), each
 topic's questions in file order, keeping only those that fit the recurrence.
+
+Length: a short list (the default) keeps the bank's core questions (`core: true`)
+and the ones the person added (`include`); a full list keeps every question.
 """
 
 from __future__ import annotations
 
 from visitprep.errors import ProfileError, allowed, did_you_mean
-from visitprep.models import MAX_TOP_QUESTIONS, Item, Profile, QuestionBank, Section, Selection
+from visitprep.models import (
+    MAX_TOP_QUESTIONS,
+    Item,
+    Profile,
+    Question,
+    QuestionBank,
+    Section,
+    Selection,
+)
 
 
 def select_questions(bank: QuestionBank, profile: Profile) -> Selection:
@@ -28,9 +39,11 @@ def select_questions(bank: QuestionBank, profile: Profile) -> Selection:
                 f"unknown concern '{concern}'.{did_you_mean(concern, bank.concern_ids)}",
                 hint=f"Allowed concerns: {allowed(bank.concern_ids)}.",
             )
-    for qid in profile.exclude:
-        if qid not in ids:
-            raise ProfileError(f"exclude: unknown question id '{qid}'.{did_you_mean(qid, ids)}")
+    for field, values in (("exclude", profile.exclude), ("include", profile.include)):
+        for qid in values:
+            if qid not in ids:
+                raise ProfileError(
+                    f"{field}: unknown question id '{qid}'.{did_you_mean(qid, ids)}")
     if len(profile.top_questions) > MAX_TOP_QUESTIONS:
         raise ProfileError(f"top_questions: choose up to {MAX_TOP_QUESTIONS}")
 
@@ -48,12 +61,17 @@ def select_questions(bank: QuestionBank, profile: Profile) -> Selection:
 
     sections: list[Section] = []
     chosen = [t for t in bank.topics if t.always or t.id in profile.concerns]
+    short = profile.length == "short"
+    added = set(profile.include)
     for topic in chosen:
-        items = tuple(
-            Item(text=q.text, id=q.id, source=q.source)
-            for q in bank.questions
-            if q.topic == topic.id and profile.recurrence in q.recurrence and q.id not in used
-        )
+        fitting = _fitting(bank, topic.id, profile.recurrence)
+        kept = [q for q in fitting if not short or q.core or q.id in added]
+        if short and fitting and not any(q.core for q in fitting):
+            # A clinic's bank without core marks in a topic: its first question stands in,
+            # so a chosen concern never disappears from the short list.
+            kept = [fitting[0], *(q for q in kept if q is not fitting[0])]
+        items = tuple(Item(text=q.text, id=q.id, source=q.source) for q in kept
+                      if q.id not in used)
         if items:
             sections.append(Section(topic=topic.id, title=topic.title, items=items))
     chosen_ids = {t.id for t in chosen}
@@ -63,3 +81,31 @@ def select_questions(bank: QuestionBank, profile: Profile) -> Selection:
         sections=tuple(sections),
         checklists=tuple(c for c in bank.checklists if c.topic in chosen_ids),
     )
+
+
+def _fitting(bank: QuestionBank, topic: str, recurrence: str) -> list[Question]:
+    return [q for q in bank.questions if q.topic == topic and recurrence in q.recurrence]
+
+
+def more_questions(bank: QuestionBank, profile: Profile) -> tuple[Section, ...]:
+    """Return what a short list leaves out: the rest of each chosen topic, in print order.
+
+    The interview offers these ("show more questions"); a person's picks go into
+    ``Profile.include``. Questions already printed (core, added, top) and excluded ones
+    are not offered. A full list leaves nothing out.
+    """
+    if profile.length == "full":
+        return ()
+    printed = {item.id for section in select_questions(bank, profile).sections
+               for item in section.items}
+    printed |= set(profile.top_questions) | set(profile.exclude)
+    sections: list[Section] = []
+    for topic in bank.topics:
+        if not (topic.always or topic.id in profile.concerns):
+            continue
+        items = tuple(Item(text=q.text, id=q.id, source=q.source)
+                      for q in _fitting(bank, topic.id, profile.recurrence)
+                      if q.id not in printed)
+        if items:
+            sections.append(Section(topic=topic.id, title=topic.title, items=items))
+    return tuple(sections)

@@ -15,8 +15,12 @@ Data shape (stable: the web page builds on it)
 ``id`` (stable)   ``kind``  ``field`` (answers-file key)  what it asks
 ``recurrence``    one       recurrence                    where the cancer came back
 ``concerns``      many      concerns                      topics to talk about
+``length``        one       length                        short (the key questions) or full
 ``review``        many      exclude                       the picked questions, all checked;
                                                           unchecked ones go to ``exclude``
+``more``          many      include                       "show more questions": the rest of
+                                                          each topic a short list leaves out;
+                                                          checked ones go to ``include``
 ``own``           texts     custom_questions              the person's own questions
 ``top``           many      top_questions                 up to 3 printed first (max_picks 3)
 ``name``          text      name
@@ -90,8 +94,13 @@ MESSAGES: dict[str, str] = {
     "review.intro": "Here are the questions picked for you, by topic.",
     "review.label": "{count}, {pages}. Uncheck any you do not want:",
     "review.done": "{count}, {pages}.",
-    "review.more": "Show more questions (the full list for each topic)",
-    "review.fewer": "Show the short list again",
+    "review.more": "Show more questions I could add ({count} more)",
+    "review.full": "Print every question for my situation (the full list)",
+    "review.short": "Print the short list again (the key questions only)",
+    "length.label": "How long should the list be?",
+    "length.short": "Short: the key questions for you",
+    "length.full": "Full: every question for your situation",
+    "more.label": "Check the questions to add to your list:",
     "own-keep.label": "Your own questions from last time. Keep them?",
     "own.intro": "Add questions of your own, one at a time. When you are done, press Enter "
                  "on an empty line. To go back, type back.",
@@ -117,6 +126,7 @@ MESSAGES: dict[str, str] = {
     "template.standard": "Standard print (12 point)",
     "template.large-print": "Large print (18 point), easier to read",
     "template.yours": "Your own layout ({name})",
+    "template.pages": "{pages} in this print size.",
     "template.more": "More options (paper size: {paper}; fill in on a computer: {fillable})",
     "paper.label": "What paper will you print on?",
     "paper.letter": "Letter (US and Canada)",
@@ -215,7 +225,9 @@ class Checked:
 STEPS: tuple[Step, ...] = (
     Step("recurrence", "one", "recurrence", "recurrence.label", "list.one", optional=False),
     Step("concerns", "many", "concerns", "concerns.label", "concerns.hint"),
+    Step("length", "one", "length", "length.label", "list.one"),
     Step("review", "many", "exclude", "review.label", "list.many"),
+    Step("more", "many", "include", "more.label", "list.many"),
     Step("own", "texts", "custom_questions", "own.label", "own.hint",
          limit=MAX_OWN_QUESTION_LENGTH),
     Step("top", "many", "top_questions", "top.label", "top.hint", max_picks=MAX_TOP_QUESTIONS),
@@ -249,7 +261,7 @@ def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
     """The choices of a list step, checked as `profile` says.
 
     Args:
-        step_id: recurrence, concerns, review, top, template or paper.
+        step_id: recurrence, concerns, length, review, more, top, template or paper.
         bank: The question bank.
         profile: The answers so far.
         select: The question selection function (default
@@ -268,6 +280,9 @@ def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
         return (Group("", tuple(
             Choice(n, say(f"template.{n}") if n in TEMPLATES else say("template.yours", name=n),
                    checked=n == profile.template) for n in names)),)
+    if step_id == "length":
+        return (Group("", tuple(Choice(n, say(f"length.{n}"), checked=n == profile.length)
+                                for n in ("short", "full"))),)
     if step_id == "paper":
         return (Group("", tuple(Choice(p, say(f"paper.{p}"), checked=p == profile.paper)
                                 for p in PAPERS)),)
@@ -291,6 +306,11 @@ def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
                                                in profile.top_questions) for i in s.items))
                    for s in picked.sections]
         return tuple(groups)
+    if step_id == "more":
+        from visitprep.selection import more_questions
+
+        return tuple(Group(s.title, tuple(Choice(i.id or "", i.text) for i in s.items))
+                     for s in more_questions(bank, profile))
     raise KeyError(step_id)
 
 
@@ -430,6 +450,9 @@ def answers_after(step_id: str, answer: Any, answers: Mapping[str, Any],
         kept = [q for q in out.get("exclude", []) if q not in listed]
         out["exclude"] = kept + [c.value for g in shown for c in g.choices
                                  if c.value not in answer]
+    elif step_id == "more":
+        out["include"] = [*out.get("include", []),
+                          *(v for v in answer if v not in out.get("include", []))]
     elif isinstance(answer, dt.date):
         out[field] = answer.isoformat()
     elif field:

@@ -174,6 +174,43 @@ class PlainText(DirectFlowable):
             draw_lines(self.canv, 0, self._first_baseline(), self.lines, self.style)
 
 
+class Lines(PlainText):
+    """Entries of plain text one under the other (resources, sources, people), which may
+    split between lines: at least two lines on each side of a page break."""
+
+    MIN_LINES = 2
+
+    def __init__(self, entries: list[str], style: ParagraphStyle) -> None:
+        super().__init__("", style)
+        self.entries = entries
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if avail_width != getattr(self, "width", None):
+            style = self.style
+            self.lines = tuple(line for entry in self.entries
+                               for line in wrap_text(entry, style.fontName, style.fontSize,
+                                                     avail_width))
+        self.width = avail_width
+        self.height = len(self.lines) * self.style.leading
+        return avail_width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self.wrap(avail_width, avail_height)
+        fit = int(avail_height // self.style.leading)
+        fit = min(fit, len(self.lines) - self.MIN_LINES)
+        if fit < self.MIN_LINES:
+            return []
+        first, rest = Lines([], self.style), Lines([], self.style)
+        for part, lines in ((first, self.lines[:fit]), (rest, self.lines[fit:])):
+            part.lines, part.width = lines, avail_width
+            part.height = len(lines) * self.style.leading
+            part.wrap = part._wrapped  # type: ignore[method-assign]
+        return [first, rest]
+
+    def _wrapped(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+
 class Together(Flowable):
     """Flowables that always print on the same page, one under the other: a heading
     and what follows it.
@@ -193,7 +230,9 @@ class Together(Flowable):
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.heights, self.gaps = [], [0.0]
         used = 0.0
+        frame = getattr(self, "_frame", None)
         for index, part in enumerate(self.parts):
+            part._frame = frame  # so that a part can tell whether it starts a page
             if index:  # the space between two flowables, as a frame puts it
                 self.gaps.append(max(self.parts[index - 1].getSpaceAfter(),
                                      part.getSpaceBefore()))
@@ -207,6 +246,12 @@ class Together(Flowable):
         frame = getattr(self, "_frame", None)  # platypus sets it while asking to split
         if frame is not None and getattr(frame, "_atTop", False):
             return list(self.parts)  # it does not fit even on an empty page
+        last = self.parts[-1]
+        if isinstance(last, Lines):  # the group may end the page with part of its text
+            used = sum(self.heights[:-1]) + sum(self.gaps)
+            parts = last.split(avail_width, avail_height - used)
+            if parts:
+                return [Together([*self.parts[:-1], parts[0]]), *parts[1:]]
         return []
 
     def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name
@@ -395,7 +440,7 @@ class Form:
         if not self.enabled:
             return
         canvas.acroForm.checkboxRelative(
-            name=self._unique(name), tooltip=tooltip[:200], x=x, y=y, size=size,
+            name=self._unique(name), tooltip=tooltip, x=x, y=y, size=size,
             buttonStyle="check", borderWidth=None, borderColor=None, fillColor=None,
             textColor=INK, fieldFlags="", annotationFlags="print",
         )
@@ -406,7 +451,7 @@ class Form:
         if not self.enabled or x1 - x0 < 10:
             return
         canvas.acroForm.textfieldRelative(
-            name=self._unique(name), tooltip=tooltip[:200], x=x0, y=y + 1, width=x1 - x0,
+            name=self._unique(name), tooltip=tooltip, x=x0, y=y + 1, width=x1 - x0,
             height=height, borderWidth=None, borderColor=None, fillColor=None,
             textColor=INK, fontName=FIELD_FONT, fontSize=min(self.font_size, height * 0.7),
             fieldFlags="", annotationFlags="print", maxlen=0,
@@ -448,8 +493,12 @@ class QuestionBlock(DirectFlowable):
     """
 
     def __init__(self, text: str | None, style: ParagraphStyle, layout: Layout, form: Form,
-                 field: str, number: int | None = None, lines: int | None = None) -> None:
+                 field: str, number: int | None = None, lines: int | None = None,
+                 slot: str = "") -> None:
         super().__init__()
+        # What the form fields of an empty slot are called ("My top questions 2"); a
+        # question's own fields are called by its text.
+        self.slot = slot or field
         # Plain text, drawn like PlainText rather than as a Paragraph, for speed.
         self.label = f"{number}. {text}" if number is not None and text else (text or "")
         self.text = text or ""
@@ -462,8 +511,9 @@ class QuestionBlock(DirectFlowable):
         self.gap = layout.line_gap
         self.lines = layout.answer_lines if lines is None else lines
         self.indent = self.box + style.fontSize * 0.7
-        self.after = style.fontSize * 0.6
+        self.after = style.fontSize * 0.5
         self.text_height = 0.0
+        self.drawn_at: tuple[float, float] | None = None  # (x, y) on the page, once drawn
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         if self.label and avail_width != getattr(self, "width", None):
@@ -485,6 +535,32 @@ class QuestionBlock(DirectFlowable):
         return float(self.indent + stringWidth(self._prefix() + " ", self.style.fontName,
                                                self.style.fontSize))
 
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
+        self.drawn_at = (x, y)
+        super().drawOn(canvas, x, y, _sW)
+
+    def extend_to(self, canvas: Canvas, bottom: float) -> int:
+        """Draw more writing lines under the block, down to height bottom on the page.
+
+        A page that ends with this question (the next one did not fit) gives the
+        space left to its answer, rather than leaving it blank. Returns how many
+        lines it drew.
+        """
+        if self.drawn_at is None:
+            return 0
+        x, y = self.drawn_at
+        last = y + self.after  # the block's last writing line
+        ys: list[float] = []
+        while last - (len(ys) + 1) * self.gap >= bottom:
+            ys.append(last - (len(ys) + 1) * self.gap)
+        if ys:
+            rules(canvas, tuple((x + self.indent, x + self.width, line) for line in ys))
+            for index, line in enumerate(ys, self.lines + 1):
+                self.form.line(canvas, f"{self.field}_answer_{index}", x + self.indent,
+                               x + self.width, line, self.gap * 0.8,
+                               f"Answer to: {self.text}" if self.text else "Answer")
+        return len(ys)
+
     def ops(self, canvas: Canvas) -> str | None:
         if self.form.enabled:
             return None
@@ -505,7 +581,7 @@ class QuestionBlock(DirectFlowable):
             self.height, self.style.fontSize, self.box, self.text_height, self.gap, self.lines)
         canvas.addLiteral(box_ops(0, box_y, self.box))
         self.form.checkbox(canvas, f"{self.field}_done", 0, box_y, self.box,
-                           self.text or f"{self.field} done")
+                           self.text or self.slot)
         if self.label:
             draw_lines(canvas, self.indent, first_baseline, self.lines_of_text, self.style)
         else:
@@ -514,11 +590,11 @@ class QuestionBlock(DirectFlowable):
             start = self._write_from()
             rule(canvas, start, self.width, first_baseline - 2)
             self.form.line(canvas, f"{self.field}_question", start, self.width,
-                           first_baseline - 2, self.gap * 0.8, f"{self.field}: my question")
+                           first_baseline - 2, self.gap * 0.8, self.slot)
         rules(canvas, tuple((self.indent, self.width, y) for y in ys))
         for index, y in enumerate(ys, 1):
             self.form.line(canvas, f"{self.field}_answer_{index}", self.indent, self.width, y,
-                           self.gap * 0.8, f"Answer to: {self.text}" if self.text else "Answer")
+                           self.gap * 0.8, f"Answer to: {self.text or self.slot}")
 
 
 class Checkbox(Flowable):
@@ -560,27 +636,46 @@ class WriteLine(Flowable):
 
 
 class NotesLines(Flowable):
-    """Ruled lines for notes that fill the page, leaving room for the block after them.
+    """Ruled lines for notes that take the rest of the page, leaving room for the
+    blocks that close the handout (resources, sources, support people).
 
-    At least `minimum` lines print; when they and the block do not fit on the
-    page, the lines fill this page and the block moves to the next.
+    The notes follow the last question on the same page. When the page has room for
+    `minimum` lines and the closing blocks, the lines fill what is left and the
+    blocks follow; otherwise the lines fill this page (at least two, or the notes move
+    to the next page) and a `NotesLines` made with `continues` adds the lines still
+    owed above the closing blocks on the next page.
     """
 
-    def __init__(self, minimum: int, gap: float, reserve: list[Flowable], form: Form) -> None:
+    def __init__(self, minimum: int, gap: float, reserve: list[Flowable], form: Form,
+                 label: str = "Notes", continues: NotesLines | None = None) -> None:
         super().__init__()
+        self.label = label  # the printed heading, the fields' tooltip
         self.minimum = minimum
         self.count = minimum
         self.gap = gap
         self.reserve = reserve
         self.form = form
+        self.continues = continues
+        self.first = 1  # the number of the first line, for the form fields
+
+    def _reserved(self, avail_width: float, avail_height: float) -> float:
+        return float(sum(f.wrap(avail_width, avail_height)[1] + f.getSpaceBefore()
+                         + f.getSpaceAfter() for f in self.reserve))
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        reserved = sum(
-            f.wrap(avail_width, avail_height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
-            for f in self.reserve
-        )
-        room = int((avail_height - reserved) // self.gap)
-        self.count = room if room >= self.minimum else max(int(avail_height // self.gap), 1)
+        room = int((avail_height - self._reserved(avail_width, avail_height)) // self.gap)
+        if self.continues is not None:
+            before = self.continues
+            owed = before.minimum - before.count if before.count < before.minimum else 0
+            self.first = before.first + before.count
+            self.count = max(room, owed) if owed else 0
+        elif room >= self.minimum:
+            self.count = room
+        elif getattr(getattr(self, "_frame", None), "_atTop", False):
+            # a page of its own: the least lines, and the closing blocks flow after them
+            self.count = self.minimum
+        else:  # fill this page; the closing blocks start the next
+            self.count = max(int(avail_height // self.gap), 2)
         self.width = avail_width
         self.height = self.count * self.gap
         return self.width, self.height
@@ -591,9 +686,9 @@ class NotesLines(Flowable):
     def draw(self) -> None:
         ys = [self.height - index * self.gap for index in range(1, self.count + 1)]
         rules(self.canv, tuple((0, self.width, y) for y in ys))
-        for index, y in enumerate(ys, 1):
+        for index, y in enumerate(ys, self.first):
             self.form.line(self.canv, f"notes_{index}", 0, self.width, y, self.gap * 0.8,
-                           "notes")
+                           self.label)
 
 
 class LabelBox(Flowable):
@@ -621,3 +716,126 @@ class LabelBox(Flowable):
         canvas.setFont(self.style.fontName, self.style.fontSize)
         canvas.drawCentredString(self.width / 2, self.HEIGHT / 2 - self.style.fontSize / 3,
                                  self.text)
+
+
+class ChecklistRows(Flowable):
+    """A tick list ("Symptoms I have noticed"): a title, its introduction, a column
+    header, and rows of a box, the item, and a line to write when it started.
+
+    It splits between rows, never leaving its title and introduction at the foot of a
+    page with fewer than two rows under them, nor one or two rows alone on the next
+    page: those it fits by tightening the space between rows, or it moves whole.
+    """
+
+    MIN_ROWS = 2  # rows kept under the title, and rows carried to the next page
+
+    def __init__(self, head: list[Flowable], column: str, items: list[tuple[int, str]],
+                 styles: tuple[ParagraphStyle, ParagraphStyle], box: float, row_pad: float,
+                 form: Form, column_width: float) -> None:
+        super().__init__()
+        self.head = head  # the title and the introduction; empty on a continuation
+        self.column = column
+        self.items = items  # (number, text)
+        self.label_style, self.style = styles
+        self.box = box
+        self.row_pad = row_pad
+        self.pad = row_pad
+        self.form = form
+        self.column_width = column_width
+        self.head_heights: list[float] = []
+        self.rows: list[tuple[tuple[str, ...], float]] = []
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name
+        return float(self.head[0].getSpaceBefore()) if self.head else 0.0
+
+    def _text_width(self, avail_width: float) -> float:
+        return float(avail_width - self._indent() - self.column_width - self.style.fontSize)
+
+    def _indent(self) -> float:
+        return float(self.box + self.style.fontSize * 0.7)
+
+    def _measure(self, avail_width: float, pad: float) -> float:
+        self.head_heights = []
+        for index, part in enumerate(self.head):
+            gap = float(self.head[index - 1].getSpaceAfter()) if index else 0.0
+            self.head_heights.append(gap + float(part.wrap(avail_width, 1e6)[1]))
+        width = self._text_width(avail_width)
+        self.rows = []
+        for _, text in self.items:
+            lines = wrap_text(text, self.style.fontName, self.style.fontSize, width)
+            self.rows.append((lines, pad + max(len(lines) * self.style.leading, self.box) + 1))
+        self.pad = pad
+        return float(self._head_height() + sum(height for _, height in self.rows))
+
+    def _column_lines(self) -> tuple[str, ...]:
+        label = self.label_style
+        return wrap_text(self.column, label.fontName, label.fontSize, self.column_width)
+
+    def _head_height(self) -> float:
+        return float(sum(self.head_heights) + len(self._column_lines()) * self.label_style.leading
+                     + self.row_pad * 0.5)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        self.height = self._measure(avail_width, self.pad)
+        return self.width, self.height
+
+    def _rows_fitting(self, avail_height: float) -> int:
+        used, count = self._head_height(), 0
+        for _, height in self.rows:
+            if used + height > avail_height:
+                break
+            used += height
+            count += 1
+        return count
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        total = len(self.items)
+        self._measure(avail_width, self.row_pad)
+        fit = self._rows_fitting(avail_height)
+        if total - fit <= self.MIN_ROWS:
+            # a row or two over: try tighter spacing before carrying them over
+            if self._measure(avail_width, self.row_pad * 0.35) <= avail_height:
+                return [self._part(self.items, self.row_pad * 0.35, keep_head=True)]
+            self._measure(avail_width, self.row_pad)
+            fit = min(fit, total - self.MIN_ROWS - 1)
+        if fit < self.MIN_ROWS:
+            return []  # move whole (or, at the top of a page, platypus reports it)
+        return [self._part(self.items[:fit], self.row_pad, keep_head=True),
+                self._part(self.items[fit:], self.row_pad, keep_head=False)]
+
+    def _part(self, items: list[tuple[int, str]], pad: float, keep_head: bool) -> ChecklistRows:
+        part = ChecklistRows(self.head if keep_head else [], self.column, items,
+                             (self.label_style, self.style), self.box, self.row_pad,
+                             self.form, self.column_width)
+        part.pad = pad
+        return part
+
+    def draw(self) -> None:
+        canvas = self.canv
+        top = self.height
+        for part, height in zip(self.head, self.head_heights, strict=True):
+            top -= height
+            part.drawOn(canvas, 0, top)
+        label, style = self.label_style, self.style
+        column_x = self.width - self.column_width
+        top -= self.row_pad * 0.5
+        column = self._column_lines()
+        draw_lines(canvas, column_x, baseline_below(top, label), column, label)
+        top -= len(column) * label.leading
+        indent = self._indent()
+        segments = []
+        for (number, text), (lines, height) in zip(self.items, self.rows, strict=True):
+            bottom = top - height
+            row_top = top - self.pad
+            baseline = baseline_below(row_top, style)
+            box_y = baseline - self.box * 0.12
+            canvas.addLiteral(box_ops(0, box_y, self.box))
+            self.form.checkbox(canvas, f"symptom_{number}", 0, box_y, self.box, text)
+            draw_lines(canvas, indent, baseline, lines, style)
+            line_y = baseline - (len(lines) - 1) * style.leading - 2
+            segments.append((column_x, self.width, line_y))
+            self.form.line(canvas, f"symptom_{number}_when", column_x, self.width, line_y,
+                           style.leading * 0.9, f"{self.column}: {text}")
+            top = bottom
+        rules(canvas, tuple(segments))

@@ -24,8 +24,7 @@ from reportlab.pdfbase.ttfonts import (
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
-    KeepTogether,
-    PageBreak,
+    Image,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -40,11 +39,12 @@ from visitprep.layout import Layout
 from visitprep.models import Checklist
 from visitprep.render.flowables import (
     INK,
-    Checkbox,
+    ChecklistRows,
     FieldRows,
     Form,
     LabelBox,
     LeadText,
+    Lines,
     NotesLines,
     PlainText,
     QuestionBlock,
@@ -61,6 +61,9 @@ FONT_LABEL = "DejaVu Sans"
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
 _RTL = ("R", "AL")
 FRAME_PADDING = 6.0  # platypus frames pad their content by 6 pt on each side
+EDGE = 0.4 * inch + 1.5  # nothing prints closer to the paper's edge (home inkjet printers)
+DESCENT, ASCENT = 0.24, 0.93  # DejaVu Sans, as a share of the font size
+LOGO_BOX = (1.8 * inch, 0.7 * inch)  # the clinic's logo is scaled to fit this box
 
 
 SUBSET_CACHE = 64  # distinct font subsets kept per font (~20 KB each, compressed)
@@ -221,9 +224,10 @@ class _Styles:
 
         self.body = style("body", layout.body_size)
         self.bold = style("bold", layout.body_size, FONT_BOLD)
-        self.title = style("title", layout.title_size, FONT_BOLD, spaceAfter=layout.body_size * 0.5)
+        self.title = style("title", layout.title_size, FONT_BOLD, spaceAfter=layout.body_size * 0.2)
+        self.title.leading = layout.title_size * min(spacing, 1.25)  # one line, as a rule
         self.heading = style("heading", layout.heading_size, FONT_BOLD,
-                             spaceBefore=layout.heading_size * 1.1,
+                             spaceBefore=layout.heading_size * 0.8,
                              spaceAfter=layout.heading_size * 0.4)  # kept with the next: _headed
         self.small = style("small", layout.small_size)
 
@@ -239,134 +243,252 @@ def _styles(layout: Layout) -> _Styles:
     return _STYLES[key]
 
 
-def _header(document: Document, styles: _Styles, layout: Layout, form: Form) -> Flowable:
-    label_width = max(
+def _header(document: Document, styles: _Styles, layout: Layout, form: Form,
+            width: float) -> Flowable:
+    label_width = min(max(
         pdfmetrics.stringWidth(f.label + ":", FONT_BOLD, layout.body_size)
         for f in document.fields
-    ) + layout.body_size * 0.6
+    ) + layout.body_size * 0.6, width * 0.5)
     return FieldRows([(f.key, f.label, f.value) for f in document.fields], styles.bold,
-                     styles.body, label_width, form, pad_top=layout.body_size * 0.3)
+                     styles.body, label_width, form, pad_top=layout.body_size * 0.1)
 
 
-def _title(document: Document, styles: _Styles, layout: Layout, width: float) -> Flowable:
-    """The title, with the "Place label here" box beside it on a navigator handout."""
+def _title(document: Document, styles: _Styles) -> Flowable:
+    return PlainText(document.title, styles.title)
+
+
+def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: float,
+                  form: Form) -> Flowable:
+    """The clinic's contact block, in a box: its logo beside "For more local information,
+    please contact:" and the details, or lines to write them on."""
+    pad = layout.body_size * 0.6
+    text_width = width - 2 * pad
+    logo: Flowable | None = None
+    if document.clinic_logo:
+        logo = _logo(document.clinic_logo)
+        text_width -= logo.drawWidth + pad
+    parts: list[Flowable]
+    if document.clinic:
+        parts = [PlainText(document.clinic_title, styles.bold),
+                 Lines(list(_pack(document.clinic, styles.body, text_width)), styles.body)]
+    else:
+        parts = [PlainText(document.clinic_title, styles.bold),
+                 *[WriteLine(styles.body.leading * 1.3, form, f"clinic_{n}",
+                             document.clinic_title) for n in range(1, 4)]]
+    cells: list[Any] = [parts] if logo is None else [logo, parts]
+    widths = [text_width + 2 * pad] if logo is None else [logo.drawWidth + pad,
+                                                          text_width + 2 * pad - pad]
+    box = Table([cells], colWidths=widths)
+    box.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 1.2, INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (-1, 0), (-1, 0), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.7),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+    ]))
+    return box
+
+
+def _pack(entries: tuple[str, ...], style: ParagraphStyle, width: float) -> tuple[str, ...]:
+    """Entries on as few lines as fit, separated by semicolons, each kept whole on a line
+    (a phone number never breaks) unless it is longer than a line."""
+    lines: list[str] = []
+    for index, entry in enumerate(entries):
+        text = entry + (";" if index < len(entries) - 1 else "")
+        joined = f"{lines[-1]} {text}" if lines else text
+        if lines and pdfmetrics.stringWidth(joined, style.fontName, style.fontSize) <= width:
+            lines[-1] = joined
+        else:
+            lines += wrap_text(text, style.fontName, style.fontSize, width)
+    return tuple(lines)
+
+
+def _logo(path: str) -> Flowable:
+    """The clinic's logo, scaled to fit LOGO_BOX and keeping its proportions."""
+    try:
+        image = Image(path)
+        scale = min(LOGO_BOX[0] / image.imageWidth, LOGO_BOX[1] / image.imageHeight)
+    except Exception as exc:  # reportlab and Pillow raise many kinds for a bad image
+        raise RenderError(
+            f"the clinic's logo {path} cannot be read as an image ({exc})",
+            hint="Give a PNG or JPEG file, or remove 'logo:' from the clinic file.",
+        ) from None
+    image.drawWidth = image.imageWidth * scale
+    image.drawHeight = image.imageHeight * scale
+    image.hAlign = "LEFT"
+    return image
+
+
+def _page_one_top(document: Document, styles: _Styles, layout: Layout, width: float,
+                  form: Form) -> list[Flowable]:
+    """The title and the header; on a navigator handout the header sits beside the
+    "Place label here" box, with the clinic's block under them."""
     title = PlainText(document.title, styles.title)
     if not document.label_box:
-        return title
-    box = LabelBox(document.label_box, styles.small)
+        return [title, _header(document, styles, layout, form, width)]
     gap = layout.body_size
-    table = Table([[title, box]], colWidths=[width - LabelBox.WIDTH - gap, LabelBox.WIDTH + gap])
-    table.setStyle(TableStyle([
+    left = width - LabelBox.WIDTH - gap
+    row = Table([[_header(document, styles, layout, form, left),
+                  LabelBox(document.label_box, styles.small)]],
+                colWidths=[left, LabelBox.WIDTH + gap])
+    row.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
         ("LEFTPADDING", (1, 0), (1, 0), gap),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), layout.body_size * 0.5),
     ]))
-    return table
+    story: list[Flowable] = [title, row]
+    if document.clinic_title:
+        story += [Spacer(1, layout.body_size * 0.3),
+                  _clinic_block(document, styles, layout, width, form)]
+    return story
+
+
+class _TopBox(Table):
+    """A table that splits only after its title, invitation and first question."""
+
+    KEEP = 3
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        parts = super().split(availWidth, availHeight)
+        if parts and len(parts[0]._cellvalues) < self.KEEP:
+            return []
+        return list(parts)
 
 
 def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
-             form: Form) -> Table:
+             form: Form, extra: int = 0) -> Table:
     """The boxed "My top questions" on page 1, with the line inviting the care team first.
 
     The invitation sits under the box's title so it stays on page 1 even when large
-    print pushes the last question over.
+    print pushes the last question over. `extra` writing lines are shared among the
+    questions (the first ones first).
     """
     pad = layout.body_size * 0.8
     rows: list[list[Any]] = [[PlainText(document.top_title, styles.heading)],
                              [PlainText(document.invite, styles.bold)]]
-    for number in range(1, document.top_slots + 1):
+    slots = document.top_slots
+    for number in range(1, slots + 1):
         item = document.top[number - 1] if number <= len(document.top) else None
+        lines = layout.top_answer_lines + extra // slots + (number <= extra % slots)
         rows.append([QuestionBlock(item.text if item else None, styles.body, layout, form,
-                                   f"top_{number}", number, lines=layout.top_answer_lines)])
+                                   f"top_{number}", number, lines=lines,
+                                   slot=f"{document.top_title} {number}")])
     # If the box ever has to split, its title repeats on the next page.
-    table = Table(rows, colWidths=[width], repeatRows=1)
+    table = _TopBox(rows, colWidths=[width], repeatRows=1)
     table.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 2, INK),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-        ("TOPPADDING", (0, 0), (-1, 0), pad * 0.2),
-        ("BOTTOMPADDING", (0, 1), (-1, 1), pad),
-        ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.3),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, 0), pad * 0.3),
+        ("BOTTOMPADDING", (0, 0), (-1, 0), pad * 0.2),
+        ("BOTTOMPADDING", (0, 1), (-1, 1), pad * 0.45),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.2),
     ]))
     return table
 
 
 def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layout,
-               width: float, form: Form) -> list[Flowable]:
-    when_width = width * 0.27
-    box_width = layout.checkbox_size + layout.body_size * 0.7
-    rows: list[list[Any]] = [["", "", PlainText(column, styles.bold)]]
-    rows += [[Checkbox(layout.checkbox_size, form, f"symptom_{number}", item),
-              PlainText(item, styles.body),
-              WriteLine(styles.body.leading, form, f"symptom_{number}_when",
-                        f"{column}: {item}")]
-             for number, item in enumerate(checklist.items, 1)]
-    table = Table(rows, colWidths=[box_width, width - box_width - when_width, when_width],
-                  repeatRows=1)
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (1, -1), "TOP"),
-        ("VALIGN", (2, 0), (2, -1), "BOTTOM"),
+               width: float, form: Form) -> Flowable:
+    head: list[Flowable] = [PlainText(checklist.title, styles.heading),
+                            PlainText(checklist.intro, styles.body)]
+    if checklist.call_line:
+        head.append(_call_line(checklist.call_line, styles, layout, width, form))
+    return ChecklistRows(head, column, list(enumerate(checklist.items, 1)),
+                         (styles.bold, styles.body), layout.checkbox_size,
+                         layout.body_size * 0.8, form, width * 0.27)
+
+
+def _call_line(label: str, styles: _Styles, layout: Layout, width: float,
+               form: Form) -> Flowable:
+    """A bold label with a line to write on beside it ("The number to call: ______")."""
+    text_width = pdfmetrics.stringWidth(label, styles.bold.fontName, styles.bold.fontSize)
+    label_width = min(width * 0.6, text_width + layout.body_size * 0.6)
+    row = Table([[PlainText(label, styles.bold),
+                  WriteLine(styles.body.leading * 1.3, form, "call_number", label)]],
+                colWidths=[label_width, width - label_width])
+    row.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (1, 0), (1, -1), layout.body_size),
-        ("RIGHTPADDING", (2, 0), (2, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), layout.body_size * 0.8),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), layout.body_size * 0.6),
     ]))
-    return [*_headed(PlainText(checklist.title, styles.heading),
-                     [PlainText(checklist.intro, styles.body)]),
-            Spacer(1, layout.body_size * 0.5), table]
+    return row
+
+
+def _glossary(document: Document, styles: _Styles, layout: Layout,
+              width: float) -> Flowable:
+    """The words the questions use, with their meanings, in a small box kept whole."""
+    pad = layout.body_size * 0.6
+    rows = [[PlainText(document.glossary_title, styles.bold)]]
+    rows += [[LeadText(f"{term}:", meaning, styles.bold, styles.body)]
+             for term, meaning in document.glossary]
+    box = Table(rows, colWidths=[width])
+    box.setStyle(TableStyle([
+        ("BOX", (0, 0), (-1, -1), 0.8, INK),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.3),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
+    ]))
+    return Together([Spacer(1, layout.body_size * 0.5), box])
 
 
 def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
-             form: Form) -> list[list[Flowable]]:
-    """The last page's blocks, each kept whole: the clinic; resources and sources."""
+             form: Form) -> list[Flowable]:
+    """What closes the handout, after the notes: the clinic (when not on page 1 beside the
+    label box), the people who can support you, where to learn more, the sources."""
     blocks: list[Flowable] = []
-    if document.clinic_title:
-        lines: list[Flowable] = (
-            [PlainText(line, styles.body) for line in document.clinic] if document.clinic
-            else [WriteLine(styles.body.leading * 1.3, form, f"clinic_{n}", document.clinic_title)
-                  for n in range(1, 4)])
-        pad = layout.body_size * 0.6
-        box = Table([[PlainText(document.clinic_title, styles.bold)], *[[line] for line in lines]],
-                    colWidths=[width])
-        box.setStyle(TableStyle([
-            ("BOX", (0, 0), (-1, -1), 1.2, INK),
-            ("LEFTPADDING", (0, 0), (-1, -1), pad),
-            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
-        ]))
-        blocks += [Spacer(1, layout.body_size * 0.5), box]
-    learn_more = [
-        *_headed(PlainText(document.learn_more_title, styles.heading),
-                 [PlainText(line, styles.body) for line in document.resources]),
-        *_headed(PlainText(document.sources_title, styles.heading),
-                 [PlainText(line, styles.body) for line in document.sources]),
-    ]
-    return [block for block in (blocks, learn_more) if block]
+    if document.glossary:
+        blocks.append(_glossary(document, styles, layout, width))
+    if document.clinic_title and not document.label_box:
+        blocks.append(Together([Spacer(1, layout.body_size * 0.5),
+                                _clinic_block(document, styles, layout, width, form)]))
+    if document.support:
+        blocks.append(Together([PlainText(document.support_title, styles.heading), Lines(
+            [document.support_intro, *[f"\u2022 {person}" for person in document.support]],
+            styles.body)]))
+    blocks.append(Together([PlainText(document.learn_more_title, styles.heading),
+                            Lines(list(document.resources), styles.body)]))
+    blocks.append(Together([PlainText(document.sources_title, styles.heading),
+                            Lines(list(document.sources), styles.body)]))
+    return blocks
 
 
 def _headed(heading: Flowable, following: list[Flowable]) -> list[Flowable]:
-    """A heading and what follows it, the heading never left alone at the foot of a page."""
-    if not following:
-        return [heading]
-    return [Together([heading, following[0]]), *following[1:]]
+    """A heading and what follows it: never at the foot of a page without two of its items."""
+    return [Together([heading, *following[:2]]), *following[2:]]
 
 
-def _story(document: Document, layout: Layout, width: float, form: Form) -> list[Flowable]:
+def _stack_height(flowables: list[Flowable], width: float) -> float:
+    """How tall these flowables stand one under the other at the top of a frame."""
+    total, after = 0.0, None
+    for flowable in flowables:
+        height = flowable.wrap(width, 1e6)[1]
+        total += height + (0.0 if after is None else max(after, flowable.getSpaceBefore()))
+        after = flowable.getSpaceAfter()
+    return total
+
+
+def _story(document: Document, layout: Layout, width: float, height: float,
+           form: Form) -> list[Flowable]:
     styles = _styles(layout)
     space = layout.body_size
     # Page 1 leads with who and when, then the top questions, so that even in large
     # print they stay on the first page; how to use the list follows the box.
     story: list[Flowable] = [
-        _title(document, styles, layout, width),
-        _header(document, styles, layout, form),
-        Spacer(1, space * 0.6),
+        *_page_one_top(document, styles, layout, width, form),
+        Spacer(1, space * 0.3),
         _top_box(document, styles, layout, width, form),
-        Spacer(1, space),
+        Spacer(1, space * 0.6),
         LeadText(f"{document.situation_label}:", document.situation, styles.bold, styles.body),
-        Spacer(1, space * 0.5),
+        Spacer(1, space * 0.4),
         PlainText(document.intro, styles.body),
     ]
     own = 0
@@ -378,45 +500,90 @@ def _story(document: Document, layout: Layout, width: float, form: Form) -> list
             field = item.id if item.id is not None else f"own_{own}"
             blocks.append(QuestionBlock(item.text, styles.body, layout, form, field))
         story += _headed(PlainText(section.title, styles.heading), blocks)
+    _fill_page_one(story, document, styles, layout, width, height, form)
     for checklist in document.checklists:
-        story.extend(_checklist(checklist, document.checklist_column, styles, layout, width,
+        story.append(_checklist(checklist, document.checklist_column, styles, layout, width,
                                 form))
-    if document.support:
-        story.append(KeepTogether(_headed(
-            PlainText(document.support_title, styles.heading),
-            [PlainText(document.support_intro, styles.body),
-             *[PlainText(f"\u2022 {person}", styles.body) for person in document.support]])))
+    # The notes take what is left of the last questions' page; the closing blocks
+    # follow them on the last page.
     closing = _closing(document, styles, layout, width, form)
-    story += [PageBreak(),
-              *_headed(PlainText(document.notes_title, styles.heading),
-                       [NotesLines(layout.notes_lines, layout.line_gap,
-                                   [flowable for block in closing for flowable in block],
-                                   form)]),
-              *[KeepTogether(block) for block in closing]]
+    notes = NotesLines(layout.notes_lines, layout.line_gap, closing, form, document.notes_title)
+    story += [Together([PlainText(document.notes_title, styles.heading), notes]),
+              NotesLines(layout.notes_lines, layout.line_gap, closing, form,
+                         document.notes_title, continues=notes),
+              *closing]
     return story
 
 
+def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
+                   layout: Layout, width: float, height: float, form: Form) -> None:
+    """Page 1 is full: when the first questions cannot follow the introduction there
+    (a heading keeps two of them), the top questions share the space as writing lines."""
+    box = next(index for index, flowable in enumerate(story) if isinstance(flowable, _TopBox))
+    first = story.index(next(f for f in story[box:] if isinstance(f, Together)))
+    page_one = _stack_height(story[:first], width)
+    if page_one > height or _stack_height(story[:first + 1], width) <= height:
+        return
+    extra = int((height - page_one - 1) // layout.line_gap)
+    if extra > 0:
+        story[box] = _top_box(document, styles, layout, width, form, extra)
+
+
+def _furniture_geometry(document: Document, layout: Layout,
+                        width: float) -> tuple[float, float, float, float]:
+    """The footer's lowest baseline, the frame's top and bottom margins, and the top
+    line's baseline below the top edge: all clear of the paper's edge."""
+    size = layout.small_size
+    leading = size * 1.2
+    margin = layout.margin_in * inch + FRAME_PADDING
+    note = wrap_text(document.footer, FONT, size, width - 2 * margin)
+    baseline = EDGE + DESCENT * size
+    top = baseline + (max(len(note), 1) - 1) * leading + ASCENT * size
+    vertical = layout.margin_top_bottom_in * inch
+    bottom_margin = max(vertical, top + size * 0.6)
+    head = EDGE + ASCENT * size
+    top_margin = max(vertical, head + DESCENT * size + size * 0.6)
+    return baseline, top_margin, bottom_margin, head
+
+
 def _page_furniture(document: Document, layout: Layout) -> Callable[[Canvas, int, int], None]:
+    """The top line (whose pages these are, and "Page 2 of 4") and the footer's note."""
     size = layout.small_size
     style = ParagraphStyle("furniture", fontName=FONT, fontSize=size, leading=size * 1.2)
 
     def draw(canvas: Canvas, page: int, pages: int) -> None:
         width, height = canvas._pagesize
         margin = layout.margin_in * inch + FRAME_PADDING
+        baseline, _, _, head_baseline = _furniture_geometry(document, layout, width)
         label = document.page_label.format(page=page, pages=pages)
         label_width = pdfmetrics.stringWidth(label, FONT, size)
-        # The note wraps beside the page number, so the footer stays low in the margin.
-        lines = wrap_text(document.footer, FONT, size, width - 2 * margin - label_width - size)
-        baseline = layout.margin_in * inch * 0.3
-        draw_lines(canvas, width - margin - label_width, baseline, (label,), style)
+        draw_lines(canvas, width - margin - label_width, height - head_baseline, (label,), style)
+        lines = wrap_text(document.footer, FONT, size, width - 2 * margin)
         if lines:
             draw_lines(canvas, margin, baseline + (len(lines) - 1) * style.leading, lines, style)
-        head = wrap_text(document.running_head, FONT, size, width - 2 * margin)[:1]
+        head = wrap_text(document.running_head, FONT, size,
+                         width - 2 * margin - label_width - size)[:1]
         if page > 1 and head:
-            draw_lines(canvas, width - margin - pdfmetrics.stringWidth(head[0], FONT, size),
-                       height - layout.margin_in * inch * 0.55, head, style)
+            draw_lines(canvas, margin, height - head_baseline, head, style)
 
     return draw
+
+
+class _Handout(SimpleDocTemplate):
+    """Gives the space a page leaves under its last question to that question's answer."""
+
+    def handle_pageBegin(self) -> None:  # noqa: N802 - reportlab's name
+        self._last_question: QuestionBlock | None = None
+        super().handle_pageBegin()
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab's name
+        last = flowable.parts[-1] if isinstance(flowable, Together) else flowable
+        self._last_question = last if isinstance(last, QuestionBlock) else None
+
+    def afterPage(self) -> None:  # noqa: N802 - reportlab's name
+        question = getattr(self, "_last_question", None)
+        if question is not None:
+            question.extend_to(self.canv, self.frame._y1p)
 
 
 def _canvas_maker(document: Document,
@@ -445,7 +612,7 @@ def _canvas_maker(document: Document,
 
 
 def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
-               invariant: bool = False) -> bytes:
+               invariant: bool = False, keywords: str = "") -> bytes:
     """Render a handout to PDF bytes.
 
     Args:
@@ -453,27 +620,33 @@ def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
         layout: How it looks.
         paper: 'letter' or 'a4'.
         invariant: Make the bytes the same on every run (fixed dates and ids), for tests.
+        keywords: The PDF's keywords (visitprep records what the handout was made from).
 
     Raises:
         RenderError: For a character the font cannot draw, or content that cannot fit a page.
     """
     check_printable(document)
     margin = layout.margin_in * inch
+    _, top_margin, bottom_margin, _ = _furniture_geometry(document, layout,
+                                                          PAPER_SIZES[paper][0])
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = _Handout(
         buffer,
         pagesize=PAPER_SIZES[paper],
-        leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
+        leftMargin=margin, rightMargin=margin, topMargin=top_margin,
+        bottomMargin=bottom_margin,
         title=document.meta_title,
         author="visitprep",
         subject=document.subject,
+        keywords=keywords,
         creator=f"visitprep {__version__}",
         lang=document.language,
         displayDocTitle=True,
         invariant=1 if invariant else 0,
     )
     form = Form(document.fillable, layout.body_size)
-    story = _story(document, layout, doc.width - 2 * FRAME_PADDING, form)
+    story = _story(document, layout, doc.width - 2 * FRAME_PADDING,
+                   doc.height - 2 * FRAME_PADDING, form)
     try:
         # (build consumes the list it is given)
         doc.build(list(story),

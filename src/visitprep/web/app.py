@@ -1,0 +1,507 @@
+"""The local web page: a Flask application made by `create_app(settings)`.
+
+It serves one person on their own computer. What it guards against: another web
+page in the same browser posting to it (every form carries this run's token, and an
+Origin from elsewhere is refused), a hostile name resolving to 127.0.0.1 (DNS
+rebinding: the Host header must be the address served), and traces left behind
+(nothing is written to disk, responses are not cached, nothing typed is logged).
+Handouts made are kept in memory, a few at a time, so the browser can show and
+download them; they go when the server stops.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, Response, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from visitprep.document import format_date
+from visitprep.errors import VisitprepError
+from visitprep.handout import count_pages
+from visitprep.models import MAX_TOP_QUESTIONS, Clinic, Profile, QuestionBank
+from visitprep.web import form as forms
+from visitprep.web.text import TEXT, text
+
+KB = 1024
+MB = 1024 * KB
+MAX_ANSWERS_BYTES = 64 * KB
+MAX_CSV_BYTES = 2 * MB
+MAX_CSV_ROWS = 1000
+MAX_REQUEST_BYTES = MAX_CSV_BYTES + 64 * KB  # the CSV and the form's other fields
+KEEP_RESULTS = 8  # handouts kept in memory for showing and downloading
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+       "connect-src 'self'; frame-src 'self'; object-src 'self'; form-action 'self'; "
+       "frame-ancestors 'self'; base-uri 'none'")
+ENCODINGS = ("utf-8", "cp1252", "latin-1")
+
+
+def size(limit: int) -> str:
+    """A byte limit as people read it."""
+    return f"{limit // MB} MB" if limit >= MB else f"{limit // KB} KB"
+
+
+@dataclass
+class Settings:
+    """What one run of the server serves.
+
+    Attributes:
+        bank: The question bank.
+        hosts: The Host header values accepted (the address served, with its port).
+        defaults: The template, paper and fillable options given on the command line.
+        clinic: The clinic block printed on every handout.
+        token: This run's form token; every POST must carry it.
+        today: Today's date, for 'tomorrow' (a function, so a long run stays right).
+    """
+
+    bank: QuestionBank
+    hosts: tuple[str, ...]
+    defaults: dict[str, Any] = field(default_factory=dict)
+    clinic: Clinic | None = None
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    today: Callable[[], dt.date] = dt.date.today
+
+
+@dataclass(frozen=True)
+class Made:
+    """A result kept in memory: its files by name, and what the page says about it."""
+
+    files: dict[str, tuple[bytes, str]]  # name -> (bytes, media type)
+    info: dict[str, Any]
+
+
+class Results:
+    """The last few results, by an id nobody can guess; in memory only."""
+
+    def __init__(self, keep: int = KEEP_RESULTS) -> None:
+        self.keep = keep
+        self.items: OrderedDict[str, Made] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def add(self, made: Made) -> str:
+        key = secrets.token_urlsafe(18)
+        with self.lock:
+            self.items[key] = made
+            while len(self.items) > self.keep:
+                self.items.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> Made | None:
+        with self.lock:
+            return self.items.get(key)
+
+
+class Maker:
+    """Draws handouts one at a time: reportlab is not thread-safe, waitress has threads."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.lock = threading.Lock()
+        self.layouts: dict[str, Any] = {}
+
+    def pdf(self, profile: Profile) -> bytes:
+        from visitprep.handout import make_handout
+        from visitprep.layout import load_layout
+
+        with self.lock:
+            if profile.template not in self.layouts:
+                self.layouts[profile.template] = load_layout(profile.template)
+            return make_handout(profile, self.settings.bank,
+                                layout=self.layouts[profile.template],
+                                clinic=self.settings.clinic)
+
+    def rows(self, rows: Iterator[Any], defaults: dict[str, Any]) -> Iterator[Any]:
+        """Each row with its PDF or its error, drawn under the lock."""
+        from visitprep.batch import make_row_pdf
+
+        for row in rows:
+            if row.problem:
+                yield row, VisitprepError(row.problem)
+                continue
+            try:
+                with self.lock:
+                    pdf = make_row_pdf(row, self.settings.bank, defaults, self.settings.clinic,
+                                       self.layouts)
+            except VisitprepError as exc:
+                yield row, exc
+            else:
+                yield row, pdf
+
+
+def check_text(value: str) -> str | None:
+    """Why the handout's font cannot print this text, or None."""
+    from visitprep.render.pdf import unprintable
+
+    return unprintable(value)
+
+
+def create_app(settings: Settings) -> Flask:
+    """Make the web application for one run of `visitprep serve`."""
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, MAX_FORM_MEMORY_SIZE=MAX_CSV_BYTES,
+                      TEMPLATES_AUTO_RELOAD=False, SEND_FILE_MAX_AGE_DEFAULT=0)
+    app.jinja_env.globals.update(t=TEXT, text=text, token=settings.token,
+                                 MAX_TOP_QUESTIONS=MAX_TOP_QUESTIONS)
+    app.jinja_env.filters["day"] = format_date
+    # Nothing a person types may reach a log: no access log, and errors are logged
+    # by their kind only (see `broken`).
+    logging.getLogger("werkzeug").disabled = True
+    app.logger.disabled = True
+    results = Results()
+    maker = Maker(settings)
+    bank = settings.bank
+
+    @app.before_request
+    def guard() -> Response | None:
+        if request.host not in settings.hosts:
+            # DNS rebinding: a page from another name that resolves to this address.
+            return Response(f"This page is served only at http://{settings.hosts[0]}/\n",
+                            status=421, mimetype="text/plain")
+        if request.method == "POST":
+            origin = request.headers.get("Origin")
+            if origin not in (None, "null") and origin.split("://", 1)[-1] not in settings.hosts:
+                return problem(text("bad_token"), 403)
+            if not secrets.compare_digest(str(request.form.get("token", "")), settings.token):
+                return problem(text("bad_token"), 403)
+        return None
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        return response
+
+    def problem(message: str, status: int) -> Response:
+        return Response(render_template("problem.html", message=message), status=status)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(exc: HTTPException) -> Response:
+        if request.path == url_for("clinic_list"):
+            return page_clinic({"csv": text("csv_too_big", limit=size(MAX_CSV_BYTES))}, 413)
+        return problem(text("too_big", limit=size(MAX_REQUEST_BYTES)), 413)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        message = text("not_found") if exc.code == 404 else (exc.description or "")
+        return problem(message, exc.code or 400)
+
+    @app.errorhandler(Exception)
+    def broken(exc: Exception) -> Response:  # pragma: no cover - a bug, not an input
+        # The kind of error only: a message or a traceback could hold what was typed.
+        logging.getLogger("visitprep.web").error("visitprep serve: internal error (%s)",
+                                                 type(exc).__name__)
+        return problem(text("broken"), 500)
+
+    # -- the checklist -------------------------------------------------------------
+
+    def page_form(state: forms.FormState, *, notice: str = "", status: int = 200,
+                  load_error: str = "") -> Response:
+        count = preview(state) if state.draft.recurrence and not state.errors else None
+        errors = state.ordered_errors
+        if load_error:
+            errors = [("answers_file", load_error), *errors]
+        review = forms.review_topics(bank, state.draft)
+        concerns = [t for t in bank.topics if not t.always]
+        templates = forms.template_choices(state.draft.template)
+        papers = forms.paper_choices()
+        first_review = next((topic.first[0].id for topic in review if topic.first), "")
+        anchors = {
+            "answers_file": "answers-file",
+            "recurrence": f"recurrence-{bank.recurrences[0].id}",
+            "concerns": f"concerns-{concerns[0].id}" if concerns else "review-update",
+            "review": f"keep-{first_review}" if first_review else "review-update",
+            "own": "own", "top": "top-1", "name": "name",
+            "visit_date": "visit-day-0" if state.date_choices else "visit-date",
+            "doctor": "doctor", "companion": "companion",
+            "template": f"template-{templates[0][0]}", "paper": f"paper-{papers[0][0]}",
+        }
+        body = render_template(
+            "form.html", state=state, draft=state.draft, errors=errors, anchors=anchors,
+            error_for=dict(errors), notice=notice, kinds=bank.recurrences,
+            always=[t for t in bank.topics if t.always], concerns=concerns,
+            review=review, top_groups=forms.top_groups(bank, state.draft),
+            templates=templates, papers=papers, count=count,
+            answers_limit=size(MAX_ANSWERS_BYTES),
+        )
+        return Response(body, status=status)
+
+    def preview(state: forms.FormState) -> tuple[int, int] | None:
+        """(questions, pages) for the form as it stands, or None if it cannot be drawn."""
+        from visitprep.selection import select_questions
+
+        profile = state.profile()
+        try:
+            pages = count_pages(maker.pdf(profile))
+        except VisitprepError:
+            return None
+        return select_questions(bank, profile).count, pages
+
+    def read(require_recurrence: bool = True) -> forms.FormState:
+        return forms.read_form(request.form, bank, today=settings.today(),
+                               defaults=settings.defaults, check_text=check_text,
+                               require_recurrence=require_recurrence)
+
+    @app.get("/")
+    def index() -> Response:
+        return page_form(forms.read_form(_Empty(), bank, today=settings.today(),
+                                         defaults=settings.defaults, require_recurrence=False))
+
+    @app.post("/")
+    def submit() -> Response:
+        if request.form.get("action") == "update":
+            state = read(require_recurrence=False)
+            return page_form(state)
+        state = read()
+        if state.errors:
+            return page_form(state)
+        profile = state.profile()
+        try:
+            pdf = maker.pdf(profile)
+        except VisitprepError as exc:
+            state.errors["review"] = str(exc)
+            return page_form(state)
+        key = results.add(made_checklist(profile, pdf))
+        return redirect(url_for("result", key=key), code=303)  # type: ignore[return-value]
+
+    def made_checklist(profile: Profile, pdf: bytes) -> Made:
+        from visitprep.output import default_name
+        from visitprep.profile import dump_answers
+        from visitprep.selection import select_questions
+
+        stem = default_name("visit-questions", profile.visit_date, "")
+        answers = default_name("visit-answers", profile.visit_date, ".yaml")
+        files = {f"{stem}.pdf": (pdf, "application/pdf"),
+                 answers: (dump_answers(profile).encode("utf-8"), "application/yaml")}
+        html = accessible_html(profile)
+        if html is not None:
+            files[f"{stem}.html"] = (html, "text/html")
+        info = {"kind": "checklist", "pdf": f"{stem}.pdf", "answers": answers,
+                "html": f"{stem}.html" if html is not None else "",
+                "answers_text": files[answers][0].decode("utf-8"),
+                "pages": count_pages(pdf),
+                "questions": select_questions(bank, profile).count}
+        return Made(files, info)
+
+    def accessible_html(profile: Profile) -> bytes | None:
+        """The accessible HTML handout, when this build has the HTML renderer."""
+        return None
+
+    @app.get("/result/<key>")
+    def result(key: str) -> Response:
+        made = results.get(key)
+        if made is None:
+            return problem(text("result_gone"), 404)
+        if made.info["kind"] == "checklist":
+            return Response(render_template("result.html", key=key, info=made.info))
+        return Response(render_template("clinic.html", key=key, info=made.info,
+                                        **clinic_context({}, {})))
+
+    @app.get("/result/<key>/<name>")
+    def download(key: str, name: str) -> Response:
+        made = results.get(key)
+        if made is None or name not in made.files:
+            return problem(text("result_gone"), 404)
+        data, mimetype = made.files[name]
+        response = Response(data, mimetype=mimetype)
+        # Shown in the page (the PDF) unless asked to download.
+        inline = request.args.get("show") == "1" and mimetype in ("application/pdf",
+                                                                  "text/html")
+        disposition = "inline" if inline else "attachment"
+        response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
+        return response
+
+    @app.post("/load")
+    def load() -> Response:
+        from visitprep.profile import profile_from_mapping
+        from visitprep.yamlfile import parse_yaml
+
+        upload = request.files.get("answers_file")
+        name = "your answers"
+        if upload is not None and upload.filename:
+            name = _plain_name(upload.filename)
+            data = upload.read(MAX_ANSWERS_BYTES + 1)
+            if len(data) > MAX_ANSWERS_BYTES:
+                return load_failed(text("load_too_big", limit=size(MAX_ANSWERS_BYTES)))
+        elif request.form.get("answers_text"):
+            data = str(request.form["answers_text"]).encode("utf-8")
+        else:
+            return load_failed(text("load_missing"))
+        try:
+            source = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return load_failed(text("load_not_text", name=name))
+        try:
+            mapping = parse_yaml(source, name)
+            if not isinstance(mapping, dict):
+                raise VisitprepError(f"{name}: an answers file must be 'key: value' lines",
+                                     hint="For example: recurrence: distant")
+            profile = profile_from_mapping(mapping, bank, name)
+            if profile.template not in dict(forms.template_choices(
+                    settings.defaults.get("template", "standard"))):
+                raise VisitprepError(
+                    f"{name}: the template '{profile.template}' is not one this page offers",
+                    hint="Choose the print size on the page instead.")
+        except VisitprepError as exc:
+            return load_failed(str(exc).replace("\n", " "))
+        state = forms.FormState.from_profile(profile)
+        for key, value in settings.defaults.items():
+            if key != "template" or profile.template == "standard":
+                setattr(state.draft, key, value)
+        return page_form(state, notice=text("loaded", name=name) if upload else "")
+
+    def load_failed(message: str) -> Response:
+        state = forms.read_form(_Empty(), bank, today=settings.today(),
+                                defaults=settings.defaults, require_recurrence=False)
+        return page_form(state, load_error=message)
+
+    @app.post("/api/preview")
+    def api_preview() -> Response:
+        state = read(require_recurrence=False)
+        count = preview(state) if state.draft.recurrence and not state.errors else None
+        fragments = {
+            "review": render_template("_review.html", draft=state.draft,
+                                      review=forms.review_topics(bank, state.draft),
+                                      error_for={}),
+            "top": render_template("_top.html", draft=state.draft,
+                                   top_groups=forms.top_groups(bank, state.draft),
+                                   error_for={}),
+        }
+        status = (text("count", questions=count[0], pages=count[1]) if count
+                  else text("count_unknown") if not state.draft.recurrence else "")
+        return _json({"count": status, "date": state.date_readback and text(
+            "date_read", day=state.date_readback), **fragments})
+
+    # -- the clinic list -----------------------------------------------------------
+
+    def page_clinic(errors: dict[str, str], status: int = 200,
+                    chosen: dict[str, str] | None = None) -> Response:
+        return Response(render_template("clinic.html", info=None,
+                                        **clinic_context(errors, chosen or {})), status=status)
+
+    def clinic_context(errors: dict[str, str], chosen: dict[str, str]) -> dict[str, Any]:
+        templates = forms.template_choices(settings.defaults.get("template", "standard"))
+        papers = forms.paper_choices()
+        order = ("csv", "encoding", "template", "paper")
+        return {
+            "errors": [(k, errors[k]) for k in order if k in errors], "error_for": errors,
+            "anchors": {"csv": "csv", "encoding": f"encoding-{ENCODINGS[0]}",
+                        "template": f"template-{templates[0][0]}",
+                        "paper": f"paper-{papers[0][0]}"},
+            "encodings_named": [(e, text(f"encoding_{e}")) for e in ENCODINGS],
+            "templates": templates, "papers": papers, "chosen": chosen,
+            "default_template": settings.defaults.get("template", "standard"),
+            "default_paper": settings.defaults.get("paper", "letter"),
+            "csv_limit": size(MAX_CSV_BYTES), "csv_rows": MAX_CSV_ROWS,
+        }
+
+    @app.get("/clinic-list")
+    def clinic_list() -> Response:
+        return page_clinic({})
+
+    @app.post("/clinic-list")
+    def clinic_print() -> Response:
+        from visitprep.batch import (
+            decode_csv,
+            failure_message,
+            failures_csv,
+            join_pdfs,
+            read_rows_text,
+        )
+
+        chosen = {key: str(request.form.get(key, "")) for key in ("encoding", "template",
+                                                                    "paper")}
+        errors: dict[str, str] = {}
+        encoding = chosen["encoding"] or "utf-8"
+        template = chosen["template"] or settings.defaults.get("template", "standard")
+        paper = chosen["paper"] or settings.defaults.get("paper", "letter")
+        if encoding not in ENCODINGS:
+            errors["encoding"] = text("bad_choice")
+        if template not in dict(forms.template_choices(
+                settings.defaults.get("template", "standard"))):
+            errors["template"] = text("bad_choice")
+        if paper not in dict(forms.paper_choices()):
+            errors["paper"] = text("bad_choice")
+        upload = request.files.get("csv")
+        if upload is None or not upload.filename:
+            errors = {"csv": text("csv_missing"), **errors}
+            return page_clinic(errors, chosen=chosen)
+        if errors:
+            return page_clinic(errors, chosen=chosen)
+        name = _plain_name(upload.filename)
+        data = upload.read(MAX_CSV_BYTES + 1)
+        if len(data) > MAX_CSV_BYTES:
+            return page_clinic({"csv": text("csv_too_big", limit=size(MAX_CSV_BYTES))},
+                               chosen=chosen)
+        defaults = {**settings.defaults, "template": template, "paper": paper}
+        try:
+            header, rows = read_rows_text(decode_csv(data, name, encoding), name)
+            rows_list = list(rows)
+        except VisitprepError as exc:
+            return page_clinic({"csv": str(exc).replace("\n", " ")}, chosen=chosen)
+        if not rows_list:
+            return page_clinic({"csv": f"{name}: has a header but no rows to print"},
+                               chosen=chosen)
+        if len(rows_list) > MAX_CSV_ROWS:
+            return page_clinic({"csv": text("csv_too_many", rows=MAX_CSV_ROWS)},
+                               chosen=chosen)
+        pdfs: list[bytes] = []
+        failures: list[tuple[Any, str]] = []
+        bad: list[dict[str, str]] = []
+        for row, outcome in maker.rows(iter(rows_list), defaults):
+            if isinstance(outcome, bytes):
+                pdfs.append(outcome)
+                continue
+            message = failure_message(row, outcome)
+            failures.append((row, message))
+            bad.append({"row": str(row.number), "name": row.name,
+                        "field": outcome.field, "value": outcome.value,
+                        "allowed": ", ".join(outcome.choices),
+                        "problem": message.removeprefix(f"{row.where}: ")})
+        files: dict[str, tuple[bytes, str]] = {}
+        stem = re.sub(r"\.csv$", "", name, flags=re.IGNORECASE) or "clinic-list"
+        pages = 0
+        if pdfs:
+            merged, pages = join_pdfs(pdfs)
+            files[f"{stem}-handouts.pdf"] = (merged, "application/pdf")
+        if failures:
+            files[f"{stem}-failures.csv"] = (failures_csv(header, failures), "text/csv")
+        info = {"kind": "clinic", "written": len(pdfs), "total": len(rows_list),
+                "pages": pages, "bad": bad,
+                "merged": f"{stem}-handouts.pdf" if pdfs else "",
+                "failures": f"{stem}-failures.csv" if failures else ""}
+        key = results.add(Made(files, info))
+        return redirect(url_for("result", key=key), code=303)  # type: ignore[return-value]
+
+    return app
+
+
+class _Empty(dict[str, Any]):
+    """An empty form."""
+
+    def getlist(self, key: str) -> list[Any]:
+        return []
+
+
+def _plain_name(filename: str) -> str:
+    """The uploaded file's own name, without any folder, for messages."""
+    name = re.split(r"[\\/]", filename)[-1].strip()
+    return name[:80] or "the file"
+
+
+def _json(data: dict[str, Any]) -> Response:
+    import json
+
+    return Response(json.dumps(data), mimetype="application/json")

@@ -1,0 +1,98 @@
+"""Serve the web page with waitress, a production WSGI server that also runs on Windows."""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+import webbrowser
+from collections.abc import Callable
+from typing import Any
+
+from visitprep.errors import VisitprepError
+from visitprep.web.app import MB, Settings, create_app
+
+LOCAL = "127.0.0.1"
+THREADS = 4
+
+
+class ServeError(VisitprepError):
+    """The server cannot start (the port is taken, the address is not this computer's)."""
+
+
+def host_values(host: str, port: int) -> tuple[str, ...]:
+    """The Host header values a browser sends for this address: checked on every request."""
+    values = [f"{host}:{port}"]
+    if host == LOCAL:
+        values.append(f"localhost:{port}")
+    if ":" in host:  # IPv6 literals are bracketed in URLs
+        values = [f"[{host}]:{port}"]
+    return tuple(values)
+
+
+def url_host(host: str) -> str:
+    """The address as written in a URL."""
+    return f"[{host}]" if ":" in host else host
+
+
+def check_address(host: str) -> None:
+    """Refuse an address that is not a plain IP address (names can be re-pointed).
+
+    Raises:
+        ServeError: Naming the address and what to give instead.
+    """
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise ServeError(f"--host '{host}' is not an IP address",
+                         hint="Give an address such as 127.0.0.1 (this computer only, the "
+                         "default) or this computer's address on the network.") from None
+
+
+def serve(settings: Settings, host: str, port: int, *, open_browser: bool,
+          on_ready: Callable[[str], None], fallback_port: bool = False) -> None:
+    """Serve until Ctrl-C (KeyboardInterrupt is raised to the caller after a clean stop).
+
+    Args:
+        settings: What to serve; its accepted Host values are set here.
+        host: The address to listen on.
+        port: The port; 0 picks a free one.
+        open_browser: Open the default browser on the page once it is served.
+        on_ready: Called with the page's address once the server listens.
+        fallback_port: When the port is taken, take any free one instead of failing.
+
+    Raises:
+        ServeError: When the server cannot listen there.
+    """
+    from waitress.server import create_server
+
+    check_address(host)
+    app = create_app(settings)
+    options: dict[str, Any] = {
+        "threads": THREADS, "ident": "visitprep", "expose_tracebacks": False,
+        # Uploads are refused above their own limits by the app, with a message; this
+        # only stops a runaway request before it reaches the app.
+        "max_request_body_size": 16 * MB, "clear_untrusted_proxy_headers": True,
+    }
+    try:
+        server = create_server(app, host=host, port=port, **options)
+    except OSError as exc:
+        if not fallback_port:
+            raise ServeError(f"cannot listen on {host} port {port} ({exc.strerror})",
+                             hint="Another program may be using it. Try another port, "
+                             "for example --port 8766, or --port 0 for any free port.") \
+                from None
+        try:
+            server = create_server(app, host=host, port=0, **options)
+        except OSError as again:
+            raise ServeError(f"cannot listen on {host} ({again.strerror})") from None
+    effective = int(getattr(server, "effective_port", port))
+    settings.hosts = host_values(host, effective)
+    url = f"http://{url_host(host)}:{effective}/"
+    on_ready(url)
+    if open_browser:
+        # Some browsers block until they exit: never hold up the server for them.
+        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    try:
+        server.run()
+    finally:
+        server.close()

@@ -1,0 +1,148 @@
+"""Every sentence the web page shows that is not part of a step, in one place.
+
+The steps' own labels, hints and choices come from the question bank and the step
+descriptions shared with the interview; the page's frame, buttons and messages are
+here, keyed by name, so a translation changes this file and nothing else.
+"""
+
+from __future__ import annotations
+
+TEXT: dict[str, str] = {
+    "site_name": "visitprep",
+    "skip": "Skip to main content",
+    "nav_label": "Main",
+    "nav_make": "Make a checklist",
+    "nav_clinic": "Print a clinic list",
+    "footer": "This page runs on this computer only. Nothing you type is sent anywhere, "
+    "and nothing is saved unless you download it.",
+    "error_prefix": "Error:",
+    "error_summary_title": "There is a problem",
+    # The form.
+    "make_title": "Make your visit checklist",
+    "make_intro": "Answer a few questions and get a checklist of questions to bring to your "
+    "cancer care visit. It takes about three minutes. Every step but the first is optional.",
+    "load_title": "Start from saved answers",
+    "load_intro": "If you saved your answers last time, load the file here. Every field is "
+    "filled in from it, and you can change anything before you make the checklist.",
+    "load_label": "Your answers file (.yaml)",
+    "load_hint": "The file you downloaded last time, for example visit-answers.yaml. "
+    "Up to {limit}.",
+    "load_button": "Load my answers",
+    "loaded": "Loaded your answers from {name}. Check them, then press Make my checklist.",
+    "load_missing": "Choose your answers file, then press Load my answers.",
+    "load_too_big": "The answers file is larger than {limit}. Choose the answers file "
+    "visitprep saved (a few kilobytes).",
+    "load_not_text": "{name} is not a text file. Choose the .yaml answers file visitprep saved.",
+    "step": "Step {number} of {total}",
+    "recurrence_title": "Where has the cancer come back?",
+    "concerns_title": "What would you like to talk about?",
+    "concerns_more": "Tick what else you want to talk about. Ticking none is fine.",
+    "concerns_always": "Questions about {always} are always included.",
+    "review_title": "The questions picked for you",
+    "review_hint": "Untick any question that does not fit. They are grouped by topic.",
+    "review_empty": "Choose where the cancer has come back (step 1), then press "
+    "\u201cShow my questions\u201d to see the questions picked for you.",
+    "review_update": "Show my questions",
+    "show_more": "Show {count} more questions about {topic}",
+    "count": "{questions} questions, {pages} pages.",
+    "count_unknown": "Choose where the cancer has come back to see how many pages it is.",
+    "own_title": "Your own questions",
+    "own_label": "Questions of your own, one on each line",
+    "own_hint": "They are printed as you write them. Leave this empty if you have none.",
+    "top_title": "Your top questions",
+    "top_hint": "Pick up to {max} questions to print first, on page 1. They are the ones "
+    "you most want to ask.",
+    "top_label": "Top question {number}",
+    "top_none": "(none)",
+    "top_own_group": "My own questions",
+    "details_title": "Details for the top of the page",
+    "details_hint": "All of these are optional.",
+    "name_label": "Your name",
+    "date_label": "The date of your visit",
+    "date_hint": "For example: tomorrow, Friday, Dec 3, or 2026-12-03.",
+    "date_read": "We read this as: {day}",
+    "date_which": "Which day do you mean by \u201c{text}\u201d?",
+    "date_bad": "Write the date like: tomorrow, Friday, Dec 3, or 2026-12-03.",
+    "date_pick": "Choose which day you mean by \u201c{text}\u201d.",
+    "doctor_label": "Your doctor\u2019s name",
+    "companion_label": "Who is coming with you to the visit?",
+    "print_title": "How it is printed",
+    "template_legend": "How big should the print be?",
+    "template_own": "Your template ({name})",
+    "paper_legend": "What paper will you print on?",
+    "make_button": "Make my checklist",
+    "recurrence_missing": "Choose where the cancer has come back. If you do not know yet, "
+    "choose \u201c{unsure}\u201d.",
+    "top_unticked": "\u201c{text}\u201d is unticked in the list of questions. Tick it again, "
+    "or choose another top question.",
+    "top_too_many": "Pick up to {max} top questions.",
+    "own_too_many": "You have {count} questions of your own; the limit is {limit}. Keep the "
+    "ones that matter most for this visit.",
+    "own_line": "Question {number}: {problem}",
+    "bad_choice": "Choose one of the options shown.",
+    # The result.
+    "result_title": "Your checklist is ready",
+    "result_summary": "{questions} questions on {pages} pages.",
+    "result_next": "Print it and bring it to your visit. Show page 1 to your care team.",
+    "download_pdf": "Download the checklist (PDF)",
+    "download_answers": "Download my answers",
+    "download_answers_hint": "Keep this file to print the same checklist again, or to "
+    "change it next time with \u201cStart from saved answers\u201d.",
+    "print": "Print",
+    "accessible": "Accessible version (for screen readers)",
+    "change": "Change my answers",
+    "start_over": "Start again with empty answers",
+    "preview_title": "Your checklist (PDF)",
+    "preview_fallback": "Your browser cannot show the checklist here. Use the buttons above "
+    "to download or print it.",
+    "result_gone": "This checklist is no longer here: the page keeps only the latest few, "
+    "and only until visitprep stops. Make it again from your answers.",
+    # The clinic list.
+    "clinic_title": "Print a clinic list",
+    "clinic_intro": "Upload a clinic list saved from a spreadsheet as CSV, one row per "
+    "person, with the same columns as an answers file (recurrence, concerns, name, "
+    "visit_date and more). You get one file with every handout, ready to print "
+    "double-sided, and a list of the rows that could not be printed.",
+    "csv_label": "The clinic list (.csv)",
+    "csv_hint": "Up to {limit} and {rows} rows. Files saved by Excel or LibreOffice are "
+    "fine.",
+    "encoding_legend": "How the file is saved",
+    "encoding_utf-8": "CSV UTF-8 (the usual choice)",
+    "encoding_cp1252": "Windows (cp1252): older Excel on Windows",
+    "encoding_latin-1": "Latin-1",
+    "clinic_template_legend": "Print size for rows that do not say",
+    "clinic_paper_legend": "Paper for rows that do not say",
+    "clinic_button": "Print the list",
+    "csv_missing": "Choose the clinic list (a .csv file), then press Print the list.",
+    "csv_too_big": "The clinic list is larger than {limit}. Split it into smaller lists.",
+    "csv_too_many": "The clinic list has more than {rows} rows. Split it into smaller lists.",
+    "clinic_done": "Printed {written} of {total} rows: {pages} pages.",
+    "clinic_print": "Print the file double-sided: every handout starts on a new sheet.",
+    "clinic_none": "No row could be printed.",
+    "download_merged": "Download the handouts (PDF)",
+    "failures_title": "Rows that could not be printed ({count})",
+    "failures_intro": "Fix these rows in the spreadsheet and upload the list again.",
+    "failures_caption": "Rows that could not be printed, with the reason",
+    "failures_download": "Download the failures file (CSV)",
+    "col_row": "Row",
+    "col_name": "Name",
+    "col_field": "Field",
+    "col_value": "Value",
+    "col_allowed": "Allowed values",
+    "col_problem": "What is wrong",
+    "empty_cell": "\u2013",
+    # Whole-request problems.
+    "too_big": "That upload is too large: the limit is {limit}.",
+    "bad_token": "This form came from an earlier run of visitprep, or from another page. "
+    "Nothing was done. Go back to the start and try again.",
+    "not_found": "There is no page here.",
+    "broken": "Something went wrong inside visitprep, and nothing was made. Your answers "
+    "were not saved anywhere. Go back to the start and try again.",
+    "home_link": "Go to the start",
+    "problem_title": "There is a problem",
+}
+
+
+def text(key: str, **values: object) -> str:
+    """The sentence for `key`, with its {placeholders} filled in."""
+    return TEXT[key].format(**values) if values else TEXT[key]

@@ -1,0 +1,418 @@
+"""The accessible HTML handout, parsed back: headings, labels, escaping, no outside resources."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from visitprep.handout import make_document, make_handout
+from visitprep.layout import builtin_names, load_layout
+from visitprep.models import Clinic, Profile, QuestionBank
+from visitprep.render.html import css_string, link_addresses, render_html
+
+from conftest import Result
+
+Run = Callable[..., Result]
+
+LABELLED = ("input", "textarea", "select")
+VOID = {"meta", "input", "br", "img", "link", "hr", "source", "area", "base", "col", "embed",
+        "param", "track", "wbr"}
+
+
+@dataclasses.dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    text: str = ""
+    parent: Element | None = None
+
+
+class Page(HTMLParser):
+    """A small DOM: every element in order, its attributes and the text inside it."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[Element] = []
+        self.stack: list[Element] = []
+        self.doctype = ""
+        self.feed(html)
+        self.close()
+
+    def handle_decl(self, decl: str) -> None:
+        self.doctype = decl
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {k: v or "" for k, v in attrs},
+                          parent=self.stack[-1] if self.stack else None)
+        self.elements.append(element)
+        if tag not in VOID:
+            self.stack.append(element)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        assert self.stack and self.stack[-1].tag == tag, f"</{tag}> closes {self.stack[-1:]}"
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        for element in self.stack:
+            element.text += data
+
+    def all(self, tag: str) -> list[Element]:
+        return [e for e in self.elements if e.tag == tag]
+
+    def by_id(self, ident: str) -> Element:
+        (found,) = [e for e in self.elements if e.attrs.get("id") == ident]
+        return found
+
+    def label_of(self, element: Element) -> str:
+        """The accessible name from aria-label, aria-labelledby or a <label for=...>."""
+        if "aria-label" in element.attrs:
+            return element.attrs["aria-label"]
+        if "aria-labelledby" in element.attrs:
+            return " ".join(words(self.by_id(ident).text)
+                            for ident in element.attrs["aria-labelledby"].split())
+        labels = [e for e in self.all("label") if e.attrs.get("for") == element.attrs.get("id")]
+        assert len(labels) == 1, f"{element.attrs} has {len(labels)} labels"
+        return " ".join(labels[0].text.split())
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def page_for(bank: QuestionBank, **fields: object) -> tuple[Page, str]:
+    profile = Profile(**{"recurrence": "distant", **fields})  # type: ignore[arg-type]
+    html = make_handout(profile, bank, fmt="html").decode("utf-8")
+    return Page(html), html
+
+
+FULL = {
+    "concerns": ("costs", "clinical-trials", "symptoms", "side-effects"),
+    "name": "Maria López", "doctor": "Dr. Okafor",
+    "visit_date": dt.date(2026, 12, 3),
+    "custom_questions": ("Can I travel to see my grandson in March?", "Who pays for parking?"),
+    "top_questions": ("Can I travel to see my grandson in March?", "tx-choices"),
+}
+
+
+def test_a_whole_page_with_the_language_title_and_header(bank: QuestionBank) -> None:
+    page, html = page_for(bank, **FULL)
+    assert page.doctype.lower() == "doctype html"
+    (root,) = page.all("html")
+    assert root.attrs["lang"] == "en"
+    (title,) = page.all("title")
+    assert title.text == "Questions about my cancer coming back: Maria López"
+    assert [m.attrs.get("charset") for m in page.all("meta")][0] == "utf-8"
+    main = page.all("main")
+    assert len(main) == 1 and len(page.all("footer")) == 1
+    fields = " ".join(words(p.text) for p in page.elements if "field" in p.attrs.get("class", ""))
+    assert "Name: Maria López" in fields and "Visit date: Thursday, December 3, 2026" in fields
+    assert "Doctor: Dr. Okafor" in fields
+    # The one field not given is an input to fill in, labelled by its printed label.
+    assert page.label_of(page.by_id("companion")) == "Who is coming with me:"
+    situation = [p for p in page.all("p") if p.attrs.get("class") == "situation"]
+    assert words(situation[0].text).startswith("About my cancer: The cancer has spread")
+    assert "It does not replace their care or advice" in page.all("footer")[0].text
+    assert html.count("<style>") == 1
+
+
+def test_headings_one_h1_then_h2_in_reading_order_without_skipping(bank: QuestionBank) -> None:
+    for template in builtin_names():
+        page, _ = page_for(bank, template=template, **FULL)
+        headings = [e for e in page.elements if re.fullmatch(r"h[1-6]", e.tag)]
+        levels = [int(h.tag[1]) for h in headings]
+        assert levels[0] == 1 and levels.count(1) == 1
+        for before, after in zip(levels, levels[1:], strict=False):
+            assert after <= before + 1, f"{template}: h{before} then h{after}"
+        texts = [words(h.text) for h in headings]
+        title = load_layout(template).text["title"]  # each template says what it is
+        assert texts[:3] == [title, "My top questions", "My own questions"]
+        assert texts.index("Symptoms I have noticed") < texts.index("Notes")
+        assert texts[-2:] == ["Where to learn more", "Where these questions come from"]
+        for section in page.all("section"):
+            labelled_by = page.by_id(section.attrs["aria-labelledby"])
+            assert labelled_by.tag == "h2" and labelled_by.parent is section
+
+
+def test_every_question_is_a_labelled_checkbox_with_a_labelled_answer(
+        bank: QuestionBank) -> None:
+    page, _ = page_for(bank, **FULL)
+    document, _layout = make_document(Profile(recurrence="distant", **FULL), bank)  # type: ignore[arg-type]
+    top = [(f"top_{n}", f"{n}. {item.text}", item.text) for n, item in enumerate(document.top, 1)]
+    own = [item for s in document.sections for item in s.items if item.is_own]
+    rest = [(item.id or f"own_{own.index(item) + 1}", item.text, item.text)
+            for s in document.sections for item in s.items]
+    assert len(rest) > 20
+    for field, label, text in top + rest:
+        box = page.by_id(f"{field}_done")
+        assert box.tag == "input" and box.attrs["type"] == "checkbox"
+        assert box.attrs["name"] == f"{field}_done"
+        assert page.label_of(box) == label
+        answer = page.by_id(f"{field}_answer")
+        assert answer.tag == "textarea" and answer.attrs["name"] == f"{field}_answer"
+        assert page.label_of(answer) == f"Answer to: {text}"
+    # The top questions come first: before every other question on the page.
+    boxes = [e.attrs["id"] for e in page.all("input") if e.attrs.get("type") == "checkbox"]
+    assert boxes[:3] == ["top_1_done", "top_2_done", "top_3_done"]
+
+
+def test_every_control_has_a_label_and_a_unique_id(bank: QuestionBank) -> None:
+    for template in builtin_names():
+        page, _ = page_for(bank, template=template, concerns=tuple(bank.concern_ids),
+                           custom_questions=("One?", "Two?"), top_questions=("tx-choices",))
+        controls = [e for e in page.elements if e.tag in LABELLED]
+        assert len(controls) > 50
+        for control in controls:
+            assert page.label_of(control).strip(), control.attrs
+        ids = [e.attrs["id"] for e in page.elements if "id" in e.attrs]
+        assert len(ids) == len(set(ids))
+        names = [e.attrs["name"] for e in controls]
+        assert len(names) == len(set(names))
+
+
+def test_an_empty_top_slot_has_a_labelled_line_for_ones_own_question(
+        bank: QuestionBank) -> None:
+    page, _ = page_for(bank, top_questions=("tx-choices",))
+    assert page.label_of(page.by_id("top_1_done")) == "1. What are my treatment choices?"
+    assert page.label_of(page.by_id("top_2_question")) == \
+        "2. Write your own top question 2 here"
+    assert page.label_of(page.by_id("top_2_done")) == "Top question 2 answered"
+    assert page.label_of(page.by_id("top_3_answer")) == "Answer to top question 3"
+
+
+def test_the_symptom_checklist_has_a_labelled_box_and_when_for_each(bank: QuestionBank) -> None:
+    page, _ = page_for(bank, concerns=("symptoms",))
+    (checklist,) = bank.checklists
+    for number, entry in enumerate(checklist.items, 1):
+        assert page.label_of(page.by_id(f"symptom_{number}")) == entry
+        assert page.label_of(page.by_id(f"symptom_{number}_when")) == f"When it started: {entry}"
+    assert not [e for e in page.elements if e.attrs.get("id") == "symptom_1"
+                and e.attrs.get("type") != "checkbox"]
+
+
+def test_notes_resources_and_sources(bank: QuestionBank) -> None:
+    page, _ = page_for(bank)
+    assert page.label_of(page.by_id("notes")) == "Notes"
+    text = words(page.all("main")[0].text)
+    for resource in bank.resources:
+        assert resource.name in text and resource.phone in text
+    for source in bank.sources[1:3]:  # CISN and the ACS: every distant handout cites them
+        assert source.citation in text
+
+
+def test_nothing_is_loaded_from_outside(bank: QuestionBank) -> None:
+    clinic = Clinic(name="Riverside", website="https://riverside.example/cancer")
+    profile = Profile(recurrence="distant", template="navigator", concerns=("symptoms",))
+    document, layout = make_document(profile, bank, clinic=clinic)
+    html = render_html(document, layout)
+    page = Page(html)
+    for tag in ("script", "img", "link", "iframe", "object", "embed", "base", "form"):
+        assert not page.all(tag), tag
+    assert not [e for e in page.elements if "src" in e.attrs or "style" in e.attrs]
+    (style,) = page.all("style")
+    assert "url(" not in style.text and "@import" not in style.text
+    links = [a.attrs["href"] for a in page.all("a")]
+    # Only the resources' and the clinic's own addresses, as written on the page.
+    assert links == ["https://riverside.example/cancer", "https://www.cancer.gov",
+                     "https://www.cancer.net"]
+    for a in page.all("a"):
+        assert a.attrs["href"].endswith(a.text.removeprefix("https://"))
+    policy = [m.attrs["content"] for m in page.all("meta")
+              if m.attrs.get("http-equiv") == "Content-Security-Policy"]
+    assert policy and policy[0].startswith("default-src 'none'; style-src 'sha256-")
+
+
+def test_the_policy_lets_exactly_its_own_style_sheet_apply(bank: QuestionBank) -> None:
+    import base64
+    import hashlib
+
+    page, _ = page_for(bank)
+    (style,) = page.all("style")
+    digest = base64.b64encode(hashlib.sha256(style.text.encode()).digest()).decode()
+    (policy,) = [m.attrs["content"] for m in page.all("meta")
+                 if m.attrs.get("http-equiv") == "Content-Security-Policy"]
+    assert f"'sha256-{digest}'" in policy
+
+
+HOSTILE_NAME = "<script>alert('x')</script> & Sons \"Ltd\""
+HOSTILE_QUESTION = "Is x<y & z a problem? </textarea><b>bold</b>"
+
+
+def test_names_and_own_questions_are_escaped(bank: QuestionBank) -> None:
+    page, html = page_for(bank, name=HOSTILE_NAME, doctor="Dr. R&D <Okafor>",
+                          custom_questions=(HOSTILE_QUESTION, f"2 {HOSTILE_QUESTION}"),
+                          top_questions=(HOSTILE_QUESTION,))
+    assert not page.all("script") and not page.all("b")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert page.all("title")[0].text == f"Questions about my cancer coming back: {HOSTILE_NAME}"
+    text = words(page.all("main")[0].text)
+    assert f"Name: {HOSTILE_NAME}" in text and "Doctor: Dr. R&D <Okafor>" in text
+    assert page.label_of(page.by_id("top_1_done")) == f"1. {HOSTILE_QUESTION}"
+    assert page.label_of(page.by_id("own_1_done")) == f"2 {HOSTILE_QUESTION}"
+    assert page.label_of(page.by_id("own_1_answer")) == f"Answer to: 2 {HOSTILE_QUESTION}"
+    # The running head of printed pages quotes the name inside the style sheet, escaped.
+    (style,) = page.all("style")
+    assert "<" not in style.text and "alert" in style.text
+
+
+def test_text_cannot_break_out_of_the_style_sheet(bank: QuestionBank) -> None:
+    document, layout = make_document(Profile(recurrence="local"), bank)
+    hostile = dataclasses.replace(document, running_head='x"; } </style><script>1</script>',
+                                  page_label="Page {page} \\ {pages} \"")
+    page = Page(render_html(hostile, layout))
+    assert not page.all("script")
+    (style,) = page.all("style")
+    assert "</" not in style.text and '"; }' not in style.text
+
+
+def test_css_strings_and_links() -> None:
+    assert css_string("Page 1") == '"Page 1"'
+    assert css_string('a"b') == '"a\\000022 b"'
+    assert css_string("é") == '"\\0000e9 "'
+    assert str(link_addresses("NCI: 1-800, www.cancer.gov")) == \
+        'NCI: 1-800, <a href="https://www.cancer.gov">www.cancer.gov</a>'
+    assert str(link_addresses("see https://a.example/x?a=1&b=2.")) == \
+        'see <a href="https://a.example/x?a=1&amp;b=2">https://a.example/x?a=1&amp;b=2</a>.'
+    assert str(link_addresses("<b>no link</b>")) == "&lt;b&gt;no link&lt;/b&gt;"
+
+
+@pytest.mark.parametrize("name", ["Дмитрий Иванов", "Νίκος", "Nguyễn Thị Hương", "王小明",
+                                  "محمد علي", "שרה כהן", "👩‍⚕️ Ana"])
+def test_names_in_any_script_are_written_as_typed(bank: QuestionBank, name: str) -> None:
+    # The PDF's font cannot draw Chinese or emoji, nor right-to-left text in order; a
+    # browser can, so the HTML handout takes them, marked for the reading direction.
+    page, html = page_for(bank, name=name, custom_questions=(f"{name}?",),
+                          top_questions=("tx-choices",))
+    assert f">{name}<" in html
+    value = [e for e in page.all("span") if e.attrs.get("class") == "value"][0]
+    assert value.text == name and value.attrs["dir"] == "auto"
+    assert page.label_of(page.by_id("own_1_done")) == f"{name}?"
+    assert page.by_id("own_1_done").parent is not None
+
+
+def test_each_template_sizes_print_from_its_own_points(bank: QuestionBank) -> None:
+    sizes = {}
+    for template in builtin_names():
+        page, _ = page_for(bank, template=template, paper="a4")
+        css = page.all("style")[0].text
+        screen = float(re.search(r"html \{ font-size: ([\d.]+)px", css).group(1))  # type: ignore[union-attr]
+        printed = float(re.search(r"@media print \{\s*html \{ font-size: ([\d.]+)pt",  # type: ignore[union-attr]
+                                  css).group(1))
+        assert screen >= 18 and "size: A4;" in css and "@page :first" in css
+        sizes[template] = printed
+    assert sizes["standard"] == 12 and sizes["large-print"] == 18 and sizes["navigator"] == 12
+
+
+def test_navigator_has_clinic_label_box_and_support_people(bank: QuestionBank) -> None:
+    page, _ = page_for(bank, template="navigator")
+    headings = [words(h.text) for h in page.all("h2")]
+    assert "People who can support you" in headings
+    assert "For more local information, please contact:" in headings
+    clinic = page.by_id("clinic")
+    assert clinic.tag == "textarea"
+    assert page.label_of(clinic) == "For more local information, please contact:"
+    assert any(e.attrs.get("class") == "label-box" and e.text == "Place label here"
+               for e in page.elements)
+    given = Clinic(name="Riverside & Co", phone="555", address=("1 Main <St>",))
+    document, layout = make_document(Profile(recurrence="local", template="navigator"), bank,
+                                     clinic=given)
+    text = words(Page(render_html(document, layout)).all("main")[0].text)
+    assert "Riverside & Co 1 Main <St> Phone: 555" in text
+
+
+def test_making_html_never_loads_reportlab() -> None:
+    code = ("import sys\nfrom visitprep.bank import load_bank\n"
+            "from visitprep.models import Profile\nfrom visitprep.handout import make_handout\n"
+            "html = make_handout(Profile(recurrence='local', concerns=('symptoms',)), "
+            "load_bank(), fmt='html')\n"
+            "assert html.startswith(b'<!DOCTYPE html>'), html[:40]\n"
+            "assert not [m for m in sys.modules if m.startswith('reportlab')]\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_html_template_ships_inside_the_package() -> None:
+    from visitprep.render import html
+
+    assert (html.TEMPLATE_DIR / "handout.html").is_file()
+    assert (html.TEMPLATE_DIR / "handout.css").is_file()
+    assert html.TEMPLATE_DIR.is_relative_to(Path(html.__file__).parent)
+
+
+# -- the command line --------------------------------------------------------------------
+
+FULL_FILE = Path(__file__).parent / "data" / "answers" / "full.yaml"
+
+
+def test_make_writes_html_by_the_file_name(run: Run, tmp_path: Path) -> None:
+    result = run("make", "--answers", str(FULL_FILE), "-o", "visit.html")
+    assert result.code == 0, result.err
+    assert result.out == ("Wrote visit.html. Open it in a web browser to read it, fill it in "
+                          "or print it.\n")
+    page = Page((tmp_path / "visit.html").read_text(encoding="utf-8"))
+    assert page.label_of(page.by_id("own_1_done")) == "Is x<y & z a problem?"
+    assert "size: A4;" in page.all("style")[0].text  # paper: a4 from the answers file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["visit.html"]  # no temporary file
+
+
+@pytest.mark.parametrize(("argv", "name", "fmt"), [
+    (["--format", "html"], "visit-questions-2026-12-03.html", "html"),
+    (["--format", "html", "-o", "out"], "out", "html"),
+    (["--format", "pdf", "-o", "out.pdf"], "out.pdf", "pdf"),
+    (["-o", "OUT.HTM"], "OUT.HTM", "html"),
+    (["-o", "out"], "out", "pdf"),
+    ([], "visit-questions-2026-12-03.pdf", "pdf"),
+])
+def test_format_from_the_option_or_the_extension(run: Run, tmp_path: Path, argv: list[str],
+                                                 name: str, fmt: str) -> None:
+    result = run("make", "--answers", str(FULL_FILE), *argv)
+    assert result.code == 0, result.err
+    data = (tmp_path / name).read_bytes()
+    assert data.startswith(b"%PDF" if fmt == "pdf" else b"<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize(("fmt", "name", "kind"), [("pdf", "x.html", "an HTML"),
+                                                   ("html", "x.pdf", "a PDF")])
+def test_a_format_that_contradicts_the_file_name_is_a_usage_error(
+        run: Run, tmp_path: Path, fmt: str, name: str, kind: str) -> None:
+    result = run("make", "--answers", str(FULL_FILE), "--format", fmt, "-o", name)
+    assert result.code == 2
+    assert result.err == (
+        f"Error: --format {fmt} does not match the file name {name}, which makes {kind} "
+        f"file.\nGive the file a .{fmt} name, or leave out --format (the file name's "
+        "extension then chooses the format).\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_html_is_never_written_over_an_existing_file(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "visit.html"
+    target.write_text("mine", encoding="utf-8")
+    result = run("make", "--answers", str(FULL_FILE), "-o", "visit.html")
+    assert result.code == 1
+    assert result.err == ("Error: visit.html already exists.\n"
+                          "Choose another name, or add --force to replace it.\n")
+    assert target.read_text(encoding="utf-8") == "mine"
+    assert run("make", "--answers", str(FULL_FILE), "-o", "visit.html", "--force").code == 0
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["visit.html"]
+
+
+def test_html_into_a_missing_folder_is_refused_before_any_work(run: Run,
+                                                              tmp_path: Path) -> None:
+    result = run("make", "--answers", str(FULL_FILE), "-o", "nowhere/visit.html")
+    assert result.code == 1
+    assert result.err.startswith("Error: the folder nowhere does not exist.\n")
+
+
+def test_cli_formats_match_the_models() -> None:
+    from visitprep import cli, models
+
+    assert cli.FORMATS == models.FORMATS

@@ -1,0 +1,140 @@
+"""The HTML handout in a real browser (headless Chromium): axe-core finds no WCAG problem,
+it reflows at 320 px without sideways scrolling, the keyboard reaches every control in
+reading order, and its print style sheet prints page numbers and every question."""
+
+from __future__ import annotations
+
+import base64
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from visitprep.handout import make_handout
+from visitprep.layout import builtin_names
+from visitprep.models import Clinic, Profile, QuestionBank
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed "
+                                "(pip install -e '.[test]')")
+axe_module = pytest.importorskip("axe_selenium_python", reason="axe-selenium-python is not "
+                                 "installed (pip install -e '.[test]')")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
+    pytest.skip("Chromium and chromedriver are not installed (apt install chromium "
+                "chromium-driver)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--window-size=1280,900"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def profile_for(template: str, **fields: Any) -> Profile:
+    return Profile(**{  # type: ignore[arg-type]
+        "recurrence": "distant", "template": template,
+        "concerns": ("symptoms", "costs", "side-effects"),
+        "name": "Maria <López> & Co", "custom_questions": ("Is x<y & z a problem?",),
+        "top_questions": ("tx-choices",), **fields})
+
+
+def open_handout(browser: Any, tmp_path: Path, bank: QuestionBank, profile: Profile,
+                 clinic: Clinic | None = None) -> Path:
+    path = tmp_path / f"{profile.template}.html"
+    path.write_bytes(make_handout(profile, bank, clinic=clinic, fmt="html"))
+    browser.get(path.as_uri())
+    return path
+
+
+@pytest.mark.parametrize("template", builtin_names())
+def test_axe_finds_no_violations(browser: Any, tmp_path: Path, bank: QuestionBank,
+                                 template: str) -> None:
+    clinic = Clinic(name="Riverside", website="www.riverside.example") \
+        if template == "standard" else None
+    open_handout(browser, tmp_path, bank, profile_for(template), clinic)
+    axe = axe_module.Axe(browser)
+    axe.inject()
+    results = axe.run()  # every rule: WCAG 2.0/2.1 A and AA, and best practices
+    assert results["violations"] == [], axe.report(results["violations"])
+    assert len(results["passes"]) > 10
+
+
+def test_reflows_at_320_px_without_sideways_scrolling(browser: Any, tmp_path: Path,
+                                                      bank: QuestionBank) -> None:
+    long = "Wolfeschlegelsteinhausenbergerdorffvoralternwarengewissenhaft"
+    try:
+        browser.set_window_size(320, 900)
+        for template in builtin_names():
+            open_handout(browser, tmp_path, bank, profile_for(template, name=long,
+                                                                top_questions=()),
+                         Clinic(address=(f"https://www.{long}.example/a/very/long/path",)))
+            wide = browser.execute_script(
+                "return document.documentElement.scrollWidth - "
+                "document.documentElement.clientWidth")
+            assert wide <= 0, f"{template}: {wide} px of sideways scrolling"
+            size = browser.execute_script(
+                "return parseFloat(getComputedStyle(document.querySelector('main p'))"
+                ".fontSize)")
+            assert size >= 18
+    finally:
+        browser.set_window_size(1280, 900)
+
+
+def test_the_keyboard_reaches_every_control_in_reading_order(
+        browser: Any, tmp_path: Path, bank: QuestionBank) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    open_handout(browser, tmp_path, bank, profile_for("navigator", name=""))
+    expected = browser.execute_script(
+        "return [...document.querySelectorAll('input, textarea, a[href]')]"
+        ".map(e => e.id || e.href)")
+    reached = []
+    for _ in expected:
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        reached.append(browser.execute_script(
+            "const e = document.activeElement; return e.id || e.href"))
+    assert reached == expected
+    # A visible focus ring on the last control reached.
+    outline = browser.execute_script(
+        "return getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+
+
+def test_prints_with_page_numbers_and_every_question(browser: Any, tmp_path: Path,
+                                                     bank: QuestionBank) -> None:
+    from pypdf import PdfReader
+
+    profile = profile_for("standard", paper="a4")
+    open_handout(browser, tmp_path, bank, profile)
+    printed = browser.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True,
+                                                          "displayHeaderFooter": False})
+    pdf = PdfReader(io.BytesIO(base64.b64decode(printed["data"])))
+    pages = [" ".join((page.extract_text() or "").split()) for page in pdf.pages]
+    assert 4 <= len(pages) <= 16
+    assert round(float(pdf.pages[0].mediabox.width)) == 595  # A4, from the page's style
+    for number, text in enumerate(pages, 1):
+        assert f"Page {number} of {len(pages)}" in text
+    everything = " ".join(pages)
+    from visitprep.selection import select_questions
+
+    last = select_questions(bank, profile).sections[-1].items[-1].text
+    for question in ("Is x<y & z a problem?", "What are my treatment choices?", last):
+        assert question in everything
+    assert "Maria <López> & Co" in pages[1]  # the running head: whose pages these are
+    assert pages[0].count("Maria <López> & Co") == 1  # page 1: the header only
