@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -213,3 +215,45 @@ def test_python_dash_m_and_help(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "visitprep", "--help"], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0 and "Exit codes: 0 done; 1 bad input" in done.stdout
+
+
+def test_every_command_has_examples_and_the_interview_comes_first(run: Run) -> None:
+    from visitprep.cli import build_parser
+
+    top = run("--help")
+    assert top.code == 0
+    listed = re.findall(r"^    (\w[\w-]*)", top.out, re.M)
+    assert listed[0] == "interview"
+    assert "examples:" in top.out
+    commands = next(a for a in build_parser()._actions
+                    if isinstance(a, argparse._SubParsersAction))
+    for name in commands.choices:
+        result = run(name, "--help")
+        assert result.code == 0
+        assert "examples:\n  visitprep " + name in result.out, name
+
+
+def test_batch_help_lists_the_csv_columns(run: Run) -> None:
+    from visitprep.batch import COLUMNS
+    from visitprep.cli import CSV_COLUMNS
+
+    assert CSV_COLUMNS == COLUMNS
+    text = " ".join(run("batch", "--help").out.split())
+    assert ", ".join(COLUMNS) in text
+
+
+def test_questions_help_does_not_point_at_itself(run: Run) -> None:
+    text = " ".join(run("questions", "--help").out.split())
+    assert "(see 'visitprep questions')" not in text
+    assert "'visitprep questions' with no options lists every topic with its id" in text
+
+
+def test_plurals_read_right(run: Run, tmp_path: Path) -> None:
+    from visitprep.cli import _n
+
+    assert (_n(1, "page"), _n(2, "page"), _n(0, "handout")) == ("1 page", "2 pages",
+                                                                "0 handouts")
+    (tmp_path / "one.csv").write_text("name,recurrence\nAnn,local\n", encoding="utf-8")
+    result = run("batch", "one.csv", "-o", "out", "--merge", "all.pdf", "--jobs", "1")
+    assert result.code == 0, result.err
+    assert "1 handout," in result.out and "1 handouts" not in result.out
