@@ -483,7 +483,7 @@ def test_the_paper_comes_from_the_locale_and_is_not_asked(
     assert "paper" not in [p.name for p in script.prompts]
     assert round(read_pdf(next(tmp_path.glob("*.pdf"))).sizes[0][0]) == 595  # A4
     more = [o.title for o in script.prompt("template").options]
-    assert "More options (paper size: A4; fill in on a computer: no)" in more
+    assert "More options (paper size: A4; fill in on the computer: no)" in more
 
 
 def test_more_options_changes_the_paper_and_fillable(
@@ -502,5 +502,5 @@ def test_more_options_changes_the_paper_and_fillable(
     assert round(read_pdf(pdf_path).sizes[0][0]) == 595
     assert PdfReader(pdf_path).get_fields()
     last = [p for p in script.prompts if p.name == "template"][-1]
-    assert "More options (paper size: A4; fill in on a computer: yes)" in [
+    assert "More options (paper size: A4; fill in on the computer: yes)" in [
         o.title for o in last.options]

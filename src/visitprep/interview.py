@@ -96,17 +96,25 @@ def ask(prompt: Prompt, **io: Any) -> Any:
     elif prompt.kind == "checkbox":
         question = _checkbox(prompt, **io)
     elif prompt.kind == "text":
+        check = prompt.validate
+
+        def validate(value: str) -> bool | str:
+            verdict = check(value) if check else True
+            return verdict if verdict is True or verdict is False else textwrap.fill(
+                str(verdict), _width(), break_on_hyphens=False)
+
         question = questionary.text(
             prompt.message, default=prompt.default or "",
             instruction=f"{_below(prompt.instruction)}\n>",
-            validate=prompt.validate, input_processors=[_WordWrap(2)],
+            validate=validate, input_processors=[_WordWrap(2)],
             prompt_continuation="  ", **io)
+        _tall_messages(question.application)
     elif prompt.kind == "confirm":
         default = bool(prompt.default)
         question = questionary.confirm(
             prompt.message, default=default, auto_enter=False,
-            instruction=prompt.instruction or say(
-                "yes-no.default-yes" if default else "yes-no.default-no") + " ", **io)
+            instruction=_below(prompt.instruction or say(
+                "yes-no.default-yes" if default else "yes-no.default-no")) + " ", **io)
     else:  # pragma: no cover - a bug, not an input
         raise ValueError(prompt.kind)
     _stop_on_ctrl_d(question.application)
@@ -158,14 +166,14 @@ def _checkbox(prompt: Prompt, **io: Any) -> Any:
     from questionary.styles import merge_styles_default
 
     control = _Control(_choices(prompt, 5), pointer="»")
-    state = {"moved": False, "warned": False, "back": False}
+    state: dict[str, Any] = {"moved": False, "warned": False, "said": ""}
 
     def tokens() -> list[tuple[str, str]]:
         out = [("class:qmark", "?"), ("class:question", f" {prompt.message} ")]
         if control.is_answered:
             picked = len(control.selected_options)
-            out.append(("class:answer", "going back" if state["back"] else
-                        "none" if not picked else f"{picked} checked"))
+            out.append(("class:answer", state["said"] or (
+                "none" if not picked else f"{picked} checked")))
         elif prompt.instruction:
             out.append(("class:instruction", _below(prompt.instruction)))
         return out
@@ -181,7 +189,8 @@ def _checkbox(prompt: Prompt, **io: Any) -> Any:
     def act(event: Any) -> None:
         """An action row: go back, or act on what is checked so far."""
         action = pointed()
-        state["back"] = action == BACK
+        state["said"] = next((o.title for o in prompt.options
+                              if isinstance(o, Option) and o.value == action), "")
         control.is_answered = True
         picked = [c.value for c in control.get_selected_values()]
         event.app.exit(result=[BACK] if action == BACK else [*picked, action])
@@ -333,6 +342,20 @@ def _wrap_pads(text: str, width: int) -> dict[int, int]:
             column = 0
         column = (column + size) % width
     return pads
+
+
+def _tall_messages(application: Any) -> None:
+    """Let a text prompt's message under the input take as many lines as it needs
+    (prompt_toolkit's validation toolbar shows one line, cutting a long message off)."""
+    from prompt_toolkit.layout import Window
+    from prompt_toolkit.layout.controls import FormattedTextControl
+
+    for container in application.layout.walk():
+        if isinstance(container, Window) and isinstance(container.content,
+                                                        FormattedTextControl):
+            text = container.content.text
+            if "ValidationToolbar" in getattr(text, "__qualname__", ""):
+                container.height = None
 
 
 def _stop_on_ctrl_d(application: Any) -> None:
@@ -588,6 +611,7 @@ class Interview:
                 self.draft.own.append(text)
 
     def step_top(self) -> str | None:
+        say_out("\n" + say("top.intro"))
         answer = self._list("top", "checkbox", self._groups("top"),
                             validate=lambda picked: _validate_top(picked))
         if BACK in answer:

@@ -108,6 +108,8 @@ MESSAGES: dict[str, str] = {
     "own.hint": "(type it, then press Enter; just Enter when you are done)",
     "top.label": "Check up to {max} to print first, on page 1:",
     "top.hint": "Checking none is fine.",
+    "top.intro": "Which questions matter most to you? The ones you check print first, on "
+                 "page 1, where your care team sees them. Checking none is fine.",
     "top.too-many": "Check up to {max}: {count} are checked. Uncheck one with the spacebar.",
     "details.intro": "A few details for the top of the page. All can be left empty: press "
                      "Enter to skip one.",
@@ -127,11 +129,13 @@ MESSAGES: dict[str, str] = {
     "template.large-print": "Large print (18 point), easier to read",
     "template.yours": "Your own layout ({name})",
     "template.pages": "{pages} in this print size.",
-    "template.more": "More options (paper size: {paper}; fill in on a computer: {fillable})",
+    "template.more": "More options (paper size: {paper}; fill in on the computer: "
+                     "{fillable})",
     "paper.label": "What paper will you print on?",
     "paper.letter": "Letter (US and Canada)",
     "paper.a4": "A4 (most other countries)",
-    "fillable.label": "Make boxes and lines you can fill in on a computer?",
+    "fillable.label": "Would you like to fill in the checklist on the computer before "
+                      "printing it?",
     "pdf-path.label": "Save the checklist as:",
     "pdf-path.hint": "(press Enter to save; type back to go back)",
     "pdf-path.empty": "Type a file name.",
