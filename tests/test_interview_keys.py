@@ -132,3 +132,25 @@ def test_draft_round_trip() -> None:
                       visit_date=dt.date(2026, 12, 3), doctor="B", companion="C",
                       template="large-print", paper="a4")
     assert Draft.from_profile(profile).profile() == profile
+
+
+def test_typing_in_a_list_checks_nothing(bank: QuestionBank, pipe: PipeInput) -> None:
+    # Letters (a, i, j, k...) and the spaces between typed words do nothing; the first
+    # Enter after typing only ends the typing, the next one answers.
+    prompt = captured(bank, "concerns")
+    keys = "I want to ask about money and a trial" + ENTER + ENTER
+    assert real(prompt, pipe, keys) == []
+
+
+def test_enter_after_moving_with_nothing_checked_asks_first(bank: QuestionBank,
+                                                            pipe: PipeInput) -> None:
+    prompt = captured(bank, "concerns")
+    # The first Enter only asks "Go on without any?"; the spacebar then checks one.
+    assert real(prompt, pipe, DOWN + ENTER + SPACE + ENTER) == ["side-effects"]
+
+
+def test_go_back_is_an_action_not_a_box(bank: QuestionBank, pipe: PipeInput) -> None:
+    prompt = captured(bank, "concerns")
+    # Check one, then the spacebar on "Go back": it goes back, it is not checked.
+    keys = SPACE + "\x1b[A" + SPACE
+    assert real(prompt, pipe, keys) == [BACK]

@@ -166,7 +166,7 @@ def _checkbox(prompt: Prompt, **io: Any) -> Any:
     from questionary.styles import merge_styles_default
 
     control = _Control(_choices(prompt, 5), pointer="»")
-    state: dict[str, Any] = {"moved": False, "warned": False, "said": ""}
+    state: dict[str, Any] = {"moved": False, "warned": False, "said": "", "typing": False}
 
     def tokens() -> list[tuple[str, str]]:
         out = [("class:qmark", "?"), ("class:question", f" {prompt.message} ")]
@@ -204,6 +204,8 @@ def _checkbox(prompt: Prompt, **io: Any) -> Any:
 
     @keys.add(" ", eager=True)
     def _toggle(event: Any) -> None:
+        if state["typing"]:  # a space between typed words checks nothing
+            return
         if pointed() in ACTIONS:
             act(event)
             return
@@ -217,6 +219,7 @@ def _checkbox(prompt: Prompt, **io: Any) -> Any:
 
     def _move(step: int) -> None:
         state["moved"] = True
+        state["typing"] = False
         while True:
             control.pointed_at = (control.pointed_at + step) % control.choice_count
             if control.is_selection_valid():
@@ -227,6 +230,9 @@ def _checkbox(prompt: Prompt, **io: Any) -> Any:
 
     @keys.add(Keys.ControlM, eager=True)
     def _done(event: Any) -> None:
+        if state["typing"]:  # Enter after typed words: say how the list works, once
+            state["typing"] = False
+            return
         if pointed() in ACTIONS:
             act(event)
             return
@@ -244,6 +250,7 @@ def _checkbox(prompt: Prompt, **io: Any) -> Any:
 
     @keys.add(Keys.Any)
     def _other(event: Any) -> None:
+        state["typing"] = True
         show(say("list.keys"))
 
     from prompt_toolkit.filters import Condition, is_done
