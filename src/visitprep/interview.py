@@ -173,7 +173,7 @@ def _checkbox(prompt: Prompt, **io: Any) -> Any:
         if control.is_answered:
             picked = len(control.selected_options)
             out.append(("class:answer", state["said"] or (
-                "none" if not picked else f"{picked} checked")))
+                say("list.none") if not picked else say("list.checked", count=picked))))
         elif prompt.instruction:
             out.append(("class:instruction", _below(prompt.instruction)))
         return out

@@ -78,6 +78,8 @@ MESSAGES: dict[str, str] = {
     "yes-no.default-no": "(yes or no; just Enter means no)",
     "list.one": "(use the up and down arrow keys, then press Enter)",
     "list.many": "(up and down arrow keys to move, spacebar to check a box, Enter when done)",
+    "list.none": "none",
+    "list.checked": "{count} checked",
     "list.keys": "Typing does nothing in a list. Use the up and down arrow keys to move, "
                  "the spacebar to check a box, and Enter when done.",
     "list.nothing-checked": "You did not check anything. Go on without any? Press Enter "
