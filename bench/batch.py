@@ -8,7 +8,9 @@ holding as many questions, as plain paragraphs, as the handouts do, in one proce
 Targets (issue 4): with --jobs 2, at least as many handouts per second as the floor;
 a 10,000-row file uses at most 20% more memory than a 1,000-row one.
 
-    python bench/batch.py [--sizes 1000 10000] [--repeat 3]
+    python bench/batch.py [--sizes 1000 10000] [--repeat 3] [--length short|full]
+
+Without --length the rows leave it out: the default (short) list since issue 11.
 """
 
 from __future__ import annotations
@@ -32,15 +34,17 @@ FIRST = ("Maria", "Ann", "José", "Dmitri", "Zoë", "Li", "Amara", "Jürgen", "F
 LAST = ("López", "Lee", "Okafor", "Nguyễn", "Schmidt", "Kowalska", "Papadopoulos", "Smith")
 
 
-def make_csv(path: Path, rows: int) -> None:
+def make_csv(path: Path, rows: int, length: str = "") -> None:
+    """A clinic list; with length, every row asks for that length (a `length` column)."""
     rng = random.Random(rows)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["name", "recurrence", "concerns", "visit_date", "doctor"])
+        writer.writerow(["name", "recurrence", "concerns", "visit_date", "doctor"]
+                        + (["length"] if length else []))
         for _ in range(rows):
             writer.writerow([f"{rng.choice(FIRST)} {rng.choice(LAST)}", rng.choice(RECURRENCES),
                              ";".join(rng.sample(CONCERNS, rng.randint(1, 3))), "2026-12-03",
-                             "Dr. Okafor"])
+                             "Dr. Okafor"] + ([length] if length else []))
 
 
 _MEASURE = """
@@ -104,13 +108,16 @@ def main() -> int:
                         help="runs of each measure; the best counts, for the floor as for "
                         "visitprep, so a noisy neighbour on the machine skews neither "
                         "(default 3)")
+    parser.add_argument("--length", choices=("short", "full"), default="",
+                        help="a length column for every row (default: none, the short list)")
     args = parser.parse_args()
-    print(f"machine: {machine()}; best of {args.repeat} runs each")
+    print(f"machine: {machine()}; best of {args.repeat} runs each"
+          + (f"; --length {args.length}" if args.length else ""))
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         floor_csv = work / "floor.csv"
-        make_csv(floor_csv, args.floor_rows)
+        make_csv(floor_csv, args.floor_rows, args.length)
         floor = args.floor_rows / min(floor_seconds(floor_csv, handout_font=True)
                                       for _ in range(args.repeat))
         plain = args.floor_rows / min(floor_seconds(floor_csv, handout_font=False)
@@ -123,7 +130,7 @@ def main() -> int:
         peaks: dict[int, float] = {}
         for size in args.sizes:
             source = work / f"list-{size}.csv"
-            make_csv(source, size)
+            make_csv(source, size, args.length)
             for jobs in (1, 2):
                 folder = work / f"out-{size}-{jobs}"
                 runs = []

@@ -91,7 +91,7 @@ def main() -> int:
     args = parser.parse_args()
     bank = load_bank()
     print(f"machine: {machine()}")
-    print("| template | paper | length | up to 3 concerns (target) | every concern (target) |"
+    print("| template | paper | length | pages, up to 3 concerns | pages, every concern |"
           + (" pages under 80% |" if args.fill else ""))
     print("|---|---|---|---|---|" + ("---|" if args.fill else ""))
     ok = True
@@ -116,8 +116,9 @@ def main() -> int:
                     low, high = min(counts[group]), max(counts[group])
                     within = length == "full" or high <= target
                     ok = ok and within
-                    cells.append(f"{low}-{high} (short: {target})" if length == "short"
-                                 else f"{low}-{high}")
+                    inside = sum(1 for pages in counts[group] if pages <= target)
+                    cells.append(f"{low}-{high}; {inside} of {len(counts[group])} within "
+                                 f"{target}" if length == "short" else f"{low}-{high}")
                 fill = f" {len(underfilled)} |" if args.fill else ""
                 print(f"| {template} | {paper} | {length} | {cells[0]} | {cells[1]} |{fill}")
                 for line in underfilled[:5]:

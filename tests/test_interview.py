@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from collections.abc import Callable
@@ -428,7 +429,6 @@ def test_numbers_only_dates_ask_which_day_then_warn_if_past(
         day: dt.date) -> None:
     from visitprep.dates import format_day
 
-
     def which(prompt: Prompt) -> str:
         options = [o for o in prompt.options if isinstance(o, Option) and o.value != BACK]
         return options[pick].value
@@ -504,3 +504,26 @@ def test_more_options_changes_the_paper_and_fillable(
     last = [p for p in script.prompts if p.name == "template"][-1]
     assert "More options (paper size: A4; fill in on the computer: yes)" in [
         o.title for o in last.options]
+
+
+def test_the_review_and_the_print_size_say_real_page_counts(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path,
+        bank: QuestionBank) -> None:
+    from visitprep.handout import handout_pages
+
+    steps = happy_path(template="large-print", length="full",
+                       review=ticked, **{"save-answers": False, "answers-path": None})
+    result, script = interact(steps)
+    assert result.code == 0, result.err
+    saved = read_pdf(next(tmp_path.glob("*.pdf")))
+    # the large-print count, said after the print size was chosen, is what was written
+    assert f"{len(saved.pages)} pages in this print size." in result.out
+    # the review says the count of each length for the answers so far (standard print)
+    answers = profile_from_mapping({"recurrence": "regional", "concerns": ["costs", "symptoms"],
+                                    "paper": "letter"}, bank, "test")
+    short, full = [p.message for p in script.prompts if p.name == "review"]
+    for message, length in ((short, "short"), (full, "full")):
+        pages = handout_pages(dataclasses.replace(answers, length=length), bank)
+        assert f", {pages} pages. Uncheck" in message, message
+    assert handout_pages(dataclasses.replace(answers, length="full"), bank) > handout_pages(
+        answers, bank)

@@ -340,3 +340,14 @@ def test_a_missing_or_broken_logo_is_one_clear_error(run: Callable[..., Any], tm
     assert message in result.err and "Traceback" not in result.err
     assert "Give a PNG or JPEG file" in result.err
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_make_with_a_clinic_file_prints_its_logo(run: Callable[..., Any], tmp_path: Path) -> None:
+    logo = _logo_files(tmp_path)["jpeg"]
+    (tmp_path / "clinic.yaml").write_text(f"name: Riverside\nlogo: {logo.name}\n",
+                                          encoding="utf-8")
+    result = run("make", "--recurrence", "local", "--clinic", "clinic.yaml",
+                 "--clinic-phone", "555", "-o", "out.pdf")  # an option with the file
+    assert result.code == 0, result.err
+    with pdfplumber.open(tmp_path / "out.pdf") as pdf:
+        assert sum(len(page.images) for page in pdf.pages) == 1  # near the end: standard

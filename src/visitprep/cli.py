@@ -762,7 +762,7 @@ def _cmd_interview(args: argparse.Namespace) -> int:
 
     from visitprep.bank import load_bank
     from visitprep.errors import OutputError
-    from visitprep.handout import count_pages, make_handout
+    from visitprep.handout import count_pages, handout_pages, make_handout
     from visitprep.interview import StoppedAfterWritingError, run_interview
     from visitprep.models import Profile
     from visitprep.output import write_atomic
@@ -797,7 +797,7 @@ def _cmd_interview(args: argparse.Namespace) -> int:
 
     try:
         run_interview(bank, start=start, today=dt.date.today(),
-                      count_pages=lambda profile: count_pages(make(profile)),
+                      count_pages=lambda profile: handout_pages(profile, bank, clinic=clinic),
                       write_pdf=write_pdf, write_answers=write_answers,
                       answers_path=args.answers, check_text=check_text, defaults=defaults,
                       force=args.force, locale_paper=paper_from_locale())

@@ -136,7 +136,7 @@ def merge_clinic(path: Path | None, name: str | None, phone: str | None,
     if path is not None:
         clinic = load_clinic(path)
         base = {"name": clinic.name, "phone": clinic.phone, "address": list(clinic.address),
-                "website": clinic.website}
+                "website": clinic.website, "logo": clinic.logo}
     for key, value in (("name", name), ("phone", phone), ("address", address)):
         if value is not None:
             base[key] = value

@@ -668,7 +668,7 @@ class NotesLines(Flowable):
             before = self.continues
             owed = before.minimum - before.count if before.count < before.minimum else 0
             self.first = before.first + before.count
-            self.count = max(room, owed) if owed else 0
+            self.count = max(room, owed, 2) if owed else 0  # never one lone line
         elif room >= self.minimum:
             self.count = room
         elif getattr(getattr(self, "_frame", None), "_atTop", False):

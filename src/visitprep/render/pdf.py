@@ -264,9 +264,13 @@ def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: fl
     pad = layout.body_size * 0.6
     text_width = width - 2 * pad
     logo: Flowable | None = None
+    above: list[Flowable] = []  # the logo over the details when beside them is too narrow
     if document.clinic_logo:
         logo = _logo(document.clinic_logo)
-        text_width -= logo.drawWidth + pad
+        if text_width - logo.drawWidth - pad < layout.body_size * 14:
+            above, logo = [logo, Spacer(1, pad * 0.5)], None
+        else:
+            text_width -= logo.drawWidth + pad
     parts: list[Flowable]
     if document.clinic:
         parts = [PlainText(document.clinic_title, styles.bold),
@@ -275,6 +279,7 @@ def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: fl
         parts = [PlainText(document.clinic_title, styles.bold),
                  *[WriteLine(styles.body.leading * 1.3, form, f"clinic_{n}",
                              document.clinic_title) for n in range(1, 4)]]
+    parts = above + parts
     cells: list[Any] = [parts] if logo is None else [logo, parts]
     widths = [text_width + 2 * pad] if logo is None else [logo.drawWidth + pad,
                                                           text_width + 2 * pad - pad]
@@ -292,16 +297,18 @@ def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: fl
 
 
 def _pack(entries: tuple[str, ...], style: ParagraphStyle, width: float) -> tuple[str, ...]:
-    """Entries on as few lines as fit, separated by semicolons, each kept whole on a line
-    (a phone number never breaks) unless it is longer than a line."""
+    """Entries on as few lines as fit, separated by semicolons within a line, each kept
+    whole on a line (a phone number never breaks) unless it is longer than a line."""
     lines: list[str] = []
-    for index, entry in enumerate(entries):
-        text = entry + (";" if index < len(entries) - 1 else "")
-        joined = f"{lines[-1]} {text}" if lines else text
-        if lines and pdfmetrics.stringWidth(joined, style.fontName, style.fontSize) <= width:
+    fresh = False  # whether the last line may take another entry
+    for entry in entries:
+        joined = f"{lines[-1]}; {entry}" if lines else entry
+        if fresh and pdfmetrics.stringWidth(joined, style.fontName, style.fontSize) <= width:
             lines[-1] = joined
-        else:
-            lines += wrap_text(text, style.fontName, style.fontSize, width)
+            continue
+        wrapped = wrap_text(entry, style.fontName, style.fontSize, width)
+        lines += wrapped
+        fresh = len(wrapped) == 1
     return tuple(lines)
 
 
@@ -323,29 +330,27 @@ def _logo(path: str) -> Flowable:
 
 def _page_one_top(document: Document, styles: _Styles, layout: Layout, width: float,
                   form: Form) -> list[Flowable]:
-    """The title and the header; on a navigator handout the header sits beside the
-    "Place label here" box, with the clinic's block under them."""
+    """The title and the header; on a navigator handout, the clinic's block and the
+    "Place label here" box side by side between them."""
     title = PlainText(document.title, styles.title)
+    header = _header(document, styles, layout, form, width)
     if not document.label_box:
-        return [title, _header(document, styles, layout, form, width)]
+        return [title, header]
     gap = layout.body_size
     left = width - LabelBox.WIDTH - gap
-    row = Table([[_header(document, styles, layout, form, left),
-                  LabelBox(document.label_box, styles.small)]],
+    block: Flowable = (_clinic_block(document, styles, layout, left, form)
+                       if document.clinic_title else Spacer(1, 1))
+    row = Table([[block, LabelBox(document.label_box, styles.small)]],
                 colWidths=[left, LabelBox.WIDTH + gap])
     row.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), layout.body_size * 0.3),
         ("LEFTPADDING", (1, 0), (1, 0), gap),
     ]))
-    story: list[Flowable] = [title, row]
-    if document.clinic_title:
-        story += [Spacer(1, layout.body_size * 0.3),
-                  _clinic_block(document, styles, layout, width, form)]
-    return story
+    return [title, row, header]
 
 
 class _TopBox(Table):
