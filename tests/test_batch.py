@@ -368,3 +368,30 @@ def test_messages_come_in_row_order_even_when_an_earlier_row_is_slow(
     numbers = [int(line.split()[1]) for line in result.err.splitlines()
                if line.startswith("row ")]
     assert numbers == [4, 6, 7, 11]
+
+
+def test_many_rows_of_one_name_get_their_numbers_in_linear_steps() -> None:
+    class Counting(set[str]):
+        lookups = 0
+
+        def __contains__(self, item: object) -> bool:
+            Counting.lookups += 1
+            return super().__contains__(item)
+
+    names = Names()
+    names.used = Counting()
+    claimed = [names.claim("Ann.pdf") for _ in range(2000)]
+    assert len({name.casefold() for name in claimed}) == 2000
+    assert claimed[:3] == ["Ann.pdf", "Ann-2.pdf", "Ann-3.pdf"]
+    assert Counting.lookups < 3 * 2000  # was about 2,000,000: a 50,000-row list hung
+
+
+def test_reserved_names_are_never_taken_by_a_row(tmp_path: Path) -> None:
+    """The merged file's and the CSV's names are kept free even if the list changed after
+    it was checked."""
+    source = tmp_path / "r.csv"
+    source.write_text("name,recurrence\nall,local\nAnn,local\n", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    summary = run_batch(source, tmp_path / "out", jobs=1, reserved=frozenset({"ALL.pdf"}))
+    assert summary.written == 2
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["Ann.pdf", "all-2.pdf"]

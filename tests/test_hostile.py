@@ -69,6 +69,9 @@ TEMPLATES = {
     "page_unknown_field.yaml": ["'text.page'", "'{x}'"],
     "python_tag.yaml": ["line 1", "!!python/name:os.system"],
     "unknown_key.yaml": ["unknown key 'font.bodyy'", "Did you mean 'font.body'?"],
+    "title_too_long.yaml": ["'text.title' is 399 characters long", "the limit is 300"],
+    "word_too_long.yaml": ["'text.footer' has a word of 80 characters"],
+    "page_label_too_long.yaml": ["'text.page' is 122 characters long", "the limit is 40"],
 }
 CLINICS = {
     "control_char_phone.yaml": ["'phone'", "U+200B"],
@@ -77,6 +80,16 @@ CLINICS = {
     "long_name.yaml": ["'name' is 299 characters long"],
     "too_many_address_lines.yaml": ["'address' has 5 lines"],
     "unknown_key.yaml": ["unknown key 'fax'"],
+}
+# banks/<file>--<case>.yaml replaces <file> in a copy of the built-in bank.
+BANKS = {
+    "costs.yaml--alias_bomb.yaml": ["costs.yaml, line 7", "more than 100,000 values"],
+    "costs.yaml--deep_nesting.yaml": ["costs.yaml, line 2", "nested more than 50 levels"],
+    "costs.yaml--duplicate_key.yaml": ["costs.yaml, line 2", "'topic' appears twice"],
+    "costs.yaml--not_utf8.yaml": ["costs.yaml", "is not UTF-8 text"],
+    "costs.yaml--python_tag.yaml": ["costs.yaml, line 1", "!!python/object/apply:os.system"],
+    "topics.yaml--a_list.yaml": ["topics.yaml", "not a list"],
+    "topics.yaml--always_maybe.yaml": ["topics.yaml, line", "'always'", "'maybe'"],
 }
 CSVS = {
     "blank_rows_only.csv": ["has a header but no rows"],
@@ -87,12 +100,13 @@ CSVS = {
     "no_recurrence_column.csv": ["no 'recurrence' column"],
     "unknown_column.csv": ["unknown column 'diagnosis'"],
     "utf16.csv": ["line 1 is not utf-8 text"],
+    "workbook.csv": ["is an Excel or LibreOffice workbook", "CSV UTF-8"],
 }
 
 
 def test_the_corpus_and_its_expectations_match() -> None:
     for folder, cases in (("answers", ANSWERS), ("templates", TEMPLATES),
-                          ("clinics", CLINICS), ("csv", CSVS)):
+                          ("clinics", CLINICS), ("csv", CSVS), ("banks", BANKS)):
         assert sorted(p.name for p in (HOSTILE / folder).iterdir()) == sorted(cases), folder
 
 
@@ -141,6 +155,19 @@ def test_hostile_clinic_files(run: Run, tmp_path: Path, name: str) -> None:
     file = HOSTILE / "clinics" / name
     result = run("make", "--recurrence", "local", "--clinic", str(file), "-o", "out.pdf")
     check_refused(result, tmp_path, file, CLINICS[name], before)
+
+
+@pytest.mark.parametrize("name", sorted(BANKS))
+def test_hostile_banks(run: Run, tmp_path: Path, bank_copy: Path, name: str) -> None:
+    target = bank_copy / name.split("--")[0]
+    target.write_bytes((HOSTILE / "banks" / name).read_bytes())
+    before = _prepared(tmp_path)
+    for argv in (["check-bank", str(bank_copy)],
+                 ["make", "--recurrence", "local", "--bank", str(bank_copy), "-o", "out.pdf"],
+                 ["batch", str(DATA / "csv" / "good.csv"), "-o", "out", "--bank",
+                  str(bank_copy)]):
+        result = run(*argv)
+        check_refused(result, tmp_path, target, BANKS[name], before)
 
 
 @pytest.mark.parametrize("name", sorted(CSVS))

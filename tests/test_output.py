@@ -111,8 +111,14 @@ def test_stale_temporary_files_of_dead_runs_are_removed(tmp_path: Path) -> None:
     other = tmp_path / ".notes.part"
     for path in (dead, live, other):
         path.write_bytes(b"x")
-    assert clean_stale_parts(tmp_path) == 1
-    assert not dead.exists() and live.exists() and other.exists()
+    old_style = tmp_path / ".Ann.pdf.k2j3h4l5.part"  # named as before, an hour old
+    recent_old_style = tmp_path / ".Bo.pdf.abcd1234.part"
+    for path in (old_style, recent_old_style):
+        path.write_bytes(b"x")
+    os.utime(old_style, (0, 0))
+    assert clean_stale_parts(tmp_path) == 2
+    assert not dead.exists() and not old_style.exists()
+    assert live.exists() and other.exists() and recent_old_style.exists()
 
 
 @pytest.mark.parametrize("typed", ["/", "~", "~nosuchuser/x", "a\x00b", "/etc/passwd/x",
@@ -134,3 +140,13 @@ def test_make_cleans_up_after_a_killed_run(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.chdir(tmp_path)
     assert main(["make", "--recurrence", "local", "-o", "a.pdf"]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]
+
+
+def test_the_interview_checks_paths_with_the_function_that_never_raises(tmp_path: Path) -> None:
+    from visitprep import interview
+
+    for typed in ("/", "~nosuchuser/", "a\x00", "x" * 300):
+        message = interview._validate_path(typed, tmp_path, ".pdf")
+        assert isinstance(message, str) and message.endswith(".")
+    assert interview._validate_path("visit", tmp_path, ".pdf") is True
+    assert interview._validate_path("back", tmp_path, ".pdf") is True

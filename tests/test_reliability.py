@@ -163,6 +163,11 @@ def test_any_error_in_a_row_is_that_rows_failure(monkeypatch: pytest.MonkeyPatch
         (["batch", "r.csv", "-o", "afile/sub"], 1, "a part of the path is a file"),
         (["batch", "r.csv", "-o", "d" * 300], 1, "file name too long"),
         (["batch", "r.csv", "-o", "o", "--encoding", "bogus"], 1, "unknown encoding 'bogus'"),
+        (["batch", "r.csv", "-o", "o", "--encoding", "rot13"], 1, "unknown encoding 'rot13'"),
+        (["batch", "r.csv", "-o", "o", "--encoding", "base64"], 1, "unknown encoding 'base64'"),
+        (["batch", "r.csv", "-o", "o", "--encoding", "utf-16"], 1, "line 1 is not utf-16 text"),
+        (["make", "--answers", "a.yaml", "-o", "a.yaml", "--force"], 2,
+         "is the file given to --answers"),
         (["batch", "r.csv", "-o", "o", "--jobs", "99999999999999999999"], 0, "Using 1 worker"),
         (["make", "--recurrence", "local", "--template", "t" * 5000 + ".yaml"], 1,
          "no such file"),
@@ -174,6 +179,7 @@ def test_bad_paths_and_flags_are_messages(run: Run, tmp_path: Path, argv: list[s
                                           message: str) -> None:
     write(tmp_path / "r.csv", "name,recurrence\nAnn,local\n")
     write(tmp_path / "afile", "x")
+    write(tmp_path / "a.yaml", "recurrence: local\n")
     result = run(*argv)
     assert result.code == code, result.err
     assert message in result.err
@@ -245,13 +251,16 @@ def _gone(pid: int) -> bool:
     return "State:\tZ" in status
 
 
-def test_sigterm_stops_a_batch_like_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("signum", "code", "how"), [(signal.SIGTERM, 143, "SIGTERM"),
+                                                     (signal.SIGINT, 130, "Ctrl-C")])
+def test_sigterm_stops_a_batch_like_ctrl_c(tmp_path: Path, signum: int, code: int,
+                                           how: str) -> None:
     process = _start_batch(tmp_path, 400)
     _wait_for_pdfs(tmp_path / "o", 2, process)
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signum)
     out, err = process.communicate(timeout=60)
-    assert process.returncode == 143, err
-    assert "Stopped by SIGTERM" in err and "Stopped:" in out and "Traceback" not in err
+    assert process.returncode == code, err
+    assert f"Stopped by {how}" in err and "Stopped:" in out and "Traceback" not in err
     files = list((tmp_path / "o").iterdir())
     assert files and all(f.suffix == ".pdf" for f in files)  # no temporary file
     for file in files:
@@ -454,3 +463,90 @@ def test_no_row_ever_writes_over_the_input_csv(run: Run, tmp_path: Path) -> None
     result = run("batch", "out/Ann.pdf", "-o", "out", "--force")
     assert result.code == 2 and "row 2 would write its handout over the input file" in result.err
     assert source.read_text(encoding="utf-8").startswith("name,recurrence")
+
+
+def test_a_row_that_kills_its_worker_fails_alone(run: Run, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from visitprep import batch
+
+    real = batch.render_row
+
+    def deadly(row):  # type: ignore[no-untyped-def]
+        if row.name == "Killer":
+            os._exit(9)  # as the kernel's out-of-memory killer would end it
+        return real(row)
+
+    monkeypatch.setattr(batch, "render_row", deadly)  # the forked workers inherit it
+    names = [f"P{i}" for i in range(12)]
+    names.insert(5, "Killer")
+    write(tmp_path / "r.csv", "name,recurrence\n" + "".join(f"{n},local\n" for n in names))
+    result = run("batch", "r.csv", "-o", "o", "--jobs", "2")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "row 7 (Killer): the worker printing this row stopped unexpectedly" in result.err
+    assert "Done: 12 written, 0 already there, 1 failed" in result.out
+    assert sorted(p.name for p in (tmp_path / "o").glob("*.pdf")) == sorted(
+        f"{n}.pdf" for n in names if n != "Killer")
+
+
+def test_a_folder_without_permission_is_a_message_even_as_root(
+        run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bank_copy: Path) -> None:
+    write(tmp_path / "r.csv", "name,recurrence\nAnn,local\n")
+    (tmp_path / "locked").mkdir()
+    real_access, real_listdir = os.access, os.listdir
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False
+                        if str(path).endswith("locked") else real_access(path, mode, **kw))
+    result = run("batch", "r.csv", "-o", "locked")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "cannot save files in the folder locked: permission denied" in result.err
+
+    def no_listing(path: object) -> list[str]:
+        if Path(str(path)) == bank_copy:
+            raise PermissionError(13, "Permission denied")
+        return real_listdir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "listdir", no_listing)
+    result = run("check-bank", str(bank_copy))
+    assert result.code == 1 and "cannot be read (permission denied)" in result.err
+
+
+def test_messages_never_send_control_characters_to_the_terminal(run: Run, tmp_path: Path) -> None:
+    """A NUL, an escape sequence or a bidi override in a cell is shown, not obeyed."""
+    write(tmp_path / "r.csv", "name,recurrence,output\n"
+          "\x1b[31mRed\u202e,sideways,\n"
+          "Ann,local,\x00\n")
+    result = run("batch", "r.csv", "-o", "o")
+    assert result.code == 1
+    assert "row 2 (<U+001B>[31mRed<U+202E>): unknown recurrence 'sideways'." in result.err
+    assert "row 3 (Ann): output '<U+0000>' has no letters or digits" in result.err
+    for char in ("\x1b", "\x00", "\u202e"):
+        assert char not in result.err + result.out
+
+
+def test_sigterm_stops_any_command_like_ctrl_c(run: Run, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import visitprep.bank
+
+    def terminated(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the handler raises before this ends
+        raise AssertionError("SIGTERM was not handled")
+
+    monkeypatch.setattr(visitprep.bank, "load_bank", terminated)
+    result = run("make", "--recurrence", "local", "-o", "a.pdf")
+    assert result.code == 143 and "Stopped; nothing was written." in result.err
+    assert not (tmp_path / "a.pdf").exists()
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # put back after the run
+
+
+def test_nothing_to_merge_is_said(run: Run, tmp_path: Path) -> None:
+    write(tmp_path / "r.csv", "name,recurrence\nAnn,sideways\n")
+    result = run("batch", "r.csv", "-o", "o", "--merge", "all.pdf")
+    assert result.code == 1 and "No handouts to merge; all.pdf was not written." in result.out
+    assert not (tmp_path / "all.pdf").exists()
+
+
+def test_a_bank_or_template_that_is_not_what_it_should_be_says_so(run: Run) -> None:
+    result = run("check-bank", "/dev/null")
+    assert result.code == 1 and "/dev/null: is not a folder." in result.err
+    result = run("make", "--recurrence", "local", "--template", "/dev/zero", "-o", "a.pdf")
+    assert result.code == 1 and "template file /dev/zero: is not a regular file." in result.err

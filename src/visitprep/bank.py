@@ -77,13 +77,21 @@ def load_bank(folder: Path | None = None) -> QuestionBank:
     folder = default_bank_dir() if folder is None else Path(folder)
     if not _readable_folder(folder):
         raise BankError(
-            f"{shorten(str(folder), 200)}: no such folder",
+            f"{shorten(str(folder), 200)}: "
+            f"{'is not a folder' if _exists(folder) else 'no such folder'}",
             hint="--bank takes a folder holding topics.yaml, sources.yaml and one file per topic.",
         )
     try:
         return _load(folder)
     except YamlError as exc:
         raise BankError(exc.message, hint=exc.hint) from None
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _readable_folder(folder: Path) -> bool:

@@ -21,7 +21,6 @@ import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import (
-    FIRST_COMPLETED,
     Future,
     ProcessPoolExecutor,
     ThreadPoolExecutor,
@@ -37,10 +36,13 @@ from visitprep.errors import (
     OutputError,
     ProfileError,
     TargetExistsError,
+    Terminated,
     VisitprepError,
     allowed,
     did_you_mean,
     full_stop,
+    shorten,
+    visible,
 )
 from visitprep.models import Clinic, QuestionBank
 from visitprep.output import clean_stale_parts, kind_of, os_reason, write_atomic
@@ -73,11 +75,12 @@ class Row:
 
     @property
     def name(self) -> str:
-        return " ".join(self.values.get("name", "").split())
+        return visible(" ".join(self.values.get("name", "").split()))
 
     @property
     def where(self) -> str:
-        return f"row {self.number} ({self.name})" if self.name else f"row {self.number}"
+        return f"row {self.number} ({shorten(self.name, 40)})" if self.name else \
+            f"row {self.number}"
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ class Summary:
     files: dict[int, str] = field(default_factory=dict)  # row number -> file, for --merge
     problems: list[tuple[Row, str, str]] = field(default_factory=list)  # row, message, kind
     signal: str = ""  # the signal that stopped the run: SIGINT or SIGTERM
-    workers: int = 0
+    workers: int = 0  # how many worker processes the run used (after the cap)
 
     @property
     def done(self) -> int:
@@ -126,11 +129,8 @@ def check_encoding(path: Path, encoding: str) -> None:
     Raises:
         BatchError: Naming the encoding problem and how to fix it.
     """
-    try:
-        decoder = codecs.getincrementaldecoder(encoding)()
-    except LookupError:
-        raise BatchError(f"unknown encoding '{encoding}'",
-                         hint="Try --encoding utf-8, cp1252 or latin-1.") from None
+    decoder = codecs.getincrementaldecoder(text_encoding(encoding))()
+    _check_not_a_workbook(path)
     line = 1
     try:
         with path.open("rb") as handle:
@@ -142,7 +142,7 @@ def check_encoding(path: Path, encoding: str) -> None:
                     raise
                 line += chunk.count(b"\n")
             decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
+    except (UnicodeError, ValueError):  # UnicodeDecodeError, and UnicodeError from utf-16
         raise BatchError(
             f"{path}: line {line} is not {encoding} text",
             hint="Save the file from your spreadsheet as 'CSV UTF-8', or name its encoding, "
@@ -150,6 +150,41 @@ def check_encoding(path: Path, encoding: str) -> None:
         ) from None
     except OSError as exc:
         raise BatchError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+_NOT_CSV = ((b"PK\x03\x04", "an Excel or LibreOffice workbook (.xlsx or .ods)"),
+            (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
+            (b"%PDF-", "a PDF"))
+
+
+def _check_not_a_workbook(path: Path) -> None:
+    """A spreadsheet saved in its own format is named as such, not as a bad encoding."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(8)
+    except OSError:
+        return
+    for magic, what in _NOT_CSV:
+        if start.startswith(magic):
+            raise BatchError(f"{path}: is {what}, not a CSV file",
+                             hint="In the spreadsheet, choose Save As (or Export) and the "
+                             "format 'CSV UTF-8', then give visitprep that file.")
+
+
+def text_encoding(encoding: str) -> str:
+    """The name of a text encoding Python knows (not a codec such as rot13 or base64).
+
+    Raises:
+        BatchError: For an unknown encoding, or a codec that is not a text encoding.
+    """
+    try:
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError, TypeError):
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise BatchError(f"unknown encoding '{encoding}'",
+                         hint="Try --encoding utf-8, cp1252 or latin-1.")
+    return encoding
 
 
 def _delimiter(header_line: str) -> str:
@@ -213,14 +248,11 @@ def decode_csv(data: bytes, name: str, encoding: str = "utf-8") -> str:
     Raises:
         BatchError: For an unknown encoding or bytes that are not text in it.
     """
-    encoding = _csv_encoding(encoding)
+    encoding = text_encoding(_csv_encoding(encoding))
     try:
         return data.decode(encoding)
-    except LookupError:
-        raise BatchError(f"unknown encoding '{encoding}'",
-                         hint="Try utf-8, cp1252 or latin-1.") from None
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+    except (UnicodeError, ValueError) as exc:
+        line = data[:getattr(exc, "start", 0)].count(b"\n") + 1
         raise BatchError(
             f"{name}: line {line} is not {encoding.removesuffix('-sig')} text",
             hint="Save the file from your spreadsheet as 'CSV UTF-8', or choose its "
@@ -380,14 +412,21 @@ def output_name(row: Row, date_order: str | None = None) -> tuple[str, str]:
 class Names:
     """Hands out file names that never collide, case-insensitively, in row order."""
 
-    def __init__(self) -> None:
-        self.used: set[str] = set()
+    def __init__(self, reserved: frozenset[str] = frozenset()) -> None:
+        self.used: set[str] = {name.casefold() for name in reserved}
+        self.next: dict[str, int] = {}  # stem -> the next number to try, so n repeats of
+        # one name cost n steps, not n squared
 
     def claim(self, name: str) -> str:
         stem, suffix = name[:-4], ".pdf"
-        candidate, number = name, 2
-        while candidate.casefold() in self.used:
-            candidate, number = f"{stem}-{number}{suffix}", number + 1
+        key = stem.casefold()
+        candidate, number = name, self.next.get(key, 2)
+        if candidate.casefold() in self.used:
+            candidate = f"{stem}-{number}{suffix}"
+            while candidate.casefold() in self.used:
+                number += 1
+                candidate = f"{stem}-{number}{suffix}"
+            self.next[key] = number + 1
         self.used.add(candidate.casefold())
         return candidate
 
@@ -433,10 +472,6 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="visitprep-parent-watch", daemon=True).start()
 
 
-def _one_line(exc: VisitprepError) -> str:
-    return exc.one_line()
-
-
 def as_row_error(row: Row, exc: BaseException) -> VisitprepError:
     """Any error in a row, of any kind, as the row's VisitprepError (never a traceback)."""
     if isinstance(exc, VisitprepError):
@@ -456,7 +491,7 @@ class UnexpectedError(VisitprepError):
 
 def failure_message(row: Row, exc: VisitprepError) -> str:
     """The one line that reports a bad row, starting with the row and the person."""
-    message = _one_line(exc)
+    message = exc.one_line()
     return message if message.startswith(row.where) else f"{row.where}: {message}"
 
 
@@ -525,7 +560,8 @@ def render_row(row: Row) -> RowResult | tuple[bytes, str]:
     from visitprep.handout import fingerprint, make_handout, read_fingerprint
 
     if row.problem:
-        return RowResult(row.number, "failed", message=f"{row.where}: {full_stop(row.problem)}")
+        return RowResult(row.number, "failed",
+                         message=f"{row.where}: {full_stop(visible(row.problem))}")
     target = _STATE["folder"] / row.output
     try:
         kind = kind_of(target)
@@ -597,10 +633,6 @@ MAX_CHUNK = 16  # rows per task for a worker
 JOBS_PER_CORE = 2  # more workers than this never made a batch faster
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM: stop like Ctrl-C (running rows finish, nothing is half-written)."""
-
-
 def chunk_size(remaining: int | None, jobs: int) -> int:
     """Rows for the next task: several while many rows remain (fewer round trips), then
     fewer and fewer, so the workers finish together."""
@@ -634,11 +666,19 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _names_in(folder: Path) -> set[str]:
+    try:
+        return {entry.name.casefold() for entry in os.scandir(folder)}
+    except OSError:
+        return set()
+
+
 def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
               encoding: str = "utf-8-sig", bank: QuestionBank | None = None,
               defaults: dict[str, Any] | None = None, clinic: Clinic | None = None,
               report: Report = lambda result, summary: None,
-              total: int | None = None, date_order: str | None = None) -> Summary:
+              total: int | None = None, reserved: frozenset[str] = frozenset(),
+              date_order: str | None = None) -> Summary:
     """Print one handout per row of a CSV file.
 
     Args:
@@ -655,6 +695,8 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
         report: Called after each row, in row order.
         total: How many rows the file has, if known: long lists go to the workers a
             few rows at a time.
+        reserved: File names in the folder no row may take (the merged file, the CSV
+            itself), even if the file changed since it was checked.
         date_order: "mdy" or "dmy" for numbers-only dates that can be read both ways
             (see :func:`csv_date_order`); None leaves such a date that row's error.
 
@@ -671,7 +713,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
     if first is None:
         raise BatchError(f"{csv_path}: has a header but no rows to print")
     summary = Summary()
-    names = Names()
+    names = Names(reserved)
     start = time.perf_counter()
     jobs = worker_count(jobs, total)
     summary.workers = jobs
@@ -723,6 +765,13 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
             "more memory than this computer has). The other rows are not affected."),
             kind="bug") for row in rows_now]
 
+    before = _names_in(folder)  # so a row retried after a crash is not "already there"
+
+    def written_by_this_run(result: RowResult) -> RowResult:
+        if result.status == "skipped" and result.file.casefold() not in before:
+            return dataclasses.replace(result, status="written", message="")
+        return result
+
     def recover() -> None:
         """A worker died: the pool is broken. Keep what finished, then print each row of
         the broken tasks alone in a new pool, so only a row that kills a worker fails."""
@@ -739,7 +788,8 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
             task[2] = []
             for row in rows_now:
                 try:
-                    task[2] += executor.submit(make_rows, [row]).result()
+                    again = executor.submit(make_rows, [row]).result()
+                    task[2] += [written_by_this_run(result) for result in again]
                 except BrokenProcessPool:
                     task[2] += crashed([row])
                     executor.shutdown(wait=False, cancel_futures=True)
@@ -770,8 +820,8 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
                         tasks.append([executor.submit(make_rows, rows_now), rows_now, None])
                 if not tasks:
                     break
-                if tasks[0][2] is None and not tasks[0][0].done():
-                    wait([t[0] for t in tasks if t[2] is None], return_when=FIRST_COMPLETED)
+                if tasks[0][2] is None:
+                    wait([tasks[0][0]])  # rows are reported in order: the first one's turn
                 while tasks and (tasks[0][2] is not None or tasks[0][0].done()):
                     settle(tasks[0])
                     _, rows_now, results = tasks.popleft()
@@ -939,7 +989,7 @@ def join_pdfs(files: Iterable[Path | bytes], *, keywords: str = "") -> tuple[byt
             if isinstance(file, bytes):
                 data = file
             else:
-                fd = os.open(file, os.O_RDONLY | os.O_NOFOLLOW)
+                fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
                 with os.fdopen(fd, "rb") as handle:
                     data = handle.read()
             pages = list(PdfReader(io.BytesIO(data)).pages)

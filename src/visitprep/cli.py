@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from visitprep import __version__
-from visitprep.errors import RenderError, TemplateError, UsageError, VisitprepError
+from visitprep.errors import (
+    RenderError,
+    TemplateError,
+    Terminated,
+    UsageError,
+    VisitprepError,
+)
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -104,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         "                                   print the same checklist again, no questions\n"
         "  visitprep COMMAND --help         more about one command\n\n"
         "Exit codes: 0 done; 1 bad input (nothing half-written); 2 usage error; "
-        "130 interrupted.",
+        "130 interrupted (Ctrl-C); 143 stopped by SIGTERM.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"visitprep {__version__}")
@@ -247,6 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run visitprep. Returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = _sigterm_as_interrupt()
     try:
         if args.command is None:
             args = parser.parse_args(["interview"])
@@ -265,14 +272,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.hint:
             sys.stderr.write(f"{exc.hint}\n")
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         sys.stderr.write(f"\n{STOPPED}\n")
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         # Output piped into `head` or similar: not an error.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    finally:
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _sigterm_as_interrupt() -> Any:
+    """Handle SIGTERM as Ctrl-C is handled (only the main thread can set a handler)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated
+
+    return signal.signal(signal.SIGTERM, stop)
 
 
 _FLAGS = {"recurrence": "--recurrence", "concerns": "--concern", "name": "--name",
@@ -337,6 +363,7 @@ def _cmd_make(args: argparse.Namespace) -> int:
         raise TemplateError(f"{where}: 'template': {exc.message}", hint=exc.hint) from None
     output: Path = args.output or Path(default_name("visit-questions", profile.visit_date,
                                                     f".{fmt}"))
+    _check_not_an_input(output, args)
     check_target(output, force=args.force)
     clean_stale_parts(output.parent)
     try:
@@ -531,7 +558,7 @@ class _Progress:
                 remaining = (self.total - done) / rate
                 left = f", {int(remaining // 60)}:{int(remaining % 60):02d} left"
             if self.total:
-                filled = int(24 * done / self.total)
+                filled = min(24, int(24 * done / self.total))  # the file may have grown
                 bar = "#" * filled + "-" * (24 - filled)
                 text = f"[{bar}] {done}/{self.total} rows, {rate:.1f}/s{left}"
             else:
@@ -635,6 +662,23 @@ def _check_merge(merge: Path, folder: Path, csv_path: Path, failures: Path, name
     check_target(merge, force=force or ours)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists()
+                                               and os.path.samefile(a, b))
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+def _check_not_an_input(output: Path, args: argparse.Namespace) -> None:
+    """-o never names a file this run reads (the answers, clinic, template or CSV file)."""
+    for flag in ("answers", "clinic", "template", "csv"):
+        value = getattr(args, flag, None)
+        if value and _same_file(output, Path(value)):
+            raise UsageError(f"-o {output} is the file given to --{flag}; visitprep never "
+                             "writes over its input", hint="Choose another name for -o.")
+
+
 def _check_input_not_written(csv_path: Path, folder: Path, names: dict[str, int]) -> None:
     """No row may write its handout over the CSV file being read."""
     try:
@@ -706,9 +750,11 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             sys.stdout.flush()
         progress.update(summary.done, summary.seconds)
 
+    reserved = frozenset(path.name for path in (args.merge, args.csv)
+                         if path is not None and _same_file(path.parent, folder))
     summary = run_batch(args.csv, folder, jobs=jobs, force=args.force,
                         encoding=args.encoding, bank=bank, defaults=defaults,
-                        clinic=clinic, report=report, total=plan.total,
+                        clinic=clinic, report=report, total=plan.total, reserved=reserved,
                         date_order=date_order)
     progress.update(summary.done, summary.seconds, final=True)
     changed = f"{summary.changed} changed and kept, " if summary.changed else ""
@@ -733,6 +779,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         sys.stderr.write(f"Stopped by {how}. Every handout listed as written is complete; "
                          "run the same command again to make the rest.\n")
         return EXIT_TERMINATED if summary.signal == "SIGTERM" else EXIT_INTERRUPTED
+    if args.merge is not None and not summary.files:
+        print(f"No handouts to merge; {args.merge} was not written.")
     if args.merge is not None and summary.files:
         files = [folder / summary.files[number] for number in sorted(summary.files)]
         digest = merged_digest(files)

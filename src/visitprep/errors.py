@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 
 
@@ -22,10 +23,10 @@ class VisitprepError(Exception):
 
     def __init__(self, message: str, *, hint: str | None = None, field: str = "",
                  value: str = "", choices: tuple[str, ...] = ()) -> None:
-        message = full_stop(_shorten_quoted(message))
+        message = full_stop(_shorten_quoted(visible(message)))
         super().__init__(message)
         self.message = message
-        self.hint = full_stop(hint) if hint else hint
+        self.hint = full_stop(visible(hint, keep="\n")) if hint else hint
         # Which field, which value and what is allowed, when one field is at fault: the
         # web page lists a clinic list's bad rows by these.
         self.field = field
@@ -38,6 +39,11 @@ class VisitprepError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so it stops as on Ctrl-C: temporary files
+    are removed, nothing is half-written, and the exit code is 143."""
 
 
 class UsageError(VisitprepError):
@@ -78,6 +84,17 @@ def full_stop(text: str) -> str:
     """End a sentence with a full stop unless it already ends with one, '?' or '!'."""
     text = text.rstrip()
     return text if not text or text.endswith((".", "?", "!", ":")) else text + "."
+
+
+def visible(text: str, keep: str = "") -> str:
+    """Text safe to print on a terminal: control and invisible formatting characters
+    (a NUL, an escape sequence, a bidi override that reorders the line) are shown as
+    <U+XXXX> instead of acting on the screen."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() or char in keep or char == " "
+                   or unicodedata.category(char) == "Zs" else f"<U+{ord(char):04X}>"
+                   for char in text)
 
 
 def shorten(text: str, limit: int = 60) -> str:

@@ -135,7 +135,9 @@ def fingerprint(profile: Profile, bank: QuestionBank, layout: Layout,
 def read_fingerprint(path: Path) -> str | None:
     """The fingerprint recorded in a handout, or None for any other file (never raises)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        # Never through a link, and never waiting on a pipe (flags absent on Windows).
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     try:

@@ -103,11 +103,12 @@ def _resolve(value: str) -> Path:
     if value.endswith((".yaml", ".yml")) or "/" in value or "\\" in value:
         path = Path(value)
         try:
-            found = path.is_file()
+            found, there = path.is_file(), path.exists()
         except (OSError, ValueError):
-            found = False
+            found = there = False
         if not found:
-            raise TemplateError(f"template file {shorten(value)}: no such file",
+            what = "is not a regular file" if there else "no such file"
+            raise TemplateError(f"template file {shorten(value)}: {what}",
                                 hint="Give the path of a template .yaml file, or a built-in "
                                 f"name: {allowed(builtin_names())}.")
         return path
@@ -194,6 +195,7 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
             if isinstance(value, bool) or not isinstance(value, str | int | float):
                 raise TemplateError(f"{name}: '{key}' must be text, not {type_name(value)}")
             values[key] = " ".join(str(value).split())
+            check_text_length(key, values[key], name)
             continue
         number = as_number(value, whole=kind == "int")
         if number is None:
@@ -230,6 +232,32 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
     )
     check_fit(layout, name)
     return layout
+
+
+# Labels printed beside a write-in line are short; other texts at most a few lines.
+_SHORT_TEXTS = ("text.name", "text.visit_date", "text.doctor", "text.companion",
+                "text.situation", "text.label", "text.page", "text.notes")
+MAX_LABEL = 40
+MAX_TEXT = 300
+MAX_WORD = 40
+
+
+def check_text_length(key: str, text: str, name: str) -> None:
+    """A template's text fits where it prints: no label or text too long, no word too
+    long to wrap.
+
+    Raises:
+        TemplateError: Naming the key, its length and the limit.
+    """
+    limit = MAX_LABEL if key in _SHORT_TEXTS else MAX_TEXT
+    if len(text) > limit:
+        raise TemplateError(f"{name}: '{key}' is {len(text)} characters long; the limit is "
+                            f"{limit}", hint="Shorten it so it fits where it prints.")
+    longest = max(text.split(), key=len, default="")
+    if len(longest) > MAX_WORD:
+        raise TemplateError(f"{name}: '{key}' has a word of {len(longest)} characters "
+                            f"('{longest}'); the limit is {MAX_WORD}",
+                            hint="A word that long cannot wrap onto the next line.")
 
 
 def check_page_label(label: str, name: str) -> None:

@@ -25,6 +25,8 @@ MAX_NAME_BYTES = 255
 PART_PREFIX = ".vp-"
 PART_SUFFIX = ".part"
 _PART = re.compile(r"\.vp-(\d+)-[^/]*\.part")
+# Before version 0.1.0's reliability work, temporary files were .NAME.XXXXXXXX.part.
+_OLD_PART = re.compile(r"\..+\.(?:pdf|html|yaml|csv)\.[a-z0-9_]{8}\.part")
 STALE_PART_SECONDS = 3600.0
 FORCE_HINT = "Choose another name, or add --force to replace it."
 
@@ -186,11 +188,12 @@ def clean_stale_parts(folder: Path) -> int:
     now = time.time()
     for entry in entries:
         match = _PART.fullmatch(entry.name)
-        if not match or not entry.is_file(follow_symlinks=False):
+        old = _OLD_PART.fullmatch(entry.name)
+        if not (match or old) or not entry.is_file(follow_symlinks=False):
             continue
         try:
-            stale = not _alive(int(match.group(1))) or \
-                now - entry.stat(follow_symlinks=False).st_mtime > STALE_PART_SECONDS
+            too_old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_PART_SECONDS
+            stale = too_old or bool(match and not _alive(int(match.group(1))))
             if stale:
                 os.unlink(entry.path)
                 removed += 1
@@ -200,7 +203,7 @@ def clean_stale_parts(folder: Path) -> int:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
+    if pid == os.getpid() or os.name == "nt":  # on Windows os.kill would end the process
         return True
     try:
         os.kill(pid, 0)
