@@ -154,3 +154,20 @@ def test_go_back_is_an_action_not_a_box(bank: QuestionBank, pipe: PipeInput) -> 
     # Check one, then the spacebar on "Go back": it goes back, it is not checked.
     keys = SPACE + "\x1b[A" + SPACE
     assert real(prompt, pipe, keys) == [BACK]
+
+
+@pytest.mark.parametrize(("text", "width", "pads"), [
+    ("short", 20, {}),
+    ("aaaa bbbb cccc dddd", 10, {}),               # "aaaa bbbb " fills the line exactly
+    ("aaaa bbbbb cccc", 10, {5: 5}),               # "bbbbb" and its space would not fit
+    ("aaaaaaaa bbbbbbbbbbbbbbbbbbbbbbbb", 10, {}),  # a word longer than a line is cut anyway
+    ("one two three four five six seven", 12, {8: 4, 19: 1, 28: 3}),
+])
+def test_typed_answers_wrap_between_words(text: str, width: int, pads: dict[int, int]) -> None:
+    found = interview._wrap_pads(text, width)
+    assert found == pads
+    shown = "".join(" " * found.get(i, 0) + c for i, c in enumerate(text))
+    lines = [shown[i:i + width] for i in range(0, len(shown), width)]
+    if len(max(text.split(), key=len)) < width:
+        assert not any(line.startswith(" ") for line in lines[1:])  # no line starts blank
+        assert [w for line in lines for w in line.split()] == text.split()  # no word cut

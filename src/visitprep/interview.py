@@ -760,6 +760,7 @@ class Interview:
         while True:
             answer = ask(Prompt(
                 "text", "answers-path", steps.step("answers-path").text(), default=default,
+                instruction=steps.step("answers-path").hint_text,
                 validate=lambda value: _validate_path(value, self.cwd, ".yaml"),
             )).strip()
             path = _as_path(answer, self.cwd, ".yaml")

@@ -150,6 +150,7 @@ MESSAGES: dict[str, str] = {
                       "to your care team.\n",
     "save-answers.label": "Save your answers, to print this again or change it next time?",
     "answers-path.label": "Save the answers as:",
+    "answers-path.hint": "(press Enter to save)",
     "answers-path.failed": "Could not save them: {problem}",
     "answers-path.saved": "Saved your answers in this file:\n    {path}\n\nNext time, open "
                           "a terminal and type this to start from them:\n    visitprep "
@@ -248,7 +249,8 @@ STEPS: tuple[Step, ...] = (
     Step("pdf-path", "file", "", "pdf-path.label", "pdf-path.hint", terminal_only=True),
     Step("save-answers", "yes-no", "", "save-answers.label", "yes-no.default-yes",
          terminal_only=True),
-    Step("answers-path", "file", "", "answers-path.label", terminal_only=True),
+    Step("answers-path", "file", "", "answers-path.label", "answers-path.hint",
+         terminal_only=True),
 )
 
 
