@@ -527,3 +527,21 @@ def test_the_review_and_the_print_size_say_real_page_counts(
         assert f", {pages} pages. Uncheck" in message, message
     assert handout_pages(dataclasses.replace(answers, length="full"), bank) > handout_pages(
         answers, bank)
+
+
+def test_an_ambiguous_date_in_the_answers_file_names_the_fix(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
+    (tmp_path / "saved.yaml").write_text('recurrence: local\nvisit_date: "12/3/2026"\n',
+                                         encoding="utf-8")
+    result, script = interact([], "interview", "--answers", "saved.yaml")
+    assert result.code == 1 and script.prompts == []
+    assert "'12/3/2026' could be Thursday, December 3, 2026 (month first)" in result.err
+    assert "Add --date-order mdy or --date-order dmy" in result.err
+    steps = [("recurrence", default), ("concerns", ticked), ("review", ticked), ("own", ""),
+             ("top", ticked), ("name", default), ("visit-date", default),
+             ("visit-date-confirm", True), ("doctor", default), ("companion", default),
+             ("template", default), ("pdf-path", default), ("save-answers", False)]
+    result, script = interact(steps, "interview", "--answers", "saved.yaml",
+                              "--date-order", "dmy")
+    assert result.code == 0, result.err
+    assert script.prompt("visit-date").default == "2026-03-12"

@@ -126,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     interview.add_argument("--answers", metavar="FILE", type=Path,
                            help="start from answers saved last time (every prompt pre-filled)")
+    _add_date_order(interview)
     _add_handout_options(interview)
 
     make = _command(
@@ -818,7 +819,8 @@ def _cmd_interview(args: argparse.Namespace) -> int:
     from visitprep.steps import paper_from_locale
 
     bank = load_bank(args.bank)
-    start = (profile_from_mapping(load_answers(args.answers), bank, str(args.answers))
+    start = (profile_from_mapping(load_answers(args.answers), bank, str(args.answers),
+                                  date_order=args.date_order)
              if args.answers else None)
     defaults = _handout_defaults(args)
     clinic = _clinic(args)
