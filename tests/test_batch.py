@@ -76,8 +76,9 @@ def test_every_good_row_prints_and_every_bad_row_is_one_line(run: Run, tmp_path:
         "chronic-illness.",
         "row 7 (Evil): output '../../outside.pdf' is a path; give a plain file name such as "
         "'maria-lopez.pdf' (files always go into the -o folder).",
-        "row 11 (Zoë): 'visit_date': '2026-02-30' is not a real date. Write the date as "
-        "YYYY-MM-DD (for example 2026-12-03) or as 3 December 2026.",
+        "row 11 (Zoë): 'visit_date': '2026-02-30' is not a real date. Write it like: "
+        "2026-12-03, 3 December 2026, Dec 3, 12/3/2026, tomorrow, Friday, next Friday, or in "
+        "2 weeks.",
     ]
     out = tmp_path / "out"
     assert sorted(p.name for p in out.glob("*.pdf")) == sorted([

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -84,15 +86,22 @@ def test_bad_input_writes_nothing(run: Run, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--recurrence", "far"), "Error: the command line: unknown recurrence 'far'.\n"
+        (("--recurrence", "far"), "Error: --recurrence: unknown recurrence 'far'.\n"
          "Allowed values: local, regional, distant, unsure (use 'unsure' if it is not "
          "known yet).\n"),
         (("--recurrence", "local", "--concern", "money matters"),
-         "Error: the command line: unknown concern 'money matters'."),
+         "Error: --concern: unknown concern 'money matters'."),
         (("--recurrence", "local", "--exclude", "tx-choice"),
-         "'exclude' names an unknown question id 'tx-choice'. Did you mean 'tx-choices'?"),
+         "Error: --exclude names an unknown question id 'tx-choice'. Did you mean "
+         "'tx-choices'?"),
         (("--recurrence", "local", "--visit-date", "12/03/2026"),
-         "could mean two different days"),
+         "Error: --visit-date: '12/03/2026' could be Thursday, December 3, 2026 (month first) "
+         "or Thursday, March 12, 2026 (day first).\nAdd --date-order mdy or --date-order dmy, "
+         "or write it as YYYY-MM-DD.\n"),
+        (("--recurrence", "local", "--visit-date", "someday"),
+         "Error: --visit-date: 'someday' is not a date visitprep can read.\n"),
+        (("--recurrence", "local", "--name", "x" * 101),
+         "Error: --name is 101 characters long; the limit is 100.\n"),
         (("--recurrence", "local", "--template", "fancy"), "Error: unknown template 'fancy'."),
         (("--recurrence", "local", "--bank", "nowhere"), "Error: nowhere: no such folder"),
         (("--recurrence", "local", "--clinic", "nope.yaml"), "Error: nope.yaml: no such file"),
@@ -139,8 +148,9 @@ def test_questions_lists_ids_and_sources(run: Run) -> None:
     assert result.code == 0
     assert "About my recurrence (my-recurrence)" in result.out
     assert "  rec-tests-to-find-out: What tests will show if my cancer has come back?" in result.out
-    source = '      from 002_232169e8006b1272.txt, "How is a cancer recurrence diagnosed?"'
+    source = '      from What Is Cancer Recurrence?, "How is a cancer recurrence diagnosed?"'
     assert source in result.out
+    assert ".txt" not in result.out  # sources by title, not by file name
     assert "Costs and insurance (costs)" in result.out
     assert "tx-surgery-radiation" not in result.out
     assert result.out.rstrip().endswith("questions.")
@@ -205,3 +215,45 @@ def test_python_dash_m_and_help(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "visitprep", "--help"], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0 and "Exit codes: 0 done; 1 bad input" in done.stdout
+
+
+def test_every_command_has_examples_and_the_interview_comes_first(run: Run) -> None:
+    from visitprep.cli import build_parser
+
+    top = run("--help")
+    assert top.code == 0
+    listed = re.findall(r"^    (\w[\w-]*)", top.out, re.M)
+    assert listed[0] == "interview"
+    assert "examples:" in top.out
+    commands = next(a for a in build_parser()._actions
+                    if isinstance(a, argparse._SubParsersAction))
+    for name in commands.choices:
+        result = run(name, "--help")
+        assert result.code == 0
+        assert "examples:\n  visitprep " + name in result.out, name
+
+
+def test_batch_help_lists_the_csv_columns(run: Run) -> None:
+    from visitprep.batch import COLUMNS
+    from visitprep.cli import CSV_COLUMNS
+
+    assert CSV_COLUMNS == COLUMNS
+    text = " ".join(run("batch", "--help").out.split())
+    assert ", ".join(COLUMNS) in text
+
+
+def test_questions_help_does_not_point_at_itself(run: Run) -> None:
+    text = " ".join(run("questions", "--help").out.split())
+    assert "(see 'visitprep questions')" not in text
+    assert "'visitprep questions' with no options lists every topic with its id" in text
+
+
+def test_plurals_read_right(run: Run, tmp_path: Path) -> None:
+    from visitprep.cli import _n
+
+    assert (_n(1, "page"), _n(2, "page"), _n(0, "handout")) == ("1 page", "2 pages",
+                                                                "0 handouts")
+    (tmp_path / "one.csv").write_text("name,recurrence\nAnn,local\n", encoding="utf-8")
+    result = run("batch", "one.csv", "-o", "out", "--merge", "all.pdf", "--jobs", "1")
+    assert result.code == 0, result.err
+    assert "1 handout," in result.out and "1 handouts" not in result.out

@@ -19,8 +19,9 @@ from visitprep.profile import load_answers, profile_from_mapping
 from conftest import Result, read_pdf
 
 TOMORROW = dt.date.today() + dt.timedelta(days=1)
-STEPS = ("recurrence", "concerns", "length", "review", "own", "top", "name", "visit-date", "doctor",
-         "companion", "template", "paper", "pdf-path", "save-answers", "answers-path")
+STEPS = ("recurrence", "concerns", "review", "own", "top", "name", "visit-date",
+         "visit-date-confirm", "doctor", "companion", "template", "paper", "pdf-path",
+         "save-answers", "answers-path")
 
 
 def ticked(prompt: Prompt) -> list[str]:
@@ -63,6 +64,7 @@ def happy_path(**changes: Any) -> list[tuple[str, Any]]:
         "top": ["Can I swim?", "tx-choices"],
         "name": "Ødegård <&> Ñúñez",
         "visit-date": "tomorrow",
+        "visit-date-confirm": True,
         "doctor": "Dr. Ng",
         "companion": "",
         "template": "standard",
@@ -76,6 +78,11 @@ def happy_path(**changes: Any) -> list[tuple[str, Any]]:
     for name, answer in steps.items():
         if name == "own":
             out += [("own", text) for text in answer]
+        elif name == "visit-date-confirm" and not steps["visit-date"]:
+            continue
+        elif name == "length":  # the review's action row switches to the full list
+            if answer == "full":
+                out.append(("review", lambda p: [*ticked(p), interview.LENGTH]))
         elif answer is not None:
             out.append((name, answer))
     return out
@@ -85,6 +92,8 @@ def happy_path(**changes: Any) -> list[tuple[str, Any]]:
 def interact(monkeypatch: pytest.MonkeyPatch, run: Callable[..., Result]
              ) -> Callable[..., tuple[Result, Script]]:
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    for name in ("LC_ALL", "LC_PAPER", "LANG"):  # a locale that says nothing: paper is asked
+        monkeypatch.delenv(name, raising=False)
 
     def go(steps: list[tuple[str, Any]], *argv: str) -> tuple[Result, Script]:
         script = Script(steps)
@@ -104,7 +113,7 @@ def test_the_whole_interview_writes_the_pdf_and_the_answers(
     pdf_path = tmp_path / f"visit-questions-{TOMORROW.isoformat()}.pdf"
     answers_path = tmp_path / f"visit-answers-{TOMORROW.isoformat()}.yaml"
     assert "Saved your checklist (" in result.out and str(pdf_path) in result.out
-    assert "Ctrl-C" in result.out.splitlines()[2]
+    assert "To stop at any time, hold the Ctrl key and" in result.out
     pdf = read_pdf(pdf_path)
     first = pdf.pages[0]
     assert "Name: Ødegård <&> Ñúñez" in first
@@ -118,7 +127,10 @@ def test_the_whole_interview_writes_the_pdf_and_the_answers(
     assert saved.exclude == ("cost-tests",)
     assert saved.custom_questions == ("Is x<y & z a worry?", "Can I swim?")
     assert saved.visit_date == TOMORROW
-    assert f"visitprep interview --answers visit-answers-{TOMORROW.isoformat()}.yaml" in result.out
+    # The full path, so the command works from any folder.
+    assert f"visitprep interview --answers {answers_path}\n" in result.out
+    assert f"visitprep make --answers {answers_path}\n" in result.out
+    assert f"Saved your answers in this file:\n    {answers_path}\n" in result.out
 
 
 def test_the_review_shows_every_picked_question_ticked_with_a_page_count(
@@ -128,10 +140,40 @@ def test_the_review_shows_every_picked_question_ticked_with_a_page_count(
     headings = [o.title for o in review.options if isinstance(o, Heading)]
     assert headings == ["About my recurrence", "My treatment choices", "Costs and insurance",
                         "Symptoms to tell my care team"]
-    questions = [o for o in review.options if isinstance(o, Option) and o.value != BACK]
+    questions = [o for o in review.options
+                 if isinstance(o, Option) and o.value not in interview.ACTIONS]
     assert all(o.checked for o in questions)
     assert review.message.startswith(f"{len(questions)} questions, ")
-    assert " pages. Untick" in review.message
+    assert " pages. Uncheck any you do not want:" in review.message
+    actions = [o.title for o in review.options
+               if isinstance(o, Option) and o.value in interview.ACTIONS]
+    assert actions[0].startswith("Show more questions I could add (")
+    assert actions[1:] == ["Print every question for my situation (the full list)",
+                           "Go back to the previous step"]
+
+
+def test_show_more_questions_adds_the_ones_checked(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path,
+        bank: QuestionBank) -> None:
+    def more(prompt: Prompt) -> list[str]:
+        offered = [o.value for o in prompt.options
+                   if isinstance(o, Option) and o.value not in interview.ACTIONS]
+        assert offered and not any(o.checked for o in prompt.options if isinstance(o, Option))
+        return offered[:2]
+
+    steps = happy_path(length=None, **{"save-answers": True})
+    index = [name for name, _ in steps].index("review")
+    steps[index:index] = [("review", lambda p: [*ticked(p), interview.MORE_QUESTIONS]),
+                          ("more", more)]
+    result, script = interact(steps)
+    assert result.code == 0, result.err
+    added = [o for o in script.prompt("more").options
+             if isinstance(o, Option) and o.value not in interview.ACTIONS][:2]
+    last_review = [p for p in script.prompts if p.name == "review"][-1]
+    assert all(o.value in ticked(last_review) for o in added)  # now on the list
+    saved = load_answers(next(tmp_path.glob("*.yaml")))
+    assert saved["include"] == [o.value for o in added]
+    assert added[0].title in read_pdf(next(tmp_path.glob("*.pdf"))).text
 
 
 def test_no_concerns_and_every_detail_skipped(
@@ -163,20 +205,20 @@ def test_all_concerns(interact: Callable[..., tuple[Result, Script]], tmp_path: 
 
 def test_going_back(interact: Callable[..., tuple[Result, Script]]) -> None:
     steps = [("recurrence", "local"), ("concerns", [BACK]), ("recurrence", "distant"),
-             ("concerns", ["costs"]), ("length", "short"), ("review", [BACK]),
-             ("length", BACK), ("concerns", ["coping"])]
+             ("concerns", ["costs"]), ("review", [BACK]), ("concerns", ["coping"])]
     steps += happy_path()[2:]
     result, script = interact(steps)
     assert result.code == 0, result.err
     assert script.prompt("recurrence").default is None
     assert script.prompts[2].default == "local"  # asked again, with the last answer
-    assert ticked(script.prompts[7]) == ["costs"]
+    assert ticked(script.prompts[5]) == ["costs"]
 
 
 def test_back_from_text_steps(interact: Callable[..., tuple[Result, Script]]) -> None:
     steps = happy_path()
     index = [name for name, _ in steps].index("doctor")
-    steps[index:index + 1] = [("doctor", "back"), ("visit-date", "tomorrow"), ("doctor", "")]
+    steps[index:index + 1] = [("doctor", "back"), ("visit-date", "tomorrow"),
+                              ("visit-date-confirm", True), ("doctor", "")]
     result, script = interact(steps)
     assert result.code == 0, result.err
     assert script.steps == []
@@ -189,7 +231,7 @@ def ctrl_c_at(step: str) -> list[tuple[str, Any]]:
     return steps[:names.index(step)] + [(step, KeyboardInterrupt)]
 
 
-@pytest.mark.parametrize("step", STEPS[:12])
+@pytest.mark.parametrize("step", STEPS[:13])
 def test_ctrl_c_at_any_step_before_saving_writes_nothing(
         interact: Callable[..., tuple[Result, Script]], tmp_path: Path, step: str) -> None:
     result, _ = interact(ctrl_c_at(step))
@@ -234,18 +276,19 @@ def test_starting_from_saved_answers_prefills_every_prompt(
         "custom_questions: [Old question?]\ntop_questions: [Old question?]\n"
         "name: Ann\nvisit_date: 2026-12-03\ndoctor: Dr. Ng\ncompanion: Bo\n"
         "template: large-print\npaper: a4\nlength: full\n", encoding="utf-8")
-    steps = [("recurrence", default), ("concerns", ticked), ("length", default),
-             ("review", ticked),
+    steps = [("recurrence", default), ("concerns", ticked), ("review", ticked),
              ("own-keep", ticked), ("own", ""), ("top", ticked), ("name", default),
-             ("visit-date", default), ("doctor", default), ("companion", default),
-             ("template", default), ("paper", default), ("pdf-path", default),
+             ("visit-date", default), ("visit-date-confirm", False), ("visit-date", default),
+             ("visit-date-confirm", True), ("doctor", default), ("companion", default),
+             ("template", default), ("pdf-path", default),
              ("save-answers", True), ("answers-path", default), ("answers-replace", default)]
     result, script = interact(steps, "interview", "--answers", "saved.yaml")
     assert result.code == 0, result.err
     assert script.prompt("recurrence").default == "unsure"
     assert ticked(script.prompt("concerns")) == ["coping"]
-    assert script.prompt("length").default == "full"
     review = script.prompt("review")
+    assert "Print the short list again (the key questions only)" in [
+        o.title for o in review.options]  # length: full, from the file
     assert "cope-faith" not in ticked(review) and "cope-fear" in ticked(review)
     assert script.prompt("name").default == "Ann"
     assert script.prompt("visit-date").default == "2026-12-03"
@@ -282,9 +325,12 @@ def test_validation_messages(interact: Callable[..., tuple[Result, Script]]) -> 
     date_check = script.prompt("visit-date").validate
     assert date_check is not None
     assert date_check("Dec 3") is True and date_check("back") is True
-    assert "Write the date like" in str(date_check("someday"))
+    assert str(date_check("someday")) == (
+        "'someday' is not a date visitprep can read. Write it like: next Friday, Dec 3, "
+        "12/3/2026, 2026-12-03, or in 2 weeks.")
     top = script.prompt("top").validate
-    assert top is not None and "Pick up to 3: 4 are ticked." == top(["a", "b", "c", "d"])
+    assert top is not None and top(["a", "b", "c", "d"]) == (
+        "Check up to 3: 4 are checked. Uncheck one with the spacebar.")
     path_check = script.prompt("pdf-path").validate
     assert path_check is not None
     assert "does not exist" in str(path_check("no/such/folder/x.pdf"))
@@ -336,12 +382,12 @@ def test_handout_options_apply_to_the_interview(
     from pypdf import PdfReader
 
     (tmp_path / "visit-questions.pdf").write_bytes(b"old")
-    steps = happy_path(**{"visit-date": "", "template": default, "paper": default,
+    steps = happy_path(**{"visit-date": "", "template": default, "paper": None,
                           "save-answers": False, "answers-path": None})
     result, script = interact(steps, "interview", "--template", "navigator", "--paper", "a4",
                               "--fillable", "--force", "--clinic-name", "Riverside Clinic")
     assert result.code == 0, result.err
-    assert script.prompt("paper").default == "a4"
+    assert "paper" not in [p.name for p in script.prompts]  # --paper a4: not asked
     assert "pdf-replace" not in [p.name for p in script.prompts]  # --force: no question
     pdf_path = tmp_path / "visit-questions.pdf"
     pdf = read_pdf(pdf_path)
@@ -350,25 +396,152 @@ def test_handout_options_apply_to_the_interview(
     assert PdfReader(pdf_path).get_fields()
 
 
-def test_the_length_step_and_the_print_size_say_real_page_counts(
+def date_steps(*answers: tuple[str, Any]) -> list[tuple[str, Any]]:
+    """The happy path with the date step's prompts replaced by `answers`."""
+    steps = happy_path(**{"save-answers": False, "answers-path": None})
+    index = [name for name, _ in steps].index("visit-date")
+    steps[index:index + 2] = list(answers)
+    return steps
+
+
+@pytest.mark.parametrize("text", [
+    "2026-12-03", "3 December 2026", "Dec 3", "Dec. 3", "Dec 3rd", "December 3rd, 2026",
+    "tomorrow", "Friday", "next Friday", "in 2 weeks", "2026-12-03 09:30"])
+def test_the_interview_takes_every_form_and_reads_it_back(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path, text: str) -> None:
+    from visitprep.dates import format_day, one_day
+
+    day = one_day(text, dt.date.today())
+    result, script = interact(date_steps(("visit-date", text), ("visit-date-confirm", True)))
+    assert result.code == 0, result.err
+    confirm = script.prompt("visit-date-confirm")
+    if dt.date.today() <= day <= dt.date.today() + dt.timedelta(days=366):
+        assert confirm.message == f"{format_day(day)}. Is that right?"
+        assert confirm.default is True
+    assert (tmp_path / f"visit-questions-{day.isoformat()}.pdf").is_file()
+
+
+@pytest.mark.parametrize(("text", "pick", "day"), [
+    ("12/3/2026", 0, dt.date(2026, 12, 3)), ("12/3/2026", 1, dt.date(2026, 3, 12)),
+    ("3.12.2026", 1, dt.date(2026, 12, 3))])
+def test_numbers_only_dates_ask_which_day_then_warn_if_past(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path, text: str, pick: int,
+        day: dt.date) -> None:
+    from visitprep.dates import format_day
+
+    def which(prompt: Prompt) -> str:
+        options = [o for o in prompt.options if isinstance(o, Option) and o.value != BACK]
+        return options[pick].value
+
+    answers: list[tuple[str, Any]] = [("visit-date", text), ("visit-date-which", which)]
+    if day < dt.date.today():
+        answers.append(("visit-date-confirm", True))
+    result, script = interact(date_steps(*answers))
+    assert result.code == 0, result.err
+    assert script.prompt("visit-date-which").message == f"Which day do you mean by {text}?"
+    if day < dt.date.today():
+        confirm = script.prompt("visit-date-confirm")
+        assert confirm.message == f"{format_day(day)} is in the past. Is that the right date?"
+        assert confirm.default is False
+    else:  # the choice was the read-back: nothing more to confirm
+        assert "visit-date-confirm" not in [p.name for p in script.prompts]
+    assert (tmp_path / f"visit-questions-{day.isoformat()}.pdf").is_file()
+
+
+def test_past_and_far_dates_are_confirmed_and_no_asks_again(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
+    far = dt.date.today() + dt.timedelta(days=400)
+    result, script = interact(date_steps(
+        ("visit-date", "2020-01-05"), ("visit-date-confirm", False),
+        ("visit-date", far.isoformat()), ("visit-date-confirm", False),
+        ("visit-date", "tomorrow"), ("visit-date-confirm", True)))
+    assert result.code == 0, result.err
+    past, ahead, _ = [p for p in script.prompts if p.name == "visit-date-confirm"]
+    assert past.message == "Sunday, January 5, 2020 is in the past. Is that the right date?"
+    assert past.default is False
+    assert ahead.message.endswith(" is more than a year away. Is that the right date?")
+    assert ahead.default is False
+    again = [p for p in script.prompts if p.name == "visit-date"]
+    assert [p.default for p in again] == ["", "2020-01-05", far.isoformat()]  # as typed
+    assert (tmp_path / f"visit-questions-{TOMORROW.isoformat()}.pdf").is_file()
+
+
+def test_a_past_date_kept_on_purpose(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
+    result, _ = interact(date_steps(("visit-date", "Jan 5 2020"), ("visit-date-confirm", True)))
+    assert result.code == 0, result.err
+    assert (tmp_path / "visit-questions-2020-01-05.pdf").is_file()
+
+
+def test_the_paper_comes_from_the_locale_and_is_not_asked(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    steps = happy_path(paper=None, **{"save-answers": False, "answers-path": None})
+    result, script = interact(steps)
+    assert result.code == 0, result.err
+    assert "paper" not in [p.name for p in script.prompts]
+    assert round(read_pdf(next(tmp_path.glob("*.pdf"))).sizes[0][0]) == 595  # A4
+    more = [o.title for o in script.prompt("template").options]
+    assert "More options (paper size: A4; fill in on the computer: no)" in more
+
+
+def test_more_options_changes_the_paper_and_fillable(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from pypdf import PdfReader
+
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    steps = happy_path(paper=None, **{"save-answers": False, "answers-path": None})
+    index = [name for name, _ in steps].index("template")
+    steps[index:index + 1] = [("template", interview.MORE), ("paper", "a4"), ("fillable", True),
+                              ("template", "large-print")]
+    result, script = interact(steps)
+    assert result.code == 0, result.err
+    pdf_path = next(tmp_path.glob("*.pdf"))
+    assert round(read_pdf(pdf_path).sizes[0][0]) == 595
+    assert PdfReader(pdf_path).get_fields()
+    last = [p for p in script.prompts if p.name == "template"][-1]
+    assert "More options (paper size: A4; fill in on the computer: yes)" in [
+        o.title for o in last.options]
+
+
+def test_the_review_and_the_print_size_say_real_page_counts(
         interact: Callable[..., tuple[Result, Script]], tmp_path: Path,
         bank: QuestionBank) -> None:
     from visitprep.handout import handout_pages
 
-    steps = happy_path(template="large-print", length="short",
+    steps = happy_path(template="large-print", length="full",
                        review=ticked, **{"save-answers": False, "answers-path": None})
     result, script = interact(steps)
     assert result.code == 0, result.err
-    choices = {o.value: o.title for o in script.prompt("length").options
-               if isinstance(o, Option)}
     saved = read_pdf(next(tmp_path.glob("*.pdf")))
     # the large-print count, said after the print size was chosen, is what was written
     assert f"{len(saved.pages)} pages in this print size." in result.out
-    # each length shows its own count for the answers so far (standard print, no own yet)
+    # the review says the count of each length for the answers so far (standard print)
     answers = profile_from_mapping({"recurrence": "regional", "concerns": ["costs", "symptoms"],
                                     "paper": "letter"}, bank, "test")
-    for length in ("short", "full"):
+    short, full = [p.message for p in script.prompts if p.name == "review"]
+    for message, length in ((short, "short"), (full, "full")):
         pages = handout_pages(dataclasses.replace(answers, length=length), bank)
-        assert choices[length].endswith(f" {pages} pages)"), choices[length]
+        assert f", {pages} pages. Uncheck" in message, message
     assert handout_pages(dataclasses.replace(answers, length="full"), bank) > handout_pages(
         answers, bank)
+
+
+def test_an_ambiguous_date_in_the_answers_file_names_the_fix(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
+    (tmp_path / "saved.yaml").write_text('recurrence: local\nvisit_date: "12/3/2026"\n',
+                                         encoding="utf-8")
+    result, script = interact([], "interview", "--answers", "saved.yaml")
+    assert result.code == 1 and script.prompts == []
+    assert "'12/3/2026' could be Thursday, December 3, 2026 (month first)" in result.err
+    assert "Add --date-order mdy or --date-order dmy" in result.err
+    steps = [("recurrence", default), ("concerns", ticked), ("review", ticked), ("own", ""),
+             ("top", ticked), ("name", default), ("visit-date", default),
+             ("visit-date-confirm", True), ("doctor", default), ("companion", default),
+             ("template", default), ("pdf-path", default), ("save-answers", False)]
+    result, script = interact(steps, "interview", "--answers", "saved.yaml",
+                              "--date-order", "dmy")
+    assert result.code == 0, result.err
+    assert script.prompt("visit-date").default == "2026-03-12"

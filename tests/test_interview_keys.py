@@ -110,8 +110,13 @@ def test_date_text_then_confirm(bank: QuestionBank, pipe: PipeInput) -> None:
     assert real(prompt, pipe, "Dec 3" + ENTER) == "Dec 3"
 
 
-def test_confirm(pipe: PipeInput) -> None:
-    assert real(Prompt("confirm", "c", "Save?", default=True), pipe, "n") is False
+@pytest.mark.parametrize(("keys", "default", "answer"), [
+    ("n" + ENTER, True, False), ("no" + ENTER, True, False), ("yes" + ENTER, False, True),
+    ("Yes" + ENTER, False, True), (ENTER, True, True), (ENTER, False, False)])
+def test_yes_or_no_is_typed_as_a_word_then_enter(pipe: PipeInput, keys: str, default: bool,
+                                                answer: bool) -> None:
+    # The letters after y or n do nothing, so they never spill into the next prompt.
+    assert real(Prompt("confirm", "c", "Save?", default=default), pipe, keys) is answer
 
 
 @pytest.mark.parametrize("key", [CTRL_C, CTRL_D])
@@ -127,3 +132,42 @@ def test_draft_round_trip() -> None:
                       visit_date=dt.date(2026, 12, 3), doctor="B", companion="C",
                       template="large-print", paper="a4")
     assert Draft.from_profile(profile).profile() == profile
+
+
+def test_typing_in_a_list_checks_nothing(bank: QuestionBank, pipe: PipeInput) -> None:
+    # Letters (a, i, j, k...) and the spaces between typed words do nothing; the first
+    # Enter after typing only ends the typing, the next one answers.
+    prompt = captured(bank, "concerns")
+    keys = "I want to ask about money and a trial" + ENTER + ENTER
+    assert real(prompt, pipe, keys) == []
+
+
+def test_enter_after_moving_with_nothing_checked_asks_first(bank: QuestionBank,
+                                                            pipe: PipeInput) -> None:
+    prompt = captured(bank, "concerns")
+    # The first Enter only asks "Go on without any?"; the spacebar then checks one.
+    assert real(prompt, pipe, DOWN + ENTER + SPACE + ENTER) == ["side-effects"]
+
+
+def test_go_back_is_an_action_not_a_box(bank: QuestionBank, pipe: PipeInput) -> None:
+    prompt = captured(bank, "concerns")
+    # Check one, then the spacebar on "Go back": it goes back, it is not checked.
+    keys = SPACE + "\x1b[A" + SPACE
+    assert real(prompt, pipe, keys) == [BACK]
+
+
+@pytest.mark.parametrize(("text", "width", "pads"), [
+    ("short", 20, {}),
+    ("aaaa bbbb cccc dddd", 10, {}),               # "aaaa bbbb " fills the line exactly
+    ("aaaa bbbbb cccc", 10, {5: 5}),               # "bbbbb" and its space would not fit
+    ("aaaaaaaa bbbbbbbbbbbbbbbbbbbbbbbb", 10, {}),  # a word longer than a line is cut anyway
+    ("one two three four five six seven", 12, {8: 4, 19: 1, 28: 3}),
+])
+def test_typed_answers_wrap_between_words(text: str, width: int, pads: dict[int, int]) -> None:
+    found = interview._wrap_pads(text, width)
+    assert found == pads
+    shown = "".join(" " * found.get(i, 0) + c for i, c in enumerate(text))
+    lines = [shown[i:i + width] for i in range(0, len(shown), width)]
+    if len(max(text.split(), key=len)) < width:
+        assert not any(line.startswith(" ") for line in lines[1:])  # no line starts blank
+        assert [w for line in lines for w in line.split()] == text.split()  # no word cut

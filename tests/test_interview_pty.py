@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -12,68 +14,162 @@ from conftest import read_pdf
 
 pexpect = pytest.importorskip("pexpect")
 
-DOWN, SPACE, ENTER = "\x1b[B", " ", "\r"
+DOWN, UP, SPACE, ENTER = "\x1b[B", "\x1b[A", " ", "\r"
+README = Path(__file__).resolve().parents[1] / "README.md"
+COMMON_PATH_KEYS = 21  # the README states this figure
 
 
-def spawn(tmp_path: Path, *args: str) -> object:
-    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm"}
-    child = pexpect.spawn(sys.executable, ["-m", "visitprep", *args], cwd=str(tmp_path),
-                          env=env, dimensions=(24, 80), encoding="utf-8", timeout=30)
-    return child
+class Person:
+    """Drives the interview in a pseudo-terminal and counts the keys pressed besides text."""
+
+    def __init__(self, tmp_path: Path, *args: str, lang: str = "en_US.UTF-8") -> None:
+        # A real terminal answers the cursor-position request at once; pexpect never does, and
+        # prompt_toolkit would wait a second for it at every prompt.
+        env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "LANG": lang,
+               "PROMPT_TOOLKIT_NO_CPR": "1"}
+        env.pop("LC_ALL", None)
+        env.pop("LC_PAPER", None)
+        self.child = pexpect.spawn(sys.executable, ["-m", "visitprep", *args],
+                                   cwd=str(tmp_path), env=env, dimensions=(24, 80),
+                                   encoding="utf-8", timeout=30)
+        self.keys = 0
+
+    def sees(self, text: str) -> None:
+        self.child.expect(re.escape(text))
+
+    def press(self, *keys: str) -> None:
+        self.keys += len(keys)
+        self.child.send("".join(keys))
+
+    def types(self, text: str) -> None:
+        self.child.send(text)
+
+    def finish(self) -> int:
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        return int(self.child.exitstatus)
+
+
+def next_friday(today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=(4 - today.weekday()) % 7 or 7)
+
+
+def test_the_common_path_as_a_first_timer(tmp_path: Path) -> None:
+    """A kind, two concerns, keep the list, no own questions, name, 'next Friday', confirm,
+    save: at most 30 keys besides the typed text."""
+    person = Person(tmp_path)
+    person.sees("Where has the cancer come back?")
+    person.press(DOWN, DOWN, ENTER)                       # Distant
+    person.sees("What else would you like to talk about?")
+    person.press(DOWN, SPACE, DOWN, DOWN, SPACE, ENTER)   # side effects, costs
+    person.sees("Uncheck any you do not want")
+    person.press(ENTER)                                   # keep the list
+    person.sees("Your question:")
+    person.press(ENTER)                                   # no own questions
+    person.sees("to print first, on page 1")
+    person.press(ENTER)                                   # none first
+    person.sees("Your name, for the top of the page:")
+    person.types("Ann Lee")
+    person.press(ENTER)
+    person.sees("The date of your visit:")
+    person.types("next Friday")
+    person.press(ENTER)
+    friday = next_friday(dt.date.today())
+    person.sees(f"{friday:%A}, {friday:%B} {friday.day}, {friday.year}. Is that right?")
+    person.press(ENTER)                                   # yes
+    person.sees("Your doctor's name:")
+    person.press(ENTER)
+    person.sees("Who is coming with you to the visit?")
+    person.press(ENTER)
+    person.sees("How big should the print be?")
+    person.press(ENTER)                                   # standard; Letter from the locale
+    person.sees("Save the checklist as:")
+    person.press(ENTER)
+    person.sees("Saved your checklist")
+    person.sees("Save your answers")
+    person.press(ENTER)                                   # yes
+    person.sees("Save the answers as:")
+    person.press(ENTER)
+    answers = tmp_path / f"visit-answers-{friday.isoformat()}.yaml"
+    person.sees(f"visitprep interview --answers {answers}")
+    assert person.finish() == 0
+    assert person.keys == COMMON_PATH_KEYS <= 30
+    assert f"{COMMON_PATH_KEYS} keys" in README.read_text(encoding="utf-8")
+    pdf = read_pdf(tmp_path / f"visit-questions-{friday.isoformat()}.pdf")
+    assert "Name: Ann Lee" in pdf.pages[0]
+    assert "Side effects" in pdf.text and "Costs and insurance" in pdf.text
+    assert round(pdf.sizes[0][0]) == 612  # Letter, from en_US
+    assert answers.is_file()
 
 
 def test_a_full_interview_in_a_terminal(tmp_path: Path) -> None:
-    child = spawn(tmp_path)
-    child.expect("Where has the cancer come back?")
-    child.send(DOWN + DOWN + ENTER)                      # distant
-    child.expect("What would you like to talk about?")
-    child.send(DOWN + DOWN + DOWN + SPACE + ENTER)       # costs
-    child.expect("How long should the list be?")
-    child.send(ENTER)                                    # short
-    child.expect("pages. Untick what does not fit")
-    child.send(SPACE + ENTER)                            # untick the first question
-    child.expect("Your question:")
-    child.send("Can I still travel & <hike>?" + ENTER)
-    child.expect("Your question:")
-    child.send(ENTER)
-    child.expect("Pick up to 3 to print first")
-    child.send(SPACE + ENTER)                            # my own question
-    child.expect("Your name")
-    child.send("Ирина Łukasik" + ENTER)
-    child.expect("The date of your visit")
-    child.send("2026-12-03" + ENTER)
-    child.expect("doctor's name")
-    child.send("Dr. Ng" + ENTER)
-    child.expect("Who is coming with you")
-    child.send(ENTER)
-    child.expect("How big should the print be?")
-    child.send(ENTER)
-    child.expect("What paper will you print on?")
-    child.send(ENTER)
-    child.expect("Save the checklist as:")
-    child.send(ENTER)
-    child.expect("Save your answers")
-    child.send("n")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    person = Person(tmp_path, lang="C")                   # a locale that names no paper
+    person.sees("Where has the cancer come back?")
+    person.press(DOWN, DOWN, ENTER)                       # distant
+    person.sees("What else would you like to talk about?")
+    person.types("costs")                                 # letters do nothing in a list...
+    person.sees("Typing does nothing in a list.")         # ...but say how to use it
+    person.press(DOWN, DOWN, DOWN, SPACE, ENTER)          # costs
+    person.sees("Uncheck any you do not want")
+    person.press(SPACE, ENTER)                            # uncheck the first question
+    person.sees("Your question:")
+    person.types("Can I still travel & <hike>?")
+    person.press(ENTER)
+    person.sees("Your question:")
+    person.press(ENTER)
+    person.sees("Check up to 3 to print first")
+    person.press(DOWN, ENTER)                             # moved, checked nothing: asked
+    person.sees("You did not check anything. Go on without any?")
+    person.press(UP, SPACE, ENTER)                        # my own question
+    person.sees("Your name")
+    person.types("Ирина Łukasik")
+    person.press(ENTER)
+    person.sees("The date of your visit")
+    person.types("3/12/2027")
+    person.press(ENTER)
+    person.sees("Which day do you mean by 3/12/2027?")
+    person.press(DOWN, ENTER)                             # Friday, December 3, 2027
+    person.sees("more than a year away. Is that the right date?")
+    person.types("no")
+    person.press(ENTER)
+    person.sees("The date of your visit")
+    person.press(*["\x7f"] * 9)
+    person.types("December 3rd, 2026")
+    person.press(ENTER)
+    person.sees("Thursday, December 3, 2026. Is that right?")
+    person.types("yes")
+    person.press(ENTER)
+    person.sees("doctor's name")
+    person.types("Dr. Ng")
+    person.press(ENTER)
+    person.sees("Who is coming with you")
+    person.press(ENTER)
+    person.sees("How big should the print be?")
+    person.press(ENTER)
+    person.sees("What paper will you print on?")
+    person.press(DOWN, ENTER)                             # A4
+    person.sees("Save the checklist as:")
+    person.press(ENTER)
+    person.sees("Save your answers")
+    person.types("no")
+    person.press(ENTER)
+    assert person.finish() == 0
     pdf = read_pdf(tmp_path / "visit-questions-2026-12-03.pdf")
     first = pdf.pages[0]
     assert "Name: Ирина Łukasik" in first
     assert "1. Can I still travel & <hike>?" in first
     assert "Costs and insurance" in pdf.text
-    assert "What type of recurrence do I have" not in pdf.text  # unticked at review
+    assert "What type of recurrence do I have" not in pdf.text  # unchecked at review
+    assert round(pdf.sizes[0][0]) == 595
     assert sorted(p.name for p in tmp_path.iterdir()) == ["visit-questions-2026-12-03.pdf"]
 
 
 def test_ctrl_c_in_a_terminal(tmp_path: Path) -> None:
-    child = spawn(tmp_path, "interview")
-    child.expect("Where has the cancer come back?")
-    child.send(ENTER)
-    child.expect("What would you like to talk about?")
-    child.sendintr()
-    child.expect("Stopped; nothing was written.")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    person = Person(tmp_path, "interview")
+    person.sees("Where has the cancer come back?")
+    person.press(ENTER)
+    person.sees("What else would you like to talk about?")
+    person.child.sendintr()
+    person.sees("Stopped; nothing was written.")
+    assert person.finish() == 130
     assert list(tmp_path.iterdir()) == []

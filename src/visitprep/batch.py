@@ -309,7 +309,7 @@ class Plan:
     names: dict[str, int]  # casefolded file name -> row number
 
 
-def plan_batch(path: Path, encoding: str = "utf-8-sig") -> Plan:
+def plan_batch(path: Path, encoding: str = "utf-8-sig", date_order: str | None = None) -> Plan:
     """Read the whole file once, so every file-level problem stops the run before any work.
 
     Raises:
@@ -321,7 +321,7 @@ def plan_batch(path: Path, encoding: str = "utf-8-sig") -> Plan:
     total = 0
     for row in read_rows(path, _csv_encoding(encoding)):
         total += 1
-        wanted, problem = output_name(row)
+        wanted, problem = output_name(row, date_order=date_order)
         if not problem and not row.problem:
             planned[names.claim(wanted).casefold()] = row.number
     if not total:
@@ -356,6 +356,22 @@ def _check_header(path: Path | str, header: list[str]) -> None:
         )
 
 
+def csv_date_order(path: Path, encoding: str = "utf-8-sig") -> str | None:
+    """The order of numbers-only dates the file shows itself, read before the run.
+
+    A `13/12/2026` in any row's visit_date settles "dmy" for the whole file, a
+    `12/13/2026` "mdy". Returns None when no row settles it, when rows disagree, or when
+    the file cannot be read (the run then reports that itself).
+    """
+    from visitprep.dates import file_order
+
+    try:
+        return file_order([row.values.get("visit_date", "")
+                           for row in read_rows(path, _csv_encoding(encoding))])
+    except (VisitprepError, OSError, UnicodeError, LookupError, csv.Error):
+        return None
+
+
 # -- file names --------------------------------------------------------------------------
 
 def safe_stem(text: str) -> str:
@@ -371,7 +387,8 @@ def safe_stem(text: str) -> str:
     return stem
 
 
-def output_name(row: Row, suffix: str = ".pdf") -> tuple[str, str]:
+def output_name(row: Row, suffix: str = ".pdf",
+                date_order: str | None = None) -> tuple[str, str]:
     """The file name a row asks for, and a problem if the name is not allowed.
 
     An output cell ending in .html or .htm makes that row's handout HTML, one ending
@@ -395,7 +412,7 @@ def output_name(row: Row, suffix: str = ".pdf") -> tuple[str, str]:
     date = row.values.get("visit_date", "")
     if date:
         try:
-            parts.append(parse_date(date).isoformat())
+            parts.append(parse_date(date, order=date_order).isoformat())
         except ProfileError:
             pass
     stem = "-".join(p for p in parts if p) or f"row-{row.number}"
@@ -436,7 +453,8 @@ _STATE: dict[str, Any] = {}
 
 
 def _init_worker(bank: QuestionBank | None, defaults: dict[str, Any], clinic: Clinic | None,
-                 folder: str, force: bool, parent: int | None = None) -> None:
+                 folder: str, force: bool, parent: int | None = None,
+                 date_order: str | None = None) -> None:
     if parent is not None:
         # Ctrl-C and SIGTERM go to the parent, which lets running rows finish and cancels
         # the rest; if the parent dies (even by SIGKILL), the worker exits at once.
@@ -450,7 +468,8 @@ def _init_worker(bank: QuestionBank | None, defaults: dict[str, Any], clinic: Cl
     # One thread per worker writes files (and waits for the disk) while the worker
     # draws the next handout; only the worker's main thread uses reportlab.
     _STATE.update(bank=bank, defaults=defaults, clinic=clinic, folder=Path(folder),
-                  force=force, layouts={}, writer=ThreadPoolExecutor(max_workers=1))
+                  force=force, layouts={}, writer=ThreadPoolExecutor(max_workers=1),
+                  date_order=date_order)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -502,13 +521,14 @@ def _failed(row: Row, exc: BaseException, kind: str = "input") -> RowResult:
 
 
 def _row_profile(row: Row, bank: QuestionBank, defaults: dict[str, Any],
-                 layouts: dict[str, Any]) -> tuple[Any, Any]:
+                 layouts: dict[str, Any], date_order: str | None = None) -> tuple[Any, Any]:
     """A row's validated profile and its layout (loaded once per template)."""
     from visitprep.layout import load_layout
     from visitprep.profile import profile_from_mapping
 
     values = {k: v for k, v in row.values.items() if k != OUTPUT_COLUMN}
-    profile = profile_from_mapping({**defaults, **values}, bank, row.where)
+    profile = profile_from_mapping({**defaults, **values}, bank, row.where,
+                                   date_order=date_order)
     if profile.template not in layouts:
         try:
             layouts[profile.template] = load_layout(profile.template)
@@ -521,12 +541,13 @@ def _row_profile(row: Row, bank: QuestionBank, defaults: dict[str, Any],
 
 def make_row_pdf(row: Row, bank: QuestionBank, defaults: dict[str, Any],
                  clinic: Clinic | None, layouts: dict[str, Any], *,
-                 fmt: str = "pdf") -> bytes:
+                 fmt: str = "pdf", date_order: str | None = None) -> bytes:
     """Validate one row and draw its handout (the output column aside).
 
     Args:
         layouts: Layouts loaded so far, by template; filled as rows need them.
         fmt: 'pdf', or 'html' for the accessible page.
+        date_order: "mdy" or "dmy" for numbers-only dates (see :func:`csv_date_order`).
 
     Raises:
         VisitprepError: For a bad value (`field` names the column when one is at fault),
@@ -535,7 +556,7 @@ def make_row_pdf(row: Row, bank: QuestionBank, defaults: dict[str, Any],
     from visitprep.handout import make_handout
 
     try:
-        profile, layout = _row_profile(row, bank, defaults, layouts)
+        profile, layout = _row_profile(row, bank, defaults, layouts, date_order)
         return make_handout(profile, bank, layout=layout, clinic=clinic, fmt=fmt)
     except Exception as exc:  # noqa: BLE001 - one row's problem of any kind is that row's
         raise as_row_error(row, exc) from None
@@ -567,7 +588,7 @@ def render_row(row: Row) -> RowResult | tuple[bytes, str]:
                 "replaces it. Remove it, or give this row its own file name in the 'output' "
                 "column."), kind="output")
         profile, layout = _row_profile(row, _STATE["bank"], _STATE["defaults"],
-                                       _STATE["layouts"])
+                                       _STATE["layouts"], _STATE.get("date_order"))
         made_from = fingerprint(profile, _STATE["bank"], layout, _STATE["clinic"])
         if kind == "file" and not _STATE["force"]:
             if read_fingerprint(target) == made_from:
@@ -674,7 +695,8 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
               defaults: dict[str, Any] | None = None, clinic: Clinic | None = None,
               report: Report = lambda result, summary: None,
               total: int | None = None, fmt: str = "pdf",
-              reserved: frozenset[str] = frozenset()) -> Summary:
+              reserved: frozenset[str] = frozenset(),
+              date_order: str | None = None) -> Summary:
     """Print one handout per row of a CSV file.
 
     Args:
@@ -694,6 +716,8 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
         fmt: 'pdf' or 'html', for rows whose output cell does not choose one.
         reserved: File names in the folder no row may take (the merged file, the CSV
             itself), even if the file changed since it was checked.
+        date_order: "mdy" or "dmy" for numbers-only dates that can be read both ways
+            (see :func:`csv_date_order`); None leaves such a date that row's error.
 
     Returns:
         The summary; `interrupted` is set when Ctrl-C or SIGTERM stopped the run early.
@@ -714,7 +738,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
     summary.workers = jobs
 
     def named(row: Row) -> Row:
-        wanted, problem = output_name(row, f".{fmt}")
+        wanted, problem = output_name(row, f".{fmt}", date_order)
         if problem:
             return dataclasses.replace(row, problem=row.problem or problem)
         return dataclasses.replace(row, output=names.claim(wanted))
@@ -744,7 +768,8 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
     def new_executor() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=jobs, initializer=_init_worker,
-            initargs=(bank, defaults or {}, clinic, str(folder), force, os.getpid()))
+            initargs=(bank, defaults or {}, clinic, str(folder), force, os.getpid(),
+                      date_order))
 
     window = jobs * 4  # tasks in flight or waiting to be reported; bounds the rows read
     submitted = 0

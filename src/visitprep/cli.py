@@ -27,6 +27,10 @@ STOPPED = "Stopped; nothing was written."
 # models.FORMATS, written out: importing models costs --help ~10 ms (a test keeps them equal)
 FORMATS = ("pdf", "html")
 DEFAULT_PORT = 8765
+# batch.COLUMNS, written out for the same reason (a test keeps them equal)
+CSV_COLUMNS = ("recurrence", "concerns", "name", "doctor", "visit_date", "companion",
+               "custom_questions", "top_questions", "exclude", "template", "paper", "fillable",
+               "language", "length", "include", "output")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,29 +64,76 @@ def _add_handout_options(parser: argparse.ArgumentParser) -> None:
                         help="the clinic's address; separate lines with ';'")
 
 
-def _add_profile_options(parser: argparse.ArgumentParser) -> None:
+def _add_profile_options(parser: argparse.ArgumentParser, *, listing: bool = False) -> None:
     group = parser.add_argument_group("the visit (each replaces the same field of --answers)")
     group.add_argument("--recurrence", metavar="R",
-                       help="local, regional, distant or unsure")
+                       help="where the cancer has come back: local, regional, distant or unsure")
+    see = ("'visitprep questions' with no options lists every topic with its id" if listing
+           else "'visitprep questions' lists every topic with its id")
     group.add_argument("--concern", metavar="C", action="append", dest="concerns",
-                       help="a topic to ask about; repeat for more (see 'visitprep questions')")
+                       help=f"a topic to ask about, such as costs or side-effects; repeat for "
+                       f"more ({see})")
+
+
+def _wrap(text: str) -> str:
+    """Wrap help paragraphs to 79 columns; lines that start with spaces stay as written."""
+    import textwrap
+
+    return "\n".join(line if line.startswith(" ") or not line else
+                     textwrap.fill(line, 79, break_on_hyphens=False)
+                     for line in text.split("\n"))
+
+
+def _command(commands: Any, name: str, summary: str, description: str,
+             examples: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, description=_wrap(description),
+        epilog="examples:\n" + examples, formatter_class=argparse.RawDescriptionHelpFormatter)
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for every command."""
     parser = _Parser(
         prog="visitprep",
-        description="Make a printable checklist of questions to bring to an oncology visit "
-        "after cancer has come back.",
-        epilog="Exit codes: 0 done; 1 bad input (nothing half-written); 2 usage error; "
+        description=_wrap("Make a printable checklist of questions to bring to an oncology "
+                          "visit after cancer has come back. Run 'visitprep' on its own to "
+                          "answer a few questions and get your checklist."),
+        epilog="examples:\n"
+        "  visitprep                        answer a few questions, get your checklist\n"
+        "  visitprep interview --answers visit-answers.yaml\n"
+        "                                   start again from the answers you saved\n"
+        "  visitprep make --answers visit-answers.yaml -o visit.pdf\n"
+        "                                   print the same checklist again, no questions\n"
+        "  visitprep COMMAND --help         more about one command\n\n"
+        "Exit codes: 0 done; 1 bad input (nothing half-written); 2 usage error; "
         "130 interrupted (Ctrl-C); 143 stopped by SIGTERM.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"visitprep {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    make = commands.add_parser(
-        "make", help="make one handout from an answers file or flags, with no questions asked",
-        description="Make one handout from an answers file and/or flags, with no prompts.",
+    interview = _command(
+        commands, "interview", "answer a few questions, then get your checklist (the default)",
+        "Answer a few questions in the terminal, then get your checklist as a PDF. "
+        "Ctrl-C stops at any time without writing anything.",
+        "  visitprep interview\n"
+        "  visitprep interview --answers visit-answers-2026-12-03.yaml\n"
+        "  visitprep interview --template large-print --paper a4\n",
+    )
+    interview.add_argument("--answers", metavar="FILE", type=Path,
+                           help="start from answers saved last time (every prompt pre-filled)")
+    _add_date_order(interview)
+    _add_handout_options(interview)
+
+    make = _command(
+        commands, "make",
+        "make one handout from an answers file or options, with no questions asked",
+        "Make one handout from an answers file and/or options, with no questions asked.",
+        "  visitprep make --answers visit-answers.yaml -o visit.pdf\n"
+        "  visitprep make --recurrence distant --concern costs --concern clinical-trials \\\n"
+        "      --name 'Ann Lee' --visit-date 'next Friday' -o ann.pdf\n"
+        "  visitprep make --answers saved.yaml --visit-date 12/3/2026 --date-order mdy\n",
     )
     make.add_argument("--answers", metavar="FILE", type=Path, help="an answers file (YAML)")
     make.add_argument("-o", "--output", metavar="OUT.pdf", type=Path,
@@ -92,7 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     fields = make.add_argument_group("header and own questions")
     fields.add_argument("--name", help="the person's name")
     fields.add_argument("--doctor", help="the doctor's name")
-    fields.add_argument("--visit-date", metavar="DATE", help="the visit date, e.g. 2026-12-03")
+    fields.add_argument("--visit-date", metavar="DATE",
+                        help="the visit date as people write it: 2026-12-03, 'Dec 3', "
+                        "12/3/2026, tomorrow, 'next Friday', 'in 2 weeks'")
     fields.add_argument("--companion", metavar="NAME", help="who is coming along to the visit")
     fields.add_argument("--question", metavar="TEXT", action="append", dest="custom_questions",
                         help="one of your own questions; repeat for more")
@@ -102,44 +155,33 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a question id to leave out; repeat for more")
     fields.add_argument("--include", metavar="ID", action="append",
                         help="a question id to add to a short list; repeat for more")
+    _add_date_order(fields)
     _add_handout_options(make)
     make.add_argument("--format", choices=FORMATS, dest="fmt",
                       help="pdf, or html for the accessible page (default: from the -o file's "
                       "extension, else pdf)")
 
-    questions = commands.add_parser(
-        "questions", help="list the questions a profile would get, with ids and sources",
-        description="List the questions a profile would get, with their ids and sources. "
-        "With no --recurrence, list the whole bank.",
-    )
-    _add_profile_options(questions)
-    questions.add_argument("--answers", metavar="FILE", type=Path,
-                           help="list the questions for this answers file")
-    questions.add_argument("--bank", metavar="DIR", type=Path, help="a clinic's question bank")
-    questions.add_argument("--length", choices=("short", "full"),
-                           help="short: the key questions (default); full: every question")
+    import textwrap
 
-    check = commands.add_parser(
-        "check-bank", help="validate a question bank and report its reading level",
-        description="Validate a question bank (the built-in one, or a clinic's folder) and "
-        "report its Flesch-Kincaid reading level. Also checks the short-list (core) limits, "
-        "near-duplicate questions, the glossary and, with --seeds, every citation against "
-        "its source.",
-    )
-    check.add_argument("folder", metavar="DIR", nargs="?", type=Path,
-                       help="a bank folder (default: the built-in bank)")
-    check.add_argument("--seeds", metavar="DIR", type=Path,
-                       help="a folder holding the source documents: check that every "
-                       "citation's section and quote are in them")
-
-    commands.add_parser("templates", help="list the layouts, one line each",
-                        description="List the handout layouts.")
-
-    batch = commands.add_parser(
-        "batch", help="one handout per row of a CSV file (a clinic list)",
-        description="Make one handout per row of a CSV file. Bad rows are reported one line "
-        "each (and in a failures file); every good row is still printed. Exit code 1 when "
-        "any row failed.",
+    batch = _command(
+        commands, "batch", "one handout per row of a CSV file (a clinic list)",
+        "Make one handout per row of a CSV file. Bad rows are reported one line each (and in "
+        "a failures file); every good row is still printed. Exit code 1 when any row failed.\n\n"
+        "CSV columns (a header row; case, spaces, dashes and underscores do not matter; only "
+        "recurrence is required):\n" + textwrap.fill(", ".join(CSV_COLUMNS), 79,
+                                                initial_indent="  ", subsequent_indent="  ")
+        + "\n"
+        "List cells (concerns, custom_questions, top_questions, exclude, include) separate "
+        "values with "
+        "';'. The output column names the file (kept inside -o DIR); without it the file is "
+        "named from the name and visit date.",
+        "  visitprep batch clinic-day.csv -o handouts/\n"
+        "  visitprep batch clinic-day.csv -o handouts/ --merge handouts/all.pdf\n"
+        "  visitprep batch export.csv -o out/ --encoding cp1252 --date-order dmy\n\n"
+        "  a CSV file:\n"
+        "    name,recurrence,concerns,visit_date\n"
+        "    Ann Lee,distant,costs; clinical-trials,12/3/2026\n"
+        "    Bo Chan,local,side-effects,2026-12-04\n",
     )
     batch.add_argument("csv", metavar="FILE.csv", type=Path, help="the clinic list")
     batch.add_argument("-o", "--output", metavar="DIR", type=Path, required=True,
@@ -150,25 +192,53 @@ def build_parser() -> argparse.ArgumentParser:
                        help="worker processes (default: one per core)")
     batch.add_argument("--encoding", metavar="ENC", default="utf-8",
                        help="the CSV's encoding (default: utf-8, with or without a BOM)")
+    _add_date_order(batch)
     _add_handout_options(batch)
     batch.add_argument("--format", choices=FORMATS, dest="fmt", default="pdf",
                        help="pdf (default), or html for accessible pages; an output cell "
                        "ending in .html or .pdf chooses for its row")
 
-    interview = commands.add_parser(
-        "interview", help="answer a few questions, then get your checklist (the default)",
-        description="Answer a few questions in the terminal, then get your checklist as a PDF. "
-        "Ctrl-C stops at any time without writing anything.",
+    questions = _command(
+        commands, "questions", "list the questions a profile would get, with ids and sources",
+        "List the questions a profile would get, with their ids and sources. With no "
+        "--recurrence, list the whole bank: every topic with its id, and every question.",
+        "  visitprep questions\n"
+        "  visitprep questions --recurrence distant --concern costs\n"
+        "  visitprep questions --answers visit-answers.yaml\n",
     )
-    interview.add_argument("--answers", metavar="FILE", type=Path,
-                           help="start from answers saved last time (every prompt pre-filled)")
-    _add_handout_options(interview)
+    _add_profile_options(questions, listing=True)
+    questions.add_argument("--answers", metavar="FILE", type=Path,
+                           help="list the questions for this answers file")
+    questions.add_argument("--bank", metavar="DIR", type=Path, help="a clinic's question bank")
+    questions.add_argument("--length", choices=("short", "full"),
+                           help="short: the key questions (default); full: every question")
 
-    serve = commands.add_parser(
-        "serve", help="the same steps as a web page on this computer, plus clinic lists",
-        description="Serve the checklist's steps, and printing a clinic list from a CSV, as a "
+    check = _command(
+        commands, "check-bank", "validate a question bank and report its reading level",
+        "Validate a question bank (the built-in one, or a clinic's folder) and report its "
+        "Flesch-Kincaid reading level. Also checks the short-list (core) limits, "
+        "near-duplicate questions, the glossary and, with --seeds, every citation against "
+        "its source.",
+        "  visitprep check-bank\n  visitprep check-bank my-clinic-questions/\n"
+        "  visitprep check-bank my-clinic-questions/ --seeds shared/seeds/\n",
+    )
+    check.add_argument("folder", metavar="DIR", nargs="?", type=Path,
+                       help="a bank folder (default: the built-in bank)")
+    check.add_argument("--seeds", metavar="DIR", type=Path,
+                       help="a folder holding the source documents: check that every "
+                       "citation's section and quote are in them")
+
+    _command(commands, "templates", "list the layouts, one line each",
+             "List the handout layouts.",
+             "  visitprep templates\n  visitprep make --answers a.yaml --template large-print\n")
+
+    serve = _command(
+        commands, "serve", "the same steps as a web page on this computer, plus clinic lists",
+        "Serve the checklist's steps, and printing a clinic list from a CSV, as a "
         "web page on this computer (http://127.0.0.1:PORT/), and open it in the default "
         "browser. Nothing is sent anywhere or saved unless you download it. Ctrl-C stops it.",
+        "  visitprep serve\n  visitprep serve --port 8800 --no-browser\n"
+        "  visitprep serve --template navigator --clinic clinic.yaml\n",
     )
     serve.add_argument("--port", metavar="N", type=int,
                        help=f"the port (default: {DEFAULT_PORT}, or any free one if it is taken; "
@@ -235,8 +305,22 @@ def _sigterm_as_interrupt() -> Any:
     return signal.signal(signal.SIGTERM, stop)
 
 
-def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
-    """Merge an answers file with the flags given; return it and a name for messages."""
+_FLAGS = {"recurrence": "--recurrence", "concerns": "--concern", "name": "--name",
+          "doctor": "--doctor", "visit_date": "--visit-date", "companion": "--companion",
+          "custom_questions": "--question", "top_questions": "--top", "exclude": "--exclude",
+          "template": "--template", "paper": "--paper", "fillable": "--fillable"}
+
+
+def _add_date_order(parser: Any) -> None:
+    parser.add_argument(
+        "--date-order", choices=("mdy", "dmy"),
+        help="how to read a date written only in numbers when the day and month could be "
+        "swapped: mdy (12/3/2026 is December 3) or dmy (12/3/2026 is 12 March)")
+
+
+def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str, dict[str, str]]:
+    """Merge an answers file with the flags given; return it, a name for messages, and
+    the flags given (key -> flag), so their errors name the flag."""
     from visitprep.profile import load_answers
 
     data: dict[str, Any] = load_answers(args.answers) if args.answers else {}
@@ -252,13 +336,8 @@ def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
 
         data = {k: v for k, v in data.items() if normalize_key(k) not in flags}
         data.update(flags)
-    if args.answers and flags:
-        where = f"{args.answers} (with the flags given)"
-    elif args.answers:
-        where = str(args.answers)
-    else:
-        where = "the command line"
-    return data, where
+    where = str(args.answers) if args.answers else "the command line"
+    return data, where, {key: _FLAGS[key] for key in flags}
 
 
 def _cmd_make(args: argparse.Namespace) -> int:
@@ -276,9 +355,9 @@ def _cmd_make(args: argparse.Namespace) -> int:
             "or: visitprep make --recurrence distant --concern costs -o visit.pdf\n"
             "Try 'visitprep make --help'.",
         )
-    data, where = _profile_mapping(args)
+    data, where, flags = _profile_mapping(args)
     bank = load_bank(args.bank)
-    profile = profile_from_mapping(data, bank, where)
+    profile = profile_from_mapping(data, bank, where, flags=flags, date_order=args.date_order)
     clinic = _clinic(args)
     try:
         layout = load_layout(profile.template)
@@ -303,10 +382,10 @@ def _cmd_make(args: argparse.Namespace) -> int:
         return EXIT_OK
     pages = count_pages(handout)
     paper = "A4" if profile.paper == "a4" else "Letter"
-    print(f"{pages} pages: the {layout.name} template, the {profile.length} list, on {paper}.",
-          flush=True)
+    print(f"{_n(pages, 'page')}: the {layout.name} template, the {profile.length} list, "
+          f"on {paper}.", flush=True)
     write_atomic(output, handout, force=args.force)
-    print(f"Wrote {output} ({pages} pages). Print it and bring it to your visit.")
+    print(f"Wrote {output} ({_n(pages, 'page')}). Print it and bring it to your visit.")
     return EXIT_OK
 
 
@@ -333,6 +412,7 @@ def _cmd_questions(args: argparse.Namespace) -> int:
     from visitprep.selection import select_questions
 
     bank = load_bank(args.bank)
+    titles = {doc.file: doc.title for doc in bank.sources}
     lines: list[str] = []
     if args.answers is None and args.recurrence is None:
         if args.concerns:
@@ -346,15 +426,15 @@ def _cmd_questions(args: argparse.Namespace) -> int:
                         else ", ".join(r for r in RECURRENCES if r in q.recurrence))
                 short = "; short list" if q.core else ""
                 lines.append(f"  {q.id}: {q.text}")
-                lines.append(f"      for: {fits}{short}; from {q.source.file}, "
-                             f"\"{q.source.section}\"")
+                lines.append(f"      for: {fits}{short}; from "
+                             f"{titles.get(q.source.file, q.source.file)}, \"{q.source.section}\"")
                 if q.source.quote:
                     lines.append(f"      which says: \"{q.source.quote}\"")
             lines.append("")
-        lines.append(f"{len(bank.questions)} questions in {len(bank.topics)} topics.")
+        lines.append(f"{_n(len(bank.questions), 'question')} in {_n(len(bank.topics), 'topic')}.")
     else:
-        data, where = _profile_mapping(args)
-        profile = profile_from_mapping(data, bank, where)
+        data, where, flags = _profile_mapping(args)
+        profile = profile_from_mapping(data, bank, where, flags=flags)
         selection = select_questions(bank, profile)
         if selection.top:
             lines.append("Top questions (page 1)")
@@ -369,14 +449,15 @@ def _cmd_questions(args: argparse.Namespace) -> int:
             for item in section.items:
                 lines.append(f"  {item.id}: {item.text}")
                 if item.source:
-                    lines.append(f"      from {item.source.file}, \"{item.source.section}\"")
+                    lines.append(f"      from {titles.get(item.source.file, item.source.file)}, "
+                                 f"\"{item.source.section}\"")
                     if item.source.quote:
                         lines.append(f"      which says: \"{item.source.quote}\"")
             lines.append("")
         for checklist in selection.checklists:
             lines.append(f"Checklist: {checklist.title} ({len(checklist.items)} items)")
             lines.append("")
-        lines.append(f"{selection.count} questions.")
+        lines.append(f"{_n(selection.count, 'question')}.")
     print("\n".join(lines))
     return EXIT_OK
 
@@ -402,9 +483,10 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
     report = reading_report(bank)
     hardest = max((grade for _, grade in report.grades), default=0.0)
     print(f"Question bank: {bank.path}")
-    print(f"  {len(bank.topics)} topics, {len(bank.questions)} questions "
-          f"({sum(q.core for q in bank.questions)} core), {len(bank.checklists)} "
-          f"checklist(s), {len(bank.glossary)} glossary words, {len(bank.sources)} sources")
+    print(f"  {_n(len(bank.topics), 'topic')}, {_n(len(bank.questions), 'question')} "
+          f"({sum(q.core for q in bank.questions)} core), "
+          f"{_n(len(bank.checklists), 'checklist')}, {_n(len(bank.glossary), 'glossary word')}, "
+          f"{_n(len(bank.sources), 'source')}")
     print("  Questions a handout can hold (every concern), full list and short (core) list:")
     for kind in RECURRENCES:
         fitting = [q for q in bank.questions if kind in q.recurrence]
@@ -433,6 +515,11 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
         print(f"  grade {grade:.1f}: {question.id}: {question.text}")
     print("Rewrite these in shorter sentences with shorter words, then check again.")
     return EXIT_BAD_INPUT
+
+
+def _n(count: int, word: str) -> str:
+    """'1 page', '3 pages'."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _report_unprintable(bank: Any) -> bool:
@@ -623,6 +710,7 @@ _ADVICE = {
 def _cmd_batch(args: argparse.Namespace) -> int:
     from visitprep.bank import load_bank
     from visitprep.batch import (
+        csv_date_order,
         format_of,
         header_of,
         merge_pdfs,
@@ -647,7 +735,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     bank = load_bank(args.bank)  # a broken bank fails here, once, not once per row
     defaults = _handout_defaults(args)
     clinic = _clinic(args)
-    plan = plan_batch(args.csv, args.encoding)  # every file-level problem, before any work
+    # Numbers-only dates follow --date-order, or the order the file shows elsewhere.
+    date_order = args.date_order or csv_date_order(args.csv, args.encoding)
+    # Every file-level problem, before any work.
+    plan = plan_batch(args.csv, args.encoding, date_order)
     failures_file = folder / f"{args.csv.stem}-failures.csv"
     _check_input_not_written(args.csv, folder, plan.names)
     if args.merge is not None:
@@ -674,7 +765,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     summary = run_batch(args.csv, folder, jobs=jobs, force=args.force,
                         encoding=args.encoding, bank=bank, defaults=defaults,
                         clinic=clinic, report=report, total=plan.total, fmt=args.fmt,
-                        reserved=reserved)
+                        reserved=reserved, date_order=date_order)
     progress.update(summary.done, summary.seconds, final=True)
     changed = f"{summary.changed} changed and kept, " if summary.changed else ""
     print(f"{'Stopped' if summary.interrupted else 'Done'}: {summary.written} written, "
@@ -737,14 +828,16 @@ def _cmd_interview(args: argparse.Namespace) -> int:
 
     from visitprep.bank import load_bank
     from visitprep.errors import OutputError
-    from visitprep.handout import count_pages, make_handout
+    from visitprep.handout import count_pages, handout_pages, make_handout
     from visitprep.interview import StoppedAfterWritingError, run_interview
     from visitprep.models import Profile
     from visitprep.output import write_atomic
     from visitprep.profile import dump_answers, load_answers, profile_from_mapping
+    from visitprep.steps import paper_from_locale
 
     bank = load_bank(args.bank)
-    start = (profile_from_mapping(load_answers(args.answers), bank, str(args.answers))
+    start = (profile_from_mapping(load_answers(args.answers), bank, str(args.answers),
+                                  date_order=args.date_order)
              if args.answers else None)
     defaults = _handout_defaults(args)
     clinic = _clinic(args)
@@ -771,10 +864,10 @@ def _cmd_interview(args: argparse.Namespace) -> int:
 
     try:
         run_interview(bank, start=start, today=dt.date.today(),
-                      count_pages=lambda profile: count_pages(make(profile)),
+                      count_pages=lambda profile: handout_pages(profile, bank, clinic=clinic),
                       write_pdf=write_pdf, write_answers=write_answers,
                       answers_path=args.answers, check_text=check_text, defaults=defaults,
-                      force=args.force)
+                      force=args.force, locale_paper=paper_from_locale())
     except StoppedAfterWritingError as exc:
         sys.stderr.write(f"\nStopped. Your checklist is saved ({exc.pdf}); "
                          "your answers were not saved.\n")

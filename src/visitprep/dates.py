@@ -108,7 +108,7 @@ def _day(year: int, month: int, day: int, text: str) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise DateError(f"'{text}' is not a real day") from None
+        raise DateError(f"'{text}' is not a real date") from None
 
 
 def _next(month: int, day: int, today: dt.date, text: str) -> dt.date:
@@ -120,7 +120,7 @@ def _next(month: int, day: int, today: dt.date, text: str) -> dt.date:
             continue
         if candidate >= today:
             return candidate
-    raise DateError(f"'{text}' is not a real day")
+    raise DateError(f"'{text}' is not a real date")
 
 
 def _relative(words: str, today: dt.date) -> dt.date | None:
@@ -175,7 +175,7 @@ def _numeric(match: re.Match[str], today: dt.date, order: str | None, text: str)
         if candidate not in days:
             days.append(candidate)
     if not days:
-        raise DateError(f"'{text}' is not a real day")
+        raise DateError(f"'{text}' is not a real date")
     return Reading(tuple(days))
 
 

@@ -1,14 +1,18 @@
 """The interview a patient or caregiver runs before a visit; the only module importing questionary.
 
-Each step builds a plain :class:`Prompt` and hands it to :func:`ask`, the one thin
-function that talks to questionary; tests replace `ask` with scripted answers.
-Every step but the first offers a way back; Ctrl-C or Ctrl-D stops anywhere.
+The steps, their words, choices and checks come from :mod:`visitprep.steps` (shared with
+the web page). Each step here builds a plain :class:`Prompt` from them and hands it to
+:func:`ask`, the one thin function that talks to questionary; tests replace `ask` with
+scripted answers. Every step but the first offers a way back; Ctrl-C or Ctrl-D stops
+anywhere.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
+import shlex
 import shutil
 import textwrap
 from collections.abc import Callable, Sequence
@@ -16,32 +20,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from visitprep.document import format_date
-from visitprep.errors import OutputError, ProfileError
-from visitprep.models import MAX_TOP_QUESTIONS, Profile, QuestionBank
+from visitprep import steps
+from visitprep.errors import OutputError
+from visitprep.models import Profile, QuestionBank
 from visitprep.output import default_name, validate_save_path
-from visitprep.profile import (
-    MAX_FIELD_LENGTH,
-    MAX_OWN_QUESTION_LENGTH,
-    clean_text,
-    date_candidates,
-)
-from visitprep.selection import select_questions
+from visitprep.steps import say
 
 BACK = "__back__"
-BACK_TITLE = "<< Go back to the previous step"
-BACK_WORD = "back"
-
-INTRO = """\
-visitprep makes a checklist of questions to bring to your cancer care visit.
-It takes about three minutes. Each step says how to go back.
-Press Ctrl-C at any time to stop; nothing is written until the end.
-"""
-TEMPLATES = (("standard", "Standard print (12 pt)"),
-             ("large-print", "Large print (18 pt), for easier reading"))
-LENGTHS = (("short", "Short: the key questions for you"),
-           ("full", "Full: every question for your situation"))
-PAPERS = (("letter", "Letter (US and Canada)"), ("a4", "A4 (most other countries)"))
+MORE = "__more__"
+MORE_QUESTIONS = "__more_questions__"
+LENGTH = "__length__"
+ACTIONS = (BACK, MORE, MORE_QUESTIONS, LENGTH)  # list rows that act instead of being checked
+# (name, title) pairs, for callers that predate steps.choices("template"/"paper").
+TEMPLATES = tuple((name, say(f"template.{name}")) for name in steps.TEMPLATES)
+PAPERS = tuple((name, say(f"paper.{name}")) for name in steps.PAPERS)
+BACK_WORD = say("back.word")
 
 
 @dataclass(frozen=True)
@@ -73,8 +66,16 @@ class Prompt:
     validate: Callable[[Any], bool | str] | None = None
 
 
+def _width() -> int:
+    return max(shutil.get_terminal_size((80, 24)).columns - 1, 30)
+
+
 def ask(prompt: Prompt, **io: Any) -> Any:
     """Show one prompt with questionary and return the answer.
+
+    Lists take only the arrow keys, the spacebar and Enter: letters do nothing (a hint
+    says how to use the list). The "Go back" row is an action, not a box: Enter or the
+    spacebar on it returns BACK (a list of it, for a checkbox).
 
     Args:
         prompt: What to ask.
@@ -85,37 +86,35 @@ def ask(prompt: Prompt, **io: Any) -> Any:
     """
     import questionary
 
-    # Choices wrap to the terminal instead of being cut off at its edge.
-    indent = 5 if prompt.kind == "checkbox" else 3
-    width = max(shutil.get_terminal_size((80, 24)).columns - indent - 1, 30)
-
-    def choices() -> list[Any]:
-        out: list[Any] = []
-        for option in prompt.options:
-            if isinstance(option, Heading):
-                out.append(questionary.Separator(f"-- {option.title} --"))
-            else:
-                title = textwrap.fill(option.title, width, subsequent_indent=" " * indent)
-                out.append(questionary.Choice(title, value=option.value, checked=option.checked))
-        return out
-
     question: Any
     if prompt.kind == "select":
-        listed = choices()
-        default = next((c for c in listed if getattr(c, "value", None) == prompt.default), None)
-        question = questionary.select(prompt.message, choices=listed, default=default,
-                                      instruction=prompt.instruction, **io)
+        question = questionary.select(
+            prompt.message, choices=_choices(prompt, 3), instruction=_below(prompt.instruction),
+            default=next((o.value for o in prompt.options
+                          if isinstance(o, Option) and o.value == prompt.default), None),
+            use_jk_keys=False, use_shortcuts=False, **io)
     elif prompt.kind == "checkbox":
-        question = questionary.checkbox(prompt.message, choices=choices(),
-                                        instruction=prompt.instruction,
-                                        validate=prompt.validate or (lambda _: True), **io)
+        question = _checkbox(prompt, **io)
     elif prompt.kind == "text":
-        question = questionary.text(prompt.message, default=prompt.default or "",
-                                    instruction=prompt.instruction,
-                                    validate=prompt.validate, **io)
+        check = prompt.validate
+
+        def validate(value: str) -> bool | str:
+            verdict = check(value) if check else True
+            return verdict if verdict is True or verdict is False else textwrap.fill(
+                str(verdict), _width(), break_on_hyphens=False)
+
+        question = questionary.text(
+            prompt.message, default=prompt.default or "",
+            instruction=f"{_below(prompt.instruction)}\n>",
+            validate=validate, input_processors=[_WordWrap(2)],
+            prompt_continuation="  ", **io)
+        _tall_messages(question.application)
     elif prompt.kind == "confirm":
-        question = questionary.confirm(prompt.message, default=bool(prompt.default),
-                                       instruction=prompt.instruction, **io)
+        default = bool(prompt.default)
+        question = questionary.confirm(
+            prompt.message, default=default, auto_enter=False,
+            instruction=_below(prompt.instruction or say(
+                "yes-no.default-yes" if default else "yes-no.default-no")) + " ", **io)
     else:  # pragma: no cover - a bug, not an input
         raise ValueError(prompt.kind)
     _stop_on_ctrl_d(question.application)
@@ -123,6 +122,247 @@ def ask(prompt: Prompt, **io: Any) -> Any:
         return question.unsafe_ask()
     except EOFError:
         raise KeyboardInterrupt from None
+
+
+def _below(instruction: str | None) -> str:
+    """An instruction on its own lines under the question, wrapped between words."""
+    if not instruction:
+        return ""
+    return "\n" + textwrap.fill(instruction, _width() - 1, initial_indent="  ",
+                                 subsequent_indent="  ", break_on_hyphens=False)
+
+
+def _choices(prompt: Prompt, indent: int) -> list[Any]:
+    """questionary choices, wrapped to the terminal at word boundaries."""
+    import questionary
+
+    width = max(_width() - indent, 30)
+    out: list[Any] = []
+    for option in prompt.options:
+        if isinstance(option, Heading):
+            out.append(questionary.Separator(f"-- {option.title} --"))
+        elif option.value in ACTIONS:
+            if not isinstance(out[-1] if out else None, questionary.Choice) or \
+                    out[-1].value not in ACTIONS:
+                out.append(questionary.Separator(" "))
+            mark = "<<" if option.value == BACK else ">>"
+            out.append(questionary.Choice([("class:back", f"{mark} {option.title}")],
+                                          value=option.value))
+        else:
+            title = textwrap.fill(option.title, width, subsequent_indent=" " * indent,
+                                  break_on_hyphens=False)
+            out.append(questionary.Choice(title, value=option.value, checked=option.checked))
+    return out
+
+
+def _checkbox(prompt: Prompt, **io: Any) -> Any:
+    """A checkbox list built from questionary's parts, with visitprep's keys only."""
+    from prompt_toolkit.application import Application
+    from prompt_toolkit.formatted_text import FormattedText
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.keys import Keys
+    from questionary.prompts import common
+    from questionary.question import Question
+    from questionary.styles import merge_styles_default
+
+    control = _Control(_choices(prompt, 5), pointer="»")
+    state: dict[str, Any] = {"moved": False, "warned": False, "said": "", "typing": False}
+
+    def tokens() -> list[tuple[str, str]]:
+        out = [("class:qmark", "?"), ("class:question", f" {prompt.message} ")]
+        if control.is_answered:
+            picked = len(control.selected_options)
+            out.append(("class:answer", state["said"] or (
+                say("list.none") if not picked else say("list.checked", count=picked))))
+        elif prompt.instruction:
+            out.append(("class:instruction", _below(prompt.instruction)))
+        return out
+
+    def show(message: str | None) -> None:
+        control.error_message = (FormattedText([("class:validation-toolbar",
+                                                  textwrap.fill(message, _width()))])
+                                 if message else None)
+
+    def pointed() -> Any:
+        return control.get_pointed_at().value
+
+    def act(event: Any) -> None:
+        """An action row: go back, or act on what is checked so far."""
+        action = pointed()
+        state["said"] = next((o.title for o in prompt.options
+                              if isinstance(o, Option) and o.value == action), "")
+        control.is_answered = True
+        picked = [c.value for c in control.get_selected_values()]
+        event.app.exit(result=[BACK] if action == BACK else [*picked, action])
+
+    keys = KeyBindings()
+
+    @keys.add(Keys.ControlC, eager=True)
+    @keys.add(Keys.ControlD, eager=True)
+    def _stop(event: Any) -> None:
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    @keys.add(" ", eager=True)
+    def _toggle(event: Any) -> None:
+        if state["typing"]:  # a space between typed words checks nothing
+            return
+        if pointed() in ACTIONS:
+            act(event)
+            return
+        value = pointed()
+        if value in control.selected_options:
+            control.selected_options.remove(value)
+        else:
+            control.selected_options.append(value)
+        state["warned"] = False
+        show(None)
+
+    def _move(step: int) -> None:
+        state["moved"] = True
+        state["typing"] = False
+        while True:
+            control.pointed_at = (control.pointed_at + step) % control.choice_count
+            if control.is_selection_valid():
+                break
+
+    keys.add(Keys.Down, eager=True)(lambda event: _move(1))
+    keys.add(Keys.Up, eager=True)(lambda event: _move(-1))
+
+    @keys.add(Keys.ControlM, eager=True)
+    def _done(event: Any) -> None:
+        if state["typing"]:  # Enter after typed words: say how the list works, once
+            state["typing"] = False
+            return
+        if pointed() in ACTIONS:
+            act(event)
+            return
+        picked = [c.value for c in control.get_selected_values()]
+        verdict = prompt.validate(picked) if prompt.validate else True
+        if verdict is not True:
+            show(str(verdict))
+            return
+        if not picked and state["moved"] and not state["warned"]:
+            state["warned"] = True
+            show(say("list.nothing-checked"))
+            return
+        control.is_answered = True
+        event.app.exit(result=picked)
+
+    @keys.add(Keys.Any)
+    def _other(event: Any) -> None:
+        state["typing"] = True
+        show(say("list.keys"))
+
+    from prompt_toolkit.filters import Condition, is_done
+    from prompt_toolkit.layout import ConditionalContainer, HSplit, Layout, Window
+    from prompt_toolkit.layout.controls import FormattedTextControl
+    from prompt_toolkit.shortcuts import PromptSession
+
+    get_tokens: Any = tokens
+    session: PromptSession[Any] = PromptSession(get_tokens, reserve_space_for_menu=0, **io)
+    common._fix_unecessary_blank_lines(session)
+    message = Window(FormattedTextControl(lambda: control.error_message or ""),
+                     wrap_lines=True, dont_extend_height=True)
+    layout = Layout(HSplit([
+        session.layout.container,
+        ConditionalContainer(Window(control), filter=~is_done),
+        ConditionalContainer(message, filter=Condition(
+            lambda: control.error_message is not None) & ~is_done),
+    ]))
+    return Question(Application(layout=layout, key_bindings=keys,
+                                style=merge_styles_default([None]), **io))
+
+
+def _control_class() -> Any:
+    from questionary.constants import INDICATOR_SELECTED, INDICATOR_UNSELECTED
+    from questionary.prompts.common import InquirerControl
+
+    class Control(InquirerControl):
+        """questionary's list, with the "Go back" row drawn without a box."""
+
+        def _get_choice_tokens(self) -> Any:
+            tokens = super()._get_choice_tokens()  # type: ignore[no-untyped-call]
+            for index, (style, *_rest) in enumerate(tokens):
+                if style == "class:back" and index and tokens[index - 1][1] in (
+                        INDICATOR_SELECTED + " ", INDICATOR_UNSELECTED + " "):
+                    tokens[index - 1] = ("class:text", "")
+            return tokens
+
+    return Control
+
+
+def _Control(choices: list[Any], **kwargs: Any) -> Any:  # noqa: N802 - builds a class lazily
+    return _control_class()(choices, **kwargs)
+
+
+class _WordWrap:
+    """Pads a long typed answer so the terminal's wrap falls between words, not inside one."""
+
+    def __init__(self, prefix: int) -> None:
+        self.prefix = prefix
+
+    def apply_transformation(self, ti: Any) -> Any:
+        from prompt_toolkit.formatted_text.utils import fragment_list_to_text
+        from prompt_toolkit.layout.processors import Transformation
+        from prompt_toolkit.layout.utils import explode_text_fragments
+
+        width = ti.width - self.prefix
+        text = fragment_list_to_text(ti.fragments)
+        if width < 10 or len(text) <= width:
+            return Transformation(ti.fragments)
+        pads = _wrap_pads(text, width)
+        if not pads:
+            return Transformation(ti.fragments)
+        chars = explode_text_fragments(ti.fragments)
+        out: list[Any] = []
+        for index, fragment in enumerate(chars):
+            if index in pads:
+                out.append(("", " " * pads[index]))
+            out.append(fragment)
+        starts = sorted(pads)
+
+        def to_display(position: int) -> int:
+            return position + sum(pads[s] for s in starts if s <= position)
+
+        def to_source(position: int) -> int:
+            for start in reversed(starts):
+                shifted = to_display(start)
+                if position >= shifted:
+                    return position - (shifted - start)
+                if position >= shifted - pads[start]:
+                    return start
+            return position
+
+        return Transformation(out, source_to_display=to_display, display_to_source=to_source)
+
+
+def _wrap_pads(text: str, width: int) -> dict[int, int]:
+    """Where to insert spaces (index -> count) so no word is cut at the line's end."""
+    pads: dict[int, int] = {}
+    column = 0
+    for match in re.finditer(r"\S+|\s+", text):
+        size = len(match.group())
+        # A word needs room for itself and the space after it, so no line starts blank.
+        room = size + (match.end() < len(text))
+        if not match.group().isspace() and column and column + room > width and size < width:
+            pads[match.start()] = width - column
+            column = 0
+        column = (column + size) % width
+    return pads
+
+
+def _tall_messages(application: Any) -> None:
+    """Let a text prompt's message under the input take as many lines as it needs
+    (prompt_toolkit's validation toolbar shows one line, cutting a long message off)."""
+    from prompt_toolkit.layout import Window
+    from prompt_toolkit.layout.controls import FormattedTextControl
+
+    for container in application.layout.walk():
+        if isinstance(container, Window) and isinstance(container.content,
+                                                        FormattedTextControl):
+            text = container.content.text
+            if "ValidationToolbar" in getattr(text, "__qualname__", ""):
+                container.height = None
 
 
 def _stop_on_ctrl_d(application: Any) -> None:
@@ -138,12 +378,14 @@ def _stop_on_ctrl_d(application: Any) -> None:
     application.key_bindings = merge_key_bindings([application.key_bindings, extra])
 
 
-def say(text: str = "") -> None:
+def say_out(text: str = "") -> None:
     """Show text between prompts, wrapped to the terminal at word boundaries."""
-    width = max(shutil.get_terminal_size((80, 24)).columns - 1, 30)
+    width = _width()
+    # Lines indented by four spaces are paths and commands: never broken.
     lines = [textwrap.fill(line, width, subsequent_indent=" " * (len(line) - len(line.lstrip())),
                            break_long_words=False, break_on_hyphens=False)
-             if line.strip() else line for line in text.split("\n")]
+             if line.strip() and not line.startswith("    ") else line
+             for line in text.split("\n")]
     print("\n".join(lines), flush=True)
 
 
@@ -210,8 +452,21 @@ WritePdf = Callable[[Profile, Path, bool], int]
 WriteAnswers = Callable[[Profile, Path, bool], None]
 
 
-def _with_back(options: Sequence[Option | Heading]) -> tuple[Option | Heading, ...]:
-    return (*options, Option(BACK_TITLE, BACK))
+def _options(groups: Sequence[steps.Group], *, back: bool = True,
+             with_hints: bool = False) -> tuple[Option | Heading, ...]:
+    out: list[Option | Heading] = []
+    for group in groups:
+        if group.title:
+            out.append(Heading(group.title))
+        out += [Option(f"{c.label}: {c.hint}" if with_hints and c.hint else c.label, c.value,
+                       checked=c.checked) for c in group.choices]
+    if back:
+        out.append(Option(say("back"), BACK))
+    return tuple(out)
+
+
+def _checked(groups: Sequence[steps.Group]) -> str | None:
+    return next((c.value for g in groups for c in g.choices if c.checked), None)
 
 
 class Interview:
@@ -222,7 +477,7 @@ class Interview:
                  write_answers: WriteAnswers, answers_path: Path | None = None,
                  cwd: Path | None = None,
                  check_text: Callable[[str], str | None] = lambda text: None,
-                 force: bool = False) -> None:
+                 force: bool = False, ask_paper: bool = False) -> None:
         self.bank = bank
         self.force = force
         self.check_text = check_text
@@ -234,6 +489,7 @@ class Interview:
         self.write_answers = write_answers
         self.answers_path = answers_path
         self.cwd = cwd or Path.cwd()
+        self.ask_paper = ask_paper
 
     def run(self) -> Outcome:
         """Ask every step, write the PDF, and offer to save the answers.
@@ -242,106 +498,116 @@ class Interview:
             KeyboardInterrupt: When stopped before the PDF was written.
             StoppedAfterWritingError: When stopped after it was.
         """
-        say(INTRO)
-        steps: list[Callable[[], str | None]] = [
-            self.step_recurrence, self.step_concerns, self.step_length, self.step_review,
-            self.step_own,
+        say_out(say("intro") + "\n")
+        order: list[Callable[[], str | None]] = [
+            self.step_recurrence, self.step_concerns, self.step_review, self.step_own,
             self.step_top, self.step_name, self.step_date, self.step_doctor,
-            self.step_companion, self.step_print_size, self.step_paper, self.step_save_pdf,
+            self.step_companion, self.step_print_size,
         ]
+        if self.ask_paper:
+            order.append(self.step_paper)
+        order.append(self.step_save_pdf)
         index = 0
-        while index < len(steps):
-            index = max(index - 1, 0) if steps[index]() == BACK else index + 1
+        while index < len(order):
+            index = max(index - 1, 0) if order[index]() == BACK else index + 1
         try:
             answers = self.step_save_answers()
         except KeyboardInterrupt:
             raise StoppedAfterWritingError(self.pdf) from None
         return Outcome(self.pdf, answers)
 
+    def _groups(self, step_id: str) -> tuple[steps.Group, ...]:
+        return steps.choices(step_id, self.bank, self.draft.profile())
+
+    def _list(self, step_id: str, kind: str, groups: Sequence[steps.Group], *,
+              message: str | None = None, back: bool = True, with_hints: bool = False,
+              validate: Callable[[Any], bool | str] | None = None,
+              name: str | None = None) -> Any:
+        spec = steps.step(step_id)
+        return ask(Prompt(
+            kind, name or step_id, message or spec.text(), _options(groups, back=back,
+                                                            with_hints=with_hints),
+            default=_checked(groups) if kind == "select" else None,
+            instruction=say("list.one" if kind == "select" else "list.many"),
+            validate=validate,
+        ))
+
     # -- what and why ---------------------------------------------------------------
 
     def step_recurrence(self) -> str | None:
-        options = tuple(Option(kind.label, kind.id) for kind in self.bank.recurrences)
-        self.draft.recurrence = ask(Prompt(
-            "select", "recurrence", "Where has the cancer come back?", options,
-            default=self.draft.recurrence or None,
-            instruction="(arrow keys, then Enter)",
-        ))
+        groups = self._groups("recurrence")
+        if not self.draft.recurrence:
+            groups = tuple(dataclasses.replace(g, choices=tuple(
+                dataclasses.replace(c, checked=False) for c in g.choices)) for g in groups)
+        self.draft.recurrence = self._list("recurrence", "select", groups, back=False)
         return None
 
     def step_concerns(self) -> str | None:
-        always = " and ".join(f'"{t.title}"' for t in self.bank.topics if t.always)
-        say(f"\nQuestions {always} are always included.")
-        say("Tick what else you want to talk about. Ticking none is fine.")
-        options = tuple(Option(f"{t.title}: {t.hint}", t.id, checked=t.id in self.draft.concerns)
-                        for t in self.bank.topics if not t.always)
-        answer = ask(Prompt(
-            "checkbox", "concerns", "What would you like to talk about?", _with_back(options),
-            instruction="(Space to tick, Enter when done)",
-        ))
+        say_out("\n" + say("concerns.intro", always=steps.always_topics(self.bank)) + " "
+                + say("concerns.hint"))
+        answer = self._list("concerns", "checkbox", self._groups("concerns"), with_hints=True)
         if BACK in answer:
             return BACK
         self.draft.concerns = list(answer)
         return None
 
-    def step_length(self) -> str | None:
-        options = []
-        for length, title in LENGTHS:
-            profile = dataclasses.replace(self.draft.profile(), length=length)
-            count = select_questions(self.bank, profile).count
-            options.append(Option(f"{title} ({count} questions, "
-                                  f"{self.count_pages(profile)} pages)", length))
-        answer = ask(Prompt("select", "length", "How long should the list be?",
-                            _with_back(options), default=self.draft.length))
-        if answer == BACK:
-            return BACK
-        self.draft.length = answer
-        return None
-
     def step_review(self) -> str | None:
-        selection = select_questions(self.bank, dataclasses.replace(
-            self.draft.profile(), exclude=(), top_questions=()))
-        shown = [item.id for section in selection.sections for item in section.items
-                 if item.id is not None]
-        options: list[Option | Heading] = []
-        for section in selection.sections:
-            options.append(Heading(section.title))
-            options.extend(Option(item.text, item.id or "", checked=item.id not in
-                                  self.draft.exclude) for item in section.items)
-        pages = self.count_pages(self.draft.profile())
-        kept = len([qid for qid in shown if qid not in self.draft.exclude])
-        say("\nHere are the questions picked for you, by topic.")
-        answer = ask(Prompt(
-            "checkbox", "review", f"{kept} questions, {pages} pages. Untick what does not fit:",
-            _with_back(options),
-            instruction="(Space, then Enter)",
-        ))
-        if BACK in answer:
-            return BACK
-        ticked = set(answer)
-        # Keep exclusions of questions not shown now (from a saved file or other topics).
-        self.draft.exclude = [qid for qid in self.draft.exclude if qid not in shown]
-        self.draft.exclude += [qid for qid in shown if qid not in ticked]
-        say(f"{len(ticked)} questions, {self.count_pages(self.draft.profile())} pages.")
-        return None
+        say_out("\n" + say("review.intro"))
+        while True:
+            profile = self.draft.profile()
+            groups = steps.choices("review", self.bank, profile)
+            shown = [c.value for g in groups for c in g.choices]
+            kept = len([qid for qid in shown if qid not in self.draft.exclude])
+            pages = self.count_pages(profile)
+            more = sum(len(g.choices) for g in steps.choices("more", self.bank, profile))
+            actions: list[Option | Heading] = []
+            if more:
+                actions.append(Option(say("review.more", count=more), MORE_QUESTIONS))
+            actions.append(Option(say("review.full" if self.draft.length == "short"
+                                      else "review.short"), LENGTH))
+            answer = ask(Prompt(
+                "checkbox", "review", steps.step("review").text(
+                    count=steps.plural(kept, "question"), pages=steps.plural(pages, "page")),
+                (*_options(groups, back=False), *actions, Option(say("back"), BACK)),
+                instruction=say("list.many")))
+            if BACK in answer:
+                return BACK
+            ticked = set(answer)
+            # Keep exclusions of questions not shown now (from a saved file or other topics).
+            self.draft.exclude = [qid for qid in self.draft.exclude if qid not in shown]
+            self.draft.exclude += [qid for qid in shown if qid not in ticked]
+            if MORE_QUESTIONS in ticked:
+                self.step_more()
+            elif LENGTH in ticked:
+                self.draft.length = "full" if self.draft.length == "short" else "short"
+            else:
+                say_out(say("review.done", count=steps.plural(len(ticked), "question"),
+                            pages=steps.plural(self.count_pages(self.draft.profile()),
+                                               "page")))
+                return None
+
+    def step_more(self) -> None:
+        """Show more questions: the rest of each topic; the checked ones join the list."""
+        groups = steps.choices("more", self.bank, self.draft.profile())
+        answer = self._list("more", "checkbox", groups)
+        if BACK not in answer:
+            self.draft.include += [qid for qid in answer if qid not in self.draft.include]
+            self.draft.exclude = [qid for qid in self.draft.exclude if qid not in answer]
 
     def step_own(self) -> str | None:
         if self.draft.own:
-            options = tuple(Option(text, text, checked=True) for text in self.draft.own)
-            answer = ask(Prompt(
-                "checkbox", "own-keep", "Your own questions from last time. Keep them?",
-                _with_back(options), instruction="(Space to untick, Enter when done)",
-            ))
+            groups = (steps.Group("", tuple(steps.Choice(t, t, checked=True)
+                                            for t in self.draft.own)),)
+            answer = self._list("own", "checkbox", groups, message=say("own-keep.label"),
+                                name="own-keep")
             if BACK in answer:
                 return BACK
             self.draft.own = [text for text in self.draft.own if text in answer]
-        say("\nAdd questions of your own, one at a time. Press Enter on an empty line when "
-            f"done, or type {BACK_WORD} to go back.")
+        say_out("\n" + say("own.intro"))
         while True:
             text = ask(Prompt(
-                "text", "own", "Your question:",
-                validate=lambda value: _validate_text(value, "question", self.check_text,
-                                                      MAX_OWN_QUESTION_LENGTH),
+                "text", "own", say("own.label"), instruction=say("own.hint"),
+                validate=lambda value: self._check_text(value, "own"),
             ))
             text = " ".join(text.split())
             if text.lower() == BACK_WORD:
@@ -352,23 +618,9 @@ class Interview:
                 self.draft.own.append(text)
 
     def step_top(self) -> str | None:
-        selection = select_questions(self.bank, dataclasses.replace(
-            self.draft.profile(), top_questions=()))
-        options: list[Option | Heading] = []
-        if selection.own:
-            options.append(Heading("My own questions"))
-            options += [Option(i.text, i.text, checked=i.text in self.draft.top)
-                        for i in selection.own]
-        for section in selection.sections:
-            options.append(Heading(section.title))
-            options += [Option(i.text, i.id or i.text, checked=(i.id or i.text) in self.draft.top)
-                        for i in section.items]
-        answer = ask(Prompt(
-            "checkbox", "top", f"Pick up to {MAX_TOP_QUESTIONS} to print first, on page 1:",
-            _with_back(options),
-            instruction="(Space to tick, Enter when done)",
-            validate=_validate_top,
-        ))
+        say_out("\n" + say("top.intro"))
+        answer = self._list("top", "checkbox", self._groups("top"),
+                            validate=lambda picked: _validate_top(picked))
         if BACK in answer:
             return BACK
         self.draft.top = list(answer)
@@ -376,73 +628,94 @@ class Interview:
 
     # -- the header -----------------------------------------------------------------
 
-    def _text_step(self, name: str, message: str, current: str, field_name: str) -> str | None:
+    def _check_text(self, value: str, step_id: str) -> bool | str:
+        if value.strip().lower() == BACK_WORD:
+            return True
+        checked = steps.check_text(value, step_id, self.check_text)
+        return checked.error or True
+
+    def _text_step(self, step_id: str, current: str) -> str | None:
+        spec = steps.step(step_id)
         answer = ask(Prompt(
-            "text", name, message, default=current,
-            instruction=f"(Enter to skip; {BACK_WORD} to go back)",
-            validate=lambda value: _validate_text(value, field_name, self.check_text),
+            "text", step_id, spec.text(), default=current, instruction=spec.hint_text,
+            validate=lambda value: self._check_text(value, step_id),
         ))
         answer = " ".join(answer.split())
         if answer.lower() == BACK_WORD:
             return BACK
-        setattr(self.draft, field_name, answer)
+        setattr(self.draft, spec.field, answer)
         return None
 
     def step_name(self) -> str | None:
-        say("\nA few details for the top of the page. All are optional: press Enter to "
-            f"skip one, or type {BACK_WORD} to go back.")
-        return self._text_step("name", "Your name, for the top of the page:", self.draft.name,
-                               "name")
+        say_out("\n" + say("details.intro"))
+        return self._text_step("name", self.draft.name)
 
     def step_date(self) -> str | None:
         current = self.draft.visit_date.isoformat() if self.draft.visit_date else ""
-        answer = ask(Prompt(
-            "text", "visit-date", "The date of your visit:", default=current,
-            instruction=f"(like: tomorrow, Friday, Dec 3; {BACK_WORD} to go back)",
-            validate=lambda value: _validate_date(value, self.today),
-        ))
-        answer = answer.strip()
-        if answer.lower() == BACK_WORD:
-            return BACK
-        if not answer:
-            self.draft.visit_date = None
+        spec = steps.step("visit-date")
+        while True:
+            answer = ask(Prompt(
+                "text", "visit-date", spec.text(), default=current,
+                instruction=spec.hint_text,
+                validate=lambda value: _validate_date(value, self.today),
+            )).strip()
+            if answer.lower() == BACK_WORD:
+                return BACK
+            checked = steps.check_date(answer, self.today)
+            if not checked.days:
+                self.draft.visit_date = None
+                return None
+            if len(checked.days) > 1:
+                chosen = ask(Prompt(
+                    "select", "visit-date-which", say("visit-date.which", text=answer),
+                    _options(steps.date_choices(checked.days)),
+                    instruction=say("list.one")))
+                if chosen == BACK:
+                    current = answer
+                    continue
+                day = dt.date.fromisoformat(chosen)
+                question = (steps.confirm_date(day, self.today)
+                            if steps.date_warning(day, self.today) else "")
+                warn = bool(question)
+            else:
+                day, question, warn = checked.days[0], checked.question, checked.warn
+            if question and not ask(Prompt("confirm", "visit-date-confirm", question,
+                                           default=not warn)):
+                current = answer
+                continue
+            self.draft.visit_date = day
             return None
-        days = date_candidates(answer, self.today)
-        if len(days) == 1:
-            self.draft.visit_date = days[0]
-            return None
-        options = tuple(Option(format_date(day), day.isoformat()) for day in days)
-        chosen = ask(Prompt("select", "visit-date-which",
-                            f"Which day do you mean by {answer}?", _with_back(options)))
-        if chosen == BACK:
-            return self.step_date()
-        self.draft.visit_date = dt.date.fromisoformat(chosen)
-        return None
 
     def step_doctor(self) -> str | None:
-        return self._text_step("doctor", "Your doctor's name:", self.draft.doctor, "doctor")
+        return self._text_step("doctor", self.draft.doctor)
 
     def step_companion(self) -> str | None:
-        return self._text_step("companion", "Who is coming with you to the visit?",
-                               self.draft.companion, "companion")
+        return self._text_step("companion", self.draft.companion)
 
     def step_print_size(self) -> str | None:
-        options = [Option(title, name) for name, title in TEMPLATES]
-        if self.draft.template not in dict(TEMPLATES):
-            options.insert(0, Option(f"Your template ({self.draft.template})",
-                                     self.draft.template))
-        answer = ask(Prompt("select", "template", "How big should the print be?",
-                            _with_back(options), default=self.draft.template))
-        if answer == BACK:
-            return BACK
-        self.draft.template = answer
-        say(f"{self.count_pages(self.draft.profile())} pages in this print size.")
-        return None
+        while True:
+            groups = self._groups("template")
+            options = _options(groups, back=False)
+            more = say("template.more", paper=say(f"paper.{self.draft.paper}").split(" (")[0],
+                       fillable=say("yes" if self.draft.fillable else "no"))
+            answer = ask(Prompt(
+                "select", "template", steps.step("template").text(),
+                (*options, Option(more, MORE), Option(say("back"), BACK)),
+                default=self.draft.template, instruction=say("list.one")))
+            if answer == BACK:
+                return BACK
+            if answer != MORE:
+                self.draft.template = answer
+                say_out(say("template.pages", pages=steps.plural(
+                    self.count_pages(self.draft.profile()), "page")))
+                return None
+            self.step_paper()
+            self.draft.fillable = bool(ask(Prompt(
+                "confirm", "fillable", steps.step("fillable").text(),
+                default=self.draft.fillable)))
 
     def step_paper(self) -> str | None:
-        options = tuple(Option(title, name) for name, title in PAPERS)
-        answer = ask(Prompt("select", "paper", "What paper will you print on?",
-                            _with_back(options), default=self.draft.paper))
+        answer = self._list("paper", "select", self._groups("paper"))
         if answer == BACK:
             return BACK
         self.draft.paper = answer
@@ -452,10 +725,10 @@ class Interview:
 
     def step_save_pdf(self) -> str | None:
         default = default_name("visit-questions", self.draft.visit_date, ".pdf")
+        spec = steps.step("pdf-path")
         while True:
             answer = ask(Prompt(
-                "text", "pdf-path", "Save the checklist as:", default=default,
-                instruction=f"(Enter to save; {BACK_WORD} to go back)",
+                "text", "pdf-path", spec.text(), default=default, instruction=spec.hint_text,
                 validate=lambda value: _validate_path(value, self.cwd, ".pdf"),
             )).strip()
             if answer.lower() == BACK_WORD:
@@ -464,24 +737,21 @@ class Interview:
             replace = self.force
             if path.exists() and not self.force:
                 replace = ask(Prompt("confirm", "pdf-replace",
-                                     f"{path.name} already exists. Replace it?", default=False))
+                                     say("pdf-path.replace", name=path.name), default=False))
                 if not replace:
                     default = answer
                     continue
             try:
                 pages = self.write_pdf(self.draft.profile(), path, replace)
             except OutputError as exc:
-                say(f"Could not save it: {exc}")
+                say_out(say("pdf-path.failed", problem=exc))
                 continue
             self.pdf = path
-            say(f"\nSaved your checklist ({pages} pages):\n    {path}")
-            say("To print it, open the file and choose Print. Bring it to your visit, and "
-                "show page 1 to your care team.\n")
+            say_out(say("pdf-path.saved", pages=steps.plural(pages, "page"), path=path))
             return None
 
     def step_save_answers(self) -> Path | None:
-        keep = ask(Prompt("confirm", "save-answers",
-                          "Save your answers, to print this again or change it next time?",
+        keep = ask(Prompt("confirm", "save-answers", steps.step("save-answers").text(),
                           default=True))
         if not keep:
             return None
@@ -489,14 +759,15 @@ class Interview:
             "visit-answers", self.draft.visit_date, ".yaml")
         while True:
             answer = ask(Prompt(
-                "text", "answers-path", "Save the answers as:", default=default,
+                "text", "answers-path", steps.step("answers-path").text(), default=default,
+                instruction=steps.step("answers-path").hint_text,
                 validate=lambda value: _validate_path(value, self.cwd, ".yaml"),
             )).strip()
             path = _as_path(answer, self.cwd, ".yaml")
             replace = False
             if path.exists():
                 replace = ask(Prompt("confirm", "answers-replace",
-                                     f"{path.name} already exists. Replace it?",
+                                     say("pdf-path.replace", name=path.name),
                                      default=self.answers_path is not None
                                      and path == _as_path(str(self.answers_path), self.cwd,
                                                           ".yaml")))
@@ -505,38 +776,23 @@ class Interview:
             try:
                 self.write_answers(self.draft.profile(), path, replace)
             except OutputError as exc:
-                say(f"Could not save them: {exc}")
+                say_out(say("answers-path.failed", problem=exc))
                 continue
-            say(f"Saved your answers:\n    {path}")
-            say("Next time, start from them with:")
-            say(f"    visitprep interview --answers {answer}")
-            say("or print the same checklist again with:")
-            say(f"    visitprep make --answers {answer}")
+            full = path.resolve()
+            say_out(say("answers-path.saved", path=full, quoted=shlex.quote(str(full))))
             return path
 
 
-def _validate_text(value: str, field_name: str, check_text: Callable[[str], str | None],
-                   limit: int = MAX_FIELD_LENGTH) -> bool | str:
-    try:
-        text = clean_text(value, field_name, "This answer", limit=limit)
-    except ProfileError as exc:
-        return exc.message.replace("This answer: ", "")
-    problem = check_text(text)
-    return problem or True
-
-
 def _validate_top(answer: list[str]) -> bool | str:
-    picked = [value for value in answer if value != BACK]
-    if len(picked) > MAX_TOP_QUESTIONS:
-        return f"Pick up to {MAX_TOP_QUESTIONS}: {len(picked)} are ticked."
-    return True
+    checked = steps.check_top([value for value in answer if value != BACK])
+    return checked.error or True
 
 
 def _validate_date(value: str, today: dt.date) -> bool | str:
     text = value.strip()
-    if not text or text.lower() == BACK_WORD or date_candidates(text, today):
+    if text.lower() == BACK_WORD:
         return True
-    return "Write the date like: tomorrow, Friday, Dec 3, or 2026-12-03."
+    return steps.check_date(text, today).error or True
 
 
 def _as_path(value: str, cwd: Path, suffix: str) -> Path:
@@ -555,7 +811,8 @@ def run_interview(bank: QuestionBank, *, start: Profile | None, today: dt.date,
                   write_answers: WriteAnswers, answers_path: Path | None = None,
                   cwd: Path | None = None,
                   check_text: Callable[[str], str | None] = lambda text: None,
-                  defaults: dict[str, Any] | None = None, force: bool = False) -> Outcome:
+                  defaults: dict[str, Any] | None = None, force: bool = False,
+                  locale_paper: str | None = None) -> Outcome:
     """Run the whole interview.
 
     Args:
@@ -570,12 +827,17 @@ def run_interview(bank: QuestionBank, *, start: Profile | None, today: dt.date,
         check_text: Returns why a text cannot print, or None.
         defaults: template, paper or fillable given as options; they replace the start's.
         force: Replace an existing PDF without asking.
+        locale_paper: The paper size the system's locale implies (None: it says nothing,
+            so the paper is asked unless the answers or an option give it).
     """
     draft = Draft.from_profile(start) if start else Draft()
+    known = start is not None or "paper" in (defaults or {})
+    if not known and locale_paper:
+        draft.paper = locale_paper
     for key, value in (defaults or {}).items():
         setattr(draft, key, value)
     interview = Interview(bank, draft, today=today, count_pages=count_pages,
                           write_pdf=write_pdf, write_answers=write_answers,
                           answers_path=answers_path, cwd=cwd, check_text=check_text,
-                          force=force)
+                          force=force, ask_paper=not known and not locale_paper)
     return interview.run()

@@ -285,44 +285,44 @@ def check_page_label(label: str, name: str) -> None:
                             f"(it is '{label}')", hint=hint)
 
 
-# Page furniture, as the renderer draws it: the footer's baseline sits at 0.3 of the
-# bottom margin and its lines go up; the running head's baseline at 0.55 of the top one.
-_FOOTER_BASELINE = 0.3
-_HEAD_BASELINE = 0.55
+# Page furniture, as the renderer draws it (render/pdf.py): the footer's note sits 0.4 inch
+# above the paper's edge and its lines go up; the top line (the page number, the person's
+# name) sits 0.4 inch below the top edge; the margins grow to make room for both.
+_EDGE = 0.4 * 72 + 1.5
+_ASCENT, _DESCENT = 0.93, 0.24  # DejaVu Sans, of the font size
 _CHAR_WIDTH = 0.5  # of the font size: a narrow average, so a borderline template passes
 _NARROWEST_PAGE = 595.0  # A4 width in points (letter is 612)
 _FRAME_PADDING = 6.0
+_MARGIN_GROWTH = 1.5  # the furniture may take at most this times the margin it sits in
 
 
 def check_fit(layout: Layout, name: str) -> None:
-    """Values that are each in range must also fit together: the footer and the running
-    head stay in the margins, clear of the questions.
+    """Values that are each in range must also fit together: the footer and the top line
+    take no more than their margins (or half as much again) from every page.
 
     Raises:
         TemplateError: Naming the keys that conflict and what to change.
     """
     margin = layout.margin_in * 72
+    vertical = layout.margin_top_bottom_in * 72
     small = layout.small_size
+    width = _NARROWEST_PAGE - 2 * (margin + _FRAME_PADDING)
     label = layout.text["page"].replace("{page}", "99").replace("{pages}", "99")
-    width = (_NARROWEST_PAGE - 2 * (margin + _FRAME_PADDING) - len(label) * small * _CHAR_WIDTH
-             - small)
-    footer = layout.text["footer"]
-    if width <= small * 4:
+    margins = (f"'page.margin' {layout.margin_in:g} in, 'page.margin_top_bottom' "
+               f"{layout.margin_top_bottom_in:g} in")
+    if len(label) * small * _CHAR_WIDTH > width / 2:
         raise TemplateError(
-            f"{name}: 'font.small' ({small:g} pt) and 'page.margin' ({layout.margin_in:g} in) "
-            "leave no room for the footer beside the page number",
-            hint="Make font.small smaller or page.margin smaller.")
+            f"{name}: the page number ('text.page' in 'font.small' {small:g} pt) takes more "
+            f"than half the line at the top of the page ({margins})",
+            hint="Make font.small smaller, text.page shorter, or page.margin smaller.")
+    footer = layout.text["footer"]
     lines = max(1, math.ceil(len(footer) * small * _CHAR_WIDTH / width)) if footer else 1
-    top = margin * _FOOTER_BASELINE + (lines - 1) * small * 1.2 + small
-    if top > margin + _FRAME_PADDING:
+    needs = _EDGE + _DESCENT * small + (lines - 1) * small * 1.2 + _ASCENT * small + 0.6 * small
+    allowed = max(vertical * _MARGIN_GROWTH, 72.0)
+    if needs > allowed:
         raise TemplateError(
             f"{name}: the footer ('text.footer' in {lines} line{'s' if lines > 1 else ''} of "
-            f"'font.small' {small:g} pt) is taller than the bottom margin ('page.margin' "
-            f"{layout.margin_in:g} in), so it would print over the questions",
-            hint="Make font.small smaller, page.margin larger, or text.footer shorter.")
-    if small * 1.25 > margin * (1 - _HEAD_BASELINE) + _FRAME_PADDING:
-        raise TemplateError(
-            f"{name}: the running head ('font.small' {small:g} pt) does not fit in the top "
-            f"margin ('page.margin' {layout.margin_in:g} in), so it would print over the "
-            "questions",
-            hint="Make font.small smaller or page.margin larger.")
+            f"'font.small' {small:g} pt) needs {needs / 72:.1f} inches at the foot of every "
+            f"page, more than the bottom margin allows ({margins})",
+            hint="Make font.small smaller, text.footer shorter, or "
+            "page.margin_top_bottom larger.")

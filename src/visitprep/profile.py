@@ -63,7 +63,13 @@ def _words(value: str) -> str:
     return " ".join(value.lower().replace("_", " ").replace("-", " ").split())
 
 
-def clean_text(value: object, field: str, where: str, *, limit: int = MAX_FIELD_LENGTH) -> str:
+def _subject(where: str, field: str | None) -> str:
+    """How a message names a field: "answers.yaml: 'name'", or just "--name" for a flag."""
+    return where if field is None else f"{where}: '{field}'"
+
+
+def clean_text(value: object, field: str | None, where: str, *,
+               limit: int = MAX_FIELD_LENGTH) -> str:
     """Return printable text: NFC, one line, no control characters, not too long.
 
     Raises:
@@ -73,26 +79,26 @@ def clean_text(value: object, field: str, where: str, *, limit: int = MAX_FIELD_
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ProfileError(
-            f"{where}: '{field}' must be text, not {type_name(value)}",
-            hint="Put the value in quotes.", field=field, value=str(value),
+            f"{_subject(where, field)} must be text, not {type_name(value)}",
+            hint="Put the value in quotes.", field=field or "", value=str(value),
         )
     text = unicodedata.normalize("NFC", " ".join(str(value).split()))
     for char in text:
         if unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs") and char != "\u00ad":
             raise ProfileError(
-                f"{where}: '{field}' holds an invisible control character "
+                f"{_subject(where, field)} holds an invisible control character "
                 f"(U+{ord(char):04X})",
-                hint="Retype the text, or paste it as plain text.", field=field, value=text,
+                hint="Retype the text, or paste it as plain text.", field=field or "", value=text,
             )
     if len(text) > limit:
         raise ProfileError(
-            f"{where}: '{field}' is {len(text)} characters long; the limit is {limit}",
-            hint="Shorten it so it fits on the printed line.", field=field, value=text,
+            f"{_subject(where, field)} is {len(text)} characters long; the limit is {limit}",
+            hint="Shorten it so it fits on the printed line.", field=field or "", value=text,
         )
     return text
 
 
-def _as_list(value: object, field: str, where: str) -> list[Any]:
+def _as_list(value: object, field: str | None, where: str) -> list[Any]:
     if value is None:
         return []
     if isinstance(value, str):
@@ -100,7 +106,7 @@ def _as_list(value: object, field: str, where: str) -> list[Any]:
         return [part for part in (p.strip() for p in re.split(r"[;\n]", value)) if part]
     if isinstance(value, list | tuple):
         return list(value)
-    raise ProfileError(f"{where}: '{field}' must be a list, not {type_name(value)}")
+    raise ProfileError(f"{_subject(where, field)} must be a list, not {type_name(value)}")
 
 
 def parse_recurrence(value: object, where: str) -> str:
@@ -144,43 +150,34 @@ def parse_concern(value: object, bank: QuestionBank, where: str) -> str:
     )
 
 
-_MONTH_FORMATS = ("%d %B %Y", "%B %d %Y", "%d %b %Y", "%b %d %Y", "%A %d %B %Y",
-                  "%A %B %d %Y", "%a %d %b %Y", "%a %b %d %Y")
+def parse_date(value: object, where: str = "visit_date", *, today: dt.date | None = None,
+               order: str | None = None) -> dt.date:
+    """Read a visit date in any form :mod:`visitprep.dates` reads.
 
-
-def parse_date(value: object, where: str = "visit_date") -> dt.date:
-    """Read a visit date: ISO (2026-12-03) or with the month's name (3 December 2026).
-
-    Dates written only with numbers and slashes (03/12/2026) are refused: they mean
-    different days in different countries.
+    Args:
+        value: The text (or a date, from YAML).
+        where: Names the field in messages ("--visit-date", "row 4: 'visit_date'").
+        today: The day relative words count from (default: today).
+        order: "mdy" or "dmy", for numbers-only dates that can be read both ways.
 
     Raises:
-        ProfileError: Saying which forms are accepted.
+        ProfileError: Naming the value, both days for an ambiguous one, and the fix.
     """
+    from visitprep.dates import FORMS_HINT, DateError, one_day
+
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = " ".join(str(value).replace(",", " ").replace(".", " ").split())
-    hint = "Write the date as YYYY-MM-DD (for example 2026-12-03) or as 3 December 2026."
+    text = " ".join(str(value).split())
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-        raise ProfileError(f"{where}: '{value}' is not a real date", hint=hint)
-    for fmt in _MONTH_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    if re.fullmatch(r"\d{1,2}[/ -]\d{1,2}[/ -]\d{2,4}", text):
-        raise ProfileError(
-            f"{where}: '{value}' could mean two different days "
-            "(month first or day first)",
-            hint=hint,
-        )
-    raise ProfileError(f"{where}: '{value}' is not a date visitprep can read", hint=hint)
+        return one_day(text, today or dt.date.today(), order)
+    except DateError as exc:
+        if "could be" in str(exc):
+            hint = "Add --date-order mdy or --date-order dmy, or write it as YYYY-MM-DD."
+        else:
+            hint = FORMS_HINT
+        raise ProfileError(f"{where}: {exc}.", hint=hint) from None
 
 
 def parse_bool(value: object, field: str, where: str) -> bool:
@@ -211,14 +208,14 @@ def _choice(value: object, field: str, choices: tuple[str, ...], where: str, def
     return words
 
 
-def _check_question_id(value: str, bank: QuestionBank, field: str, where: str) -> None:
+def _check_question_id(value: str, bank: QuestionBank, field: str | None, where: str) -> None:
     ids = [q.id for q in bank.questions]
     if value not in ids:
         raise ProfileError(
-            f"{where}: '{field}' names an unknown question id '{value}'."
+            f"{_subject(where, field)} names an unknown question id '{value}'."
             f"{did_you_mean(value, ids)}",
             hint="Run 'visitprep questions' to see every question with its id.",
-            field=field, value=value,
+            field=field or "", value=value,
         )
 
 
@@ -248,17 +245,31 @@ def check_shapes(values: Mapping[str, Any], where: str) -> None:
                                f"'{key}: ...'.")
 
 
-def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str) -> Profile:
+def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str, *,
+                         flags: Mapping[str, str] | None = None, today: dt.date | None = None,
+                         date_order: str | None = None) -> Profile:
     """Validate an answers mapping into a Profile.
 
     Args:
         data: Keys and values from an answers file, flags or a CSV row.
         bank: The question bank that concerns and question ids refer to.
         where: Names the input in error messages ("answers.yaml", "row 4").
+        flags: For values given as command-line flags, key -> flag ("visit_date" ->
+            "--visit-date"): their errors name the flag, not the key.
+        today: The day relative dates ("next Friday") count from (default: today).
+        date_order: "mdy" or "dmy" for numbers-only dates that can be read both ways.
 
     Raises:
         ProfileError: Naming the field, the bad value and the allowed values.
     """
+    flagged = dict(flags or {})
+
+    def src(key: str) -> str:  # where the value came from
+        return flagged.get(key, where)
+
+    def name(key: str) -> str | None:  # how to name the field (a flag names itself)
+        return None if key in flagged else key
+
     values: dict[str, Any] = {}
     for raw_key, value in data.items():
         key = normalize_key(raw_key)
@@ -272,27 +283,28 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
         values[key] = value
 
     check_shapes(values, where)
-    recurrence = parse_recurrence(values.get("recurrence"), where)
+    recurrence = parse_recurrence(values.get("recurrence"), src("recurrence"))
     concerns: list[str] = []
-    for item in _as_list(values.get("concerns"), "concerns", where):
-        concern = parse_concern(item, bank, where)
+    for item in _as_list(values.get("concerns"), name("concerns"), src("concerns")):
+        concern = parse_concern(item, bank, src("concerns"))
         if concern not in concerns:
             concerns.append(concern)
 
-    own = [clean_text(q, "custom_questions", where, limit=MAX_OWN_QUESTION_LENGTH)
-           for q in _as_list(values.get("custom_questions"), "custom_questions", where)]
+    own_at = (name("custom_questions"), src("custom_questions"))
+    own = [clean_text(q, *own_at, limit=MAX_OWN_QUESTION_LENGTH)
+           for q in _as_list(values.get("custom_questions"), *own_at)]
     own = [q for q in own if q]
     if len(own) > MAX_OWN_QUESTIONS:
         raise ProfileError(
-            f"{where}: 'custom_questions' has {len(own)} questions; "
+            f"{_subject(*own_at[::-1])} has {len(own)} questions; "
             f"the limit is {MAX_OWN_QUESTIONS}",
             hint="Keep the ones that matter most for this visit.",
         )
 
     exclude: list[str] = []
-    for item in _as_list(values.get("exclude"), "exclude", where):
+    for item in _as_list(values.get("exclude"), name("exclude"), src("exclude")):
         qid = str(item).strip()
-        _check_question_id(qid, bank, "exclude", where)
+        _check_question_id(qid, bank, name("exclude"), src("exclude"))
         exclude.append(qid)
 
     include: list[str] = []
@@ -303,12 +315,13 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
             include.append(qid)
 
     top: list[str] = []
-    for item in _as_list(values.get("top_questions"), "top_questions", where):
-        text = clean_text(item, "top_questions", where, limit=MAX_OWN_QUESTION_LENGTH)
+    top_at = (name("top_questions"), src("top_questions"))
+    for item in _as_list(values.get("top_questions"), *top_at):
+        text = clean_text(item, *top_at, limit=MAX_OWN_QUESTION_LENGTH)
         if not text:
             continue
         if ID_PATTERN.match(text):  # looks like an id, so it must be one
-            _check_question_id(text, bank, "top_questions", where)
+            _check_question_id(text, bank, *top_at)
             if text in exclude:
                 raise ProfileError(
                     f"{where}: question '{text}' is both in 'top_questions' and in 'exclude'",
@@ -318,13 +331,15 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
             top.append(text)
     if len(top) > MAX_TOP_QUESTIONS:
         raise ProfileError(
-            f"{where}: 'top_questions' has {len(top)} entries; choose up to {MAX_TOP_QUESTIONS}",
+            f"{_subject(*top_at[::-1])} has {len(top)} entries; choose up to "
+            f"{MAX_TOP_QUESTIONS}",
         )
 
     visit_date = values.get("visit_date")
     template = values.get("template")
     try:
-        day = (parse_date(visit_date, f"{where}: 'visit_date'")
+        day = (parse_date(visit_date, _subject(src("visit_date"), name("visit_date")),
+                          today=today, order=date_order)
                if visit_date not in (None, "") else None)
     except ProfileError as exc:
         exc.field, exc.value = "visit_date", str(visit_date)
@@ -332,10 +347,10 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
     return Profile(
         recurrence=recurrence,
         concerns=tuple(concerns),
-        name=clean_text(values.get("name"), "name", where),
-        doctor=clean_text(values.get("doctor"), "doctor", where),
+        name=clean_text(values.get("name"), name("name"), src("name")),
+        doctor=clean_text(values.get("doctor"), name("doctor"), src("doctor")),
         visit_date=day,
-        companion=clean_text(values.get("companion"), "companion", where),
+        companion=clean_text(values.get("companion"), name("companion"), src("companion")),
         custom_questions=tuple(own),
         top_questions=tuple(top),
         exclude=tuple(exclude),
@@ -394,70 +409,15 @@ def profile_to_mapping(profile: Profile) -> dict[str, Any]:
     return out
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
 def date_candidates(text: str, today: dt.date) -> list[dt.date]:
-    """Every day a person may mean by a date as typed at a prompt.
+    """Every day a typed date can mean: none, one, or two for a numbers-only date such as
+    12/3 (kept for callers of the old API; :func:`visitprep.dates.read_date` says more)."""
+    from visitprep.dates import DateError, read_date
 
-    Accepts what `parse_date` accepts plus 'today', 'tomorrow', a weekday name (the
-    next one), a month and day without the year (the next one), and dates written
-    with numbers only, which can give two days (12/3 is December 3 or 12 March).
-
-    Returns:
-        One date, two when the numbers can be read both ways, or none.
-    """
-    words = " ".join(text.lower().replace(",", " ").split())
-    if not words:
-        return []
-    if words == "today":
-        return [today]
-    if words == "tomorrow":
-        return [today + dt.timedelta(days=1)]
-    for index, name in enumerate(_WEEKDAYS):
-        if words in (name, name[:3]):
-            return [today + dt.timedelta(days=(index - today.weekday()) % 7)]
     try:
-        return [parse_date(text)]
-    except ProfileError:
-        pass
-    for fmt in ("%d %B", "%B %d", "%d %b", "%b %d"):
-        try:
-            partial = dt.datetime.strptime(words, fmt)
-        except ValueError:
-            continue
-        upcoming = _next_occurrence(partial.month, partial.day, today)
-        return [upcoming] if upcoming else []
-    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?", words)
-    if not match:
+        return list(read_date(text, today).days)
+    except DateError:
         return []
-    first, second = int(match.group(1)), int(match.group(2))
-    year_text = match.group(3)
-    found: list[dt.date] = []
-    for month, day_of_month in ((first, second), (second, first)):
-        candidate: dt.date | None
-        if year_text is None:
-            candidate = _next_occurrence(month, day_of_month, today)
-        else:
-            year = int(year_text) + (2000 if len(year_text) == 2 else 0)
-            try:
-                candidate = dt.date(year, month, day_of_month)
-            except ValueError:
-                candidate = None
-        if candidate and candidate not in found:
-            found.append(candidate)
-    return found
-
-
-def _next_occurrence(month: int, day: int, today: dt.date) -> dt.date | None:
-    for year in (today.year, today.year + 1):
-        try:
-            candidate = dt.date(year, month, day)
-        except ValueError:
-            continue
-        if candidate >= today:
-            return candidate
-    return None
 
 
 def dump_answers(profile: Profile) -> str:

@@ -15,8 +15,12 @@ Data shape (stable: the web page builds on it)
 ``id`` (stable)   ``kind``  ``field`` (answers-file key)  what it asks
 ``recurrence``    one       recurrence                    where the cancer came back
 ``concerns``      many      concerns                      topics to talk about
+``length``        one       length                        short (the key questions) or full
 ``review``        many      exclude                       the picked questions, all checked;
                                                           unchecked ones go to ``exclude``
+``more``          many      include                       "show more questions": the rest of
+                                                          each topic a short list leaves out;
+                                                          checked ones go to ``include``
 ``own``           texts     custom_questions              the person's own questions
 ``top``           many      top_questions                 up to 3 printed first (max_picks 3)
 ``name``          text      name
@@ -41,7 +45,7 @@ each returns a :class:`Checked` (``value`` and ``error``: "" when fine) and neve
 :func:`answers_after` turns a step's answer into the answers mapping the rest of visitprep
 reads (:func:`visitprep.profile.profile_from_mapping`).
 
-Messages are looked up with :func:`say` (``say("date.readback", day=...)``); keys are
+Messages are looked up with :func:`say` (``say("visit-date.readback", day=...)``); keys are
 ``<step id>.<part>``, or a shared word such as ``back``.
 """
 
@@ -56,9 +60,8 @@ from typing import Any
 
 from visitprep.dates import DateError, format_day, read_date
 from visitprep.models import MAX_TOP_QUESTIONS, Profile, QuestionBank
+from visitprep.profile import MAX_FIELD_LENGTH, MAX_OWN_QUESTION_LENGTH
 
-MAX_FIELD_LENGTH = 100
-MAX_OWN_QUESTION_LENGTH = 300
 FAR_AHEAD_DAYS = 366
 TEMPLATES: tuple[str, ...] = ("standard", "large-print")
 PAPERS: tuple[str, ...] = ("letter", "a4")
@@ -75,6 +78,10 @@ MESSAGES: dict[str, str] = {
     "yes-no.default-no": "(yes or no; just Enter means no)",
     "list.one": "(use the up and down arrow keys, then press Enter)",
     "list.many": "(up and down arrow keys to move, spacebar to check a box, Enter when done)",
+    "list.none": "none",
+    "list.checked": "{count} checked",
+    "list.keys": "Typing does nothing in a list. Use the up and down arrow keys to move, "
+                 "the spacebar to check a box, and Enter when done.",
     "list.nothing-checked": "You did not check anything. Go on without any? Press Enter "
                             "again to go on, or the spacebar to check a box.",
     "text.skip": "(press Enter to skip; type back to go back)",
@@ -87,17 +94,24 @@ MESSAGES: dict[str, str] = {
     "concerns.label": "What else would you like to talk about?",
     "concerns.hint": "Check any that apply. Checking none is fine.",
     "review.intro": "Here are the questions picked for you, by topic.",
-    "review.label": "{count} questions, {pages} pages. Uncheck any you do not want:",
-    "review.done": "{count} questions, {pages} pages.",
-    "review.more": "Show more questions (the full list for each topic)",
-    "review.fewer": "Show the short list again",
+    "review.label": "{count}, {pages}. Uncheck any you do not want:",
+    "review.done": "{count}, {pages}.",
+    "review.more": "Show more questions I could add ({count} more)",
+    "review.full": "Print every question for my situation (the full list)",
+    "review.short": "Print the short list again (the key questions only)",
+    "length.label": "How long should the list be?",
+    "length.short": "Short: the key questions for you",
+    "length.full": "Full: every question for your situation",
+    "more.label": "Check the questions to add to your list:",
     "own-keep.label": "Your own questions from last time. Keep them?",
     "own.intro": "Add questions of your own, one at a time. When you are done, press Enter "
                  "on an empty line. To go back, type back.",
     "own.label": "Your question:",
-    "own.hint": "(type it, then press Enter; press Enter on an empty line when done)",
+    "own.hint": "(type it, then press Enter; just Enter when you are done)",
     "top.label": "Check up to {max} to print first, on page 1:",
     "top.hint": "Checking none is fine.",
+    "top.intro": "Which questions matter most to you? The ones you check print first, on "
+                 "page 1, where your care team sees them. Checking none is fine.",
     "top.too-many": "Check up to {max}: {count} are checked. Uncheck one with the spacebar.",
     "details.intro": "A few details for the top of the page. All can be left empty: press "
                      "Enter to skip one.",
@@ -116,11 +130,14 @@ MESSAGES: dict[str, str] = {
     "template.standard": "Standard print (12 point)",
     "template.large-print": "Large print (18 point), easier to read",
     "template.yours": "Your own layout ({name})",
-    "template.more": "More options (paper size: {paper}; fill in on a computer: {fillable})",
+    "template.pages": "{pages} in this print size.",
+    "template.more": "More options (paper size: {paper}; fill in on the computer: "
+                     "{fillable})",
     "paper.label": "What paper will you print on?",
     "paper.letter": "Letter (US and Canada)",
     "paper.a4": "A4 (most other countries)",
-    "fillable.label": "Make boxes and lines you can fill in on a computer?",
+    "fillable.label": "Would you like to fill in the checklist on the computer before "
+                      "printing it?",
     "pdf-path.label": "Save the checklist as:",
     "pdf-path.hint": "(press Enter to save; type back to go back)",
     "pdf-path.empty": "Type a file name.",
@@ -133,6 +150,7 @@ MESSAGES: dict[str, str] = {
                       "to your care team.\n",
     "save-answers.label": "Save your answers, to print this again or change it next time?",
     "answers-path.label": "Save the answers as:",
+    "answers-path.hint": "(press Enter to save)",
     "answers-path.failed": "Could not save them: {problem}",
     "answers-path.saved": "Saved your answers in this file:\n    {path}\n\nNext time, open "
                           "a terminal and type this to start from them:\n    visitprep "
@@ -214,7 +232,9 @@ class Checked:
 STEPS: tuple[Step, ...] = (
     Step("recurrence", "one", "recurrence", "recurrence.label", "list.one", optional=False),
     Step("concerns", "many", "concerns", "concerns.label", "concerns.hint"),
+    Step("length", "one", "length", "length.label", "list.one"),
     Step("review", "many", "exclude", "review.label", "list.many"),
+    Step("more", "many", "include", "more.label", "list.many"),
     Step("own", "texts", "custom_questions", "own.label", "own.hint",
          limit=MAX_OWN_QUESTION_LENGTH),
     Step("top", "many", "top_questions", "top.label", "top.hint", max_picks=MAX_TOP_QUESTIONS),
@@ -229,7 +249,8 @@ STEPS: tuple[Step, ...] = (
     Step("pdf-path", "file", "", "pdf-path.label", "pdf-path.hint", terminal_only=True),
     Step("save-answers", "yes-no", "", "save-answers.label", "yes-no.default-yes",
          terminal_only=True),
-    Step("answers-path", "file", "", "answers-path.label", terminal_only=True),
+    Step("answers-path", "file", "", "answers-path.label", "answers-path.hint",
+         terminal_only=True),
 )
 
 
@@ -248,7 +269,7 @@ def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
     """The choices of a list step, checked as `profile` says.
 
     Args:
-        step_id: recurrence, concerns, review, top, template or paper.
+        step_id: recurrence, concerns, length, review, more, top, template or paper.
         bank: The question bank.
         profile: The answers so far.
         select: The question selection function (default
@@ -267,6 +288,9 @@ def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
         return (Group("", tuple(
             Choice(n, say(f"template.{n}") if n in TEMPLATES else say("template.yours", name=n),
                    checked=n == profile.template) for n in names)),)
+    if step_id == "length":
+        return (Group("", tuple(Choice(n, say(f"length.{n}"), checked=n == profile.length)
+                                for n in ("short", "full"))),)
     if step_id == "paper":
         return (Group("", tuple(Choice(p, say(f"paper.{p}"), checked=p == profile.paper)
                                 for p in PAPERS)),)
@@ -290,6 +314,11 @@ def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
                                                in profile.top_questions) for i in s.items))
                    for s in picked.sections]
         return tuple(groups)
+    if step_id == "more":
+        from visitprep.selection import more_questions
+
+        return tuple(Group(s.title, tuple(Choice(i.id or "", i.text) for i in s.items))
+                     for s in more_questions(bank, profile))
     raise KeyError(step_id)
 
 
@@ -429,6 +458,9 @@ def answers_after(step_id: str, answer: Any, answers: Mapping[str, Any],
         kept = [q for q in out.get("exclude", []) if q not in listed]
         out["exclude"] = kept + [c.value for g in shown for c in g.choices
                                  if c.value not in answer]
+    elif step_id == "more":
+        out["include"] = [*out.get("include", []),
+                          *(v for v in answer if v not in out.get("include", []))]
     elif isinstance(answer, dt.date):
         out[field] = answer.isoformat()
     elif field:

@@ -1,0 +1,219 @@
+"""Dates as people write them: one reader, the same day in make, answers files and CSV cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from visitprep.batch import csv_date_order
+from visitprep.dates import DateError, file_order, format_day, one_day, read_date
+
+from conftest import Result
+
+Run = Callable[..., Result]
+TODAY = dt.date(2026, 11, 22)  # a Sunday
+DEC3 = dt.date(2026, 12, 3)
+
+# Every form the issue lists, with the day it means counted from TODAY.
+FORMS: list[tuple[str, dt.date]] = [
+    ("2026-12-03", DEC3),
+    ("3 December 2026", DEC3),
+    ("Dec 3", DEC3),
+    ("Dec. 3", DEC3),
+    ("Dec 3rd", DEC3),
+    ("December 3rd, 2026", DEC3),
+    ("12/3/2026", DEC3),  # with --date-order mdy
+    ("3.12.2026", DEC3),  # with --date-order dmy
+    ("tomorrow", dt.date(2026, 11, 23)),
+    ("Friday", dt.date(2026, 11, 27)),
+    ("next Friday", dt.date(2026, 11, 27)),
+    ("in 2 weeks", dt.date(2026, 12, 6)),
+    ("2026-12-03 09:30", DEC3),
+]
+ORDER = {"12/3/2026": "mdy", "3.12.2026": "dmy"}
+
+
+@pytest.mark.parametrize(("text", "day"), FORMS)
+def test_every_form_reads_as_the_day_meant(text: str, day: dt.date) -> None:
+    assert one_day(text, TODAY, ORDER.get(text)) == day
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Thursday, December 3, 2026", DEC3), ("the 3rd of December", DEC3), ("3 Dec", DEC3),
+    ("2026/12/03", DEC3), ("2026-12-03T09:30:00", DEC3), ("2026-12-03T09:30:00Z", DEC3),
+    ("12/13/2026 9:30 AM", dt.date(2026, 12, 13)), ("DEC 3RD", DEC3), ("  dec   3  ", DEC3),
+    ("Sept 4", dt.date(2027, 9, 4)), ("today", TODAY),
+    ("the day after tomorrow", dt.date(2026, 11, 24)),
+    ("Fri", dt.date(2026, 11, 27)), ("this Friday", dt.date(2026, 11, 27)),
+    ("Sunday", dt.date(2026, 11, 29)),  # today is Sunday: the next one, not today
+    ("in 3 days", dt.date(2026, 11, 25)), ("in a week", dt.date(2026, 11, 29)),
+    ("in one month", dt.date(2026, 12, 22)), ("13/12/2026", dt.date(2026, 12, 13)),
+    ("12/13/2026", dt.date(2026, 12, 13)), ("12-13-26", dt.date(2026, 12, 13)),
+    ("Nov 1", dt.date(2027, 11, 1)),  # past this year: next year's
+    ("Nov 22", TODAY), ("3/3/2026", dt.date(2026, 3, 3)),  # both orders give the same day
+])
+def test_more_forms(text: str, day: dt.date) -> None:
+    assert one_day(text, TODAY) == day
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("12/3/2026", (DEC3, dt.date(2026, 3, 12))),
+    ("3.12.2026", (dt.date(2026, 3, 12), DEC3)),
+    ("12/3", (DEC3, dt.date(2027, 3, 12))),
+    ("12-3-26", (DEC3, dt.date(2026, 3, 12))),
+    ("12/3/2026 09:30", (DEC3, dt.date(2026, 3, 12))),
+])
+def test_numbers_only_dates_that_can_be_swapped_give_both_days(
+        text: str, days: tuple[dt.date, ...]) -> None:
+    reading = read_date(text, TODAY)
+    assert reading.ambiguous and reading.days == days
+    with pytest.raises(DateError, match=f"could be {format_day(days[0])} \\(month first\\) "
+                       f"or {format_day(days[1])} \\(day first\\)"):
+        one_day(text, TODAY)
+    assert one_day(text, TODAY, "mdy") == days[0]
+    assert one_day(text, TODAY, "dmy") == days[1]
+
+
+def test_an_order_never_overrides_what_the_date_shows() -> None:
+    assert one_day("13/12/2026", TODAY, "mdy") == dt.date(2026, 12, 13)
+    assert read_date("13/12/2026", TODAY).numeric == "dmy"
+    assert read_date("12/13/2026", TODAY).numeric == "mdy"
+    assert read_date("12/3/2026", TODAY).numeric == ""
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "there is no date"),
+    ("someday", "'someday' is not a date visitprep can read"),
+    ("2026-02-30", "'2026-02-30' is not a real date"),
+    ("30/2/2026", "'30/2/2026' is not a real date"),
+    ("13/13/2026", "has no month"),
+    ("Friday, December 3, 2026", "Thursday, December 3, 2026 is a Thursday, not a Friday"),
+    ("Dec 3 Jan", "is not a date"),
+    ("in many weeks", "is not a date"),
+    ("next week", "is not a date"),
+])
+def test_what_is_not_a_date_is_refused_with_the_reason(text: str, message: str) -> None:
+    with pytest.raises(DateError, match=message):
+        read_date(text, TODAY)
+
+
+def test_the_order_a_file_shows() -> None:
+    assert file_order(["12/3/2026", "13/12/2026", ""]) == "dmy"
+    assert file_order(["12/3/2026", "12/13/2026"]) == "mdy"
+    assert file_order(["12/3/2026", "2026-12-03", "Dec 3"]) is None
+    assert file_order(["13/12/2026", "12/13/2026"]) is None  # the file disagrees with itself
+
+
+# -- each entry point -------------------------------------------------------------------
+
+def expected(text: str) -> dt.date:
+    return one_day(text, dt.date.today(), ORDER.get(text))
+
+
+@pytest.mark.parametrize(("text", "day"), FORMS)
+def test_make_visit_date_takes_every_form(run: Run, tmp_path: Path, text: str,
+                                          day: dt.date) -> None:
+    args = ["make", "--recurrence", "local", "--visit-date", text]
+    if text in ORDER:
+        args += ["--date-order", ORDER[text]]
+    result = run(*args)
+    assert result.code == 0, result.err
+    assert (tmp_path / f"visit-questions-{expected(text).isoformat()}.pdf").is_file()
+
+
+@pytest.mark.parametrize(("text", "day"), FORMS)
+def test_answers_files_take_every_form(run: Run, tmp_path: Path, text: str,
+                                       day: dt.date) -> None:
+    (tmp_path / "a.yaml").write_text(f'recurrence: local\nvisit_date: "{text}"\n',
+                                     encoding="utf-8")
+    args = ["make", "--answers", "a.yaml"]
+    if text in ORDER:
+        args += ["--date-order", ORDER[text]]
+    result = run(*args)
+    assert result.code == 0, result.err
+    assert (tmp_path / f"visit-questions-{expected(text).isoformat()}.pdf").is_file()
+
+
+def test_an_unquoted_yaml_date_reads_too(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("recurrence: local\nvisit_date: 2026-12-03\n",
+                                     encoding="utf-8")
+    assert run("make", "--answers", "a.yaml").code == 0
+    assert (tmp_path / "visit-questions-2026-12-03.pdf").is_file()
+
+
+def test_make_refuses_an_ambiguous_date_and_names_the_fix(run: Run, tmp_path: Path) -> None:
+    result = run("make", "--recurrence", "local", "--visit-date", "3.12.2026")
+    assert result.code == 1
+    assert result.err == (
+        "Error: --visit-date: '3.12.2026' could be Thursday, March 12, 2026 (month first) or "
+        "Thursday, December 3, 2026 (day first).\n"
+        "Add --date-order mdy or --date-order dmy, or write it as YYYY-MM-DD.\n")
+    (tmp_path / "a.yaml").write_text('recurrence: local\nvisit_date: "12/3/2026"\n',
+                                     encoding="utf-8")
+    result = run("make", "--answers", "a.yaml")
+    assert result.code == 1
+    assert result.err.startswith("Error: a.yaml: 'visit_date': '12/3/2026' could be ")
+    assert list(tmp_path.glob("*.pdf")) == []
+
+
+def test_date_order_must_be_mdy_or_dmy(run: Run) -> None:
+    result = run("make", "--recurrence", "local", "--date-order", "ymd")
+    assert result.code == 2
+    assert "--date-order: invalid choice: 'ymd'" in result.err
+
+
+def write_csv(path: Path, dates: list[str]) -> Path:
+    lines = ["name,recurrence,visit_date"]
+    lines += [f"P{index},local,{text}" for index, text in enumerate(dates, start=1)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_csv_cells_take_every_form(run: Run, tmp_path: Path) -> None:
+    forms = [text for text, _ in FORMS if text not in ORDER]
+    write_csv(tmp_path / "list.csv", [f'"{text}"' for text in forms])
+    result = run("batch", "list.csv", "-o", "out", "--jobs", "1")
+    assert result.code == 0, result.err
+    names = sorted(p.name for p in (tmp_path / "out").glob("*.pdf"))
+    assert names == sorted(f"P{index}-{expected(text).isoformat()}.pdf"
+                           for index, text in enumerate(forms, start=1))
+
+
+def test_a_csv_follows_the_order_it_shows_elsewhere(run: Run, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "uk.csv", ["12/3/2026", "13/12/2026", "3.12.2026"])
+    assert csv_date_order(path) == "dmy"
+    result = run("batch", "uk.csv", "-o", "out", "--jobs", "1")
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == [
+        "P1-2026-03-12.pdf", "P2-2026-12-13.pdf", "P3-2026-12-03.pdf"]
+
+
+def test_a_us_export_prints_every_row(run: Run, tmp_path: Path) -> None:
+    write_csv(tmp_path / "us.csv", ["12/3/2026 9:30 AM", "12/14/2026 10:00 AM", "1/5/2027"])
+    result = run("batch", "us.csv", "-o", "out", "--jobs", "1")
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == [
+        "P1-2026-12-03.pdf", "P2-2026-12-14.pdf", "P3-2027-01-05.pdf"]
+
+
+def test_date_order_wins_over_nothing_and_settles_a_csv(run: Run, tmp_path: Path) -> None:
+    write_csv(tmp_path / "list.csv", ["12/3/2026", "2026-12-04"])
+    result = run("batch", "list.csv", "-o", "out", "--jobs", "1", "--date-order", "dmy")
+    assert result.code == 0, result.err
+    assert (tmp_path / "out" / "P1-2026-03-12.pdf").is_file()
+
+
+def test_an_ambiguous_cell_nothing_settles_is_that_rows_error(run: Run, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "list.csv", ["12/3/2026", "2026-12-04", "13/12/2026",
+                                              "12/13/2026"])
+    assert csv_date_order(path) is None  # the rows disagree
+    result = run("batch", "list.csv", "-o", "out", "--jobs", "1")
+    assert result.code == 1
+    assert ("row 2 (P1): 'visit_date': '12/3/2026' could be Thursday, December 3, 2026 "
+            "(month first) or Thursday, March 12, 2026 (day first). Add --date-order mdy or "
+            "--date-order dmy, or write it as YYYY-MM-DD.") in result.err
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == [
+        "P2-2026-12-04.pdf", "P3-2026-12-13.pdf", "P4-2026-12-13.pdf"]
