@@ -6,41 +6,21 @@ from __future__ import annotations
 
 import base64
 import io
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from chromium import axe_module, start_chromium  # noqa: E402  (skips without Chromium)
 
 from visitprep.handout import make_document, make_handout
 from visitprep.layout import builtin_names
 from visitprep.models import Clinic, Profile, QuestionBank
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed "
-                                "(pip install -e '.[test]')")
-axe_module = pytest.importorskip("axe_selenium_python", reason="axe-selenium-python is not "
-                                 "installed (pip install -e '.[test]')")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
-    pytest.skip("Chromium and chromedriver are not installed (apt install chromium "
-                "chromium-driver)", allow_module_level=True)
-
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--window-size=1280,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_script_timeout(120)  # axe on a busy machine: slow is not wrong
-    driver.set_page_load_timeout(120)
+    driver = start_chromium()
     try:
         yield driver
     finally:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,26 +14,16 @@ from typing import Any
 
 import pytest
 import yaml
+from chromium import axe_module, start_chromium  # noqa: E402  (skips without Chromium)
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from visitprep.bank import load_bank
 from visitprep.models import QuestionBank
 from visitprep.web.app import Settings, create_app
 
 from conftest import read_pdf
-
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed "
-                                "(pip install -e '.[test]')")
-axe_module = pytest.importorskip("axe_selenium_python", reason="axe-selenium-python is not "
-                                 "installed (pip install -e '.[test]')")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
-    pytest.skip("Chromium and chromedriver are not installed (apt install chromium "
-                "chromium-driver)", allow_module_level=True)
-
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -54,23 +43,11 @@ def server() -> Iterator[str]:
 
 
 def start_browser(downloads: Path, *, javascript: bool = True) -> Any:
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--window-size=1280,900"):
-        options.add_argument(flag)
     prefs: dict[str, Any] = {"download.default_directory": str(downloads),
                              "download.prompt_for_download": False}
     if not javascript:
         prefs["profile.managed_default_content_settings.javascript"] = 2
-    options.add_experimental_option("prefs", prefs)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    # axe-core and page loads can be slow on a busy machine (the whole suite in parallel).
-    driver.set_script_timeout(120)
-    driver.set_page_load_timeout(120)
+    driver = start_chromium(prefs)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior",
                            {"behavior": "allow", "downloadPath": str(downloads)})
     return driver

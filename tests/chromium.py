@@ -1,0 +1,39 @@
+"""Headless Chromium for the browser tests: importing this skips the test module, with the
+reason, where selenium, axe-selenium-python, Chromium or chromedriver is missing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed "
+                                "(pip install -e '.[test]')")
+axe_module = pytest.importorskip("axe_selenium_python", reason="axe-selenium-python is not "
+                                 "installed (pip install -e '.[test]')")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+if not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()):
+    pytest.skip("Chromium and chromedriver are not installed (apt install chromium "
+                "chromium-driver)", allow_module_level=True)
+
+
+def start_chromium(prefs: dict[str, Any] | None = None) -> Any:
+    """A headless Chromium at 1280x900 with no network chatter, and generous timeouts."""
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--window-size=1280,900"):
+        options.add_argument(flag)
+    if prefs:
+        options.add_experimental_option("prefs", prefs)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    # axe-core and page loads can be slow on a busy machine (the whole suite in parallel).
+    driver.set_script_timeout(120)
+    driver.set_page_load_timeout(120)
+    return driver
