@@ -219,7 +219,7 @@ def test_sources_are_named_as_the_documents_name_themselves(bank: QuestionBank) 
     assert "National Cancer Institute" in named["004_7cb2ee495880c826.txt"]
     assert "January 2017" in named["004_7cb2ee495880c826.txt"]
     for unsigned in ("000_6087e03643a4c49b.txt", "003_4b90977765187626.txt"):
-        assert named[unsigned].endswith("(no author, publisher or date given)")
+        assert named[unsigned].endswith("(no author or date given)")
     for line in named.values():
         assert "general health article" not in line and "health information website" not in line
 

@@ -118,7 +118,7 @@ def test_a_whole_page_with_the_language_title_and_header(bank: QuestionBank) -> 
     assert "Name: Maria López" in fields and "Visit date: Thursday, December 3, 2026" in fields
     assert "Doctor: Dr. Okafor" in fields
     # The one field not given is an input to fill in, labelled by its printed label.
-    assert page.label_of(page.by_id("companion")) == "Who is coming with me:"
+    assert page.label_of(page.by_id("companion")) == "Coming with me:"
     situation = [p for p in page.all("p") if p.attrs.get("class") == "situation"]
     assert words(situation[0].text).startswith("About my cancer: The cancer has spread")
     assert "It does not replace their care or advice" in page.all("footer")[0].text

@@ -184,7 +184,7 @@ def test_no_concerns_and_every_detail_skipped(
     result, _ = interact(steps)
     assert result.code == 0, result.err
     pdf = read_pdf(tmp_path / "visit-questions.pdf")
-    assert "Name: Visit date: Doctor: Who is coming with me:" in pdf.pages[0]
+    assert "Name: Visit date: Doctor: Coming with me:" in pdf.pages[0]
     assert "Costs and insurance" not in pdf.text
     assert [p.name for p in tmp_path.iterdir()] == ["visit-questions.pdf"]
 

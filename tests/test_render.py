@@ -31,7 +31,7 @@ def test_page_one_carries_header_top_questions_and_invitation(bank: QuestionBank
     first = pdf.pages[0]  # type: ignore[attr-defined]
     assert first.startswith("Questions about my cancer coming back")
     for text in ("Name: Maria López", "Visit date: Thursday, December 3, 2026",
-                 "Doctor: Dr. Okafor", "Who is coming with me: Ana", "My top questions",
+                 "Doctor: Dr. Okafor", "Coming with me: Ana", "My top questions",
                  "1. What are my treatment choices?", "2. Can I keep working?",
                  "To my care team: I brought these questions. Can we go over them together?",
                  "About my cancer: The cancer has spread to organs or tissues far from"):
@@ -42,7 +42,7 @@ def test_page_one_carries_header_top_questions_and_invitation(bank: QuestionBank
 
 def test_blank_header_lines_when_nothing_is_given(bank: QuestionBank) -> None:
     first = pdf_for(bank).pages[0]  # type: ignore[attr-defined]
-    assert "Name: Visit date: Doctor: Who is coming with me:" in first
+    assert "Name: Visit date: Doctor: Coming with me:" in first
     assert "1. 2. 3." in first  # three empty numbered lines to write on
 
 

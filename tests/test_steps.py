@@ -59,7 +59,7 @@ def test_steps_import_no_user_interface() -> None:
 
 
 def test_choices(bank: QuestionBank) -> None:
-    profile = Profile(recurrence="distant", concerns=("costs",), exclude=("cost-tests",),
+    profile = Profile(recurrence="distant", concerns=("costs",), exclude=("cost-how-much",),
                       top_questions=("tx-choices",))
     (kinds,) = steps.choices("recurrence", bank, profile)
     assert [c.value for c in kinds.choices] == ["local", "regional", "distant", "unsure"]
@@ -70,7 +70,7 @@ def test_choices(bank: QuestionBank) -> None:
     assert [c.value for c in topics.choices if c.checked] == ["costs"]
     review = steps.choices("review", bank, profile)
     assert [g.title for g in review][-1] == "Costs and insurance"
-    assert [c.checked for g in review for c in g.choices if c.value == "cost-tests"] == [False]
+    assert [c.checked for g in review for c in g.choices if c.value == "cost-how-much"] == [False]
     top = steps.choices("top", bank, profile)
     assert [c.value for g in top for c in g.choices if c.checked] == ["tx-choices"]
     (sizes,) = steps.choices("template", bank, Profile(recurrence="local", template="x.yaml"))
@@ -138,11 +138,11 @@ def test_answers_after_builds_what_the_profile_reads(bank: QuestionBank) -> None
     answers = steps.answers_after("concerns", ["costs"], answers)
     profile = profile_from_mapping(answers, bank, "web")
     shown = steps.choices("review", bank, profile)
-    kept = [c.value for g in shown for c in g.choices if c.value != "cost-tests"]
+    kept = [c.value for g in shown for c in g.choices if c.value != "cost-how-much"]
     answers = steps.answers_after("review", kept, answers, shown)
     answers = steps.answers_after("visit-date", dt.date(2026, 12, 3), answers)
     answers = steps.answers_after("fillable", True, answers)
     profile = profile_from_mapping(answers, bank, "web")
-    assert profile.exclude == ("cope-faith", "cost-tests")
+    assert profile.exclude == ("cope-faith", "cost-how-much")
     assert profile.visit_date == dt.date(2026, 12, 3) and profile.fillable
     assert profile.recurrence == "distant" and profile.concerns == ("costs",)

@@ -37,9 +37,9 @@ class SourceDoc:
     def citation(self) -> str:
         """The line printed on the handout: title, publisher and date, or what is missing."""
         if not self.publisher and not self.date:
-            return f"{self.title} (no author, publisher or date given)"
+            return f"{self.title} (no author or date given)"
         publisher = self.publisher[:1].upper() + self.publisher[1:]
-        date = self.date or "no date given"
+        date = self.date or "no date"
         return f"{self.title} \u2014 {publisher}, {date}" if publisher else f"{self.title}, {date}"
 
 

@@ -349,29 +349,38 @@ class FieldRows(Flowable):
     """The handout's header: rows of "Label: value", each value on a line.
 
     A label with no value leaves the line empty to write on (with a form field when
-    fillable). Drawn directly: a table would cost more than the rest of page 1.
+    fillable). With two `label_widths` (and their `cell_widths`) the fields sit in
+    pairs, side by side; the caller checks that they fit. Drawn directly: a table
+    would cost more than the rest of page 1.
     """
 
     PAD_RIGHT = 6.0  # space kept after the label, and after the value's line
 
     def __init__(self, rows: list[tuple[str, str, str]], label_style: ParagraphStyle,
-                 style: ParagraphStyle, label_width: float, form: Form, pad_top: float,
-                 pad_bottom: float = 2.0) -> None:
+                 style: ParagraphStyle, label_widths: tuple[float, ...], form: Form,
+                 pad_top: float, pad_bottom: float = 2.0,
+                 cell_widths: tuple[float, ...] = ()) -> None:
         super().__init__()
         self.rows = rows  # (field name, label, value)
         self.label_style, self.style = label_style, style
-        self.label_width = label_width
+        self.label_widths = label_widths
+        self.columns = len(label_widths)
         self.form = form
         self.pad_top, self.pad_bottom = pad_top, pad_bottom
+        self.given_widths = cell_widths
+        self.cell_widths: tuple[float, ...] = ()
         self.cells: list[tuple[tuple[str, ...], tuple[str, ...], float]] = []
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         label_font, font = self.label_style, self.style
-        value_width = avail_width - self.label_width - self.PAD_RIGHT
+        self.cell_widths = self.given_widths or (avail_width,)
         self.cells = []
-        for _, label, value in self.rows:
+        for index, (_, label, value) in enumerate(self.rows):
+            column = index % self.columns
+            label_width = self.label_widths[column]
+            value_width = self.cell_widths[column] - label_width - self.PAD_RIGHT
             labels = wrap_text(f"{label}:", label_font.fontName, label_font.fontSize,
-                               self.label_width - self.PAD_RIGHT)
+                               label_width - self.PAD_RIGHT)
             values = wrap_text(value, font.fontName, font.fontSize, value_width) \
                 if value else ()
             value_height = len(values) * font.leading if value or not self.form.enabled \
@@ -379,29 +388,40 @@ class FieldRows(Flowable):
             content = max(len(labels) * label_font.leading, value_height)
             self.cells.append((labels, values, content + self.pad_top + self.pad_bottom))
         self.width = avail_width
-        self.height = sum(height for _, _, height in self.cells)
+        self.height = sum(self._line_heights())
         return self.width, self.height
+
+    def _line_heights(self) -> list[float]:
+        """The height of each line of fields (the tallest field in it)."""
+        return [max(height for _, _, height in self.cells[start:start + self.columns])
+                for start in range(0, len(self.cells), self.columns)]
 
     def draw(self) -> None:
         canvas = self.canv
         label_style, style = self.label_style, self.style
         top = self.height
         lines: list[tuple[float, float, float]] = []
-        for (key, label, value), (labels, values, height) in zip(self.rows, self.cells,
-                                                                 strict=True):
-            bottom = top - height
+        heights = self._line_heights()
+        for index, ((key, label, value), (labels, values, _)) in enumerate(
+                zip(self.rows, self.cells, strict=True)):
+            line, column = divmod(index, self.columns)
+            top = self.height - sum(heights[:line])
+            bottom = top - heights[line]
+            # the first column starts at the left edge, the last ends at the right
+            left = self.width - sum(self.cell_widths[column:]) if column else 0.0
+            cell_width, label_width = self.cell_widths[column], self.label_widths[column]
             foot = bottom + self.pad_bottom  # the cells' contents sit on the row's foot
-            for texts, x, text_style in ((labels, 0.0, label_style),
-                                         (values, self.label_width, style)):
+            for texts, x, text_style in ((labels, left, label_style),
+                                         (values, left + label_width, style)):
                 if texts:
                     top_of_text = foot + len(texts) * text_style.leading
                     draw_lines(canvas, x, baseline_below(top_of_text, text_style), texts,
                                text_style)
             if not value:
-                self.form.line(canvas, key, self.label_width,
-                               self.width - self.PAD_RIGHT, foot, style.leading * 0.9, label)
-            lines.append((self.label_width, self.width, bottom))
-            top = bottom
+                self.form.line(canvas, key, left + label_width,
+                               left + cell_width - self.PAD_RIGHT, foot,
+                               style.leading * 0.9, label)
+            lines.append((left + label_width, left + cell_width, bottom))
         rules(canvas, tuple(lines))
 
 
@@ -720,20 +740,23 @@ class LabelBox(Flowable):
 
 class ChecklistRows(Flowable):
     """A tick list ("Symptoms I have noticed"): a title, its introduction, a column
-    header, and rows of a box, the item, and a line to write when it started.
+    header, rows of a box, the item, and a line to write when it started, and a foot
+    under the rows (the line for the number to call).
 
     It splits between rows, never leaving its title and introduction at the foot of a
     page with fewer than two rows under them, nor one or two rows alone on the next
-    page: those it fits by tightening the space between rows, or it moves whole.
+    page: those it fits by tightening the space between rows, or it moves whole. The
+    foot stays with the last rows.
     """
 
     MIN_ROWS = 2  # rows kept under the title, and rows carried to the next page
 
     def __init__(self, head: list[Flowable], column: str, items: list[tuple[int, str]],
                  styles: tuple[ParagraphStyle, ParagraphStyle], box: float, row_pad: float,
-                 form: Form, column_width: float) -> None:
+                 form: Form, column_width: float, foot: list[Flowable] | None = None) -> None:
         super().__init__()
         self.head = head  # the title and the introduction; empty on a continuation
+        self.foot = foot or []  # under the last rows; empty on a first part
         self.column = column
         self.items = items  # (number, text)
         self.label_style, self.style = styles
@@ -743,6 +766,8 @@ class ChecklistRows(Flowable):
         self.form = form
         self.column_width = column_width
         self.head_heights: list[float] = []
+        self.foot_heights: list[float] = []
+        self.foot_height = 0.0
         self.rows: list[tuple[tuple[str, ...], float]] = []
 
     def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name
@@ -764,8 +789,12 @@ class ChecklistRows(Flowable):
         for _, text in self.items:
             lines = wrap_text(text, self.style.fontName, self.style.fontSize, width)
             self.rows.append((lines, pad + max(len(lines) * self.style.leading, self.box) + 1))
+        self.foot_heights = [float(part.getSpaceBefore() + part.wrap(avail_width, 1e6)[1])
+                             for part in self.foot]
+        self.foot_height = sum(self.foot_heights)
         self.pad = pad
-        return float(self._head_height() + sum(height for _, height in self.rows))
+        return float(self._head_height() + sum(height for _, height in self.rows)
+                     + self.foot_height)
 
     def _column_lines(self) -> tuple[str, ...]:
         label = self.label_style
@@ -793,21 +822,31 @@ class ChecklistRows(Flowable):
         total = len(self.items)
         self._measure(avail_width, self.row_pad)
         fit = self._rows_fitting(avail_height)
+        if fit == total:  # the rows fit, their foot does not
+            fit -= 1
         if total - fit <= self.MIN_ROWS:
             # a row or two over: try tighter spacing before carrying them over
             if self._measure(avail_width, self.row_pad * 0.35) <= avail_height:
                 return [self._part(self.items, self.row_pad * 0.35, keep_head=True)]
             self._measure(avail_width, self.row_pad)
             fit = min(fit, total - self.MIN_ROWS - 1)
+        pad = self.row_pad
         if fit < self.MIN_ROWS:
-            return []  # move whole (or, at the top of a page, platypus reports it)
-        return [self._part(self.items[:fit], self.row_pad, keep_head=True),
-                self._part(self.items[fit:], self.row_pad, keep_head=False)]
+            # the title and two rows fit with tighter spacing, rather than leave the space
+            pad = self.row_pad * 0.35
+            self._measure(avail_width, pad)
+            fit = min(self._rows_fitting(avail_height), total - self.MIN_ROWS - 1)
+            if fit < self.MIN_ROWS:
+                return []  # move whole (or, at the top of a page, platypus reports it)
+        return [self._part(self.items[:fit], pad, keep_head=True, keep_foot=False),
+                self._part(self.items[fit:], pad, keep_head=False)]
 
-    def _part(self, items: list[tuple[int, str]], pad: float, keep_head: bool) -> ChecklistRows:
+    def _part(self, items: list[tuple[int, str]], pad: float, keep_head: bool,
+              keep_foot: bool = True) -> ChecklistRows:
         part = ChecklistRows(self.head if keep_head else [], self.column, items,
                              (self.label_style, self.style), self.box, self.row_pad,
-                             self.form, self.column_width)
+                             self.form, self.column_width,
+                             self.foot if keep_foot else None)
         part.pad = pad
         return part
 
@@ -839,3 +878,6 @@ class ChecklistRows(Flowable):
                            style.leading * 0.9, f"{self.column}: {text}")
             top = bottom
         rules(canvas, tuple(segments))
+        for part, height in zip(self.foot, self.foot_heights, strict=True):
+            top -= height
+            part.drawOn(canvas, 0, top)

@@ -33,7 +33,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import LayoutError
 
 from visitprep import __version__
-from visitprep.document import Document
+from visitprep.document import Document, HeaderField
 from visitprep.errors import RenderError
 from visitprep.layout import Layout
 from visitprep.models import Checklist
@@ -227,7 +227,7 @@ class _Styles:
         self.title = style("title", layout.title_size, FONT_BOLD, spaceAfter=layout.body_size * 0.2)
         self.title.leading = layout.title_size * min(spacing, 1.25)  # one line, as a rule
         self.heading = style("heading", layout.heading_size, FONT_BOLD,
-                             spaceBefore=layout.heading_size * 0.8,
+                             spaceBefore=layout.heading_size * 0.6,
                              spaceAfter=layout.heading_size * 0.4)  # kept with the next: _headed
         self.small = style("small", layout.small_size)
 
@@ -245,12 +245,31 @@ def _styles(layout: Layout) -> _Styles:
 
 def _header(document: Document, styles: _Styles, layout: Layout, form: Form,
             width: float) -> Flowable:
-    label_width = min(max(
-        pdfmetrics.stringWidth(f.label + ":", FONT_BOLD, layout.body_size)
-        for f in document.fields
-    ) + layout.body_size * 0.6, width * 0.5)
-    return FieldRows([(f.key, f.label, f.value) for f in document.fields], styles.bold,
-                     styles.body, label_width, form, pad_top=layout.body_size * 0.1)
+    """The header's fields: in pairs side by side (name and visit date, doctor and who
+    is coming) when each fits on one line that way, else one under the other."""
+    rows = [(f.key, f.label, f.value) for f in document.fields]
+    size, pad = layout.body_size, layout.body_size * 0.6
+
+    def label_width(fields: list[HeaderField]) -> float:
+        return float(max(pdfmetrics.stringWidth(f.label + ":", FONT_BOLD, size)
+                         for f in fields) + pad)
+
+    if len(rows) > 1:
+        gap = size
+        columns = [list(document.fields[0::2]), list(document.fields[1::2])]
+        labels = tuple(label_width(fields) for fields in columns)
+        # a blank value keeps room to write on by hand
+        needs = [labels[n] + FieldRows.PAD_RIGHT + max(
+            max(pdfmetrics.stringWidth(f.value, FONT, size) for f in fields), size * 8)
+            for n, fields in enumerate(columns)]
+        spare = width - gap - sum(needs)
+        if spare >= 0:
+            cells = (needs[0] + spare / 2, needs[1] + spare / 2)
+            return FieldRows(rows, styles.bold, styles.body, labels, form,
+                             pad_top=size * 0.1, cell_widths=cells)
+    return FieldRows(rows, styles.bold, styles.body,
+                     (min(label_width(list(document.fields)), width * 0.5),), form,
+                     pad_top=size * 0.1)
 
 
 def _title(document: Document, styles: _Styles) -> Flowable:
@@ -330,27 +349,28 @@ def _logo(path: str) -> Flowable:
 
 def _page_one_top(document: Document, styles: _Styles, layout: Layout, width: float,
                   form: Form) -> list[Flowable]:
-    """The title and the header; on a navigator handout, the clinic's block and the
-    "Place label here" box side by side between them."""
+    """The title and the header; on a navigator handout, the header beside the "Place
+    label here" box, and the clinic's block under them, the full width of the page."""
     title = PlainText(document.title, styles.title)
-    header = _header(document, styles, layout, form, width)
     if not document.label_box:
-        return [title, header]
+        return [title, _header(document, styles, layout, form, width)]
     gap = layout.body_size
     left = width - LabelBox.WIDTH - gap
-    block: Flowable = (_clinic_block(document, styles, layout, left, form)
-                       if document.clinic_title else Spacer(1, 1))
-    row = Table([[block, LabelBox(document.label_box, styles.small)]],
+    row = Table([[_header(document, styles, layout, form, left),
+                  LabelBox(document.label_box, styles.small)]],
                 colWidths=[left, LabelBox.WIDTH + gap])
     row.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), layout.body_size * 0.3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
         ("LEFTPADDING", (1, 0), (1, 0), gap),
     ]))
-    return [title, row, header]
+    if not document.clinic_title:
+        return [title, row]
+    return [title, row, Spacer(1, layout.body_size * 0.5),
+            _clinic_block(document, styles, layout, width, form)]
 
 
 class _TopBox(Table):
@@ -403,11 +423,16 @@ def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layou
                width: float, form: Form) -> Flowable:
     head: list[Flowable] = [PlainText(checklist.title, styles.heading),
                             PlainText(checklist.intro, styles.body)]
-    if checklist.call_line:
-        head.append(_call_line(checklist.call_line, styles, layout, width, form))
+    # the number to call closes the list, after the rows a person ticks
+    foot = [_call_line(checklist.call_line, styles, layout, width, form)] \
+        if checklist.call_line else []
+    # The "When it started" column: room for a few words; its heading wraps rather
+    # than take width from the items (in large print it would take a third).
+    heading = pdfmetrics.stringWidth(column, FONT_BOLD, layout.body_size) + layout.body_size * 0.5
+    column_width = max(width * 0.2, min(heading, width * 0.24))
     return ChecklistRows(head, column, list(enumerate(checklist.items, 1)),
                          (styles.bold, styles.body), layout.checkbox_size,
-                         layout.body_size * 0.8, form, width * 0.27)
+                         layout.body_size * 0.5, form, column_width, foot)
 
 
 def _call_line(label: str, styles: _Styles, layout: Layout, width: float,
