@@ -35,12 +35,13 @@ class SourceDoc:
 
     @property
     def citation(self) -> str:
-        """The line printed on the handout: title, publisher and date, or what is missing."""
+        """The line printed on the handout: the title, then its publisher and date in
+        brackets, or what is missing."""
         if not self.publisher and not self.date:
             return f"{self.title} (no author or date given)"
         publisher = self.publisher[:1].upper() + self.publisher[1:]
         date = self.date or "no date"
-        return f"{self.title} \u2014 {publisher}, {date}" if publisher else f"{self.title}, {date}"
+        return f"{self.title} ({publisher}, {date})" if publisher else f"{self.title} ({date})"
 
 
 @dataclass(frozen=True)

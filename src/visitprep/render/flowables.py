@@ -247,7 +247,7 @@ class Together(Flowable):
         if frame is not None and getattr(frame, "_atTop", False):
             return list(self.parts)  # it does not fit even on an empty page
         last = self.parts[-1]
-        if isinstance(last, Lines):  # the group may end the page with part of its text
+        if isinstance(last, Lines | LeadText):  # the group may end the page with part of its text
             used = sum(self.heights[:-1]) + sum(self.gaps)
             parts = last.split(avail_width, avail_height - used)
             if parts:
@@ -315,7 +315,23 @@ class LeadText(DirectFlowable):
         return self.width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        return []
+        """Between lines, at least two on each side of the page break (a long paragraph
+        such as the sources); a short one moves whole."""
+        self.wrap(avail_width, avail_height)
+        fit = min(int(avail_height // self.style.leading), len(self.lines) - Lines.MIN_LINES)
+        if fit < Lines.MIN_LINES:
+            return []
+        parts = []
+        for lines in (self.lines[:fit], self.lines[fit:]):
+            part = LeadText(self.lead, self.text, self.lead_style, self.style)
+            part.lines, part.width = lines, avail_width
+            part.height = len(lines) * self.style.leading
+            part.wrap = part._wrapped  # type: ignore[method-assign]
+            parts.append(part)
+        return parts
+
+    def _wrapped(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
 
     def _first_baseline(self) -> float:
         return baseline_below(self.height, self.style)
@@ -531,7 +547,7 @@ class QuestionBlock(DirectFlowable):
         self.gap = layout.line_gap
         self.lines = layout.answer_lines if lines is None else lines
         self.indent = self.box + style.fontSize * 0.7
-        self.after = style.fontSize * 0.5
+        self.after = style.fontSize * 0.35
         self.text_height = 0.0
         self.drawn_at: tuple[float, float] | None = None  # (x, y) on the page, once drawn
 
@@ -691,10 +707,9 @@ class NotesLines(Flowable):
             self.count = max(room, owed, 2) if owed else 0  # never one lone line
         elif room >= self.minimum:
             self.count = room
-        elif getattr(getattr(self, "_frame", None), "_atTop", False):
-            # a page of its own: the least lines, and the closing blocks flow after them
-            self.count = self.minimum
-        else:  # fill this page; the closing blocks start the next
+        else:
+            # fill this page; the closing blocks start the next, whole where they fit
+            # (rather than end the handout with their last lines alone on a page)
             self.count = max(int(avail_height // self.gap), 2)
         self.width = avail_width
         self.height = self.count * self.gap

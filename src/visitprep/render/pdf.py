@@ -228,7 +228,7 @@ class _Styles:
         self.title.leading = layout.title_size * min(spacing, 1.25)  # one line, as a rule
         self.heading = style("heading", layout.heading_size, FONT_BOLD,
                              spaceBefore=layout.heading_size * 0.6,
-                             spaceAfter=layout.heading_size * 0.4)  # kept with the next: _headed
+                             spaceAfter=layout.heading_size * 0.3)  # kept with the next: _headed
         self.small = style("small", layout.small_size)
 
 
@@ -315,13 +315,14 @@ def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: fl
     return box
 
 
-def _pack(entries: tuple[str, ...], style: ParagraphStyle, width: float) -> tuple[str, ...]:
-    """Entries on as few lines as fit, separated by semicolons within a line, each kept
+def _pack(entries: tuple[str, ...], style: ParagraphStyle, width: float,
+          sep: str = "; ") -> tuple[str, ...]:
+    """Entries on as few lines as fit, separated by `sep` within a line, each kept
     whole on a line (a phone number never breaks) unless it is longer than a line."""
     lines: list[str] = []
     fresh = False  # whether the last line may take another entry
     for entry in entries:
-        joined = f"{lines[-1]}; {entry}" if lines else entry
+        joined = f"{lines[-1]}{sep}{entry}" if lines else entry
         if fresh and pdfmetrics.stringWidth(joined, style.fontName, style.fontSize) <= width:
             lines[-1] = joined
             continue
@@ -481,13 +482,17 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
         blocks.append(Together([Spacer(1, layout.body_size * 0.5),
                                 _clinic_block(document, styles, layout, width, form)]))
     if document.support:
-        blocks.append(Together([PlainText(document.support_title, styles.heading), Lines(
-            [document.support_intro, *[f"\u2022 {person}" for person in document.support]],
-            styles.body)]))
+        # the people side by side where they fit, each whole after its bullet
+        people = _pack(tuple(f"\u2022\u00a0{person}" for person in document.support),
+                       styles.body, width, sep="\u2003\u2003")
+        blocks.append(Together([PlainText(document.support_title, styles.heading),
+                                Lines([document.support_intro, *people], styles.body)]))
     blocks.append(Together([PlainText(document.learn_more_title, styles.heading),
                             Lines(list(document.resources), styles.body)]))
-    blocks.append(Together([PlainText(document.sources_title, styles.heading),
-                            Lines(list(document.sources), styles.body)]))
+    # the sources as one paragraph under a bold lead: they are looked up, not read
+    blocks.append(Together([Spacer(1, layout.body_size * 0.6), LeadText(
+        f"{document.sources_title}:", "; ".join(document.sources) + ".", styles.bold,
+        styles.body)]))
     return blocks
 
 
