@@ -56,6 +56,21 @@ def test_flags_replace_the_answers_file(run: Run, tmp_path: Path) -> None:
     assert round(pdf.sizes[0][0]) == 612
 
 
+def test_length_and_include_flags_replace_the_answers_file(run: Run, tmp_path: Path) -> None:
+    stay = "Will my insurance pay for the tests and scans I need?"  # not core
+    assert stay not in read_pdf_after(run, tmp_path, "short.pdf")
+    assert stay in read_pdf_after(run, tmp_path, "full.pdf", "--length", "full")
+    assert stay in read_pdf_after(run, tmp_path, "one.pdf", "--include", "cost-tests")
+    result = run("make", "--answers", str(FULL), "--length", "long", "-o", "x.pdf")
+    assert result.code == 2 and "--length" in result.err
+
+
+def read_pdf_after(run: Run, folder: Path, name: str, *flags: str) -> str:
+    result = run("make", "--answers", str(FULL), *flags, "-o", name)
+    assert result.code == 0, result.err
+    return read_pdf(folder / name).text
+
+
 def test_default_output_name_uses_the_visit_date(run: Run, tmp_path: Path) -> None:
     assert run("make", "--answers", str(FULL)).code == 0
     assert (tmp_path / "visit-questions-2026-12-03.pdf").is_file()

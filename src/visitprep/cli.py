@@ -308,7 +308,8 @@ def _sigterm_as_interrupt() -> Any:
 _FLAGS = {"recurrence": "--recurrence", "concerns": "--concern", "name": "--name",
           "doctor": "--doctor", "visit_date": "--visit-date", "companion": "--companion",
           "custom_questions": "--question", "top_questions": "--top", "exclude": "--exclude",
-          "template": "--template", "paper": "--paper", "fillable": "--fillable"}
+          "template": "--template", "paper": "--paper", "fillable": "--fillable",
+          "length": "--length", "include": "--include"}
 
 
 def _add_date_order(parser: Any) -> None:
@@ -324,13 +325,7 @@ def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str, dic
     from visitprep.profile import load_answers
 
     data: dict[str, Any] = load_answers(args.answers) if args.answers else {}
-    flags = {
-        key: getattr(args, key, None)
-        for key in ("recurrence", "concerns", "name", "doctor", "visit_date", "companion",
-                    "custom_questions", "top_questions", "exclude", "template", "paper",
-                    "fillable", "length", "include")
-    }
-    flags = {key: value for key, value in flags.items() if value is not None}
+    flags = {key: getattr(args, key) for key in _FLAGS if getattr(args, key, None) is not None}
     if flags:
         from visitprep.profile import normalize_key
 
