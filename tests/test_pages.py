@@ -22,7 +22,7 @@ import pytest
 
 from visitprep.document import Document, build_document
 from visitprep.handout import count_pages, handout_pages, make_handout
-from visitprep.layout import builtin_names, load_layout
+from visitprep.layout import Layout, builtin_names, load_layout
 from visitprep.models import Clinic, Profile, QuestionBank
 from visitprep.selection import select_questions
 
@@ -67,10 +67,7 @@ def rendered(bank: QuestionBank, template: str, paper: str,
     clinic = CLINIC if template == "navigator" else None
     document = build_document(bank, person, select_questions(bank, person), layout, clinic)
     data = make_handout(person, bank, layout=layout, clinic=clinic, invariant=True)
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
-        pages = [Page(list(p.chars), list(p.lines), list(p.rects), float(p.width),
-                      float(p.height)) for p in pdf.pages]
-    return document, pages
+    return document, read_pages(data)
 
 
 def text_lines(page: Page) -> list[tuple[float, float, float, str]]:
@@ -92,11 +89,15 @@ CASES = [(template, paper, length) for template in builtin_names()
 @pytest.mark.parametrize(("template", "paper", "length"), CASES)
 def test_every_page_but_the_last_is_at_least_80_percent_full(
         bank: QuestionBank, template: str, paper: str, length: str) -> None:
-    layout = load_layout(template)
     _, pages = rendered(bank, template, paper, length)
     assert len(pages) >= 2
-    # The text area: from the top of page 1's content to the lowest the body reaches on
-    # any page (the footer's note is not body).
+    fills = page_fills(pages, load_layout(template))
+    assert all(fill >= 0.8 for fill in fills[:-1]), [round(fill, 2) for fill in fills]
+
+
+def page_fills(pages: list[Page], layout: Layout) -> list[float]:
+    """How far down the text area each page's body reaches: the area runs from the top of
+    page 1's content to the lowest the body reaches on any page (the footer is not body)."""
     footer_top = min(top for page in pages for top, _, size, _ in text_lines(page)
                      if top > page.height - layout.margin_top_bottom_in * INCH)
     area_top = min(float(c["top"]) for c in pages[0].chars)  # type: ignore[arg-type]
@@ -106,8 +107,13 @@ def test_every_page_but_the_last_is_at_least_80_percent_full(
                    if float(o["bottom"]) < footer_top - 1]  # type: ignore[arg-type]
         lows.append(max(bottoms))
     area = max(lows) - area_top
-    fills = [(low - area_top) / area for low in lows]
-    assert all(fill >= 0.8 for fill in fills[:-1]), [round(fill, 2) for fill in fills]
+    return [(low - area_top) / area for low in lows]
+
+
+def read_pages(data: bytes) -> list[Page]:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return [Page(list(p.chars), list(p.lines), list(p.rects), float(p.width),
+                     float(p.height)) for p in pdf.pages]
 
 
 @pytest.mark.parametrize(("template", "paper", "length"), CASES)
@@ -248,6 +254,24 @@ def test_short_list_page_counts_within_the_targets(bank: QuestionBank, template:
             if pages > (small if group == "up to 3" else large):
                 over[(paper, person.recurrence, person.concerns)] = pages
     assert not over, f"over the target: {over}"
+
+
+@pytest.mark.parametrize(("template", "papers", "small", "large"), BENCH.TARGETS,
+                         ids=[target[0] for target in BENCH.TARGETS])
+def test_every_bench_profile_fills_its_pages(bank: QuestionBank, template: str,
+                                            papers: tuple[str, ...], small: int,
+                                            large: int) -> None:
+    """The 80% rule on every page but the last, for each short list of bench/pages.py."""
+    layout = load_layout(template)
+    clinic = BENCH.CLINIC if template == "navigator" else None
+    low = {}
+    for paper in papers:
+        for _, person in BENCH.profiles(bank, template, paper, "short"):
+            fills = page_fills(read_pages(make_handout(person, bank, layout=layout,
+                                                       clinic=clinic)), layout)
+            if any(fill < 0.8 for fill in fills[:-1]):
+                low[(paper, person.recurrence, person.concerns)] = [round(f, 2) for f in fills]
+    assert not low, low
 
 
 def test_the_page_count_function_counts_what_make_writes(bank: QuestionBank) -> None:

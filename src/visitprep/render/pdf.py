@@ -553,11 +553,18 @@ def _story(document: Document, layout: Layout, width: float, height: float,
 def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
                    layout: Layout, width: float, height: float, form: Form) -> None:
     """Page 1 is full: when the first questions cannot follow the introduction there
-    (a heading keeps two of them), the top questions share the space as writing lines."""
+    (a heading keeps two of them), or in large print the introduction cannot follow the
+    top questions, the top questions share the space as writing lines."""
     box = next(index for index, flowable in enumerate(story) if isinstance(flowable, _TopBox))
     first = story.index(next(f for f in story[box:] if isinstance(f, Together)))
     page_one = _stack_height(story[:first], width)
-    if page_one > height or _stack_height(story[:first + 1], width) <= height:
+    if page_one > height:  # "About my cancer" starts page 2: the box ends page 1
+        about = next(index for index in range(box + 1, first)
+                     if not isinstance(story[index], Spacer))
+        page_one = _stack_height(story[:box + 1], width)
+        if page_one > height or _stack_height(story[:about + 1], width) <= height:
+            return
+    elif _stack_height(story[:first + 1], width) <= height:
         return
     extra = int((height - page_one - 1) // layout.line_gap)
     if extra > 0:
