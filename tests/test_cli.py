@@ -216,7 +216,8 @@ def test_templates_lists_one_line_each(run: Run) -> None:
     result = run("templates")
     assert result.code == 0
     lines = [line.split(maxsplit=1) for line in result.out.splitlines()]
-    assert lines[0] == ["standard", "Standard print, 12 pt, room to write two lines per answer."]
+    assert lines[0] == ["standard", "Standard print, 12 pt, a line to write on under each "
+                        "question and notes at the end."]
     assert ["large-print", "Large print, 18 pt throughout, bold headings, bigger boxes and wider "
             "lines to write on."] in lines
 

@@ -18,6 +18,7 @@ import os
 import re
 import statistics
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -597,9 +598,15 @@ def duplicate_problems(bank: QuestionBank) -> list[str]:
 
 def uses_word(text: str, entry: GlossaryEntry) -> bool:
     """True when a text uses one of the entry's words (whole words, any case)."""
+    return _uses(text, tuple(entry.words))
+
+
+@lru_cache(maxsize=8192)
+def _uses(text: str, words: tuple[str, ...]) -> bool:
+    # cached: a batch asks this of the same bank texts for every handout
     lowered = " ".join(text.lower().split())
     return any(re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", lowered)
-               for word in entry.words)
+               for word in words)
 
 
 def glossary_for(bank: QuestionBank, texts: list[str] | tuple[str, ...]) -> tuple[
