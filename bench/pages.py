@@ -8,7 +8,10 @@ block on Letter and A4), short and full, and its pages counted; each page but th
 last is checked to be at least 80% full, the way /work/shared/tools/pagefill.py
 measures it (text, lines and boxes read back with pdfplumber).
 
-    python bench/pages.py [--full] [--fill]
+    python bench/pages.py [--fill] [--every-set]
+
+--every-set counts instead every set of 1 to 3 concerns (231 of them, each kind, the
+short list on Letter), and lists the ones over the targets.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections.abc import Iterator
 from common import machine
 
 from visitprep.bank import load_bank
-from visitprep.handout import make_handout
+from visitprep.handout import count_pages, make_handout
 from visitprep.layout import load_layout
 from visitprep.models import Clinic, Profile, QuestionBank
 
@@ -49,12 +52,12 @@ TARGETS = (("standard", ("letter", "a4"), 4, 8),
            ("navigator", ("letter", "a4"), 4, 8))
 
 
-def profiles(bank: QuestionBank, template: str, paper: str,
-             length: str) -> Iterator[tuple[str, Profile]]:
+def profiles(bank: QuestionBank, template: str, paper: str, length: str,
+             sets: tuple[tuple[str, ...], ...] = CONCERN_SETS) -> Iterator[tuple[str, Profile]]:
     """(group, profile): group is 'up to 3' or 'every concern'."""
     every = tuple(t.id for t in bank.topics if not t.always)
     for kind in KINDS:
-        for concerns in (*CONCERN_SETS, every):
+        for concerns in (*sets, every):
             group = "every concern" if concerns == every else "up to 3"
             yield group, Profile(
                 recurrence=kind, concerns=concerns, name="Maria López",
@@ -88,9 +91,13 @@ def fill_failures(pdf: bytes) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fill", action="store_true", help="also check the 80%% fill rule")
+    parser.add_argument("--every-set", action="store_true",
+                        help="count every set of 1 to 3 concerns instead")
     args = parser.parse_args()
     bank = load_bank()
     print(f"machine: {machine()}")
+    if args.every_set:
+        return every_set(bank)
     print("| template | paper | length | pages, up to 3 concerns | pages, every concern |"
           + (" pages under 80% |" if args.fill else ""))
     print("|---|---|---|---|---|" + ("---|" if args.fill else ""))
@@ -127,6 +134,31 @@ def main() -> int:
     print("all short lists within the targets" + (" and 80% full" if args.fill else "")
           + (": yes" if ok else ": NO"))
     return 0 if ok else 1
+
+
+def every_set(bank: QuestionBank) -> int:
+    """Each kind with every set of 1 to 3 concerns, the short list on Letter."""
+    from itertools import combinations
+
+    topics = [t.id for t in bank.topics if not t.always]
+    sets = tuple(c for n in (1, 2, 3) for c in combinations(topics, n))
+    print("| template | handouts | within the target | over it |")
+    print("|---|---|---|---|")
+    over_all: list[str] = []
+    for template, _, small, _ in TARGETS:
+        layout = load_layout(template)
+        clinic = CLINIC if template == "navigator" else None
+        pages = [(profile, count_pages(make_handout(profile, bank, layout=layout,
+                                                    clinic=clinic, invariant=True)))
+                 for group, profile in profiles(bank, template, "letter", "short", sets)
+                 if group == "up to 3"]
+        over = [f"{template}: {p.recurrence} {', '.join(p.concerns)}: {n} pages"
+                for p, n in pages if n > small]
+        print(f"| {template} | {len(pages)} | {len(pages) - len(over)} | {len(over)} |")
+        over_all += over
+    for line in over_all:
+        print(f"    {line}", file=sys.stderr)
+    return 0 if not over_all else 1
 
 
 if __name__ == "__main__":

@@ -433,7 +433,7 @@ def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layou
     column_width = max(width * 0.2, min(heading, width * 0.24))
     return ChecklistRows(head, column, list(enumerate(checklist.items, 1)),
                          (styles.bold, styles.body), layout.checkbox_size,
-                         layout.body_size * 0.5, form, column_width, foot)
+                         layout.body_size * 0.35, form, column_width, foot)
 
 
 def _call_line(label: str, styles: _Styles, layout: Layout, width: float,
