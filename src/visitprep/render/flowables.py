@@ -247,7 +247,9 @@ class Together(Flowable):
         if frame is not None and getattr(frame, "_atTop", False):
             return list(self.parts)  # it does not fit even on an empty page
         last = self.parts[-1]
-        if isinstance(last, Lines | LeadText):  # the group may end the page with part of its text
+        # the group may end the page with part of its text, or of a box's rows when the
+        # box allows it (the clinic's block, one row a line)
+        if isinstance(last, Lines | LeadText) or getattr(last, "rows_may_split", False):
             used = sum(self.heights[:-1]) + sum(self.gaps)
             parts = last.split(avail_width, avail_height - used)
             if parts:

@@ -279,39 +279,45 @@ def _title(document: Document, styles: _Styles) -> Flowable:
 def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: float,
                   form: Form) -> Flowable:
     """The clinic's contact block, in a box: its logo beside "For more local information,
-    please contact:" and the details, or lines to write them on."""
+    please contact:" and the details, or lines to write them on.
+
+    Each line is a row of the box, so that a long block can continue on the next page;
+    the logo goes above the details when beside them would be too narrow, or when the
+    details run long."""
     pad = layout.body_size * 0.6
-    text_width = width - 2 * pad
-    logo: Flowable | None = None
-    above: list[Flowable] = []  # the logo over the details when beside them is too narrow
-    if document.clinic_logo:
-        logo = _logo(document.clinic_logo)
-        if text_width - logo.drawWidth - pad < layout.body_size * 14:
-            above, logo = [logo, Spacer(1, pad * 0.5)], None
-        else:
-            text_width -= logo.drawWidth + pad
-    parts: list[Flowable]
+    logo: Flowable | None = _logo(document.clinic_logo) if document.clinic_logo else None
+    beside = logo is not None and width - 2 * pad - logo.drawWidth - pad >= layout.body_size * 14
+    text_width = width - 2 * pad - (logo.drawWidth + pad if beside and logo else 0)
+    lines = _pack(document.clinic, styles.body, text_width) if document.clinic else ()
+    if beside and len(lines) > 6:
+        beside, text_width = False, width - 2 * pad
+        lines = _pack(document.clinic, styles.body, text_width)
+    details: list[Flowable] = [PlainText(document.clinic_title, styles.bold)]
     if document.clinic:
-        parts = [PlainText(document.clinic_title, styles.bold),
-                 Lines(list(_pack(document.clinic, styles.body, text_width)), styles.body)]
+        details += [PlainText(line, styles.body) for line in lines]
     else:
-        parts = [PlainText(document.clinic_title, styles.bold),
-                 *[WriteLine(styles.body.leading * 1.3, form, f"clinic_{n}",
-                             document.clinic_title) for n in range(1, 4)]]
-    parts = above + parts
-    cells: list[Any] = [parts] if logo is None else [logo, parts]
-    widths = [text_width + 2 * pad] if logo is None else [logo.drawWidth + pad,
-                                                          text_width + 2 * pad - pad]
-    box = Table([cells], colWidths=widths)
-    box.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1.2, INK),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), pad),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (-1, 0), (-1, 0), pad),
-        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.7),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-    ]))
+        details += [WriteLine(styles.body.leading * 1.3, form, f"clinic_{n}",
+                              document.clinic_title) for n in range(1, 4)]
+    style = [("BOX", (0, 0), (-1, -1), 1.2, INK),
+             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("LEFTPADDING", (0, 0), (-1, -1), pad),
+             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+             ("RIGHTPADDING", (-1, 0), (-1, -1), pad),
+             ("TOPPADDING", (0, 0), (-1, -1), 0),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+             ("TOPPADDING", (0, 0), (-1, 0), pad * 0.7),
+             ("BOTTOMPADDING", (0, -1), (-1, -1), pad)]
+    if beside and logo is not None:  # a short block: one row, the logo in its own column
+        box = Table([[logo, details]], colWidths=[logo.drawWidth + pad, width - logo.drawWidth
+                                                  - pad])
+    else:
+        rows: list[list[Any]] = [[part] for part in details]
+        if logo is not None:
+            rows.insert(0, [logo])
+            style.append(("BOTTOMPADDING", (0, 0), (-1, 0), pad * 0.5))
+        box = Table(rows, colWidths=[width])
+        box.rows_may_split = len(rows) > 4  # see Together.split
+    box.setStyle(TableStyle(style))
     return box
 
 
@@ -387,12 +393,13 @@ class _TopBox(Table):
 
 
 def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
-             form: Form, extra: int = 0) -> Table:
+             form: Form, extra: int = 0, lines: int | None = None) -> Table:
     """The boxed "My top questions" on page 1, with the line inviting the care team first.
 
     The invitation sits under the box's title so it stays on page 1 even when large
     print pushes the last question over. `extra` writing lines are shared among the
-    questions (the first ones first).
+    questions (the first ones first); `lines` replaces the template's writing lines for
+    each.
     """
     pad = layout.body_size * 0.8
     rows: list[list[Any]] = [[PlainText(document.top_title, styles.heading)],
@@ -400,9 +407,10 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
     slots = document.top_slots
     for number in range(1, slots + 1):
         item = document.top[number - 1] if number <= len(document.top) else None
-        lines = layout.top_answer_lines + extra // slots + (number <= extra % slots)
+        count = (layout.top_answer_lines if lines is None else lines) + extra // slots \
+            + (number <= extra % slots)
         rows.append([QuestionBlock(item.text if item else None, styles.body, layout, form,
-                                   f"top_{number}", number, lines=lines,
+                                   f"top_{number}", number, lines=count,
                                    slot=f"{document.top_title} {number}")])
     # If the box ever has to split, its title repeats on the next page.
     table = _TopBox(rows, colWidths=[width], repeatRows=1)
@@ -556,6 +564,12 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
     (a heading keeps two of them), or in large print the introduction cannot follow the
     top questions, the top questions share the space as writing lines."""
     box = next(index for index, flowable in enumerate(story) if isinstance(flowable, _TopBox))
+    if _stack_height(story[:box + 1], width) > height:
+        # long top questions or header: as few lines as any question gets, rather than
+        # split the box over two pages
+        story[box] = _top_box(document, styles, layout, width, form,
+                              lines=min(layout.top_answer_lines, layout.answer_lines))
+        return
     first = story.index(next(f for f in story[box:] if isinstance(f, Together)))
     page_one = _stack_height(story[:first], width)
     if page_one > height:  # "About my cancer" starts page 2: the box ends page 1
