@@ -149,6 +149,12 @@ def test_merge_starts_every_handout_on_a_front_side(run: Run, tmp_path: Path) ->
         start += size
 
 
+def test_merge_into_the_output_folder_it_creates(run: Run, tmp_path: Path) -> None:
+    result = run("batch", str(CSV / "good.csv"), "-o", "new", "--merge", "new/all.pdf")
+    assert result.code == 0, result.err
+    assert len(PdfReader(tmp_path / "new" / "all.pdf").pages) > 3
+
+
 def test_merge_target_is_never_replaced_without_force(run: Run, tmp_path: Path) -> None:
     (tmp_path / "all.pdf").write_bytes(b"keep")
     result = run("batch", str(CSV / "good.csv"), "-o", "out", "--merge", "all.pdf")

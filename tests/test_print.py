@@ -146,6 +146,20 @@ def test_clinic_details_print_on_the_standard_handout_when_given(bank: QuestionB
     assert "For more local information, please contact:" in " ".join(pdf.pages[-2:])
 
 
+@pytest.mark.parametrize(("template", "size"), [("standard", 12), ("large-print", 18)])
+def test_typed_answers_are_as_large_as_the_print(bank: QuestionBank, template: str,
+                                                 size: int) -> None:
+    from pypdf import PdfReader
+
+    profile = Profile(recurrence="local", concerns=("symptoms",), fillable=True,
+                      template=template)
+    reader = PdfReader(io.BytesIO(make_handout(profile, bank, invariant=True)))
+    sizes = {float(str(field["/DA"]).split(" Tf")[0].split()[-1])
+             for page in reader.pages for field in (a.get_object() for a in page.get("/Annots", []))
+             if field.get("/FT") == "/Tx"}
+    assert sizes == {size}
+
+
 def test_fillable_fields_have_stable_readable_names(bank: QuestionBank) -> None:
     from pypdf import PdfReader
 

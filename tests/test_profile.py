@@ -58,6 +58,22 @@ def test_keys_ignore_case_dashes_and_spaces(bank: QuestionBank) -> None:
     assert profile.custom_questions == ("A?", "B?")
 
 
+@pytest.mark.parametrize("key", ["own questions", "My questions", "Own question"])
+def test_what_people_call_their_own_questions(bank: QuestionBank, key: str) -> None:
+    profile = profile_from_mapping({"recurrence": "local", key: "Can I drive?"}, bank, "row 2")
+    assert profile.custom_questions == ("Can I drive?",)
+
+
+def test_a_long_address_line_is_named(tmp_path: Path) -> None:
+    from visitprep.clinic import load_clinic
+
+    path = tmp_path / "clinic.yaml"
+    path.write_text("name: X\naddress:\n  - 12 Main St\n  - " + "a" * 130 + "\n",
+                    encoding="utf-8")
+    with pytest.raises(ProfileError, match="'address, line 2' is 130 characters long"):
+        load_clinic(path)
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("Distant", "distant"), ("metastatic", "distant"), (" NOT SURE ", "unsure"),

@@ -736,9 +736,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     plan = plan_batch(args.csv, args.encoding, date_order)
     failures_file = folder / f"{args.csv.stem}-failures.csv"
     _check_input_not_written(args.csv, folder, plan.names)
+    _prepare_folder(folder)  # first: --merge may name a file in it (-o out --merge out/all.pdf)
     if args.merge is not None:
         _check_merge(args.merge, folder, args.csv, failures_file, plan.names, args.force)
-    _prepare_folder(folder)
     jobs = worker_count(args.jobs, plan.total)
     if args.jobs is not None and jobs < args.jobs:
         sys.stderr.write(f"Using {jobs} worker{'s' if jobs > 1 else ''}, not {args.jobs}: "

@@ -45,7 +45,9 @@ def clinic_from_values(values: dict[str, Any], where: str) -> Clinic:
     return Clinic(
         name=clean_text(values.get("name"), "name", where),
         phone=clean_text(values.get("phone"), "phone", where),
-        address=tuple(clean_text(line, "address", where) for line in address),
+        address=tuple(clean_text(line, "address" if len(address) == 1 else
+                                 f"address, line {number}", where)
+                      for number, line in enumerate(address, 1)),
         website=clean_text(values.get("website"), "website", where),
         logo=str(values.get("logo") or ""),
     )

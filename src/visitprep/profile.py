@@ -49,7 +49,11 @@ _TRUE = ("true", "yes", "y", "1", "on")
 _FALSE = ("false", "no", "n", "0", "off", "")
 
 
-_KEY_ALIASES = {"concern": "concerns"}
+# what people call a key, where another key's name is the nearer guess ("own questions"
+# would otherwise suggest top_questions)
+_KEY_ALIASES = {"concern": "concerns", "own_questions": "custom_questions",
+                "my_questions": "custom_questions", "my_own_questions": "custom_questions",
+                "own_question": "custom_questions"}
 
 
 def normalize_key(key: str) -> str:

@@ -35,6 +35,11 @@ def wrap_text(text: str, font: str, size: float, width: float) -> tuple[str, ...
             cut = len(line) - 1
             while cut > 1 and stringWidth(line[:cut], font, size) > width:
                 cut -= 1
+            # a web address or a long name breaks after a / . - where it can, so that
+            # what is copied by hand keeps its parts whole
+            mark = max(line.rfind(char, 0, cut) for char in "/.-_?&=")
+            if mark >= cut // 2:
+                cut = mark + 1
             lines.append(line[:cut])
             line = line[cut:]
         lines.append(line)
@@ -428,11 +433,15 @@ class FieldRows(Flowable):
             # the first column starts at the left edge, the last ends at the right
             left = self.width - sum(self.cell_widths[column:]) if column else 0.0
             cell_width, label_width = self.cell_widths[column], self.label_widths[column]
-            foot = bottom + self.pad_bottom  # the cells' contents sit on the row's foot
+            foot = bottom + self.pad_bottom
+            # the label beside the first line of a value that wraps, the value's last
+            # line on the row's foot
+            content = max(len(labels) * label_style.leading, len(values) * style.leading)
             for texts, x, text_style in ((labels, left, label_style),
                                          (values, left + label_width, style)):
                 if texts:
-                    top_of_text = foot + len(texts) * text_style.leading
+                    top_of_text = foot + content if texts is labels else \
+                        foot + len(texts) * text_style.leading
                     draw_lines(canvas, x, baseline_below(top_of_text, text_style), texts,
                                text_style)
             if not value:
@@ -485,13 +494,14 @@ class Form:
 
     def line(self, canvas: Canvas, name: str, x0: float, x1: float, y: float,
              height: float, tooltip: str) -> None:
-        """A one-line text field sitting on the writing line at height y."""
+        """A one-line text field sitting on the writing line at height y; what is typed
+        in it is as large as the printed text (18 pt in large print)."""
         if not self.enabled or x1 - x0 < 10:
             return
         canvas.acroForm.textfieldRelative(
             name=self._unique(name), tooltip=tooltip, x=x0, y=y + 1, width=x1 - x0,
-            height=height, borderWidth=None, borderColor=None, fillColor=None,
-            textColor=INK, fontName=FIELD_FONT, fontSize=min(self.font_size, height * 0.7),
+            height=max(height, self.font_size * 1.25), borderWidth=None, borderColor=None,
+            fillColor=None, textColor=INK, fontName=FIELD_FONT, fontSize=self.font_size,
             fieldFlags="", annotationFlags="print", maxlen=0,
         )
 

@@ -617,8 +617,12 @@ def _page_furniture(document: Document, layout: Layout) -> Callable[[Canvas, int
         lines = wrap_text(document.footer, FONT, size, width - 2 * margin)
         if lines:
             draw_lines(canvas, margin, baseline + (len(lines) - 1) * style.leading, lines, style)
-        head = wrap_text(document.running_head, FONT, size,
-                         width - 2 * margin - label_width - size)[:1]
+        room = width - 2 * margin - label_width - size
+        head = wrap_text(document.running_head, FONT, size, room)
+        if len(head) > 1:  # a long name: what fits, and a mark that there is more
+            head = wrap_text(document.running_head, FONT, size,
+                             room - pdfmetrics.stringWidth(" \u2026", FONT, size))[:1]
+            head = (f"{head[0]} \u2026",)
         if page > 1 and head:
             draw_lines(canvas, margin, height - head_baseline, head, style)
 
