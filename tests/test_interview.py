@@ -20,7 +20,7 @@ from conftest import Result, read_pdf
 
 TOMORROW = dt.date.today() + dt.timedelta(days=1)
 STEPS = ("recurrence", "concerns", "review", "own", "top", "name", "visit-date",
-         "visit-date-confirm", "doctor", "companion", "template", "paper", "pdf-path",
+         "visit-date-confirm", "doctor", "companion", "paper", "template", "pdf-path",
          "save-answers", "answers-path")
 
 
@@ -67,8 +67,8 @@ def happy_path(**changes: Any) -> list[tuple[str, Any]]:
         "visit-date-confirm": True,
         "doctor": "Dr. Ng",
         "companion": "",
-        "template": "standard",
         "paper": "a4",
+        "template": "standard",
         "pdf-path": default,
         "save-answers": True,
         "answers-path": default,

@@ -144,10 +144,10 @@ def test_a_full_interview_in_a_terminal(tmp_path: Path) -> None:
     person.press(ENTER)
     person.sees("Who is coming with you")
     person.press(ENTER)
+    person.sees("What paper will you print on?")          # before the print size, whose
+    person.press(DOWN, ENTER)                             # page count depends on it: A4
     person.sees("How big should the print be?")
     person.press(ENTER)
-    person.sees("What paper will you print on?")
-    person.press(DOWN, ENTER)                             # A4
     person.sees("Save the checklist as:")
     person.press(ENTER)
     person.sees("Save your answers")

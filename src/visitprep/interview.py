@@ -502,11 +502,11 @@ class Interview:
         order: list[Callable[[], str | None]] = [
             self.step_recurrence, self.step_concerns, self.step_review, self.step_own,
             self.step_top, self.step_name, self.step_date, self.step_doctor,
-            self.step_companion, self.step_print_size,
+            self.step_companion,
         ]
-        if self.ask_paper:
+        if self.ask_paper:  # before the print size, whose page count depends on it
             order.append(self.step_paper)
-        order.append(self.step_save_pdf)
+        order += [self.step_print_size, self.step_save_pdf]
         index = 0
         while index < len(order):
             index = max(index - 1, 0) if order[index]() == BACK else index + 1

@@ -77,7 +77,8 @@ MESSAGES: dict[str, str] = {
     "yes-no.default-yes": "(yes or no; just Enter means yes)",
     "yes-no.default-no": "(yes or no; just Enter means no)",
     "list.one": "(use the up and down arrow keys, then press Enter)",
-    "list.many": "(up and down arrow keys to move, spacebar to check a box, Enter when done)",
+    "list.many": "(up and down arrow keys to move, spacebar to check a box, Enter when done; "
+                 "a row starting with >> acts at once)",
     "list.none": "none",
     "list.checked": "{count} checked",
     "list.keys": "Typing does nothing in a list. Use the up and down arrow keys to move, "
