@@ -71,6 +71,16 @@ def read_pdf_after(run: Run, folder: Path, name: str, *flags: str) -> str:
     return read_pdf(folder / name).text
 
 
+def test_make_says_which_concerns_print_nothing_yet(run: Run) -> None:
+    result = run("make", "--recurrence", "unsure", "--concern", "side-effects", "--concern",
+                 "costs", "-o", "out.pdf")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0] == ('Note: "Side effects" has no questions while a '
+                                          "recurrence is not confirmed; they come once it is.")
+    assert "Note:" not in run("make", "--recurrence", "local", "--concern", "side-effects",
+                              "-o", "two.pdf").out
+
+
 def test_default_output_name_uses_the_visit_date(run: Run, tmp_path: Path) -> None:
     assert run("make", "--answers", str(FULL)).code == 0
     assert (tmp_path / "visit-questions-2026-12-03.pdf").is_file()

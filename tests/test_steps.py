@@ -146,3 +146,13 @@ def test_answers_after_builds_what_the_profile_reads(bank: QuestionBank) -> None
     assert profile.exclude == ("cope-faith", "cost-how-much")
     assert profile.visit_date == dt.date(2026, 12, 3) and profile.fillable
     assert profile.recurrence == "distant" and profile.concerns == ("costs",)
+
+
+def test_concerns_with_nothing_yet_for_someone_not_sure_say_so(bank: QuestionBank) -> None:
+    assert steps.topics_without_questions(bank, "unsure") == (
+        "deciding", "side-effects", "second-opinion")
+    assert steps.topics_without_questions(bank, "local") == ()
+    (group,) = steps.choices("concerns", bank, Profile(recurrence="unsure"))
+    hints = {c.value: c.hint for c in group.choices}
+    assert hints["side-effects"] == steps.say("concerns.later")
+    assert hints["costs"] != steps.say("concerns.later")

@@ -375,6 +375,7 @@ def _cmd_make(args: argparse.Namespace) -> int:
         write_atomic(output, handout, force=args.force)
         print(f"Wrote {output}. Open it in a web browser to read it, fill it in or print it.")
         return EXIT_OK
+    _say_topics_without_questions(bank, profile)
     pages = count_pages(handout)
     paper = "A4" if profile.paper == "a4" else "Letter"
     print(f"{_n(pages, 'page')}: the {layout.name} template, the {profile.length} list, "
@@ -382,6 +383,18 @@ def _cmd_make(args: argparse.Namespace) -> int:
     write_atomic(output, handout, force=args.force)
     print(f"Wrote {output} ({_n(pages, 'page')}). Print it and bring it to your visit.")
     return EXIT_OK
+
+
+def _say_topics_without_questions(bank: Any, profile: Any) -> None:
+    """Say which chosen concerns print nothing for this kind, rather than drop them silently."""
+    from visitprep import steps
+
+    empty = [t.title for t in bank.topics if t.id in profile.concerns
+             and t.id in steps.topics_without_questions(bank, profile.recurrence)]
+    if empty:
+        names = " and ".join(f'"{title}"' for title in empty)
+        print(steps.say("concerns.none-yet", topics=names,
+                        have="has" if len(empty) == 1 else "have"), flush=True)
 
 
 def _clinic(args: argparse.Namespace) -> Any:

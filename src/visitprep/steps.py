@@ -94,6 +94,9 @@ MESSAGES: dict[str, str] = {
     "concerns.intro": "Questions {always} are always included.",
     "concerns.label": "What else would you like to talk about?",
     "concerns.hint": "Check any that apply. Checking none is fine.",
+    "concerns.later": "No questions yet: these come once a recurrence is confirmed.",
+    "concerns.none-yet": "Note: {topics} {have} no questions while a recurrence is not "
+                         "confirmed; they come once it is.",
     "review.intro": "Here are the questions picked for you, by topic.",
     "review.label": "{count}, {pages}. Uncheck any you do not want:",
     "review.done": "{count}, {pages}.",
@@ -265,6 +268,15 @@ def step(step_id: str) -> Step:
 
 # -- choices ----------------------------------------------------------------------------
 
+def topics_without_questions(bank: QuestionBank, kind: str) -> tuple[str, ...]:
+    """The concerns that hold no question for this kind of recurrence (side effects or a
+    second opinion, for someone not sure yet)."""
+    if not kind:
+        return ()
+    return tuple(t.id for t in bank.topics if not t.always
+                 and not any(q.topic == t.id and kind in q.recurrence for q in bank.questions))
+
+
 def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
             select: Callable[[QuestionBank, Profile], Any] | None = None) -> tuple[Group, ...]:
     """The choices of a list step, checked as `profile` says.
@@ -280,7 +292,10 @@ def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
         return (Group("", tuple(Choice(k.id, k.label, k.meaning, k.id == profile.recurrence)
                                 for k in bank.recurrences)),)
     if step_id == "concerns":
-        return (Group("", tuple(Choice(t.id, t.title, t.hint, t.id in profile.concerns)
+        later = set(topics_without_questions(bank, profile.recurrence))
+        return (Group("", tuple(Choice(t.id, t.title,
+                                       say("concerns.later") if t.id in later else t.hint,
+                                       t.id in profile.concerns)
                                 for t in bank.topics if not t.always)),)
     if step_id == "template":
         names = list(TEMPLATES)
