@@ -274,6 +274,21 @@ def test_every_bench_profile_fills_its_pages(bank: QuestionBank, template: str,
     assert not low, low
 
 
+def test_long_top_questions_in_large_print_still_fill_page_1(bank: QuestionBank) -> None:
+    long = ("If the treatment makes me too tired to drive, is there any help with getting to "
+            "and from my appointments, and does the hospital have a volunteer driver service, "
+            "or can my insurance pay for a taxi or other transport to the cancer center twice "
+            "a week?")
+    person = Profile(recurrence="local", concerns=("side-effects",), name="Robert Smith",
+                     visit_date=dt.date(2026, 12, 3), doctor="Dr. Lee", companion="my wife",
+                     custom_questions=(long,), top_questions=("tx-choices", "rec-outlook", long),
+                     template="large-print")
+    layout = load_layout("large-print")
+    pages = read_pages(make_handout(person, bank, layout=layout))
+    fills = page_fills(pages, layout)
+    assert fills[0] >= 0.8, [round(fill, 2) for fill in fills]
+
+
 def test_the_page_count_function_counts_what_make_writes(bank: QuestionBank) -> None:
     person = profile("large-print", "a4", "short")
     assert handout_pages(person, bank) == count_pages(make_handout(person, bank))

@@ -393,13 +393,14 @@ class _TopBox(Table):
 
 
 def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
-             form: Form, extra: int = 0, lines: int | None = None) -> Table:
+             form: Form, extra: int = 0, lines: int | None = None,
+             more: dict[int, int] | None = None) -> Table:
     """The boxed "My top questions" on page 1, with the line inviting the care team first.
 
     The invitation sits under the box's title so it stays on page 1 even when large
     print pushes the last question over. `extra` writing lines are shared among the
     questions (the first ones first); `lines` replaces the template's writing lines for
-    each.
+    each; `more` gives chosen questions (by number) more lines.
     """
     pad = layout.body_size * 0.8
     rows: list[list[Any]] = [[PlainText(document.top_title, styles.heading)],
@@ -408,7 +409,7 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
     for number in range(1, slots + 1):
         item = document.top[number - 1] if number <= len(document.top) else None
         count = (layout.top_answer_lines if lines is None else lines) + extra // slots \
-            + (number <= extra % slots)
+            + (number <= extra % slots) + (more or {}).get(number, 0)
         rows.append([QuestionBlock(item.text if item else None, styles.body, layout, form,
                                    f"top_{number}", number, lines=count,
                                    slot=f"{document.top_title} {number}")])
@@ -567,8 +568,18 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
     if _stack_height(story[:box + 1], width) > height:
         # long top questions or header: as few lines as any question gets, rather than
         # split the box over two pages
-        story[box] = _top_box(document, styles, layout, width, form,
-                              lines=min(layout.top_answer_lines, layout.answer_lines))
+        fewest = min(layout.top_answer_lines, layout.answer_lines)
+        story[box] = _top_box(document, styles, layout, width, form, lines=fewest)
+        through = _stack_height(story[:box + 1], width)
+        if through > height:  # it splits: the last question on page 1 takes the space left
+            room = height - (through - story[box].wrap(width, 1e6)[1])
+            parts = story[box].split(width, room)
+            if len(parts) > 1:
+                on_page_one = len(parts[0]._cellvalues) - 2  # after the title and invitation
+                spare = int((room - parts[0].wrap(width, room)[1] - 1) // layout.line_gap)
+                if on_page_one > 0 and spare > 0:
+                    story[box] = _top_box(document, styles, layout, width, form,
+                                          lines=fewest, more={on_page_one: spare})
         return
     first = story.index(next(f for f in story[box:] if isinstance(f, Together)))
     page_one = _stack_height(story[:first], width)
