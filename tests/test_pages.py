@@ -289,6 +289,16 @@ def test_long_top_questions_in_large_print_still_fill_page_1(bank: QuestionBank)
     assert fills[0] >= 0.8, [round(fill, 2) for fill in fills]
 
 
+def test_a_closing_longer_than_a_page_does_not_leave_its_last_lines_alone(
+        bank: QuestionBank) -> None:
+    person = Profile(recurrence="local", concerns=("side-effects",), template="large-print")
+    layout = load_layout("large-print")
+    pages = read_pages(make_handout(person, bank, layout=layout, clinic=CLINIC))
+    assert len(text_lines(pages[-1])) > 6, [t for _, _, _, t in text_lines(pages[-1])]
+    fills = page_fills(pages, layout)
+    assert all(fill >= 0.8 for fill in fills[:-1]), fills
+
+
 def test_the_page_count_function_counts_what_make_writes(bank: QuestionBank) -> None:
     person = profile("large-print", "a4", "short")
     assert handout_pages(person, bank) == count_pages(make_handout(person, bank))

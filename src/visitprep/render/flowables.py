@@ -695,7 +695,8 @@ class NotesLines(Flowable):
     """
 
     def __init__(self, minimum: int, gap: float, reserve: list[Flowable], form: Form,
-                 label: str = "Notes", continues: NotesLines | None = None) -> None:
+                 label: str = "Notes", continues: NotesLines | None = None,
+                 page_height: float = 0.0) -> None:
         super().__init__()
         self.label = label  # the printed heading, the fields' tooltip
         self.minimum = minimum
@@ -705,10 +706,17 @@ class NotesLines(Flowable):
         self.form = form
         self.continues = continues
         self.first = 1  # the number of the first line, for the form fields
+        self.page_height = page_height  # a whole page's text area
 
     def _reserved(self, avail_width: float, avail_height: float) -> float:
         return float(sum(f.wrap(avail_width, avail_height)[1] + f.getSpaceBefore()
                          + f.getSpaceAfter() for f in self.reserve))
+
+    def _fits_first(self, avail_width: float, avail_height: float) -> bool:
+        """Whether the first closing block fits in this height (whole, or split)."""
+        first = self.reserve[0]
+        needed = first.wrap(avail_width, avail_height)[1] + first.getSpaceBefore()
+        return needed <= avail_height or bool(first.split(avail_width, avail_height))
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         room = int((avail_height - self._reserved(avail_width, avail_height)) // self.gap)
@@ -719,6 +727,12 @@ class NotesLines(Flowable):
             self.count = max(room, owed, 2) if owed else 0  # never one lone line
         elif room >= self.minimum:
             self.count = room
+        elif self.page_height and self.reserve and self._reserved(avail_width, avail_height) \
+                + self.minimum * self.gap > self.page_height and self._fits_first(
+                    avail_width, avail_height - self.minimum * self.gap):
+            # the closing blocks fill more than a page anyway: they follow the least
+            # lines here and run on, rather than leave their last lines alone on a page
+            self.count = self.minimum
         else:
             # fill this page; the closing blocks start the next, whole where they fit
             # (rather than end the handout with their last lines alone on a page)

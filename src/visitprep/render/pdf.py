@@ -551,7 +551,8 @@ def _story(document: Document, layout: Layout, width: float, height: float,
     # The notes take what is left of the last questions' page; the closing blocks
     # follow them on the last page.
     closing = _closing(document, styles, layout, width, form)
-    notes = NotesLines(layout.notes_lines, layout.line_gap, closing, form, document.notes_title)
+    notes = NotesLines(layout.notes_lines, layout.line_gap, closing, form, document.notes_title,
+                       page_height=height)
     story += [Together([PlainText(document.notes_title, styles.heading), notes]),
               NotesLines(layout.notes_lines, layout.line_gap, closing, form,
                          document.notes_title, continues=notes),
