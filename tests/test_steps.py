@@ -149,9 +149,11 @@ def test_answers_after_builds_what_the_profile_reads(bank: QuestionBank) -> None
 
 
 def test_concerns_with_nothing_yet_for_someone_not_sure_say_so(bank: QuestionBank) -> None:
-    assert steps.topics_without_questions(bank, "unsure") == (
+    from visitprep.selection import topics_without_questions
+
+    assert topics_without_questions(bank, "unsure") == (
         "deciding", "side-effects", "second-opinion")
-    assert steps.topics_without_questions(bank, "local") == ()
+    assert topics_without_questions(bank, "local") == ()
     (group,) = steps.choices("concerns", bank, Profile(recurrence="unsure"))
     hints = {c.value: c.hint for c in group.choices}
     assert hints["side-effects"] == steps.say("concerns.later")

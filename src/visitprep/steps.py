@@ -268,15 +268,6 @@ def step(step_id: str) -> Step:
 
 # -- choices ----------------------------------------------------------------------------
 
-def topics_without_questions(bank: QuestionBank, kind: str) -> tuple[str, ...]:
-    """The concerns that hold no question for this kind of recurrence (side effects or a
-    second opinion, for someone not sure yet)."""
-    if not kind:
-        return ()
-    return tuple(t.id for t in bank.topics if not t.always
-                 and not any(q.topic == t.id and kind in q.recurrence for q in bank.questions))
-
-
 def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
             select: Callable[[QuestionBank, Profile], Any] | None = None) -> tuple[Group, ...]:
     """The choices of a list step, checked as `profile` says.
@@ -292,6 +283,8 @@ def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
         return (Group("", tuple(Choice(k.id, k.label, k.meaning, k.id == profile.recurrence)
                                 for k in bank.recurrences)),)
     if step_id == "concerns":
+        from visitprep.selection import topics_without_questions
+
         later = set(topics_without_questions(bank, profile.recurrence))
         return (Group("", tuple(Choice(t.id, t.title,
                                        say("concerns.later") if t.id in later else t.hint,
