@@ -7,6 +7,7 @@ printed one, so the page looks the same printed either way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -125,8 +126,32 @@ class DirectFlowable(Flowable):
     draws through the canvas as usual.
     """
 
+    MIN_LINES = 2  # lines kept on each side of a page break, for those that split
+    lines: Any  # the wrapped lines of those that split between them
+    style: ParagraphStyle
+
     def ops(self, canvas: Canvas) -> str | None:
         return None
+
+    def _split_lines(self, avail_width: float, avail_height: float,
+                     make: Callable[[], DirectFlowable]) -> list[Flowable]:
+        """Split between wrapped lines (`self.lines`), at least MIN_LINES on each side of
+        the page break; [] when that cannot be. `make` gives an empty part to fill."""
+        self.wrap(avail_width, avail_height)
+        lines, leading = self.lines, float(self.style.leading)
+        fit = min(int(avail_height // leading), len(lines) - self.MIN_LINES)
+        if fit < self.MIN_LINES:
+            return []
+        parts: list[Flowable] = []
+        for chunk in (lines[:fit], lines[fit:]):
+            part: Any = make()
+            part.lines, part.width, part.height = chunk, avail_width, len(chunk) * leading
+            part.wrap = part._wrapped  # its lines are set: no wrapping again
+            parts.append(part)
+        return parts
+
+    def _wrapped(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
         ops = self.ops(canvas)
@@ -183,8 +208,6 @@ class Lines(PlainText):
     """Entries of plain text one under the other (resources, sources, people), which may
     split between lines: at least two lines on each side of a page break."""
 
-    MIN_LINES = 2
-
     def __init__(self, entries: list[str], style: ParagraphStyle) -> None:
         super().__init__("", style)
         self.entries = entries
@@ -200,20 +223,7 @@ class Lines(PlainText):
         return avail_width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        self.wrap(avail_width, avail_height)
-        fit = int(avail_height // self.style.leading)
-        fit = min(fit, len(self.lines) - self.MIN_LINES)
-        if fit < self.MIN_LINES:
-            return []
-        first, rest = Lines([], self.style), Lines([], self.style)
-        for part, lines in ((first, self.lines[:fit]), (rest, self.lines[fit:])):
-            part.lines, part.width = lines, avail_width
-            part.height = len(lines) * self.style.leading
-            part.wrap = part._wrapped  # type: ignore[method-assign]
-        return [first, rest]
-
-    def _wrapped(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return self.width, self.height
+        return self._split_lines(avail_width, avail_height, lambda: Lines([], self.style))
 
 
 class Together(Flowable):
@@ -324,21 +334,8 @@ class LeadText(DirectFlowable):
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         """Between lines, at least two on each side of the page break (a long paragraph
         such as the sources); a short one moves whole."""
-        self.wrap(avail_width, avail_height)
-        fit = min(int(avail_height // self.style.leading), len(self.lines) - Lines.MIN_LINES)
-        if fit < Lines.MIN_LINES:
-            return []
-        parts = []
-        for lines in (self.lines[:fit], self.lines[fit:]):
-            part = LeadText(self.lead, self.text, self.lead_style, self.style)
-            part.lines, part.width = lines, avail_width
-            part.height = len(lines) * self.style.leading
-            part.wrap = part._wrapped  # type: ignore[method-assign]
-            parts.append(part)
-        return parts
-
-    def _wrapped(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return self.width, self.height
+        return self._split_lines(avail_width, avail_height, lambda: LeadText(
+            self.lead, self.text, self.lead_style, self.style))
 
     def _first_baseline(self) -> float:
         return baseline_below(self.height, self.style)
