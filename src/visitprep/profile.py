@@ -72,6 +72,17 @@ def _subject(where: str, field: str | None) -> str:
     return where if field is None else f"{where}: '{field}'"
 
 
+def one_line(value: object) -> str:
+    """Text as it prints: NFC, its runs of spaces and line breaks as one space."""
+    return unicodedata.normalize("NFC", " ".join(str(value).split()))
+
+
+def control_character(text: str) -> str | None:
+    """The first invisible control character in the text (a soft hyphen is allowed)."""
+    return next((char for char in text if unicodedata.category(char) in
+                 ("Cc", "Cf", "Co", "Cs") and char != "\u00ad"), None)
+
+
 def clean_text(value: object, field: str | None, where: str, *,
                limit: int = MAX_FIELD_LENGTH) -> str:
     """Return printable text: NFC, one line, no control characters, not too long.
@@ -86,14 +97,14 @@ def clean_text(value: object, field: str | None, where: str, *,
             f"{_subject(where, field)} must be text, not {type_name(value)}",
             hint="Put the value in quotes.", field=field or "", value=str(value),
         )
-    text = unicodedata.normalize("NFC", " ".join(str(value).split()))
-    for char in text:
-        if unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs") and char != "\u00ad":
-            raise ProfileError(
-                f"{_subject(where, field)} holds an invisible control character "
-                f"(U+{ord(char):04X})",
-                hint="Retype the text, or paste it as plain text.", field=field or "", value=text,
-            )
+    text = one_line(value)
+    char = control_character(text)
+    if char:
+        raise ProfileError(
+            f"{_subject(where, field)} holds an invisible control character "
+            f"(U+{ord(char):04X})",
+            hint="Retype the text, or paste it as plain text.", field=field or "", value=text,
+        )
     if len(text) > limit:
         raise ProfileError(
             f"{_subject(where, field)} is {len(text)} characters long; the limit is {limit}",

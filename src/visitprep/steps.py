@@ -347,12 +347,12 @@ def check_text(value: str, step_id: str,
         step_id: name, doctor, companion or own (sets the length limit).
         printable: Returns why a text cannot print (a character the font lacks), or None.
     """
-    import unicodedata
+    from visitprep.profile import control_character, one_line  # the rules files follow
 
-    text = unicodedata.normalize("NFC", " ".join(str(value).split()))
-    for char in text:
-        if unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs") and char != "\u00ad":
-            return Checked(text, say("text.control", code=f"{ord(char):04X}"))
+    text = one_line(value)
+    char = control_character(text)
+    if char:
+        return Checked(text, say("text.control", code=f"{ord(char):04X}"))
     limit = step(step_id).limit or MAX_FIELD_LENGTH
     if len(text) > limit:
         return Checked(text, say("text.too-long", length=len(text), limit=limit))
