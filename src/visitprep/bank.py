@@ -54,10 +54,10 @@ MAX_QUESTION_GRADE = 8.0
 _SPECIAL_FILES = ("topics.yaml", "sources.yaml", "glossary.yaml")
 CONFIRMED = tuple(r for r in RECURRENCES if r != "unsure")
 
-# The short list (questions marked `core: true`): for each recurrence kind, 3 to 5 core
+# The short list (questions marked `core: true`): for each recurrence kind, 2 to 5 core
 # questions about the recurrence itself, and at most 4 for each concern a person chooses.
 RECURRENCE_TOPIC = "my-recurrence"
-CORE_PER_KIND = (3, 5)
+CORE_PER_KIND = (2, 5)
 MAX_CORE_PER_CONCERN = 4
 
 
@@ -164,6 +164,7 @@ def _load(folder: Path) -> QuestionBank:
             questions.append(question)
         if data.get("checklist") is not None:
             checklists.append(_read_checklist(data["checklist"], name, topic_id, source_files))
+    _check_follows(questions, seen_ids)
     for topic in topics:
         if topic.id not in topics_with_files:
             raise BankError(
@@ -184,6 +185,35 @@ def _load(folder: Path) -> QuestionBank:
         support=support,
         glossary=tuple(glossary),
     )
+
+
+def _check_follows(questions: list[Question], files: dict[str, str]) -> None:
+    """A question that follows another reads only right after it: the two must sit together
+    in one topic file and print for the same kinds, on the same short lists."""
+    by_id = {q.id: (index, q) for index, q in enumerate(questions)}
+    for index, question in enumerate(questions):
+        if not question.follows:
+            continue
+        name = files[question.id]
+        hint = ("Put the question right after the one it follows, in the same file, with the "
+                "same recurrence, core and needs_confirmed.")
+        if question.follows not in by_id:
+            raise BankError(f"{name}: question '{question.id}' follows '{question.follows}', "
+                            f"which is not a question of the bank."
+                            f"{did_you_mean(question.follows, by_id)}", hint=hint)
+        at, leader = by_id[question.follows]
+        if leader.follows:
+            raise BankError(f"{name}: question '{question.id}' follows '{leader.id}', which "
+                            f"follows '{leader.follows}' itself", hint="Link two questions, "
+                            "not a chain: merge the three, or link only two.")
+        if at != index - 1 or leader.topic != question.topic:
+            raise BankError(f"{name}: question '{question.id}' follows '{leader.id}' but is "
+                            "not right after it", hint=hint)
+        if (leader.recurrence != question.recurrence
+                or any(leader.is_core(k) != question.is_core(k) for k in RECURRENCES)):
+            raise BankError(f"{name}: question '{question.id}' follows '{leader.id}' but "
+                            "would print without it (their recurrence or core differ)",
+                            hint=hint)
 
 
 def _read_id(data: dict[str, Any], key: str, name: str, what: str) -> str:
@@ -325,7 +355,7 @@ def _read_flag(entry: dict[str, Any], key: str, name: str, qid: str, hint: str) 
 def _read_question(entry: object, at: object, name: str, topic: str,
                    source_files: set[str]) -> Question:
     check_keys(entry, name, required=("id", "text", "recurrence", "source"),
-               optional=("core", "needs_confirmed"), what="a question", at=at)
+               optional=("core", "needs_confirmed", "follows"), what="a question", at=at)
     assert isinstance(entry, dict)
     qid = _read_id(entry, "id", name, "a question")
     text = get_text(entry, "text", name, what=f"question '{qid}'")
@@ -339,8 +369,17 @@ def _read_question(entry: object, at: object, name: str, topic: str,
             f"{where(name, entry)}: question '{qid}' is {len(text)} characters long",
             hint=f"Keep a question under {MAX_QUESTION_LENGTH} characters.",
         )
-    core = _read_flag(entry, "core", name, qid,
-                      "core: true puts a question on the short list; leave it out otherwise.")
+    core_for = None
+    if isinstance(entry.get("core"), list):
+        core_for = _read_recurrence({**entry, "recurrence": entry["core"]}, name, qid, "core")
+        core = True
+    else:
+        core = _read_flag(entry, "core", name, qid,
+                          "core: true puts a question on the short list (core: [unsure], on "
+                          "the short list of some kinds only); leave it out otherwise.")
+    follows = ""
+    if entry.get("follows") is not None:
+        follows = _read_id(entry, "follows", name, f"question '{qid}'")
     needs_confirmed = _read_flag(
         entry, "needs_confirmed", name, qid,
         "needs_confirmed: true marks a question that assumes the recurrence is confirmed.")
@@ -361,17 +400,21 @@ def _read_question(entry: object, at: object, name: str, topic: str,
         source=_read_source_ref(entry["source"], name, source_files, f"question '{qid}'"),
         core=core,
         needs_confirmed=needs_confirmed,
+        core_for=core_for,
+        follows=follows,
     )
 
 
-def _read_recurrence(entry: dict[str, Any], name: str, qid: str) -> frozenset[str]:
+def _read_recurrence(entry: dict[str, Any], name: str, qid: str,
+                     key: str = "recurrence") -> frozenset[str]:
     value = entry["recurrence"]
     if value == "all":
         return frozenset(RECURRENCES)
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list) or not values:
         raise BankError(
-            f"{where(name, entry)}: 'recurrence' of question '{qid}' must be 'all' or a list",
+            f"{where(name, entry)}: '{key}' of question '{qid}' must be "
+            f"{'true, false' if key == 'core' else 'all'} or a list",
             hint=f"Allowed values: all, {allowed(RECURRENCES)}.",
         )
     for item in values:
@@ -386,7 +429,8 @@ def _read_recurrence(entry: dict[str, Any], name: str, qid: str) -> frozenset[st
 
 def _read_checklist(data: object, name: str, topic: str, source_files: set[str]) -> Checklist:
     entry = check_keys(data, name, required=("title", "intro", "items", "source"),
-                       optional=("call_line",), what="the checklist")
+                       optional=("call_line", "after_hours_line", "act_now", "how_to",
+                                 "columns"), what="the checklist")
     items = _read_list(entry, "items", name)
     texts = []
     for item in items:
@@ -400,7 +444,24 @@ def _read_checklist(data: object, name: str, topic: str, source_files: set[str])
         items=tuple(texts),
         source=_read_source_ref(entry["source"], name, source_files, "the checklist"),
         call_line=_optional_text(entry, "call_line", name),
+        act_now=_optional_text(entry, "act_now", name),
+        how_to=_optional_text(entry, "how_to", name),
+        columns=_read_columns(entry, name),
+        after_hours_line=_optional_text(entry, "after_hours_line", name),
     )
+
+
+def _read_columns(entry: dict[str, Any], name: str) -> tuple[str, ...]:
+    """The headings of a checklist's box and item columns: two texts, or none."""
+    if entry.get("columns") is None:
+        return ()
+    columns = entry["columns"]
+    if (not isinstance(columns, list) or len(columns) != 2
+            or not all(isinstance(c, str) and c.strip() for c in columns)):
+        raise BankError(f"{where(name, entry)}: 'columns' of the checklist must be two texts",
+                        hint="Head the box column and the item column, "
+                        "like: columns: [I have it, Problem]")
+    return tuple(" ".join(c.split()) for c in columns)
 
 
 def _read_glossary(path: Path, source_files: set[str]) -> list[GlossaryEntry]:
@@ -477,7 +538,9 @@ def printing_problems(bank: QuestionBank) -> list[tuple[str, str, str]]:
                   (f"recurrence '{kind.id}' meaning", kind.meaning)]
     for checklist in bank.checklists:
         texts += [(f"checklist of '{checklist.topic}'", text)
-                  for text in (checklist.title, checklist.intro, *checklist.items)]
+                  for text in (checklist.title, checklist.intro, checklist.act_now,
+                               checklist.how_to, *checklist.columns, checklist.call_line,
+                               checklist.after_hours_line, *checklist.items) if text]
     for resource in bank.resources:
         texts += [(f"resource '{resource.name}'", text)
                   for text in (resource.name, resource.phone, resource.website)]
@@ -509,7 +572,7 @@ def core_problems(bank: QuestionBank) -> list[str]:
     low, high = CORE_PER_KIND
     topic_ids = {t.id for t in bank.topics}
     for kind in RECURRENCES:
-        core = [q for q in bank.questions if q.core and kind in q.recurrence]
+        core = [q for q in bank.questions if q.is_core(kind)]
         if RECURRENCE_TOPIC in topic_ids:
             count = sum(1 for q in core if q.topic == RECURRENCE_TOPIC)
             if not low <= count <= high:

@@ -22,6 +22,8 @@ from visitprep.models import (
 )
 
 GLOSSARY_TITLE = "Words you may hear"
+# The headings of a checklist's box and item columns when its bank does not name them.
+CHECKLIST_COLUMNS = ("I have it", "Problem")
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,11 @@ class Document:
     glossary_title: str = ""
     glossary: tuple[tuple[str, str], ...] = ()
     """(term, meaning) for the words the handout's questions use, in the bank's order."""
+    checklist_headers: tuple[str, ...] = ()
+    """The headings of the checklist's three columns: the box, the item, when it started."""
+    calls: tuple[tuple[str, str], ...] = ()
+    """Under the checklist: (whose number, the number from the clinic file or '' for a line
+    to write it on), e.g. ("My cancer care team's phone number:", "(555) 010-0100")."""
 
     def texts(self) -> Iterator[tuple[str, str]]:
         """Yield (where it comes from, text) for every string that will print."""
@@ -101,9 +108,19 @@ class Document:
         for checklist in self.checklists:
             yield "the checklist title", checklist.title
             yield "the checklist introduction", checklist.intro
+            for label in (checklist.act_now, checklist.how_to):
+                if label:
+                    yield "the checklist's instructions", label
             for entry in checklist.items:
                 yield "a checklist item", entry
         yield "the template's label 'symptom_when'", self.checklist_column
+        if self.checklists:
+            for heading in self.checklist_headers[:2]:
+                yield "the checklist's column headings", heading
+        for label, number in self.calls:
+            yield "the checklist's call line", label
+            if number:
+                yield "the clinic's details", number
         for label in (self.notes_title, self.learn_more_title, self.sources_title,
                       self.footer, self.page_label):  # (the running head is the name or title)
             yield "the template's text", label
@@ -194,7 +211,23 @@ def build_document(
         fillable=profile.fillable,
         glossary_title=GLOSSARY_TITLE if glossary else "",
         glossary=tuple((entry.term, entry.meaning) for entry in glossary),
+        calls=call_numbers(selection, clinic),
+        checklist_headers=(*next((c.columns for c in selection.checklists if c.columns),
+                                 CHECKLIST_COLUMNS), text["symptom_when"]),
     )
+
+
+def call_numbers(selection: Selection, clinic: Clinic | None) -> tuple[tuple[str, str], ...]:
+    """Whose numbers to call, printed under the checklist, filled in from the clinic file
+    (its phone, and its after-hours phone) when there is one, else left to write in."""
+    calls: list[tuple[str, str]] = []
+    for checklist in selection.checklists:
+        if checklist.call_line:
+            calls.append((checklist.call_line, clinic.phone if clinic else ""))
+        if checklist.after_hours_line:
+            calls.append((checklist.after_hours_line,
+                          clinic.after_hours_phone if clinic else ""))
+    return tuple(calls)
 
 
 def handout_glossary(bank: QuestionBank, selection: Selection,

@@ -777,9 +777,9 @@ class LabelBox(Flowable):
 
 
 class ChecklistRows(Flowable):
-    """A tick list ("Symptoms I have noticed"): a title, its introduction, a column
-    header, rows of a box, the item, and a line to write when it started, and a foot
-    under the rows (the line for the number to call).
+    """A list to check (the symptoms): a title, its introduction, a heading over each of
+    the three columns ("I have it", "Problem", "When it started"), rows of a box, the item,
+    and a line to write when it started, and a foot under the rows (the numbers to call).
 
     It splits between rows, never leaving its title and introduction at the foot of a
     page with fewer than two rows under them, nor one or two rows alone on the next
@@ -789,13 +789,15 @@ class ChecklistRows(Flowable):
 
     MIN_ROWS = 2  # rows kept under the title, and rows carried to the next page
 
-    def __init__(self, head: list[Flowable], column: str, items: list[tuple[int, str]],
+    def __init__(self, head: list[Flowable], columns: tuple[str, str, str],
+                 items: list[tuple[int, str]],
                  styles: tuple[ParagraphStyle, ParagraphStyle], box: float, row_pad: float,
                  form: Form, column_width: float, foot: list[Flowable] | None = None) -> None:
         super().__init__()
         self.head = head  # the title and the introduction; empty on a continuation
         self.foot = foot or []  # under the last rows; empty on a first part
-        self.column = column
+        self.columns = columns  # the headings: the box, the item, when it started
+        self.column = columns[2]
         self.items = items  # (number, text)
         self.label_style, self.style = styles
         self.box = box
@@ -815,9 +817,22 @@ class ChecklistRows(Flowable):
         return float(avail_width - self._indent() - self.column_width - self.style.fontSize)
 
     def _indent(self) -> float:
-        return float(self.box + self.style.fontSize * 0.7)
+        # the box column is as wide as its heading ("I have it"), wrapped to two lines at most
+        label = self.label_style
+        words = self.columns[0].split()
+        widest = max((stringWidth(w, label.fontName, label.fontSize) for w in words),
+                     default=0.0)
+        whole = stringWidth(self.columns[0], label.fontName, label.fontSize)
+        heading = whole if whole <= widest * 2.2 else max(widest, whole / 2)
+        return float(max(self.box, heading) + self.style.fontSize * 0.7)
+
+    def _box_lines(self) -> tuple[str, ...]:
+        label = self.label_style
+        return wrap_text(self.columns[0], label.fontName, label.fontSize,
+                         self._indent() - self.style.fontSize * 0.6)
 
     def _measure(self, avail_width: float, pad: float) -> float:
+        self.width = avail_width
         self.head_heights = []
         for index, part in enumerate(self.head):
             gap = float(self.head[index - 1].getSpaceAfter()) if index else 0.0
@@ -838,8 +853,16 @@ class ChecklistRows(Flowable):
         label = self.label_style
         return wrap_text(self.column, label.fontName, label.fontSize, self.column_width)
 
+    def _item_lines(self) -> tuple[str, ...]:
+        label = self.label_style
+        return wrap_text(self.columns[1], label.fontName, label.fontSize,
+                         self._text_width(self.width))
+
+    def _header_lines(self) -> int:
+        return max(len(self._column_lines()), len(self._box_lines()), len(self._item_lines()))
+
     def _head_height(self) -> float:
-        return float(sum(self.head_heights) + len(self._column_lines()) * self.label_style.leading
+        return float(sum(self.head_heights) + self._header_lines() * self.label_style.leading
                      + self.row_pad * 0.5)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -881,7 +904,7 @@ class ChecklistRows(Flowable):
 
     def _part(self, items: list[tuple[int, str]], pad: float, keep_head: bool,
               keep_foot: bool = True) -> ChecklistRows:
-        part = ChecklistRows(self.head if keep_head else [], self.column, items,
+        part = ChecklistRows(self.head if keep_head else [], self.columns, items,
                              (self.label_style, self.style), self.box, self.row_pad,
                              self.form, self.column_width,
                              self.foot if keep_foot else None)
@@ -897,9 +920,12 @@ class ChecklistRows(Flowable):
         label, style = self.label_style, self.style
         column_x = self.width - self.column_width
         top -= self.row_pad * 0.5
-        column = self._column_lines()
-        draw_lines(canvas, column_x, baseline_below(top, label), column, label)
-        top -= len(column) * label.leading
+        # one heading over each column, on the same baseline (every column has its own)
+        first = baseline_below(top, label)
+        draw_lines(canvas, 0, first, self._box_lines(), label)
+        draw_lines(canvas, self._indent(), first, self._item_lines(), label)
+        draw_lines(canvas, column_x, first, self._column_lines(), label)
+        top -= self._header_lines() * label.leading
         indent = self._indent()
         segments = []
         for (number, text), (lines, height) in zip(self.items, self.rows, strict=True):

@@ -429,29 +429,39 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
     return table
 
 
-def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layout,
+def _checklist(checklist: Checklist, document: Document, styles: _Styles, layout: Layout,
                width: float, form: Form) -> Flowable:
     head: list[Flowable] = [PlainText(checklist.title, styles.heading),
                             PlainText(checklist.intro, styles.body)]
-    # the number to call closes the list, after the rows a person ticks
-    foot = [_call_line(checklist.call_line, styles, layout, width, form)] \
-        if checklist.call_line else []
+    if checklist.act_now:  # do not wait for the visit: said before anything to fill in
+        head.append(PlainText(checklist.act_now, styles.bold))
+    if checklist.how_to:
+        head.append(PlainText(checklist.how_to, styles.body))
+    # whose numbers to call close the list, after the rows a person checks
+    foot = [_call_line(label, number, styles, layout, width, form,
+                       "call_number" if n == 1 else f"call_number_{n}")
+            for n, (label, number) in enumerate(document.calls, 1)
+            if document.checklists.index(checklist) == 0]
+    box_head, item_head, column = document.checklist_headers
     # The "When it started" column: room for a few words; its heading wraps rather
     # than take width from the items (in large print it would take a third).
     heading = pdfmetrics.stringWidth(column, FONT_BOLD, layout.body_size) + layout.body_size * 0.5
     column_width = max(width * 0.2, min(heading, width * 0.24))
-    return ChecklistRows(head, column, list(enumerate(checklist.items, 1)),
+    return ChecklistRows(head, (box_head, item_head, column),
+                         list(enumerate(checklist.items, 1)),
                          (styles.bold, styles.body), layout.checkbox_size,
                          layout.body_size * 0.35, form, column_width, foot)
 
 
-def _call_line(label: str, styles: _Styles, layout: Layout, width: float,
-               form: Form) -> Flowable:
-    """A bold label with a line to write on beside it ("The number to call: ______")."""
+def _call_line(label: str, number: str, styles: _Styles, layout: Layout, width: float,
+               form: Form, field: str) -> Flowable:
+    """A bold label with the number beside it, or a line to write it on
+    ("My cancer care team's phone number: ______")."""
     text_width = pdfmetrics.stringWidth(label, styles.bold.fontName, styles.bold.fontSize)
     label_width = min(width * 0.6, text_width + layout.body_size * 0.6)
-    row = Table([[PlainText(label, styles.bold),
-                  WriteLine(styles.body.leading * 1.3, form, "call_number", label)]],
+    value: Flowable = (PlainText(number, styles.body) if number else
+                       WriteLine(styles.body.leading * 1.3, form, field, label))
+    row = Table([[PlainText(label, styles.bold), value]],
                 colWidths=[label_width, width - label_width])
     row.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
@@ -546,8 +556,7 @@ def _story(document: Document, layout: Layout, width: float, height: float,
         story += _headed(PlainText(section.title, styles.heading), blocks)
     _fill_page_one(story, document, styles, layout, width, height, form)
     for checklist in document.checklists:
-        story.append(_checklist(checklist, document.checklist_column, styles, layout, width,
-                                form))
+        story.append(_checklist(checklist, document, styles, layout, width, form))
     # The notes take what is left of the last questions' page; the closing blocks
     # follow them on the last page.
     closing = _closing(document, styles, layout, width, form)
