@@ -144,7 +144,7 @@ def test_the_accessibility_tree_names_every_box_and_answer(browser: Any, tmp_pat
         for item in section.items:
             assert item.text in boxes
             assert f"Answer to: {item.text}" in answers
-    assert "1. What are my treatment choices?" in boxes
+    assert "1. What are my treatment choices? Which do you suggest for me?" in boxes
     assert {"Name:", "Notes", "When it started: Losing weight without trying",
             "2. Write your own top question 2 here", "Answer to top question 2"} <= answers
     assert "Top question 2 answered" in boxes

@@ -120,7 +120,7 @@ def test_the_whole_interview_writes_the_pdf_and_the_answers(
     assert "1. Can I swim?" in first and "2. What are my treatment choices?" in first
     assert "Is x<y & z a worry?" in pdf.text
     assert "Will my insurance pay for the tests and scans I need?" not in pdf.text
-    assert "Symptoms I have noticed" in pdf.text
+    assert "Symptoms to tell my care team about" in pdf.text
     assert round(pdf.sizes[0][0]) == 595
     saved = profile_from_mapping(load_answers(answers_path), bank, "saved")
     assert saved.recurrence == "regional"
@@ -138,7 +138,7 @@ def test_the_review_shows_every_picked_question_ticked_with_a_page_count(
     result, script = interact(happy_path())
     review = script.prompt("review")
     headings = [o.title for o in review.options if isinstance(o, Heading)]
-    assert headings == ["About my recurrence", "My treatment choices", "Costs and insurance",
+    assert headings == ["About my cancer coming back", "My treatment choices", "Costs and insurance",
                         "Symptoms to tell my care team"]
     questions = [o for o in review.options
                  if isinstance(o, Option) and o.value not in interview.ACTIONS]

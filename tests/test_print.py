@@ -170,7 +170,7 @@ def test_fillable_fields_have_stable_readable_names(bank: QuestionBank) -> None:
     fields = PdfReader(io.BytesIO(data)).get_fields() or {}
     for name in ("name", "visit_date", "companion", "top_1_done", "top_1_answer_1",
                  "top_2_question", "top_2_done", "own_1_done", "own_1_answer_1",
-                 "rec-what-it-means_done", "rec-what-it-means_answer_1", "symptom_1",
+                 "rec-outlook_done", "rec-outlook_answer_1", "symptom_1",
                  "symptom_1_when",
                  "notes_1"):
         assert name in fields, name

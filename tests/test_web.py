@@ -387,7 +387,7 @@ def test_the_preview_counts_questions_and_pages(post: Callable[..., Any]) -> Non
     assert re.fullmatch(r"\d+ questions, \d+ pages\.", data["count"])
     assert data["date"] == "Thursday, December 3, 2026. Is that right?"
     assert 'name="q-1"' in data["review"]
-    assert data["top_groups"][0][0] == "About my recurrence"
+    assert data["top_groups"][0][0] == "About my cancer coming back"
     assert all(len(pair) == 2 for _, pairs in data["top_groups"] for pair in pairs)
     empty = post("/api/preview", {}).get_json()
     assert empty["count"] == "" and "Choose where the cancer has come back" in empty["review"]
@@ -398,7 +398,8 @@ def test_the_preview_counts_questions_and_pages(post: Callable[..., Any]) -> Non
 def test_saved_answers_prefill_every_field(post: Callable[..., Any],
                                            bank: QuestionBank) -> None:
     qid = next(q.id for q in bank.questions if q.topic == "costs")
-    left_out = next(q.id for q in bank.questions if q.topic == "my-recurrence")
+    left_out = next(q.id for q in bank.questions
+                    if q.topic == "my-recurrence" and q.is_core("regional"))
     answers = {"recurrence": "regional", "concerns": ["costs", "side-effects"],
                "name": "Ann Lee", "doctor": "Dr Shah", "companion": "Sam",
                "visit_date": "2026-12-03", "custom_questions": ["Mine one?", "Mine two?"],
