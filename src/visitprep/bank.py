@@ -57,10 +57,10 @@ MIN_QUESTION_EASE_ES = 60.0
 _SPECIAL_FILES = ("topics.yaml", "sources.yaml", "glossary.yaml")
 CONFIRMED = tuple(r for r in RECURRENCES if r != "unsure")
 
-# The short list (questions marked `core: true`): for each recurrence kind, 2 to 5 core
+# The short list (questions marked `core: true`): for each recurrence kind, 1 to 5 core
 # questions about the recurrence itself, and at most 4 for each concern a person chooses.
 RECURRENCE_TOPIC = "my-recurrence"
-CORE_PER_KIND = (2, 5)
+CORE_PER_KIND = (1, 5)
 MAX_CORE_PER_CONCERN = 4
 
 

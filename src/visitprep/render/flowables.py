@@ -851,7 +851,15 @@ class ChecklistRows(Flowable):
 
     def _column_lines(self) -> tuple[str, ...]:
         label = self.label_style
-        return wrap_text(self.column, label.fontName, label.fontSize, self.column_width)
+        # the heading may reach left over the item column's heading when that is short,
+        # rather than wrap ("When it started" on one line over its writing lines)
+        room = self.width - self._indent() - self._item_width() - label.fontSize
+        return wrap_text(self.column, label.fontName, label.fontSize,
+                         max(self.column_width, room))
+
+    def _item_width(self) -> float:
+        label = self.label_style
+        return float(stringWidth(self.columns[1], label.fontName, label.fontSize))
 
     def _item_lines(self) -> tuple[str, ...]:
         label = self.label_style
@@ -924,7 +932,9 @@ class ChecklistRows(Flowable):
         first = baseline_below(top, label)
         draw_lines(canvas, 0, first, self._box_lines(), label)
         draw_lines(canvas, self._indent(), first, self._item_lines(), label)
-        draw_lines(canvas, column_x, first, self._column_lines(), label)
+        column_lines = self._column_lines()
+        widest = max(stringWidth(line, label.fontName, label.fontSize) for line in column_lines)
+        draw_lines(canvas, min(column_x, self.width - widest), first, column_lines, label)
         top -= self._header_lines() * label.leading
         indent = self._indent()
         segments = []

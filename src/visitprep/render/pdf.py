@@ -431,45 +431,62 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
 
 def _checklist(checklist: Checklist, document: Document, styles: _Styles, layout: Layout,
                width: float, form: Form) -> Flowable:
+    # First, in bold, not to wait for the visit; then the source's warning (and that many
+    # have other causes) and how to fill the table in: one paragraph, before the rows.
+    rest = " ".join(text for text in (checklist.intro, checklist.how_to) if text)
     head: list[Flowable] = [PlainText(checklist.title, styles.heading),
-                            PlainText(checklist.intro, styles.body)]
-    if checklist.act_now:  # do not wait for the visit: said before anything to fill in
-        head.append(PlainText(checklist.act_now, styles.bold))
-    if checklist.how_to:
-        head.append(PlainText(checklist.how_to, styles.body))
+                            LeadText(checklist.act_now, rest, styles.bold, styles.body)
+                            if checklist.act_now else PlainText(rest, styles.body)]
     # whose numbers to call close the list, after the rows a person checks
-    foot = [_call_line(label, number, styles, layout, width, form,
-                       "call_number" if n == 1 else f"call_number_{n}")
-            for n, (label, number) in enumerate(document.calls, 1)
-            if document.checklists.index(checklist) == 0]
+    calls = document.calls if document.checklists.index(checklist) == 0 else ()
+    foot = [_call_lines(calls, styles, layout, width, form)] if calls else []
     box_head, item_head, column = document.checklist_headers
     # The "When it started" column: room for a few words; its heading wraps rather
     # than take width from the items (in large print it would take a third).
     heading = pdfmetrics.stringWidth(column, FONT_BOLD, layout.body_size) + layout.body_size * 0.5
-    column_width = max(width * 0.2, min(heading, width * 0.24))
+    column_width = max(width * 0.18, min(heading, width * 0.2))
     return ChecklistRows(head, (box_head, item_head, column),
                          list(enumerate(checklist.items, 1)),
                          (styles.bold, styles.body), layout.checkbox_size,
                          layout.body_size * 0.35, form, column_width, foot)
 
 
-def _call_line(label: str, number: str, styles: _Styles, layout: Layout, width: float,
-               form: Form, field: str) -> Flowable:
-    """A bold label with the number beside it, or a line to write it on
-    ("My cancer care team's phone number: ______")."""
-    text_width = pdfmetrics.stringWidth(label, styles.bold.fontName, styles.bold.fontSize)
-    label_width = min(width * 0.6, text_width + layout.body_size * 0.6)
-    value: Flowable = (PlainText(number, styles.body) if number else
-                       WriteLine(styles.body.leading * 1.3, form, field, label))
-    row = Table([[PlainText(label, styles.bold), value]],
-                colWidths=[label_width, width - label_width])
-    row.setStyle(TableStyle([
+def _call_lines(calls: tuple[tuple[str, str], ...], styles: _Styles, layout: Layout,
+                width: float, form: Form) -> Flowable:
+    """Each bold label ("My cancer care team's number:") with its number beside it, or a line
+    to write it on; side by side when they fit on one line, else one under the other."""
+    cells: list[list[Flowable]] = []
+    widths: list[float] = []
+    for n, (label, number) in enumerate(calls, 1):
+        text_width = pdfmetrics.stringWidth(label, styles.bold.fontName, styles.bold.fontSize)
+        field = "call_number" if n == 1 else f"call_number_{n}"
+        value: Flowable = (PlainText(number, styles.body) if number else
+                           WriteLine(styles.body.leading * 1.3, form, field, label))
+        cells.append([PlainText(label, styles.bold), value])
+        widths.append(text_width + layout.body_size * 0.6)
+    room = width / len(calls) - layout.body_size
+    if len(calls) > 1 and all(w <= room * 0.62 for w in widths):
+        gap = layout.body_size
+        col = (width - gap * (len(calls) - 1)) / len(calls)
+        row: list[Flowable] = []
+        col_widths: list[float] = []
+        for index, (cell, label_width) in enumerate(zip(cells, widths, strict=True)):
+            row += cell
+            col_widths += [label_width, col - label_width + (gap if index else 0)]
+        table = Table([row], colWidths=col_widths)
+        pads = [("LEFTPADDING", (i, 0), (i, 0), gap) for i in range(2, len(row), 2)]
+    else:
+        label_width = min(width * 0.6, max(widths))
+        table = Table(cells, colWidths=[label_width, width - label_width])
+        pads = []
+    table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), layout.body_size * 0.6),
+        *pads,
     ]))
-    return row
+    return table
 
 
 def _glossary(document: Document, styles: _Styles, layout: Layout,
