@@ -198,16 +198,15 @@ def test_symptom_checklist_covers_the_seed_list_and_says_tell_the_team(
     seed_items = list(itertools.takewhile(lambda line: line.startswith("- "), lines[start + 1:]))
     assert len(seed_items) == 11 == len(checklist.items)
     # What the source says: a few of these could mean serious problems, many have other
-    # causes, and tell the care team: now, not at the visit. Whose number to call.
-    assert "a few symptoms could mean serious problems" in checklist.intro
-    assert "other causes, like colds or infections" in checklist.intro
-    assert checklist.act_now == ("Do not wait for your visit: if you have any of these, "
-                                 "call your cancer care team now.")
-    assert checklist.how_to == ("Check each problem you have, write when it started, and "
+    # causes, and tell the care team: now, not at the visit. Whose numbers to call.
+    assert checklist.intro == "A few of these could mean serious problems. Many have other causes."
+    assert checklist.act_now == ("Do not wait for your visit. If you have any of these, call "
+                                 "your cancer care team now.")
+    assert checklist.how_to == ("Check Yes for each one you have, write when it started, and "
                                 "show this page to your care team.")
-    assert checklist.columns == ("I have it", "Problem")
-    assert checklist.call_line == "My cancer care team's phone number:"
-    assert checklist.after_hours_line == "At night and on weekends, call:"
+    assert checklist.columns == ("Yes", "Problem")
+    assert checklist.call_line == "My care team's number:"
+    assert checklist.after_hours_line == "After hours:"
     assert not re.search(r"\b(tick|noticed)\b", " ".join(
         (checklist.title, checklist.intro, checklist.how_to)), re.IGNORECASE)
     # the last item keeps the source's "unusual", so it is not an invitation to judge alone
@@ -635,7 +634,7 @@ def test_the_pdf_has_the_glossary_box_and_the_number_to_call(bank: QuestionBank)
     profile = Profile(recurrence="unsure", concerns=("symptoms", "follow-up"), length="full")
     text = read_pdf(make_handout(profile, bank)).text
     assert "Words you may hear" in text and "second cancer:" in text
-    assert "My cancer care team's phone number:" in text
+    assert "My care team's number:" in text and "After hours:" in text
     assert "call your cancer care team now" in text
     assert "American Cancer Society" in text.split("Where these questions come from")[1]
 

@@ -140,7 +140,7 @@ def test_headings_one_h1_then_h2_in_reading_order_without_skipping(bank: Questio
         if "label_box" in layout.features:  # the navigator's clinic block, on page 1
             assert texts[1] == clinic
         assert [t for t in texts if t != clinic][1:3] == ["My top questions", "My own questions"]
-        assert texts.index("Symptoms to tell my care team about") < texts.index("Notes")
+        assert texts.index("Symptoms to call about") < texts.index("Notes")
         assert texts[-2:] == ["Where to learn more", "Where these questions come from"]
         # One named region, the top questions, so that a screen reader's list of
         # landmarks stays short; every other section starts with its h2.
@@ -521,7 +521,7 @@ def test_the_glossary_box_lists_the_words_the_questions_use(bank: QuestionBank) 
     # As in the PDF: it opens the closing blocks, after the questions and the notes.
     headings = [words(h.text) for h in page.all("h2")]
     assert headings.index(document.glossary_title) == headings.index("Notes") + 1
-    assert headings.index("Symptoms to tell my care team about") < headings.index("Notes")
+    assert headings.index("Symptoms to call about") < headings.index("Notes")
     empty = dataclasses.replace(document, glossary=(), glossary_title="")
     assert not Page(render_html(empty, layout)).all("dl")
 
@@ -597,13 +597,13 @@ def test_the_symptom_table_has_a_heading_on_every_column_and_the_call_now_line(
                         clinic=Clinic(phone="(555) 010-0100")).decode("utf-8")
     page = Page(html)
     headings = [" ".join(e.text.split()) for e in page.all("th")]
-    assert headings == ["I have it", "Problem", "When it started"]
+    assert headings == ["Yes", "Problem", "When it started"]
     assert all(e.attrs.get("scope") == "col" for e in page.all("th"))
     text = " ".join(__import__("html").unescape(re.sub(r"<[^>]+>", " ", html)).split())
-    call_now = text.index("Do not wait for your visit: if you have any of these, call your "
+    call_now = text.index("Do not wait for your visit. If you have any of these, call your "
                           "cancer care team now.")
-    assert call_now < text.index("I have it")
-    assert "My cancer care team's phone number: (555) 010-0100" in text
+    assert call_now < text.index("Yes Problem When it started")
+    assert "My care team's number: (555) 010-0100" in text
     after_hours = page.by_id("call_number_2")  # no after-hours number: a line to write it on
-    assert page.label_of(after_hours) == "At night and on weekends, call:"
+    assert page.label_of(after_hours) == "After hours:"
     assert page.label_of(page.by_id("symptom_1")).startswith("A symptom my cancer caused")
