@@ -226,7 +226,7 @@ def test_sources_are_named_as_the_documents_name_themselves(bank: QuestionBank) 
     assert named[CISN] == "Cancer 101: Cancer Recurrence (CISN, no date)"
     assert "Information & Support" not in " ".join(named.values())
     assert "American Cancer Society" in named[ACS] and "October 21, 2025" in named[ACS]
-    assert "National Cancer Institute" in named["004_7cb2ee495880c826.txt"]
+    assert "NCI" in named["004_7cb2ee495880c826.txt"]  # "a handout adapted from the NCI"
     assert "January 2017" in named["004_7cb2ee495880c826.txt"]
     for unsigned in ("000_6087e03643a4c49b.txt", "003_4b90977765187626.txt"):
         assert named[unsigned].endswith("(no author or date given)")

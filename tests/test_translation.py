@@ -395,10 +395,10 @@ def test_a_changed_spanish_text_needs_a_new_back_translation(
 
 def test_check_bank_names_a_spanish_text_the_handout_could_not_print(
         bank_copy: Path, run: Callable[..., Result]) -> None:
-    _replace(translation_path(bank_copy, "es"), "¿Por qué regresó mi cáncer?",
-             "¿Por qué regresó mi cáncer?\u200b")
+    _replace(translation_path(bank_copy, "es"), "¿Sabe usted por qué regresó mi cáncer?",
+             "¿Sabe usted por qué regresó mi cáncer?\u200b")
     result = run("check-bank", str(bank_copy))
     assert result.code == 1
     assert "Cannot print 1 Spanish text (every handout that uses them would fail):" in result.out
-    assert "question 'rec-why': '¿Por qué regresó mi cáncer?" in result.out
+    assert "question 'rec-why': '¿Sabe usted por qué regresó mi cáncer?" in result.out
     assert "U+200B" in result.out
