@@ -89,3 +89,25 @@ def test_the_cache_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cache_folder() == Path("/somewhere/visitprep")
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert cache_folder() == Path.home() / ".cache" / "visitprep"
+
+
+def test_reportlab_is_imported_without_its_two_costly_patterns_or_pillow() -> None:
+    code = ("import sys, visitprep.render.pdf, visitprep.render.quick_platypus as q; "
+            "from reportlab.platypus import paragraph; "
+            "print(len(q.DEFERRED_PATTERNS), 'PIL.Image' in sys.modules, "
+            "bool(paragraph.uri_pat.match('https://www.cancer.gov/espanol')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    # Both patterns deferred, Pillow not loaded, and the pattern still works when used.
+    assert out == ["2", "False", "True"]
+
+
+def test_a_clinic_logo_still_prints_with_pillow_imported_late(tmp_path: Path) -> None:
+    logo = Path(__file__).parents[1] / "docs" / "standard-page-1.png"
+    (tmp_path / "clinic.yaml").write_text(f"name: Riverside\nlogo: {logo}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "visitprep", "make", "--recurrence", "local", "--template",
+         "navigator", "--clinic", str(tmp_path / "clinic.yaml"), "-o",
+         str(tmp_path / "out.pdf")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert b"/Subtype /Image" in (tmp_path / "out.pdf").read_bytes()

@@ -1,12 +1,15 @@
-"""Import reportlab's platypus without compiling two patterns a handout never uses.
+"""Import reportlab's platypus without work a handout never uses.
 
 Importing `reportlab.platypus` compiles about 170 regular expressions; two of them,
 a web-address pattern in `platypus.paragraph` (case-insensitive over most of Unicode)
 and a CJK pattern in `lib.textsplit`, take three quarters of that time: about a fifth
 of a one-shot `visitprep make`. visitprep never asks reportlab to link web addresses
 or to wrap CJK text, so these two are compiled when first used instead of at import.
-Every other pattern compiles as usual. Import this module before anything from
-`reportlab.platypus` (render/pdf.py and render/flowables.py do, first of all).
+Every other pattern compiles as usual. And `reportlab.lib.utils` imports Pillow's
+`PIL.Image` (another tenth of `make`), needed only to read an image (a clinic's logo):
+reportlab gets a stand-in that imports the real module the first time it is used.
+Import this module before anything from reportlab (render/pdf.py and
+render/flowables.py do, first of all).
 """
 
 from __future__ import annotations
@@ -25,6 +28,18 @@ _URI = ("(^(?:[a-z0-9\\.\\-\\+]*)://)(?:\\S+(?::\\S*)?@)?(?:(?:25[0-5]|2[0-4]\\d
         "localhost))(?::\\d{2,5})?(?:[/?#][^\\s]*)?\\Z")
 _CJK = "([\u2e80-\uffff])"
 DEFERRED = {(_URI, int(re.I)), (_CJK, int(re.UNICODE))}
+
+
+class DeferredModule:
+    """A module imported on first use of one of its names (reportlab's `Image`)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attribute)
 
 
 class DeferredPattern:
@@ -53,11 +68,18 @@ def _import() -> list[DeferredPattern]:
     with _LOCK:
         if "reportlab.platypus" in sys.modules:
             return made
+        image = None
+        if "reportlab.lib.utils" not in sys.modules and "PIL.Image" not in sys.modules:
+            import PIL
+
+            image = PIL.Image = DeferredModule("PIL.Image")  # type: ignore[attr-defined]
         re.compile = compile_later
         try:
             import reportlab.platypus  # noqa: F401 - the point of this module
         finally:
             re.compile = real
+            if image is not None and getattr(PIL, "Image", None) is image:
+                del PIL.Image  # type: ignore[attr-defined]  # the real submodule takes it
     return made
 
 
