@@ -268,6 +268,7 @@ def create_app(settings: Settings) -> Flask:
             "visit_date": "visit-day-0" if state.date_choices else "visit-date",
             "doctor": "doctor", "companion": "companion",
             "template": f"template-{templates[0][0]}", "paper": f"paper-{papers[0][0]}",
+            "room": "room-standard",
         }
         def label(step_id: str) -> str:
             return steps.step(step_id).text().rstrip(": ")
@@ -279,19 +280,28 @@ def create_app(settings: Settings) -> Flask:
             "own": text("own_title"), "top": text("top_title"), "name": label("name"),
             "visit_date": label("visit-date"), "doctor": label("doctor"),
             "companion": label("companion"), "template": label("template"),
-            "paper": label("paper"),
+            "paper": label("paper"), "room": label("room"),
         }
         body = render_template(
             "form.html", state=state, draft=state.draft, errors=errors, anchors=anchors,
             labels=labels,
             error_for=dict(errors), notice=notice, bank=bank,
             kinds=steps.choices("recurrence", bank, state.profile())[0].choices,
-            concerns=steps.choices("concerns", bank, state.profile())[0].choices,
+            concerns=concern_choices(state.draft),
             review=review, top_groups=forms.top_groups(bank, state.draft),
             templates=templates, papers=papers, count=count,
+            rooms=forms.room_choices(bank),
             answers_limit=size(MAX_ANSWERS_BYTES),
         )
         return Response(body, status=status)
+
+    def concern_choices(draft: Any) -> tuple[steps.Choice, ...]:
+        """The concerns with their hints for the kind chosen (none chosen: the plain
+        hints, not "no questions yet", which is only true for "not sure yet")."""
+        import dataclasses
+
+        profile = dataclasses.replace(draft.profile(), recurrence=draft.recurrence)
+        return steps.choices("concerns", bank, profile)[0].choices
 
     def preview(state: forms.FormState) -> tuple[int, int] | None:
         """(questions, pages) for the form as it stands, or None if it cannot be drawn."""
@@ -336,8 +346,8 @@ def create_app(settings: Settings) -> Flask:
         from visitprep.profile import dump_answers
         from visitprep.selection import select_questions
 
-        stem = default_name("visit-questions", profile.visit_date, "")
-        answers = default_name("visit-answers", profile.visit_date, ".yaml")
+        stem = default_name("visit-questions", profile.visit_date, "", profile.name)
+        answers = default_name("visit-answers", profile.visit_date, ".yaml", profile.name)
         files = {f"{stem}.pdf": (pdf, "application/pdf"),
                  answers: (dump_answers(profile).encode("utf-8"), "application/yaml")}
         html = accessible_html(profile)
