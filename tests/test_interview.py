@@ -645,3 +645,15 @@ def test_more_room_to_write_is_one_of_the_more_options(
     saved = profile_from_mapping(load_answers(answers), bank, "saved")
     assert saved.room == "more"
     assert "pages in this print size" in result.out
+
+
+def test_own_questions_typed_now_are_not_from_last_time(
+        interact: Callable[..., tuple[Result, Script]]) -> None:
+    steps = happy_path(own=["Can I swim?", ""], **{"save-answers": False,
+                                                    "answers-path": None})
+    index = [name for name, _ in steps].index("top")
+    steps[index:index + 1] = [("top", [BACK]), ("own-keep", ticked), ("own", ""),
+                              ("top", [])]
+    result, script = interact(steps)
+    assert result.code == 0, result.err
+    assert script.prompt("own-keep").message == "Your own questions so far. Keep them?"

@@ -483,6 +483,7 @@ class Interview:
                  open_file: Callable[[Path], str | None] | None = None) -> None:
         self.bank = bank
         self.open_file = open_file
+        self.own_seen = False  # the own-questions step was shown once already
         self.force = force
         self.check_text = check_text
         self.pdf: Path = Path()
@@ -599,10 +600,13 @@ class Interview:
             self.draft.exclude = [qid for qid in self.draft.exclude if qid not in answer]
 
     def step_own(self) -> str | None:
+        # "From last time" only for questions from a saved file, on the first visit here.
+        keep = "own-keep.now" if self.own_seen else "own-keep.label"
+        self.own_seen = True
         if self.draft.own:
             groups = (steps.Group("", tuple(steps.Choice(t, t, checked=True)
                                             for t in self.draft.own)),)
-            answer = self._list("own", "checkbox", groups, message=say("own-keep.label"),
+            answer = self._list("own", "checkbox", groups, message=say(keep),
                                 name="own-keep")
             if BACK in answer:
                 return BACK

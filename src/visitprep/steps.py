@@ -171,6 +171,9 @@ MESSAGES: dict[str, str] = {
     "open.failed": "Could not open it ({problem}). To print it, open this file and choose "
                    "Print:\n    {path}",
     "open.how": "To print it, open this file and choose Print:\n    {path}",
+    "visit-date.both": "“{text}” could be {first} or {second}. To choose, write the "
+                       "month as a word, like {example}.",
+    "own-keep.now": "Your own questions so far. Keep them?",
     "room.label": "How much room would you like to write the answers?",
     "room.standard": "Standard: one line to write on under each question",
     "room.more": "More room: three lines under each question (more pages)",
@@ -445,6 +448,16 @@ def confirm_date(day: dt.date, today: dt.date) -> str:
     if (day - today).days > FAR_AHEAD_DAYS:
         return say("visit-date.far", day=shown)
     return say("visit-date.readback", day=shown)
+
+
+def both_days(text: str, days: tuple[dt.date, ...]) -> str:
+    """What a numbers-only date such as 12/3 can mean, and how to write the one meant."""
+    import calendar
+
+    first, second = days[0], days[-1]
+    return say("visit-date.both", text=text, first=format_day(first),
+               second=format_day(second),
+               example=f"{calendar.month_abbr[first.month]} {first.day}")
 
 
 def date_choices(days: tuple[dt.date, ...]) -> tuple[Group, ...]:

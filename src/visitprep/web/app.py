@@ -32,7 +32,7 @@ from visitprep.errors import VisitprepError
 from visitprep.handout import count_pages
 from visitprep.models import MAX_TOP_QUESTIONS, Clinic, Profile, QuestionBank
 from visitprep.web import form as forms
-from visitprep.web.text import TEXT, text
+from visitprep.web.text import TEXT, count_text, result_summary, show_more_text, text
 
 KB = 1024
 MB = 1024 * KB
@@ -185,7 +185,9 @@ def create_app(settings: Settings) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, MAX_FORM_MEMORY_SIZE=MAX_CSV_BYTES,
                       TEMPLATES_AUTO_RELOAD=False, SEND_FILE_MAX_AGE_DEFAULT=0)
     app.jinja_env.globals.update(t=TEXT, text=text, token=settings.token,
-                                 MAX_TOP_QUESTIONS=MAX_TOP_QUESTIONS)
+                                 MAX_TOP_QUESTIONS=MAX_TOP_QUESTIONS, count_text=count_text,
+                                 show_more_text=show_more_text,
+                                 result_summary=result_summary)
     app.jinja_env.globals["steps"] = steps
     app.jinja_env.filters["day"] = format_day
     # The interview's questions end with ':' before an answer; the page's labels do not.
@@ -290,7 +292,7 @@ def create_app(settings: Settings) -> Flask:
             concerns=concern_choices(state.draft),
             review=review, top_groups=forms.top_groups(bank, state.draft),
             templates=templates, papers=papers, count=count,
-            rooms=forms.room_choices(bank),
+            rooms=forms.room_choices(bank), lengths=forms.length_choices(bank),
             answers_limit=size(MAX_ANSWERS_BYTES),
         )
         return Response(body, status=status)
@@ -447,8 +449,13 @@ def create_app(settings: Settings) -> Flask:
                                       error_for={}),
             "top_groups": forms.top_groups(bank, state.draft),
         }
-        status = text("count", questions=count[0], pages=count[1]) if count else ""
-        return _json({"count": status, "date": state.date_note, **fragments})
+        status = count_text(*count) if count else ""
+        # Step 2's words follow the kind chosen: "no questions yet" only for not sure yet.
+        hints = {c.value: c.hint for c in concern_choices(state.draft)}
+        intro = steps.concerns_intro(bank, state.draft.recurrence)
+        return _json({"count": status, "date": state.date_note,
+                      "date_error": state.errors.get("visit_date", ""),
+                      "hints": hints, "concerns_intro": intro, **fragments})
 
     # -- the clinic list -----------------------------------------------------------
 

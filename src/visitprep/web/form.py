@@ -90,6 +90,11 @@ def paper_choices(bank: QuestionBank) -> list[tuple[str, str]]:
     return _flat("paper", bank, Profile(recurrence="unsure"))
 
 
+def length_choices(bank: QuestionBank) -> list[tuple[str, str]]:
+    """Short (the key questions) or full (every question for the situation)."""
+    return _flat("length", bank, Profile(recurrence="unsure"))
+
+
 def room_choices(bank: QuestionBank) -> list[tuple[str, str]]:
     """The room to write offered: standard or more."""
     return _flat("room", bank, Profile(recurrence="unsure"))
@@ -228,6 +233,7 @@ def read_form(form: FormData, bank: QuestionBank, *, today: dt.date,
             state.date_note = steps.confirm_date(chosen[0], today)
         else:
             state.date_choices = list(read.days)
+            state.date_note = steps.both_days(state.date_text, read.days)
             errors["visit_date"] = text("date_pick", text=state.date_text)
 
     # How it prints.
