@@ -11,6 +11,7 @@ import pytest
 from visitprep.batch import csv_date_order
 from visitprep.dates import DateError, file_order, format_day, one_day, read_date
 
+from conftest import TODAY as CLOCK
 from conftest import Result
 
 Run = Callable[..., Result]
@@ -110,7 +111,7 @@ def test_the_order_a_file_shows() -> None:
 # -- each entry point -------------------------------------------------------------------
 
 def expected(text: str) -> dt.date:
-    return one_day(text, dt.date.today(), ORDER.get(text))
+    return one_day(text, CLOCK, ORDER.get(text))  # the day the suite fixes for visitprep
 
 
 @pytest.mark.parametrize(("text", "day"), FORMS)
@@ -254,7 +255,7 @@ def _next_eighth() -> tuple[str, dt.date]:
     """'<its weekday> the 8th' for the next 8th from today (tests run on any date)."""
     import calendar
 
-    day = one_day("the 8th", dt.date.today())
+    day = one_day("the 8th", CLOCK)
     return f"{calendar.day_name[day.weekday()]} the 8th", day
 
 
@@ -266,7 +267,7 @@ def _new_forms() -> list[str]:
 def test_the_new_forms_in_make_and_answers_files(run: Run, tmp_path: Path,
                                                  index: int) -> None:
     text = _new_forms()[index]
-    day = one_day(text, dt.date.today())
+    day = one_day(text, CLOCK)
     result = run("make", "--recurrence", "local", "--visit-date", text, "-o", "flag.pdf")
     assert result.code == 0, result.err
     (tmp_path / "a.yaml").write_text(f'recurrence: local\nvisit_date: "{text}"\n',
@@ -285,7 +286,7 @@ def test_the_new_forms_in_csv_cells(run: Run, tmp_path: Path) -> None:
     result = run("batch", "list.csv", "-o", "out", "--jobs", "1")
     assert result.code == 0, result.err
     names = sorted(p.name for p in (tmp_path / "out").glob("*.pdf"))
-    assert names == sorted(f"P{index}-{one_day(text, dt.date.today()).isoformat()}.pdf"
+    assert names == sorted(f"P{index}-{one_day(text, CLOCK).isoformat()}.pdf"
                            for index, text in enumerate(forms, start=1))
 
 
@@ -294,7 +295,7 @@ def test_the_new_forms_in_the_interview_and_the_web_page() -> None:
     from visitprep.bank import load_bank
     from visitprep.web.form import read_form
 
-    today = dt.date.today()
+    today = CLOCK
     bank = load_bank()
     for text in _new_forms():
         day = one_day(text, today)
@@ -308,3 +309,20 @@ def test_the_new_forms_in_the_interview_and_the_web_page() -> None:
         state = read_form(Form(recurrence="local", visit_date=text), bank, today=today)
         assert state.errors == {} and state.draft.visit_date == day
         assert state.date_note.startswith(format_day(day))
+
+
+def test_the_one_clock(monkeypatch: pytest.MonkeyPatch, run: Run) -> None:
+    """visitprep reads the date in one place: the computer's, or VISITPREP_TODAY's."""
+    from visitprep import dates
+
+    assert dates.today() == CLOCK  # the suite fixes it (conftest)
+    monkeypatch.setenv("VISITPREP_TODAY", "2028-02-29")
+    assert dates.today() == dt.date(2028, 2, 29)
+    monkeypatch.setenv("VISITPREP_TODAY", "")
+    assert dates.today() == dt.date.today()  # unset or empty: the computer's date
+    for bad in ("2028-02-30", "tomorrow", "2028-2-3"):
+        monkeypatch.setenv("VISITPREP_TODAY", bad)
+        result = run("make", "--recurrence", "local", "--visit-date", "tomorrow")
+        assert result.code == 2
+        assert result.err == (f"Error: VISITPREP_TODAY='{bad}' is not a day written as "
+                              "YYYY-MM-DD.\nUnset VISITPREP_TODAY to use the computer's date.\n")

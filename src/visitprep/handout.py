@@ -76,7 +76,13 @@ def with_room(layout: Layout, room: str) -> Layout:
 
 def make_document(profile: Profile, bank: QuestionBank, *, layout: Layout | None = None,
                   clinic: Clinic | None = None) -> tuple[Document, Layout]:
-    """Select the questions and lay out what the handout says (no rendering)."""
+    """Select the questions and lay out what the handout says (no rendering), in the
+    profile's language, with the room to write it asks for.
+
+    Raises:
+        TranslationError: If the bank lacks the translation of a text the handout needs.
+    """
+    bank = bank.in_language(profile.language)
     layout = with_room(load_layout(profile.template) if layout is None else layout,
                        profile.room)
     return build_document(bank, profile, select_questions(bank, profile), layout, clinic), layout
@@ -98,6 +104,7 @@ def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None 
     Raises:
         VisitprepError: For anything in the inputs that cannot be printed.
     """
+    bank = bank.in_language(profile.language)  # its texts are what the fingerprint holds
     document, layout = make_document(profile, bank, layout=layout, clinic=clinic)
     made_from = FINGERPRINT_MARK + fingerprint(profile, bank, layout, clinic)
     if fmt == "html":
