@@ -580,6 +580,7 @@ def _report_translations(bank: Any, problems: list[str]) -> bool:
               "professional.")
         if _report_unprintable(translated):
             ok = False
+            continue
         if language != "es":
             continue
         report = spanish_reading_report(translated)
@@ -606,15 +607,18 @@ def _n(count: int, word: str) -> str:
 
 
 def _report_unprintable(bank: Any) -> bool:
-    """Print what make would refuse in this bank; True if there is any."""
+    """Print what make would refuse in this bank (in its language); True if there is any."""
     from visitprep.bank import printing_problems
     from visitprep.errors import shorten
+    from visitprep.translation import language_name
 
     problems = printing_problems(bank)
     if not problems:
         return False
-    print(f"Question bank: {bank.path}")
-    print(f"Cannot print {len(problems)} text{'s' if len(problems) > 1 else ''} "
+    language = "" if bank.language == "en" else f"{language_name(bank.language)} "
+    if not language:
+        print(f"Question bank: {bank.path}")
+    print(f"Cannot print {len(problems)} {language}text{'s' if len(problems) > 1 else ''} "
           "(every handout that uses them would fail):")
     for where, text, problem in problems:
         print(f"  {where}: '{shorten(text)}' {problem}.")
