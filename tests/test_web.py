@@ -543,7 +543,8 @@ def test_a_clinic_list_from_excel_reads_as_it_is(post: Callable[..., Any],
 
 @pytest.mark.parametrize(("content", "fields", "message"), [
     (b"name,concerns\nAnn,costs\n", {}, "clinic.csv: there is no 'recurrence' column"),
-    (b"name,recurrence,colour\n", {}, "clinic.csv: unknown column 'colour'"),
+    (b"name,recurence,colour\n", {}, "clinic.csv: there is no 'recurrence' column "
+     "('recurence' is not a column visitprep reads; did you mean 'recurrence'?)"),
     (b"", {}, "clinic.csv: the file is empty"),
     (b"recurrence\n", {}, "clinic.csv: has a header but no rows to print"),
     ("recurrence,name\nlocal,Jos\u00e9\n".encode("cp1252"), {},
