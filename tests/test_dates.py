@@ -21,6 +21,7 @@ from visitprep.dates import (
     settle_order,
 )
 
+from conftest import TODAY as CLOCK
 from conftest import Result
 
 Run = Callable[..., Result]
@@ -120,7 +121,7 @@ def test_the_order_a_file_shows() -> None:
 # -- each entry point -------------------------------------------------------------------
 
 def expected(text: str) -> dt.date:
-    return one_day(text, dt.date.today(), ORDER.get(text))
+    return one_day(text, CLOCK, ORDER.get(text))  # the day the suite fixes for visitprep
 
 
 @pytest.mark.parametrize(("text", "day"), FORMS)
@@ -270,3 +271,20 @@ def test_the_browser_language_gives_the_web_page_its_default() -> None:
     assert browser_order(["es-US", "en-US"]) == "dmy"
     assert browser_order(["en", "en-US"]) == "mdy"
     assert browser_order([]) == "mdy"
+
+
+def test_the_one_clock(monkeypatch: pytest.MonkeyPatch, run: Run) -> None:
+    """visitprep reads the date in one place: the computer's, or VISITPREP_TODAY's."""
+    from visitprep import dates
+
+    assert dates.today() == CLOCK  # the suite fixes it (conftest)
+    monkeypatch.setenv("VISITPREP_TODAY", "2028-02-29")
+    assert dates.today() == dt.date(2028, 2, 29)
+    monkeypatch.setenv("VISITPREP_TODAY", "")
+    assert dates.today() == dt.date.today()  # unset or empty: the computer's date
+    for bad in ("2028-02-30", "tomorrow", "2028-2-3"):
+        monkeypatch.setenv("VISITPREP_TODAY", bad)
+        result = run("make", "--recurrence", "local", "--visit-date", "tomorrow")
+        assert result.code == 2
+        assert result.err == (f"Error: VISITPREP_TODAY='{bad}' is not a day written as "
+                              "YYYY-MM-DD.\nUnset VISITPREP_TODAY to use the computer's date.\n")
