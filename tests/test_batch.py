@@ -593,3 +593,62 @@ def test_a_typo_in_a_column_is_named_in_the_note(run: Run, tmp_path: Path) -> No
     assert result.code == 0, result.err
     assert ("Ignored the column 'conserns' (did you mean 'concerns'?): visitprep does not "
             "read it") in result.out
+
+
+def font_files(reader: PdfReader) -> set[int]:
+    """The embedded font programs a PDF holds (their object numbers)."""
+    found: set[int] = set()
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font")
+        if fonts is None:  # a blank back
+            continue
+        for ref in fonts.get_object().values():
+            font = ref.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is not None and "/FontFile2" in descriptor.get_object():
+                found.add(descriptor.get_object().raw_get("/FontFile2").idnum)
+    return found
+
+
+def test_the_merged_file_is_what_a_print_room_expects(run: Run, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    (tmp_path / "clinic-day.csv").write_bytes(US_EXPORT.read_bytes())
+    result = run("batch", "clinic-day.csv", "-o", "out", "--merge", "all.pdf")
+    assert "Merged all.pdf: 20 handouts, " in result.out
+    assert "a bookmark for each person" in result.out
+    merged = PdfReader(tmp_path / "all.pdf")
+    # One bookmark a person, in row order, at the first page of their handout (a front side).
+    good = [row for number, row in enumerate(us_rows(), 2) if number not in US_BAD]
+    marks = [(item.title, merged.get_destination_page_number(item)) for item in merged.outline]
+    assert [title for title, _ in marks] == [
+        f"{row['Patient Name']}, {US_DAYS[row['Visit Date']]}" for row in good]
+    for (title, page), (_, following) in zip(marks, [*marks[1:], ("", len(merged.pages))],
+                                             strict=True):
+        assert page % 2 == 0, title
+        assert f"Name: {title.split(',')[0]}" in " ".join(
+            merged.pages[page].extract_text().split())
+        handout = following - page
+        assert handout % 2 == 0
+    assert merged.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+    # One paper size, and the fonts once, not once a handout.
+    assert {(float(p.mediabox.width), float(p.mediabox.height)) for p in merged.pages} == {
+        (612.0, 792.0)}
+    assert len(font_files(merged)) <= 4  # regular and bold, standard and large-print subsets
+    singles = sum(p.stat().st_size for p in (tmp_path / "out").glob("*.pdf"))
+    assert (tmp_path / "all.pdf").stat().st_size < singles / 3
+    # A rerun with nothing changed keeps it; a changed row rebuilds it.
+    before = (tmp_path / "all.pdf").stat().st_mtime_ns
+    again = run("batch", "clinic-day.csv", "-o", "out", "--merge", "all.pdf")
+    assert "all.pdf already holds these 20 handouts; kept it." in again.out
+    assert (tmp_path / "all.pdf").stat().st_mtime_ns == before
+
+
+def test_a_broken_handout_leaves_no_merged_file(tmp_path: Path) -> None:
+    from visitprep.errors import OutputError
+
+    good = tmp_path / "a.pdf"
+    good.write_bytes(b"%PDF-1.4 not really")
+    with pytest.raises(OutputError, match="cannot merge .*a.pdf: it is not a whole PDF"):
+        batch.merge_pdfs([good], tmp_path / "all.pdf", force=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]

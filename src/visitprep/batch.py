@@ -46,7 +46,13 @@ from visitprep.errors import (
 )
 from visitprep.handout import SUFFIXES as _SUFFIXES
 from visitprep.models import Clinic, QuestionBank
-from visitprep.output import clean_stale_parts, kind_of, os_reason, write_atomic
+from visitprep.output import (
+    clean_stale_parts,
+    kind_of,
+    os_reason,
+    write_atomic,
+    write_atomic_with,
+)
 from visitprep.profile import KEYS, normalize_key, parse_date
 
 OUTPUT_COLUMN = "output"
@@ -1067,16 +1073,21 @@ def remove_old_failures(path: Path) -> bool:
 
 
 MERGED_MARK = "visitprep-merged:"
+MERGED_FORMAT = "2"  # bookmarks, shared fonts: a merged file of an older visitprep is rebuilt
 
 
-def merged_digest(files: list[Path]) -> str:
-    """What a merged file is made of: each handout's name and fingerprint, in order."""
+def merged_digest(files: list[Path], titles: list[str] | None = None) -> str:
+    """What a merged file is made of: each handout's name, fingerprint and bookmark, in
+    order."""
     import hashlib
 
     from visitprep.handout import read_fingerprint
 
-    parts = [f"{file.name}:{read_fingerprint(file)}" for file in files]
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
+    digest = hashlib.sha256(f"format {MERGED_FORMAT}".encode())
+    for index, file in enumerate(files):
+        title = titles[index] if titles else ""
+        digest.update(f"\n{file.name}:{read_fingerprint(file)}:{title}".encode())
+    return digest.hexdigest()[:32]
 
 
 def read_merged_digest(path: Path) -> str | None:
@@ -1094,31 +1105,64 @@ def read_merged_digest(path: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def merge_pdfs(files: list[Path], target: Path, *, force: bool, digest: str = "") -> int:
-    """Join handouts into one file for double-sided printing.
+def merge_pdfs(files: list[Path], target: Path, *, force: bool, digest: str = "",
+               titles: list[str] | None = None) -> int:
+    """Join handouts into one file for double-sided printing, written as they are read.
 
-    Every handout starts on a front side: one with an odd number of pages is followed
-    by a blank page, so no sheet carries two people's questions.
+    Every handout starts on a front side (one with an odd number of pages is followed by
+    a blank page, so no sheet carries two people's questions) and has a bookmark. Memory
+    stays flat however many handouts there are (see :mod:`visitprep.merged`).
 
     Args:
         digest: What the merged file is made of (see `merged_digest`), recorded in it so a
             rerun can tell whether it changed.
+        titles: Each handout's bookmark (default: its file name).
 
     Returns:
         The number of pages of the merged file.
 
     Raises:
-        OutputError: If a handout cannot be read or the file cannot be written.
+        OutputError: If a handout cannot be read or the file cannot be written; no merged
+            file is left behind then.
     """
-    merged, pages = join_pdfs(files, keywords=f"{MERGED_MARK}{digest}" if digest else "")
-    write_atomic(target, merged, force=force)
+    from visitprep.merged import MergedWriter
+
+    pages = 0
+
+    def write(handle: Any) -> None:
+        nonlocal pages
+        merged = MergedWriter(handle, keywords=f"{MERGED_MARK}{digest}" if digest else "")
+        for index, file in enumerate(files):
+            _add(merged, file, titles[index] if titles else Path(file).stem)
+        pages = merged.close()
+
+    write_atomic_with(target, write, force=force)
     return pages
 
 
-def join_pdfs(files: Iterable[Path | bytes], *, keywords: str = "") -> tuple[bytes, int]:
-    """Join handouts (files or bytes) for double-sided printing, as `merge_pdfs` does.
+def _add(merged: Any, file: Path | bytes, title: str) -> None:
+    """One handout into a merged file; a broken one is an OutputError naming it."""
+    from visitprep.merged import HandoutUnreadableError
 
-    A file is read without following a link.
+    try:
+        if isinstance(file, bytes):
+            data = file
+        else:
+            fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
+                data = handle.read()
+        merged.add(data, title)
+    except (HandoutUnreadableError, OSError):
+        shown = "a handout" if isinstance(file, bytes) else str(file)
+        raise OutputError(f"cannot merge {shown}: it is not a whole PDF any more",
+                          hint="Delete it and run the same command again to make it "
+                          "anew.") from None
+
+
+def join_pdfs(files: Iterable[Path | bytes], *, keywords: str = "",
+              titles: Iterable[str] = ()) -> tuple[bytes, int]:
+    """Join handouts (files or bytes) for double-sided printing, as `merge_pdfs` does,
+    into memory (the web page's merged file).
 
     Returns:
         The merged PDF and its number of pages.
@@ -1128,34 +1172,16 @@ def join_pdfs(files: Iterable[Path | bytes], *, keywords: str = "") -> tuple[byt
     """
     import io
 
-    from pypdf import PdfReader, PdfWriter
+    from visitprep.merged import MergedWriter
 
-    writer = PdfWriter()
-    for file in files:
-        try:
-            if isinstance(file, bytes):
-                data = file
-            else:
-                fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-                with os.fdopen(fd, "rb") as handle:
-                    data = handle.read()
-            pages = list(PdfReader(io.BytesIO(data)).pages)
-            for page in pages:
-                writer.add_page(page)
-            if len(pages) % 2:
-                last = pages[-1]
-                writer.add_blank_page(width=float(last.mediabox.width),
-                                      height=float(last.mediabox.height))
-        except Exception:  # noqa: BLE001 - pypdf raises many kinds for a broken file
-            shown = "a handout" if isinstance(file, bytes) else str(file)
-            raise OutputError(f"cannot merge {shown}: it is not a whole PDF any more",
-                              hint="Delete it and run the same command again to make it "
-                              "anew.") from None
-    writer.add_metadata({"/Title": "visitprep handouts", "/Creator": "visitprep",
-                         **({"/Keywords": keywords} if keywords else {})})
     buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue(), len(writer.pages)
+    merged = MergedWriter(buffer, keywords=keywords)
+    names = iter(titles)
+    for number, file in enumerate(files, 1):
+        title = next(names, "") or (file.stem if isinstance(file, Path) else f"Handout {number}")
+        _add(merged, file, title)
+    pages = merged.close()
+    return buffer.getvalue(), pages
 
 
 def default_jobs() -> int:

@@ -896,23 +896,26 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     if args.merge is not None and not summary.files:
         print(f"No handouts to merge; {args.merge} was not written.")
     if args.merge is not None and summary.files:
-        names = [summary.files[number] for number in sorted(summary.files)]
-        files = [folder / name for name in names if format_of(name) == "pdf"]
-        left_out = len(names) - len(files)
+        numbers = sorted(summary.files)
+        pdfs = [number for number in numbers if format_of(summary.files[number]) == "pdf"]
+        files = [folder / summary.files[number] for number in pdfs]
+        titles = [summary.titles.get(number, "") for number in pdfs]
+        left_out = len(numbers) - len(files)
         if files:
-            digest = merged_digest(files)
+            digest = merged_digest(files, titles)
             before = read_merged_digest(args.merge)
             if before == digest:
                 print(f"{args.merge} already holds these {len(files)} handout"
                       f"{'s' if len(files) != 1 else ''}; kept it.")
             else:
                 pages = merge_pdfs(files, args.merge, force=args.force or before is not None,
-                                   digest=digest)
+                                   digest=digest, titles=titles)
                 what = "Rebuilt" if before is not None else "Merged"
                 why = " (its handouts changed)" if before is not None else ""
                 count = f"{len(files)} handout{'s' if len(files) != 1 else ''}"
-                print(f"{what} {args.merge}{why}: {count}, {pages} pages. Print it "
-                      "double-sided: every handout starts on a new sheet.")
+                print(f"{what} {args.merge}{why}: {count}, {pages} pages, a bookmark for "
+                      "each person. Print it double-sided: every handout starts on a new "
+                      "sheet.")
         if left_out:
             print(f"{left_out} HTML handout{'s' if left_out != 1 else ''} (from the output "
                   f"column) {'are' if left_out != 1 else 'is'} not in {args.merge}: it holds "
