@@ -677,6 +677,43 @@ def make_row_pdf(row: Row, bank: QuestionBank, defaults: dict[str, Any],
         raise as_row_error(row, exc) from None
 
 
+def on_one_paper(profile: Any, row: Row, paper: str | None) -> tuple[Any, str]:
+    """The profile on the merged file's paper, and a note when the row asked another."""
+    if not paper or profile.paper == paper:
+        return profile, ""
+    return dataclasses.replace(profile, paper=paper), (
+        f"{row.where}: asks for {profile.paper} paper; printed on {paper} like the rest of "
+        "the merged file.")
+
+
+@dataclass(frozen=True)
+class Merged:
+    """One row's handout for a merged file: the PDF, its bookmark, and a note if any."""
+
+    pdf: bytes
+    title: str
+    note: str = ""
+
+
+def make_row_for_merge(row: Row, bank: QuestionBank, defaults: dict[str, Any],
+                       clinic: Clinic | None, layouts: dict[str, Any], *,
+                       date_order: str | None = None, paper: str | None = None) -> Merged:
+    """As `make_row_pdf`, on one paper for the whole merged file, with its bookmark.
+
+    Raises:
+        VisitprepError: Naming every problem of the row.
+    """
+    from visitprep.handout import make_handout
+
+    try:
+        profile, layout = _row_profile(row, bank, defaults, layouts, date_order)
+        profile, note = on_one_paper(profile, row, paper)
+        return Merged(make_handout(profile, bank, layout=layout, clinic=clinic),
+                      bookmark(profile, row), note)
+    except Exception as exc:  # noqa: BLE001 - one row's problem of any kind is that row's
+        raise as_row_error(row, exc) from None
+
+
 def _changed(row: Row) -> RowResult:
     return RowResult(
         row.number, "changed", row.output,
@@ -704,12 +741,8 @@ def render_row(row: Row) -> RowResult | tuple[bytes, str, str, str]:
                 "column."), kind="output")
         profile, layout = _row_profile(row, _STATE["bank"], _STATE["defaults"],
                                        _STATE["layouts"], _STATE.get("date_order"))
-        note = ""
-        paper = _STATE.get("paper")
-        if paper and profile.paper != paper and format_of(row.output) == "pdf":
-            note = (f"{row.where}: asks for {profile.paper} paper; printed on {paper} like "
-                    "the rest of the merged file.")
-            profile = dataclasses.replace(profile, paper=paper)
+        pdf = format_of(row.output) == "pdf"  # an HTML page is not in the merged file
+        profile, note = on_one_paper(profile, row, _STATE.get("paper") if pdf else None)
         made_from = fingerprint(profile, _STATE["bank"], layout, _STATE["clinic"])
         title = bookmark(profile, row)
         if kind == "file" and not _STATE["force"]:

@@ -405,12 +405,13 @@ def settle_order(flag: str | None, texts: list[str],
         texts: Every date text of the file.
         env: The environment whose locale is read (default: os.environ); None values of
             the mapping are ignored.
-        flag_name: How the reason names the flag ("--date-order", "the order chosen").
+        flag_name: How the reason names the flag: "--date-order" (followed by the order),
+            or words that stand alone ("as chosen on this page").
         locale_name: How the reason introduces the locale.
     """
     shown, example, ambiguous = file_evidence(texts)
     if flag:
-        why = f"{flag_name} {flag}"
+        why = f"{flag_name} {flag}" if flag_name.startswith("--") else flag_name
         if shown and shown != flag:
             other = "day first" if shown == "dmy" else "month first"
             why += f", though {example} in the same file can only be read {other}"
