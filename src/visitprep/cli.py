@@ -170,8 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     batch = _command(
         commands, "batch", "one handout per row of a CSV file (a clinic list)",
-        "Make one handout per row of a CSV file. Bad rows are reported one line each (and in "
-        "a failures file); every good row is still printed. Exit code 1 when any row failed.\n\n"
+        "Make one handout per row of a CSV file. Each bad row is reported with every problem it "
+        "has, and written to a failures file (DIR/<list>-failures.csv) that you fix in the "
+        "spreadsheet and give back to batch as it is; every good row is still printed, and a "
+        "handout already there and unchanged is kept. Exit code 1 when any row failed.\n\n"
         "CSV columns (a header row; case, spaces, dashes and underscores do not matter; only "
         "recurrence is required):\n" + textwrap.fill(", ".join(CSV_COLUMNS), 79,
                                                 initial_indent="  ", subsequent_indent="  ")
