@@ -387,7 +387,7 @@ def test_the_preview_counts_questions_and_pages(post: Callable[..., Any]) -> Non
     assert re.fullmatch(r"\d+ questions, \d+ pages\.", data["count"])
     assert data["date"] == "Thursday, December 3, 2026. Is that right?"
     assert 'name="q-1"' in data["review"]
-    assert data["top_groups"][0][0] == "About my recurrence"
+    assert data["top_groups"][0][0] == "About my cancer coming back"
     assert all(len(pair) == 2 for _, pairs in data["top_groups"] for pair in pairs)
     empty = post("/api/preview", {}).get_json()
     assert empty["count"] == "" and "Choose where the cancer has come back" in empty["review"]
