@@ -290,7 +290,12 @@ def build_document(
         figure=None if explain_last else figure,
         top_terms=top_terms,
         explain_last=explain_last,
-        situation_terms=places["situation"] if explain_last else (),
+        # ("This is also called metastatic cancer" explains that word where it stands)
+        situation_terms=tuple(
+            (term, meaning) for term, meaning in places["situation"]
+            if not _names_itself(situation, next(e.words for e in bank.glossary
+                                                 if e.term.lower() == term.lower()))
+        ) if explain_last else (),
         continued=text["continued"],
     )
 
@@ -361,8 +366,6 @@ def first_met(bank: QuestionBank, top: tuple[Item, ...], situation: str, figure:
     for entry in bank.glossary:
         for place, texts in places:
             if any(uses_word(t, entry) for t in texts):
-                if place == "situation" and _names_itself(situation, entry.words):
-                    break  # "This is also called metastatic cancer": explained there
                 found[place].append((entry.term[:1].upper() + entry.term[1:], entry.meaning))
                 break
     return {place: tuple(terms) for place, terms in found.items()}

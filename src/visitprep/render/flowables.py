@@ -793,7 +793,9 @@ class ChecklistRows(Flowable):
                  styles: tuple[ParagraphStyle, ParagraphStyle], box: float, row_pad: float,
                  form: Form, column_width: float, foot: list[Flowable] | None = None) -> None:
         super().__init__()
-        self.head = head  # the title and the introduction; empty on a continuation
+        self.head = head  # the title and the introduction; on a continuation, continued_head
+        # the title "(continued)", heading the rows carried to the next page
+        self.continued_head: list[Flowable] = []
         self.foot = foot or []  # under the last rows; empty on a first part
         self.column = column
         self.items = items  # (number, text)
@@ -881,10 +883,11 @@ class ChecklistRows(Flowable):
 
     def _part(self, items: list[tuple[int, str]], pad: float, keep_head: bool,
               keep_foot: bool = True) -> ChecklistRows:
-        part = ChecklistRows(self.head if keep_head else [], self.column, items,
-                             (self.label_style, self.style), self.box, self.row_pad,
-                             self.form, self.column_width,
+        part = ChecklistRows(self.head if keep_head else list(self.continued_head),
+                             self.column, items, (self.label_style, self.style), self.box,
+                             self.row_pad, self.form, self.column_width,
                              self.foot if keep_foot else None)
+        part.continued_head = self.continued_head
         part.pad = pad
         return part
 

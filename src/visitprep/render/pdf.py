@@ -454,7 +454,7 @@ def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layou
                          (styles.bold, styles.body), layout.checkbox_size,
                          layout.body_size * 0.35, form, column_width, foot)
     if continued:  # where its rows run onto the next page, its title repeats there
-        rows.continued_head = [PlainText(continued, styles.heading)]
+        rows.continued_head = [PlainText(continued, styles.bold)]
     return rows
 
 
@@ -498,7 +498,7 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
     """What closes the handout, after the notes: the clinic (when not on page 1 beside the
     label box), the people who can support you, where to learn more, the sources."""
     blocks: list[Flowable] = []
-    if document.explain_last and document.glossary:  # large print: after the notes
+    if False and document.explain_last and document.glossary:  # large print: after the notes
         blocks.append(_glossary(document, styles, layout, width))
     if document.clinic_title and not document.label_box:
         blocks.append(Together([Spacer(1, layout.body_size * 0.5),
@@ -562,7 +562,7 @@ def _story(document: Document, layout: Layout, width: float, height: float,
                 own += 1
             field = item.id if item.id is not None else f"own_{own}"
             block = QuestionBlock(item.text, styles.body, layout, form, field)
-            block.continues = document.continued_title(section.title)
+            block.continued_title = document.continued_title(section.title)
             blocks.append(block)
         heading = PlainText(section.title, styles.heading)
         if lead_in:  # before the first topic, and kept with it
@@ -759,7 +759,22 @@ def _page_furniture(document: Document, layout: Layout) -> Callable[[Canvas, int
 
 
 class _Handout(SimpleDocTemplate):
-    """Gives the space a page leaves under its last question to that question's answer."""
+    """Gives the space a page leaves under its last question to that question's answer,
+    and repeats a topic's heading, "(continued)", on a page that its questions run onto."""
+
+    continued_style: ParagraphStyle | None = None
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:  # noqa: N802 - reportlab's
+        first = flowables[0] if flowables else None
+        title = getattr(first, "continued_title", "")
+        frame = getattr(self, "frame", None)
+        if title and frame is not None and getattr(frame, "_atTop", 0) and \
+                self.continued_style is not None and self.page > 1:
+            heading = PlainText(title, self.continued_style)
+            heading.spaceBefore = 0
+            del first.continued_title  # once: the same block may come back here if it moves
+            flowables[0] = Together([heading, first])
+        super().handle_flowable(flowables)
 
     def handle_pageBegin(self) -> None:  # noqa: N802 - reportlab's name
         self._last_question: QuestionBlock | None = None
@@ -833,6 +848,7 @@ def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
         displayDocTitle=True,
         invariant=1 if invariant else 0,
     )
+    doc.continued_style = _styles(layout).bold
     form = Form(document.fillable, layout.body_size)
     story = _story(document, layout, doc.width - 2 * FRAME_PADDING,
                    doc.height - 2 * FRAME_PADDING, form)
