@@ -125,9 +125,9 @@ class Document:
     top_empty: str = ""
     """Said inside the top questions' box when the person gave none: it is theirs to fill."""
     figure: Figure | None = None
-    explain_last: bool = False
-    """The words box, the drawing and the worked example close the handout; words are
-    then explained where first met (situation_terms, each section's terms)."""
+    explain_inline: bool = False
+    """Each word is explained where first met (situation_terms, each section's terms),
+    with no words box, drawing or worked example: the template's pages are short."""
     situation_terms: tuple[Term, ...] = ()
     top_terms: tuple[Term, ...] = ()
     """Words first met in the top questions, explained in their box."""
@@ -234,8 +234,8 @@ def build_document(
     # the words first met in the top questions are explained in their box; every other
     # word the handout uses, in the "Words you may hear" box under "About my cancer"
     top_terms = places.pop("top")
-    explain_last = "explain_last" in layout.features
-    if explain_last:
+    explain_inline = "explain_inline" in layout.features
+    if explain_inline:
         sections = [DocSection(section.title, section.items, places[f"section {number}"])
                     for number, section in enumerate(sections)]
     met = {term.lower() for terms in places.values() for term, _ in terms}
@@ -279,23 +279,24 @@ def build_document(
         support_intro=text["support_intro"] if show_support else "",
         support=bank.support.items if show_support and bank.support else (),
         fillable=profile.fillable,
-        glossary_title=GLOSSARY_TITLE if glossary else "",
-        glossary=tuple((entry.term[:1].upper() + entry.term[1:], entry.meaning)
-                       for entry in glossary),
+        # (with the words explained last, each is explained under its heading instead)
+        glossary_title=GLOSSARY_TITLE if glossary and not explain_inline else "",
+        glossary=() if explain_inline else tuple(
+            (entry.term[:1].upper() + entry.term[1:], entry.meaning) for entry in glossary),
         how_to_title=text["how_to"],
         steps=tuple(text[key] for key in STEP_KEYS if text[key]),
-        example_question="" if explain_last else text["example_question"],
+        example_question="" if explain_inline else text["example_question"],
         example_answer=text["example_answer"],
         top_empty=text["top_empty"] if not selection.top else "",
-        figure=None if explain_last else figure,
+        figure=None if explain_inline else figure,
         top_terms=top_terms,
-        explain_last=explain_last,
+        explain_inline=explain_inline,
         # ("This is also called metastatic cancer" explains that word where it stands)
         situation_terms=tuple(
             (term, meaning) for term, meaning in places["situation"]
             if not _names_itself(situation, next(e.words for e in bank.glossary
                                                  if e.term.lower() == term.lower()))
-        ) if explain_last else (),
+        ) if explain_inline else (),
         continued=text["continued"],
     )
 

@@ -30,7 +30,7 @@ TEXT_KEYS: tuple[str, ...] = (
 # Text keys added after templates were first copied: a template that does not extend a
 # built-in one and lacks them gets the standard template's words.
 _NEWER_TEXTS: tuple[str, ...] = TEXT_KEYS[TEXT_KEYS.index("how_to"):]
-FEATURES: tuple[str, ...] = ("clinic_block", "label_box", "support_people", "explain_last")
+FEATURES: tuple[str, ...] = ("clinic_block", "label_box", "support_people", "explain_inline")
 
 # key path -> (kind, low, high); kinds: number, int, text
 _SCHEMA: dict[str, tuple[str, float, float]] = {
@@ -185,7 +185,7 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
         standard = _flatten(_read_merged(builtin_dir() / "standard.yaml", ()), "standard")
         for key in _NEWER_TEXTS:
             flat.setdefault(f"text.{key}", standard[f"text.{key}"])
-    flat.setdefault("features.explain_last", False)  # added after templates were copied
+    flat.setdefault("features.explain_inline", False)  # added after templates were copied
     for key, (kind, low, high) in _SCHEMA.items():
         if key in _OPTIONAL and flat.get(key) is None and flat.get(_OPTIONAL[key]) is not None:
             flat[key] = flat[_OPTIONAL[key]]

@@ -498,8 +498,6 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
     """What closes the handout, after the notes: the clinic (when not on page 1 beside the
     label box), the people who can support you, where to learn more, the sources."""
     blocks: list[Flowable] = []
-    if False and document.explain_last and document.glossary:  # large print: after the notes
-        blocks.append(_glossary(document, styles, layout, width))
     if document.clinic_title and not document.label_box:
         blocks.append(Together([Spacer(1, layout.body_size * 0.5),
                                 _clinic_block(document, styles, layout, width, form)]))
@@ -549,9 +547,9 @@ def _story(document: Document, layout: Layout, width: float, height: float,
         Spacer(1, space * 0.5),
         _situation(document, styles, layout, width),
     ]
-    # (where the words are explained last, page space is short: the title says what the
+    # (where words are explained inline, page space is short: the title says what the
     # list is)
-    lead_in = [] if document.explain_last else _lead_in(document, styles, layout,
+    lead_in = [] if document.explain_inline else _lead_in(document, styles, layout,
                                                         not has_example)
     own = 0
     for section in document.sections:
@@ -562,8 +560,9 @@ def _story(document: Document, layout: Layout, width: float, height: float,
                 own += 1
             field = item.id if item.id is not None else f"own_{own}"
             block = QuestionBlock(item.text, styles.body, layout, form, field)
-            block.continued_title = document.continued_title(section.title)
             blocks.append(block)
+        for block in blocks[:-1]:  # (the test: not for a last question alone)
+            block.continued_title = document.continued_title(section.title)
         heading = PlainText(section.title, styles.heading)
         if lead_in:  # before the first topic, and kept with it
             story += [Spacer(1, space * 0.4), Together(lead_in)]
@@ -632,7 +631,7 @@ def _situation(document: Document, styles: _Styles, layout: Layout,
                                       styles.bold, styles.body)]
     parts += [LeadText(f"{term}:", meaning, styles.bold, styles.body)
               for term, meaning in document.situation_terms]
-    if not document.explain_last:
+    if not document.explain_inline:
         parts += _explained(document, styles, layout, width)
     return Together(parts)
 
