@@ -127,7 +127,8 @@ class Document:
     figure: Figure | None = None
     explain_inline: bool = False
     """Each word is explained where first met (situation_terms, each section's terms),
-    with no words box, drawing or worked example: the template's pages are short."""
+    with no words box; the PDF leaves out the drawing and the worked example too (its
+    pages are short: large print, the navigator's clinic block). The HTML shows them."""
     situation_terms: tuple[Term, ...] = ()
     top_terms: tuple[Term, ...] = ()
     """Words first met in the top questions, explained in their box."""
@@ -301,10 +302,10 @@ def build_document(
             (entry.term[:1].upper() + entry.term[1:], entry.meaning) for entry in glossary),
         how_to_title=text["how_to"],
         steps=tuple(text[key] for key in STEP_KEYS if text[key]),
-        example_question="" if explain_inline else text["example_question"],
+        example_question=text["example_question"],
         example_answer=text["example_answer"],
         top_empty=text["top_empty"] if not selection.top else "",
-        figure=None if explain_inline else figure,
+        figure=figure,
         top_terms=top_terms,
         explain_inline=explain_inline,
         # ("This is also called metastatic cancer" explains that word where it stands)

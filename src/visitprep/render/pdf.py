@@ -600,7 +600,8 @@ def _how_to(document: Document, styles: _Styles, layout: Layout,
     column = max((pdfmetrics.stringWidth(f"{number}.", FONT_BOLD, layout.body_size)
                   + pdfmetrics.stringWidth(f" {step}", FONT, layout.body_size)
                   for number, step in enumerate(document.steps, 1)), default=0.0) + 2
-    if document.example_question and width - column - gap >= layout.body_size * 11:
+    if document.example_question and not document.explain_inline and \
+            width - column - gap >= layout.body_size * 11:
         example = ExampleBlock(document.example_question, document.example_answer,
                                styles.body, layout)
         table = Table([[steps, [Spacer(1, styles.body.leading * 0.3), example]]],
