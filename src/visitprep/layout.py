@@ -23,8 +23,8 @@ TEXT_KEYS: tuple[str, ...] = (
     "title", "intro", "name", "visit_date", "doctor", "companion", "situation",
     "top_questions", "invite", "own_questions", "symptom_when", "notes", "learn_more",
     "sources", "footer", "page", "clinic_contact", "label", "support_title", "support_intro",
-    "how_to", "step_top", "step_bring", "step_show", "step_answer", "step_check", "example_question",
-    "example_answer", "top_empty", "figure_title", "figure_key", "figure_mark",
+    "how_to", "step_top", "step_bring", "step_show", "step_answer", "step_check",
+    "example_question", "example_answer", "top_empty", "figure_title", "figure_key", "figure_mark",
     "figure_local", "figure_regional", "figure_distant", "continued",
 )
 # Text keys added after templates were first copied: a template that does not extend a

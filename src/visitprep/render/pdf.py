@@ -40,11 +40,11 @@ from visitprep.models import Checklist
 from visitprep.render.flowables import (
     INK,
     ChecklistRows,
+    ExampleBlock,
     FieldRows,
     Form,
-    LabelBox,
-    ExampleBlock,
     KindsFigure,
+    LabelBox,
     LeadText,
     Lines,
     NotesLines,
@@ -541,6 +541,7 @@ def _story(document: Document, layout: Layout, width: float, height: float,
     # Page 1 leads with who and when, then the top questions, so that even in large
     # print they stay on the first page; how to use the list follows the box.
     how_to, has_example = _how_to(document, styles, layout, width)
+    _role(how_to, "how")
     story: list[Flowable] = [
         *_page_one_top(document, styles, layout, width, form),
         Spacer(1, space * 0.3),
@@ -548,7 +549,7 @@ def _story(document: Document, layout: Layout, width: float, height: float,
         Spacer(1, space * 0.5),
         how_to,
         Spacer(1, space * 0.5),
-        _situation(document, styles, layout, width),
+        *_situation(document, styles, layout, width),
     ]
     # (where words are explained inline, page space is short: the title says what the
     # list is)
@@ -568,9 +569,12 @@ def _story(document: Document, layout: Layout, width: float, height: float,
             block.continued_title = document.continued_title(section.title)
         heading = PlainText(section.title, styles.heading)
         if lead_in:  # before the first topic, and kept with it
-            story += [Spacer(1, space * 0.4), Together(lead_in)]
+            story += [Spacer(1, space * 0.4), _role(Together(lead_in), "lead")]
             lead_in = []
-        story += _headed(heading, blocks)
+        grouped = _headed(heading, blocks)
+        if "first" not in {getattr(flowable, "page_one_role", "") for flowable in story}:
+            _role(grouped[0], "first")
+        story += grouped
     _fill_page_one(story, document, styles, layout, width, height, form)
     for checklist in document.checklists:
         story.append(_checklist(checklist, document.checklist_column, styles, layout, width,
@@ -628,30 +632,29 @@ def _lead_in(document: Document, styles: _Styles, layout: Layout,
 
 
 def _situation(document: Document, styles: _Styles, layout: Layout,
-               width: float) -> Flowable:
+               width: float) -> list[Flowable]:
     """ "About my cancer": the kind's meaning, the words the handout uses (recurrence
     first), and the drawing of the three kinds with the reader's marked."""
     parts: list[Flowable] = [LeadText(f"{document.situation_label}:", document.situation,
                                       styles.bold, styles.body)]
     parts += [LeadText(f"{term}:", meaning, styles.bold, styles.body)
               for term, meaning in document.situation_terms]
-    if not document.explain_inline:
-        parts += _explained(document, styles, layout, width)
-    return Together(parts)
-
-
-def _explained(document: Document, styles: _Styles, layout: Layout,
-               width: float) -> list[Flowable]:
-    """The words box and the drawing of the three kinds."""
-    parts: list[Flowable] = []
-    if document.glossary:
+    if not document.explain_inline and document.glossary:
         parts.append(_glossary(document, styles, layout, width))
+    about = _role(Together(parts), "about")
     figure = document.figure
-    if figure is not None:
-        parts += [Spacer(1, styles.body.fontSize * 0.4),
-                  KindsFigure(figure.title, figure.labels, figure.mark, figure.mark_words,
-                              figure.key, (styles.bold, styles.body), alt=figure.alt)]
-    return parts
+    if document.explain_inline or figure is None:
+        return [about]
+    drawing = KindsFigure(figure.title, figure.labels, figure.mark, figure.mark_words,
+                          figure.key, (styles.bold, styles.body), alt=figure.alt)
+    return [about, _role(Together([Spacer(1, styles.body.fontSize * 0.6), drawing]),
+                         "figure")]
+
+
+def _role(flowable: Flowable, role: str) -> Flowable:
+    """Name a block of page 1, for _fill_page_one to find."""
+    flowable.page_one_role = role
+    return flowable
 
 
 def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
@@ -677,15 +680,13 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
                     story[box] = _top_box(document, styles, layout, width, form,
                                           lines=fewest, more={on_page_one: spare})
         return
-    how = next(i for i in range(box + 1, len(story)) if isinstance(story[i], Together))
-    about = next(i for i in range(how + 1, len(story)) if isinstance(story[i], Together))
-    # the first topic's heading and questions (after what the list is, and the example)
-    first = [i for i in range(about + 1, len(story)) if isinstance(story[i], Together)][1]
+    role = {getattr(flowable, "page_one_role", ""): index for index, flowable in enumerate(story)}
+    how, about, first = role["how"], role["about"], role["first"]
     if _stack_height(story[:first + 1], width) <= height:
         return
+    fewest = min(layout.top_answer_lines, layout.answer_lines)
     if _stack_height(story[:how + 1], width) > height:
         # "How to use this list" stays on page 1: the top questions give up lines for it
-        fewest = min(layout.top_answer_lines, layout.answer_lines)
         for lines in range(fewest, -1, -1):
             story[box] = _top_box(document, styles, layout, width, form, lines=lines)
             if _stack_height(story[:how + 1], width) <= height:
@@ -695,26 +696,29 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
             return
         end = how + 1
     else:
-        # "About my cancer" and its drawing stay on page 1 when the top questions can
+        # "About my cancer" (and the words box) stay on page 1 when the top questions can
         # give up lines for them (not in large print, where they open page 2)
-        fewest = min(layout.top_answer_lines, layout.answer_lines)
-        lines_now = None
-        for lines in range(layout.top_answer_lines - 1, max(fewest, 1) - 1, -1):
-            if _stack_height(story[:about + 1], width) <= height:
+        # (and the drawing with them when it can)
+        for target in (role.get("figure", about), about):
+            for lines in range(layout.top_answer_lines, max(fewest, 1) - 1, -1):
+                story[box] = _top_box(document, styles, layout, width, form, lines=lines)
+                if _stack_height(story[:target + 1], width) <= height:
+                    break
+            if _stack_height(story[:target + 1], width) <= height:
                 break
-            story[box] = _top_box(document, styles, layout, width, form, lines=lines)
-            lines_now = lines
-        if _stack_height(story[:about + 1], width) > height and lines_now is not None:
+        else:
             story[box] = _top_box(document, styles, layout, width, form)
         if _stack_height(story[:first + 1], width) <= height:
             return
-        # the page breaks before the first topic, or before "About my cancer": the top
-        # questions take the space left rather than leave it blank
-        end = first if _stack_height(story[:about + 1], width) <= height else how + 1
+        # the page breaks after the last block that fits (the steps, "About my cancer",
+        # the drawing, the example): the top questions take the space left
+        end = max(index + 1 for name, index in role.items()
+                  if name in ("how", "about", "figure", "lead")
+                  and _stack_height(story[:index + 1], width) <= height)
     extra = int((height - _stack_height(story[:end], width) - 1) // layout.line_gap)
     if extra > 0:
-        lines = story[box].lines if isinstance(story[box], _TopBox) else None
-        story[box] = _top_box(document, styles, layout, width, form, extra, lines=lines)
+        given = story[box].lines if isinstance(story[box], _TopBox) else None
+        story[box] = _top_box(document, styles, layout, width, form, extra, lines=given)
 
 
 def _furniture_geometry(document: Document, layout: Layout,
@@ -771,8 +775,8 @@ class _Handout(SimpleDocTemplate):
         first = flowables[0] if flowables else None
         title = getattr(first, "continued_title", "")
         frame = getattr(self, "frame", None)
-        if title and frame is not None and getattr(frame, "_atTop", 0) and \
-                self.continued_style is not None and self.page > 1:
+        if first is not None and title and frame is not None and getattr(frame, "_atTop", 0) \
+                and self.continued_style is not None and self.page > 1:
             heading = PlainText(title, self.continued_style)
             heading.spaceBefore = 0
             del first.continued_title  # once: the same block may come back here if it moves
