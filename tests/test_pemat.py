@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -290,3 +291,22 @@ def test_a_topic_is_one_section(bank: QuestionBank) -> None:
     alone, _ = make_document(Profile(recurrence="distant"), bank)
     kept = {s.title: [i.text for i in s.items] for s in alone.sections}
     assert "Is a clinical trial available to me?" in kept["My treatment choices"]
+
+
+def test_a_template_copied_before_these_texts_still_loads(tmp_path: Path) -> None:
+    """A full copy of the standard template made before the steps, the drawing and the
+    "(continued)" heading existed gets the standard template's words for them."""
+    from visitprep.layout import builtin_dir
+
+    new = ("how_to", "step_", "example_", "top_empty", "figure_", "continued",
+           "explain_inline")
+    lines = (builtin_dir() / "standard.yaml").read_text(encoding="utf-8").splitlines()
+    old = [line for line in lines if not line.strip().startswith(new)
+           and not line.startswith("                         #")]
+    path = tmp_path / "old.yaml"
+    path.write_text("\n".join(old) + "\n", encoding="utf-8")
+    assert "how_to" not in path.read_text(encoding="utf-8")
+    layout = load_layout(path)
+    assert layout.text["how_to"] == "How to use this list"
+    assert layout.text["continued"] == "{title} (continued)"
+    assert "explain_inline" not in layout.features

@@ -273,6 +273,21 @@ def check_text_length(key: str, text: str, name: str) -> None:
                             hint="A word that long cannot wrap onto the next line.")
 
 
+def _label_fields(label: str, key: str, name: str, hint: str) -> tuple[list[str], bool]:
+    """The {fields} a template text holds, and whether any has a format or conversion.
+
+    Raises:
+        TemplateError: For a brace not closed or not opened.
+    """
+    try:
+        parsed = [(field, spec or conv) for _, field, spec, conv in
+                  string.Formatter().parse(label) if field is not None]
+    except ValueError:
+        raise TemplateError(f"{name}: '{key}' ('{label}') has a brace that is not closed "
+                            "or not opened", hint=hint) from None
+    return [field for field, _ in parsed], any(extra for _, extra in parsed)
+
+
 def check_page_label(label: str, name: str) -> None:
     """The page label holds {page} and {pages} and no other field, in valid braces.
 
@@ -280,14 +295,7 @@ def check_page_label(label: str, name: str) -> None:
         TemplateError: Naming the label and what is wrong with it.
     """
     hint = "For example: \"Page {page} of {pages}\". Write a brace as {{ or }}."
-    try:
-        fields = [field for _, field, spec, conv in string.Formatter().parse(label)
-                  if field is not None]
-        specs = [(spec, conv) for _, field, spec, conv in string.Formatter().parse(label)
-                 if field is not None and (spec or conv)]
-    except ValueError:
-        raise TemplateError(f"{name}: 'text.page' ('{label}') has a brace that is not closed "
-                            "or not opened", hint=hint) from None
+    fields, specs = _label_fields(label, "text.page", name, hint)
     unknown = [field for field in fields if field not in ("page", "pages")]
     if unknown or specs:
         shown = unknown[0] if unknown else fields[0]
@@ -299,21 +307,16 @@ def check_page_label(label: str, name: str) -> None:
 
 
 def check_continued(label: str, name: str) -> None:
-    """The "(continued)" heading holds {title} once, and no other field.
+    """The "(continued)" heading holds {title} once, as it is, and no other field.
 
     Raises:
         TemplateError: Naming the label and what is wrong with it.
     """
     hint = "For example: \"{title} (continued)\". Write a brace as {{ or }}."
-    try:
-        fields = [field for _, field, _, _ in string.Formatter().parse(label)
-                  if field is not None]
-    except ValueError:
-        raise TemplateError(f"{name}: 'text.continued' ('{label}') has a brace that is not "
-                            "closed or not opened", hint=hint) from None
-    if fields != ["title"]:
-        raise TemplateError(f"{name}: 'text.continued' must contain {{title}} once and no "
-                            f"other field (it is '{label}')", hint=hint)
+    fields, specs = _label_fields(label, "text.continued", name, hint)
+    if fields != ["title"] or specs:
+        raise TemplateError(f"{name}: 'text.continued' must contain {{title}} once, as it "
+                            f"is, and no other field (it is '{label}')", hint=hint)
 
 
 # Page furniture, as the renderer draws it (render/pdf.py): the footer's note sits 0.4 inch
