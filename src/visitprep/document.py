@@ -127,8 +127,9 @@ class Document:
     figure: Figure | None = None
     explain_inline: bool = False
     """Each word is explained where first met (situation_terms, each section's terms),
-    with no words box; the PDF leaves out the drawing and the worked example too (its
-    pages are short: large print, the navigator's clinic block). The HTML shows them."""
+    with no words box; the PDF leaves out the drawing, and the worked example unless it
+    fits beside the steps (its pages are short: large print, the navigator's clinic
+    block). The HTML shows them."""
     situation_terms: tuple[Term, ...] = ()
     top_terms: tuple[Term, ...] = ()
     """Words first met in the top questions, explained in their box."""
