@@ -552,8 +552,6 @@ def _story(document: Document, layout: Layout, width: float, height: float,
         *_situation(document, styles, layout, width),
     ]
     # (where words are explained inline, page space is short: the title says what the
-    # list is)
-    # (where words are explained inline, page space is short: the title says what the
     # list is, and the example goes only beside the steps)
     lead_in = [] if document.explain_inline else _lead_in(document, styles, layout,
                                                         not has_example)
@@ -606,8 +604,7 @@ def _how_to(document: Document, styles: _Styles, layout: Layout,
     column = max((pdfmetrics.stringWidth(f"{number}.", FONT_BOLD, layout.body_size)
                   + pdfmetrics.stringWidth(f" {step}", FONT, layout.body_size)
                   for number, step in enumerate(document.steps, 1)), default=0.0) + 2
-    if document.example_question and \
-            width - column - gap >= layout.body_size * 11:
+    if document.example_question and width - column - gap >= layout.body_size * 11:
         example = ExampleBlock(document.example_question, document.example_answer,
                                styles.body, layout)
         table = Table([[steps, [Spacer(1, styles.body.leading * 0.3), example]]],
