@@ -310,3 +310,14 @@ def test_a_template_copied_before_these_texts_still_loads(tmp_path: Path) -> Non
     assert layout.text["how_to"] == "How to use this list"
     assert layout.text["continued"] == "{title} (continued)"
     assert "explain_inline" not in layout.features
+
+
+def test_no_tick_in_the_web_page_or_interview_texts() -> None:
+    """US English everywhere a person reads: the web page's and the interview's texts."""
+    from visitprep import steps
+    from visitprep.web import text
+
+    for table in (text.TEXT, steps.MESSAGES):
+        assert table
+        for key, value in table.items():
+            assert not _TICK.search(str(value)), (key, value)

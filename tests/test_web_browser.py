@@ -452,7 +452,7 @@ def test_the_list_is_headed_by_topic_and_described_by_its_instruction(
     assert [h.text for h in headings][:2] == ["About my recurrence", "My treatment choices"]
     for fieldset in browser.find_elements(By.CSS_SELECTOR, "#review-body fieldset"):
         assert fieldset.get_attribute("aria-describedby") == "review-hint"
-    assert "Untick any question" in browser.find_element(By.ID, "review-hint").text
+    assert "Uncheck any question" in browser.find_element(By.ID, "review-hint").text
     # Short or full, on the page: the full list adds questions, and the focus stays.
     short = len(browser.find_elements(By.CSS_SELECTOR, "[id^=keep-]"))
     full = browser.find_element(By.ID, "length-full")

@@ -97,7 +97,7 @@ def rules_ops(segments: tuple[tuple[float, float, float], ...]) -> str:
 
 @lru_cache(maxsize=1024)
 def box_ops(x: float, y: float, size: float) -> str:
-    """PDF operators for an empty black square to tick, 1 pt lines."""
+    """PDF operators for an empty black square to check, 1 pt lines."""
     return f"{_INK_STROKE} 1 w n {fp_str(x, y, size, size)} re S"
 
 
@@ -764,7 +764,7 @@ class QuestionBlock(DirectFlowable):
 
 
 class Checkbox(Flowable):
-    """An empty square to tick."""
+    """An empty square to check."""
 
     def __init__(self, size: float, form: Form, field: str, tooltip: str) -> None:
         super().__init__()
@@ -898,7 +898,7 @@ class LabelBox(Flowable):
 
 
 class ChecklistRows(Flowable):
-    """A tick list ("Symptoms I have noticed"): a title, its introduction, a column
+    """A checklist ("Symptoms I have noticed"): a title, its introduction, a column
     header, rows of a box, the item, and a line to write when it started, and a foot
     under the rows (the line for the number to call).
 
