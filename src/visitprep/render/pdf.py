@@ -568,7 +568,7 @@ def _story(document: Document, layout: Layout, width: float, height: float,
         for block in blocks[:-1]:  # (the test: not for a last question alone)
             block.continued_title = document.continued_title(section.title)
         heading = PlainText(section.title, styles.heading)
-        if lead_in:  # before the first topic, and kept with it
+        if lead_in:  # before the first topic
             story += [Spacer(1, space * 0.4), _role(Together(lead_in), "lead")]
             lead_in = []
         grouped = _headed(heading, blocks)
