@@ -622,7 +622,7 @@ def test_not_sure_yet_never_says_an_empty_topic_is_always_included(
         interact: Callable[..., tuple[Result, Script]]) -> None:
     result, _ = interact(happy_path(recurrence="unsure", concerns=[], top=[]))
     assert result.code == 0, result.err
-    assert 'Questions "About my recurrence" are always included.' in result.out
+    assert 'Questions "About my cancer coming back" are always included.' in result.out
     assert "My treatment choices" not in result.out.split("What else")[0]
 
 
