@@ -144,7 +144,8 @@ def test_the_review_shows_every_picked_question_ticked_with_a_page_count(
     review = script.prompt("review")
     headings = [o.title for o in review.options if isinstance(o, Heading)]
     assert headings == ["About my cancer coming back", "My treatment choices",
-                        "Costs and insurance", "Symptoms to tell my care team"]
+                        "Costs and insurance",
+                        "Symptoms to tell my care team"]
     questions = [o for o in review.options
                  if isinstance(o, Option) and o.value not in interview.ACTIONS]
     assert all(o.checked for o in questions)

@@ -327,8 +327,8 @@ def test_a_top_question_that_is_unticked_is_an_error(post: Callable[..., Any],
     ids = re.findall(r'id="keep-[^"]+" name="q-\d+" value="([^"]+)"', update)
     html = page(post("/", {"action": "make", "recurrence": "local", "shown": " ".join(ids),
                            "keep": ids[1:], "top": [ids[0]]}))
-    message = f"\u201c{bank.question(ids[0]).text}\u201d is unticked in the list of " \
-              "questions. Tick it again, or choose another top question."
+    message = f"\u201c{bank.question(ids[0]).text}\u201d is unchecked in the list of " \
+              "questions. Check it again, or choose another top question."
     assert summary(html) == [("top-1", message)]
 
 
