@@ -17,13 +17,14 @@ from visitprep.errors import (
     UsageError,
     VisitprepError,
 )
+from visitprep.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, gettext
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143  # SIGTERM
-STOPPED = "Stopped; nothing was written."
+STOPPED = N_("Stopped; nothing was written.")
 # models.FORMATS, written out: importing models costs --help ~10 ms (a test keeps them equal)
 FORMATS = ("pdf", "html")
 DEFAULT_PORT = 8765
@@ -53,6 +54,10 @@ def _add_handout_options(parser: argparse.ArgumentParser) -> None:
                        "full: every question for it")
     group.add_argument("--fillable", action="store_true", default=None,
                        help="make the checkboxes and lines real form fields")
+    group.add_argument("--language", choices=LANGUAGES,
+                       help="en (English, the default) or es (Spanish, español): the "
+                       "handout's language, and the interview's or the page's; in batch, for "
+                       "rows without a language column")
     group.add_argument("--force", action="store_true", help="replace a file that already exists")
     clinic = parser.add_argument_group(
         "the clinic block (printed by the navigator template, or whenever given)")
@@ -309,7 +314,7 @@ _FLAGS = {"recurrence": "--recurrence", "concerns": "--concern", "name": "--name
           "doctor": "--doctor", "visit_date": "--visit-date", "companion": "--companion",
           "custom_questions": "--question", "top_questions": "--top", "exclude": "--exclude",
           "template": "--template", "paper": "--paper", "fillable": "--fillable",
-          "length": "--length", "include": "--include"}
+          "length": "--length", "include": "--include", "language": "--language"}
 
 
 def _add_date_order(parser: Any) -> None:
@@ -337,7 +342,7 @@ def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str, dic
 
 def _cmd_make(args: argparse.Namespace) -> int:
     from visitprep.bank import load_bank
-    from visitprep.handout import count_pages, make_handout, output_format
+    from visitprep.handout import bank_in_language, count_pages, make_handout, output_format
     from visitprep.layout import load_layout
     from visitprep.output import check_target, clean_stale_parts, default_name, write_atomic
     from visitprep.profile import profile_from_mapping
@@ -371,17 +376,26 @@ def _cmd_make(args: argparse.Namespace) -> int:
         if not args.answers:
             raise
         raise RenderError(f"{where}: {exc.message}", hint=exc.hint) from None
-    if fmt == "html":
+    from visitprep.i18n import using
+    from visitprep.steps import pages_text
+
+    with using(profile.language):  # the person's language: they read what make says
+        if fmt == "html":
+            write_atomic(output, handout, force=args.force)
+            print(gettext("Wrote {path}. Open it in a web browser to read it, fill it in or "
+                          "print it.").format(path=output))
+            return EXIT_OK
+        _say_topics_without_questions(bank_in_language(bank, profile.language), profile)
+        pages = count_pages(handout)
+        paper = "A4" if profile.paper == "a4" else gettext("Letter")
+        said = (gettext("{pages}: the {template} template, the short list, on {paper}.")
+                if profile.length == "short" else
+                gettext("{pages}: the {template} template, the full list, on {paper}."))
+        print(said.format(pages=pages_text(pages), template=layout.name, paper=paper),
+              flush=True)
         write_atomic(output, handout, force=args.force)
-        print(f"Wrote {output}. Open it in a web browser to read it, fill it in or print it.")
-        return EXIT_OK
-    _say_topics_without_questions(bank, profile)
-    pages = count_pages(handout)
-    paper = "A4" if profile.paper == "a4" else "Letter"
-    print(f"{_n(pages, 'page')}: the {layout.name} template, the {profile.length} list, "
-          f"on {paper}.", flush=True)
-    write_atomic(output, handout, force=args.force)
-    print(f"Wrote {output} ({_n(pages, 'page')}). Print it and bring it to your visit.")
+        print(gettext("Wrote {path} ({pages}). Print it and bring it to your visit.")
+              .format(path=output, pages=pages_text(pages)))
     return EXIT_OK
 
 
@@ -393,9 +407,7 @@ def _say_topics_without_questions(bank: Any, profile: Any) -> None:
     nothing = set(topics_without_questions(bank, profile.recurrence))
     empty = [t.title for t in bank.topics if t.id in profile.concerns and t.id in nothing]
     if empty:
-        names = " and ".join(f'"{title}"' for title in empty)
-        print(steps.say("concerns.none-yet", topics=names,
-                        have="has" if len(empty) == 1 else "have"), flush=True)
+        print(steps.none_yet(empty), flush=True)
 
 
 def _clinic(args: argparse.Namespace) -> Any:
@@ -410,8 +422,9 @@ def _handout_defaults(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.template:
         load_layout(args.template)  # a broken template fails now, not once per handout
-    return {key: getattr(args, key) for key in ("template", "paper", "fillable", "length")
-            if getattr(args, key) is not None}
+    return {key: getattr(args, key) for key in ("template", "paper", "fillable", "length",
+                                                 "language")
+            if getattr(args, key, None) is not None}
 
 
 def _cmd_questions(args: argparse.Namespace) -> int:
@@ -869,18 +882,28 @@ def _cmd_interview(args: argparse.Namespace) -> int:
         from visitprep.render.pdf import unprintable
 
         problem = unprintable(text)
-        return f"This {problem}. Write it another way, or leave it out." if problem else None
+        return (gettext("This {problem}. Write it another way, or leave it out.")
+                .format(problem=problem) if problem else None)
 
-    try:
-        run_interview(bank, start=start, today=dt.date.today(),
-                      count_pages=lambda profile: handout_pages(profile, bank, clinic=clinic),
-                      write_pdf=write_pdf, write_answers=write_answers,
-                      answers_path=args.answers, check_text=check_text, defaults=defaults,
-                      force=args.force, locale_paper=paper_from_locale())
-    except StoppedAfterWritingError as exc:
-        sys.stderr.write(f"\nStopped. Your checklist is saved ({exc.pdf}); "
-                         "your answers were not saved.\n")
-        return EXIT_INTERRUPTED
+    from visitprep.i18n import language_from_locale, using
+
+    with using(SOURCE_LANGUAGE):  # the interview sets the language chosen on its first screen
+        try:
+            run_interview(bank, start=start, today=dt.date.today(),
+                          count_pages=lambda profile: handout_pages(profile, bank,
+                                                                    clinic=clinic),
+                          write_pdf=write_pdf, write_answers=write_answers,
+                          answers_path=args.answers, check_text=check_text, defaults=defaults,
+                          force=args.force, locale_paper=paper_from_locale(),
+                          locale_language=language_from_locale())
+        except StoppedAfterWritingError as exc:
+            sys.stderr.write("\n" + gettext("Stopped. Your checklist is saved ({path}); your "
+                                            "answers were not saved.").format(path=exc.pdf)
+                             + "\n")
+            return EXIT_INTERRUPTED
+        except KeyboardInterrupt as stop:  # said in the language of the interview
+            sys.stderr.write(f"\n{gettext(STOPPED)}\n")
+            return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from visitprep.i18n import N_, gettext
 from visitprep.layout import Layout
 from visitprep.models import (
     Checklist,
@@ -21,7 +22,7 @@ from visitprep.models import (
     Selection,
 )
 
-GLOSSARY_TITLE = "Words you may hear"
+GLOSSARY_TITLE = N_("Words you may hear")
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,11 @@ class Document:
 
 
 def format_date(day: dt.date) -> str:
-    """Write a date the way people read it: 'Tuesday, December 1, 2026'."""
-    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+    """Write a date the way people read it, in the language in use: 'Tuesday, December 1,
+    2026', 'martes, 1 de diciembre de 2026'."""
+    from visitprep.dates import format_day
+
+    return format_day(day)
 
 
 def build_document(
@@ -141,7 +145,9 @@ def build_document(
         clinic: The clinic's contact details; printed whenever given, and as blank lines
             to fill in when the template has a clinic block and none are given.
     """
-    text = layout.text
+    # The template's words are English source text: the catalog has the built-in ones'
+    # translations (a clinic's own wording not in it prints as written).
+    text = {key: gettext(value) if value else value for key, value in layout.text.items()}
     fields = (
         HeaderField("name", text["name"], profile.name),
         HeaderField("visit_date", text["visit_date"],
@@ -162,7 +168,7 @@ def build_document(
     return Document(
         title=title,
         meta_title=meta_title,
-        subject="Questions to ask the care team about cancer that has come back",
+        subject=gettext("Questions to ask the care team about cancer that has come back"),
         language=profile.language,
         intro=text["intro"],
         fields=fields,
@@ -192,7 +198,7 @@ def build_document(
         support_intro=text["support_intro"] if show_support else "",
         support=bank.support.items if show_support and bank.support else (),
         fillable=profile.fillable,
-        glossary_title=GLOSSARY_TITLE if glossary else "",
+        glossary_title=gettext(GLOSSARY_TITLE) if glossary else "",
         glossary=tuple((entry.term, entry.meaning) for entry in glossary),
     )
 

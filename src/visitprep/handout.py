@@ -21,6 +21,7 @@ from typing import Any
 from visitprep import __version__
 from visitprep.document import Document, build_document
 from visitprep.errors import UsageError
+from visitprep.i18n import SOURCE_LANGUAGE, catalog_digest, using
 from visitprep.layout import Layout, load_layout
 from visitprep.models import FORMATS, Clinic, Profile, QuestionBank
 from visitprep.selection import select_questions
@@ -57,11 +58,26 @@ def output_format(path: Path | None, given: str | None) -> str:
     return given or by_name or "pdf"
 
 
+def bank_in_language(bank: QuestionBank, language: str) -> QuestionBank:
+    """The bank with its texts in `language`: the one seam between the handout and the
+    translated bank (``QuestionBank.in_language``, which raises one error listing the
+    questions without a translation).
+    """
+    if language == SOURCE_LANGUAGE:
+        return bank
+    translate = getattr(bank, "in_language", None)
+    return bank if translate is None else translate(language)  # type: ignore[no-any-return]
+
+
 def make_document(profile: Profile, bank: QuestionBank, *, layout: Layout | None = None,
                   clinic: Clinic | None = None) -> tuple[Document, Layout]:
-    """Select the questions and lay out what the handout says (no rendering)."""
+    """Select the questions and lay out what the handout says (no rendering), in the
+    profile's language."""
     layout = load_layout(profile.template) if layout is None else layout
-    return build_document(bank, profile, select_questions(bank, profile), layout, clinic), layout
+    bank = bank_in_language(bank, profile.language)
+    with using(profile.language):
+        return (build_document(bank, profile, select_questions(bank, profile), layout, clinic),
+                layout)
 
 
 def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None = None,
@@ -82,6 +98,12 @@ def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None 
     """
     document, layout = make_document(profile, bank, layout=layout, clinic=clinic)
     made_from = FINGERPRINT_MARK + fingerprint(profile, bank, layout, clinic)
+    with using(profile.language):  # the renderers' own words (page numbers, tooltips)
+        return _render(document, layout, profile, made_from, invariant, fmt)
+
+
+def _render(document: Document, layout: Layout, profile: Profile, made_from: str,
+            invariant: bool, fmt: str) -> bytes:
     if fmt == "html":
         from visitprep.render.html import render_html  # no reportlab for HTML
 
@@ -132,8 +154,11 @@ def bank_digest(bank: QuestionBank) -> str:
 def fingerprint(profile: Profile, bank: QuestionBank, layout: Layout,
                 clinic: Clinic | None) -> str:
     """What a handout is made from, as 32 hex digits: equal fingerprints, equal handouts."""
-    return _digest({"version": [__version__, LAYOUT_VERSION], "profile": profile,
-                    "bank": bank_digest(bank), "layout": layout, "clinic": clinic})
+    made_from: dict[str, Any] = {"version": [__version__, LAYOUT_VERSION], "profile": profile,
+                                 "bank": bank_digest(bank), "layout": layout, "clinic": clinic}
+    if profile.language != SOURCE_LANGUAGE:  # its catalog's words print too
+        made_from["catalog"] = catalog_digest(profile.language)
+    return _digest(made_from)
 
 
 def read_fingerprint(path: Path) -> str | None:

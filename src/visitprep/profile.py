@@ -352,6 +352,11 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
 
     visit_date = values.get("visit_date")
     template = values.get("template")
+    language = _choice(values.get("language"), "language", LANGUAGES, where, "en")
+    if date_order is None and visit_date not in (None, ""):
+        from visitprep.dates import day_first
+
+        date_order = "dmy" if day_first(language) else None  # 8/12/2026 in Spanish
     try:
         day = (parse_date(visit_date, _subject(src("visit_date"), name("visit_date")),
                           today=today, order=date_order)
@@ -372,7 +377,7 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
         template=str(template).strip() if template not in (None, "") else "standard",
         paper=_choice(values.get("paper"), "paper", PAPERS, where, "letter"),
         fillable=parse_bool(values.get("fillable"), "fillable", where),
-        language=_choice(values.get("language"), "language", LANGUAGES, where, "en"),
+        language=language,
         length=_choice(values.get("length"), "length", LENGTHS, where, "short"),
         include=tuple(include),
     )
@@ -421,6 +426,8 @@ def profile_to_mapping(profile: Profile) -> dict[str, Any]:
         out["length"] = profile.length
     if profile.include:
         out["include"] = list(profile.include)
+    if profile.language != "en":
+        out["language"] = profile.language  # a saved file remembers its language
     return out
 
 

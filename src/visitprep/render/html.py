@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from visitprep import __version__
 from visitprep.document import Document
 from visitprep.errors import RenderError
+from visitprep.i18n import N_, gettext
 from visitprep.layout import Layout
 from visitprep.models import Item
 
@@ -28,11 +29,11 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "html_templates"
 PAPER_CSS = {"letter": "letter", "a4": "A4"}
 # The few words the page adds to the Document's (for labels a screen reader reads out).
 WORDS = {
-    "answer_to": "Answer to: {question}",
-    "slot": "Write your own top question {number} here",
-    "slot_done": "Top question {number} answered",
-    "slot_answer": "Answer to top question {number}",
-    "logo": "The clinic's logo",
+    "answer_to": N_("Answer to: {question}"),
+    "slot": N_("Write your own top question {number} here"),
+    "slot_done": N_("Top question {number} answered"),
+    "slot_answer": N_("Answer to top question {number}"),
+    "logo": N_("The clinic's logo"),
 }
 MIN_SCREEN_PX = 18.0  # base text on screen, whatever the print size
 _PX_PER_PT = 4 / 3
@@ -220,7 +221,7 @@ def render_html(document: Document, layout: Layout, *, paper: str = "letter",
         top_rows=max(layout.top_answer_lines, 2),
         answer_rows=max(layout.answer_lines, 2),
         notes_rows=max(layout.notes_lines, 3),
-        words=WORDS,
+        words={key: gettext(value) for key, value in WORDS.items()},
         link=link_addresses,
         version=__version__,
         keywords=keywords,
