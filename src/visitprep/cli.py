@@ -342,7 +342,7 @@ def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str, dic
 
 def _cmd_make(args: argparse.Namespace) -> int:
     from visitprep.bank import load_bank
-    from visitprep.handout import bank_in_language, count_pages, make_handout, output_format
+    from visitprep.handout import count_pages, make_handout, output_format
     from visitprep.layout import load_layout
     from visitprep.output import check_target, clean_stale_parts, default_name, write_atomic
     from visitprep.profile import profile_from_mapping
@@ -385,7 +385,7 @@ def _cmd_make(args: argparse.Namespace) -> int:
             print(gettext("Wrote {path}. Open it in a web browser to read it, fill it in or "
                           "print it.").format(path=output))
             return EXIT_OK
-        _say_topics_without_questions(bank_in_language(bank, profile.language), profile)
+        _say_topics_without_questions(bank.in_language(profile.language), profile)
         pages = count_pages(handout)
         paper = "A4" if profile.paper == "a4" else gettext("Letter")
         said = (gettext("{pages}: the {template} template, the short list, on {paper}.")
@@ -517,6 +517,7 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
           f"(limit {MAX_MEAN_GRADE:g}); hardest question {hardest:.1f} "
           f"(limit {MAX_QUESTION_GRADE:g})")
     problems = bank_problems(bank)
+    translated_ok = _report_translations(bank, problems)
     if args.seeds is not None:
         texts = read_sources(args.seeds, bank)
         problems += citation_problems(bank, texts)
@@ -524,7 +525,7 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
             print(f"Citations: every section and quote is in its source in {args.seeds}.")
     for problem in problems:
         print(f"  {problem}")
-    if report.ok and not problems:
+    if report.ok and not problems and translated_ok:
         print("OK: the bank is valid and easy to read.")
         return EXIT_OK
     if problems:
@@ -537,6 +538,57 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
         print(f"  grade {grade:.1f}: {question.id}: {question.text}")
     print("Rewrite these in shorter sentences with shorter words, then check again.")
     return EXIT_BAD_INPUT
+
+
+def _report_translations(bank: Any, problems: list[str]) -> bool:
+    """Say how far each translation of the bank is done and, in Spanish, how easy its
+    questions read; add what is missing or stale to problems. False when a translation
+    cannot print or reads too hard."""
+    from visitprep.bank import MIN_MEAN_EASE_ES, MIN_QUESTION_EASE_ES, spanish_reading_report
+    from visitprep.readability import inflesz
+    from visitprep.translation import available_languages as languages
+    from visitprep.translation import (
+        english_items,
+        language_name,
+        translation_path,
+        translation_problems,
+    )
+
+    ok = True
+    others = languages(bank.path)[1:]
+    if not others:
+        print("Translations: none; handouts from this bank print in English only "
+              f"(--language es needs {translation_path(bank.path, 'es')}).")
+    total = len(english_items(bank))
+    for language in others:
+        name = language_name(language)
+        problems += translation_problems(bank, language)
+        translated = bank.in_language(language)
+        done = total - len(translated.untranslated)
+        reviewed = total - len(translated.unreviewed)
+        print(f"{name} ({translation_path(bank.path, language)}): {done} of {total} texts "
+              f"translated and up to date; {reviewed} of {total} reviewed by a health "
+              "professional.")
+        if _report_unprintable(translated):
+            ok = False
+        if language != "es":
+            continue
+        report = spanish_reading_report(translated)
+        easiest_floor = min((score for _, score in report.scores), default=0.0)
+        print(f"Reading level in Spanish (Fernández-Huerta): mean {report.mean:.1f} "
+              f"(at least {MIN_MEAN_EASE_ES:g}); hardest question {easiest_floor:.1f} "
+              f"(at least {MIN_QUESTION_EASE_ES:g}); Szigriszt-Pazos: mean "
+              f"{report.mean_szigriszt:.1f}, \"{inflesz(report.mean_szigriszt)}\" on the "
+              "INFLESZ scale")
+        if report.scores and not report.ok:
+            ok = False
+            if report.mean < MIN_MEAN_EASE_ES:
+                print(f"Too hard in Spanish on average: {report.mean:.1f} is below "
+                      f"{MIN_MEAN_EASE_ES:g}.")
+            for question, score in report.too_hard:
+                print(f"  Fernández-Huerta {score:.1f}: {question.id}: {question.text}")
+            print("Rewrite these in shorter sentences with shorter words, then check again.")
+    return ok
 
 
 def _n(count: int, word: str) -> str:
@@ -846,8 +898,7 @@ def _cmd_interview(args: argparse.Namespace) -> int:
             "  visitprep make --answers FILE -o OUT.pdf\n"
             "Try 'visitprep make --help'.",
         )
-    import datetime as dt
-
+    from visitprep import dates
     from visitprep.bank import load_bank
     from visitprep.errors import OutputError
     from visitprep.handout import count_pages, handout_pages, make_handout
@@ -889,7 +940,7 @@ def _cmd_interview(args: argparse.Namespace) -> int:
 
     with using(SOURCE_LANGUAGE):  # the interview sets the language chosen on its first screen
         try:
-            run_interview(bank, start=start, today=dt.date.today(),
+            run_interview(bank, start=start, today=dates.today(),
                           count_pages=lambda profile: handout_pages(profile, bank,
                                                                     clinic=clinic),
                           write_pdf=write_pdf, write_answers=write_answers,

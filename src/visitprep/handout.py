@@ -58,23 +58,16 @@ def output_format(path: Path | None, given: str | None) -> str:
     return given or by_name or "pdf"
 
 
-def bank_in_language(bank: QuestionBank, language: str) -> QuestionBank:
-    """The bank with its texts in `language`: the one seam between the handout and the
-    translated bank (``QuestionBank.in_language``, which raises one error listing the
-    questions without a translation).
-    """
-    if language == SOURCE_LANGUAGE:
-        return bank
-    translate = getattr(bank, "in_language", None)
-    return bank if translate is None else translate(language)  # type: ignore[no-any-return]
-
-
 def make_document(profile: Profile, bank: QuestionBank, *, layout: Layout | None = None,
                   clinic: Clinic | None = None) -> tuple[Document, Layout]:
     """Select the questions and lay out what the handout says (no rendering), in the
-    profile's language."""
+    profile's language.
+
+    Raises:
+        TranslationError: If the bank lacks the translation of a text the handout needs.
+    """
     layout = load_layout(profile.template) if layout is None else layout
-    bank = bank_in_language(bank, profile.language)
+    bank = bank.in_language(profile.language)
     with using(profile.language):
         return (build_document(bank, profile, select_questions(bank, profile), layout, clinic),
                 layout)
@@ -96,6 +89,7 @@ def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None 
     Raises:
         VisitprepError: For anything in the inputs that cannot be printed.
     """
+    bank = bank.in_language(profile.language)  # its texts are what the fingerprint holds
     document, layout = make_document(profile, bank, layout=layout, clinic=clinic)
     made_from = FINGERPRINT_MARK + fingerprint(profile, bank, layout, clinic)
     with using(profile.language):  # the renderers' own words (page numbers, tooltips)

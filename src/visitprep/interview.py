@@ -22,7 +22,6 @@ from typing import Any
 
 from visitprep import i18n, steps
 from visitprep.errors import OutputError
-from visitprep.handout import bank_in_language
 from visitprep.models import Profile, QuestionBank
 from visitprep.output import default_name, validate_save_path
 from visitprep.steps import say
@@ -497,7 +496,7 @@ class Interview:
                  force: bool = False, ask_paper: bool = False,
                  ask_language: bool = True) -> None:
         self.source_bank = bank
-        self.bank = bank_in_language(bank, draft.language)
+        self.bank = bank.in_language(draft.language)
         self.ask_language = ask_language
         self.force = force
         self.check_text = check_text
@@ -564,7 +563,7 @@ class Interview:
                             default=self.draft.language, instruction=say("list.one")))
         if chosen != self.draft.language:
             self.draft.language = chosen
-            self.bank = bank_in_language(self.source_bank, chosen)
+            self.bank = self.source_bank.in_language(chosen)
             i18n.activate(chosen)
             say_out(say("intro") + "\n")
 

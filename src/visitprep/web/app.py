@@ -26,10 +26,10 @@ from typing import IO, Any
 from flask import Flask, Request, Response, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from visitprep import i18n, steps
+from visitprep import dates, i18n, steps
 from visitprep.dates import format_day
 from visitprep.errors import VisitprepError
-from visitprep.handout import bank_in_language, count_pages
+from visitprep.handout import count_pages
 from visitprep.models import MAX_TOP_QUESTIONS, Clinic, Profile, QuestionBank
 from visitprep.web import form as forms
 from visitprep.web.text import T, counts, show_more, text
@@ -72,7 +72,7 @@ class Settings:
     defaults: dict[str, Any] = field(default_factory=dict)
     clinic: Clinic | None = None
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-    today: Callable[[], dt.date] = dt.date.today
+    today: Callable[[], dt.date] = dates.today
     any_address_port: int = 0  # listening on every address: any IP address with this port
 
     def allows(self, host: str) -> bool:
@@ -200,7 +200,7 @@ def create_app(settings: Settings) -> Flask:
 
     def localized() -> QuestionBank:
         """The bank in the language of this request."""
-        return bank_in_language(settings.bank, i18n.current())
+        return settings.bank.in_language(i18n.current())
 
     @app.before_request
     def pick_language() -> None:
