@@ -130,8 +130,7 @@ def test_the_common_path_in_spanish(tmp_path: Path) -> None:
     person.sees("La fecha de su cita:")
     person.types("el próximo martes")
     person.press(ENTER)
-    today = dt.date.today()
-    tuesday = today + dt.timedelta(days=(1 - today.weekday()) % 7 or 7)
+    tuesday = TODAY + dt.timedelta(days=(1 - TODAY.weekday()) % 7 or 7)
     with i18n.using("es"):
         said = format_day(tuesday)
     person.sees(f"{said}. ¿Es correcto?")
@@ -192,7 +191,7 @@ def test_a_full_interview_in_a_terminal(tmp_path: Path) -> None:
     person.press(DOWN, ENTER)                             # Friday, December 3, 2027
     person.sees("more than a year away. Is that the right date?")
     person.types("no")                                    # letters do nothing in the list
-    person.press(DOWN, ENTER)                             # No
+    person.press(ENTER)                                   # No: a warning starts on No
     person.sees("The date of your visit")
     person.press(*["\x7f"] * 9)
     person.types("December 3rd, 2026")

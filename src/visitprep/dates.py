@@ -216,8 +216,9 @@ def _relative(words: str, today: dt.date) -> dt.date | None:
         return today + dt.timedelta(days=ahead or 7)
     match = _IN.fullmatch(words)
     spanish = _EN.fullmatch(words)
-    if match or spanish:
-        number, unit = (match[1], match[2]) if match else (spanish[1], _ES_UNITS[spanish[2]])
+    if match is not None or spanish is not None:
+        number, unit = ((match[1], match[2]) if match is not None else
+                        (spanish[1], _ES_UNITS[spanish[2]]) if spanish is not None else ("", ""))
         count = int(number) if number.isdigit() else _NUMBER_WORDS.get(number)
         if count is None:
             return None

@@ -224,6 +224,27 @@ def _choice(value: object, field: str, choices: tuple[str, ...], where: str, def
     return words
 
 
+def language_code(value: object) -> object:
+    """A language as a spreadsheet may write it: 'es', 'es-US', 'Spanish', 'Español' -> 'es'
+    (a name in English or in itself, from the catalogs' names). Anything else is returned as
+    it is, for the error that names the allowed values."""
+    import unicodedata
+
+    from visitprep.i18n import NAMES
+
+    if not isinstance(value, str) or not value.strip():
+        return value
+    plain = "".join(char for char in unicodedata.normalize("NFKD", value.strip().lower())
+                    if not unicodedata.combining(char))
+    names = {"english": "en", "ingles": "en", "spanish": "es", "espanol": "es"}
+    names.update({"".join(c for c in unicodedata.normalize("NFKD", name.lower())
+                          if not unicodedata.combining(c)): code for code, name in NAMES.items()})
+    if plain in names:
+        return names[plain]
+    code = plain.replace("_", "-").split("-")[0]
+    return code if code in LANGUAGES and len(plain) <= 6 else value
+
+
 def _check_question_id(value: str, bank: QuestionBank, field: str | None, where: str) -> None:
     ids = [q.id for q in bank.questions]
     if value not in ids:
@@ -353,7 +374,8 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
 
     visit_date = values.get("visit_date")
     template = values.get("template")
-    language = _choice(values.get("language"), "language", LANGUAGES, where, "en")
+    language = _choice(language_code(values.get("language")), "language", LANGUAGES, where,
+                       "en")
     if date_order is None and visit_date not in (None, ""):
         from visitprep.dates import day_first
 
