@@ -254,8 +254,23 @@ def build_parser() -> argparse.ArgumentParser:
                        help="listen on another address (default: 127.0.0.1, this computer "
                        "only). The page carries health information without encryption: "
                        "only on a network you trust.")
+    serve.add_argument("--keep-minutes", metavar="M", type=_keep_minutes, default=30.0,
+                       help="how long each handout made stays in memory to show and "
+                       "download, in minutes (default: 30); then it is gone")
     _add_handout_options(serve)
     return parser
+
+
+def _keep_minutes(value: str) -> float:
+    """--keep-minutes: a number of minutes from 0.1 (6 seconds) to 1440 (a day)."""
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = -1.0
+    if not 0.1 <= minutes <= 1440:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a number of minutes from 0.1 to 1440 (for example 30)")
+    return minutes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -571,6 +586,7 @@ def _report_translations(bank: Any, problems: list[str]) -> bool:
               "professional.")
         if _report_unprintable(translated):
             ok = False
+            continue
         if language != "es":
             continue
         report = spanish_reading_report(translated)
@@ -597,15 +613,18 @@ def _n(count: int, word: str) -> str:
 
 
 def _report_unprintable(bank: Any) -> bool:
-    """Print what make would refuse in this bank; True if there is any."""
+    """Print what make would refuse in this bank (in its language); True if there is any."""
     from visitprep.bank import printing_problems
     from visitprep.errors import shorten
+    from visitprep.translation import language_name
 
     problems = printing_problems(bank)
     if not problems:
         return False
-    print(f"Question bank: {bank.path}")
-    print(f"Cannot print {len(problems)} text{'s' if len(problems) > 1 else ''} "
+    language = "" if bank.language == "en" else f"{language_name(bank.language)} "
+    if not language:
+        print(f"Question bank: {bank.path}")
+    print(f"Cannot print {len(problems)} {language}text{'s' if len(problems) > 1 else ''} "
           "(every handout that uses them would fail):")
     for where, text, problem in problems:
         print(f"  {where}: '{shorten(text)}' {problem}.")
@@ -996,7 +1015,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
                   "your browser.", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
 
-    settings = Settings(bank=bank, hosts=(), defaults=defaults, clinic=clinic)
+    settings = Settings(bank=bank, hosts=(), defaults=defaults, clinic=clinic,
+                        keep_seconds=args.keep_minutes * 60)
     try:
         # Returns when Ctrl-C stops waitress (which catches it and closes the server).
         serve(settings, args.host, DEFAULT_PORT if args.port is None else args.port,
