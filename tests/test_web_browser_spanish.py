@@ -4,13 +4,12 @@ and back keeping what was typed, and the downloaded PDF in Spanish."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from chromium import start_chromium  # noqa: E402  (skips without Chromium)
+from chromium import serving  # noqa: E402  (skips without Chromium)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from test_web_browser import (  # noqa: E402
@@ -19,29 +18,18 @@ from test_web_browser import (  # noqa: E402
     focus_is_visible,
     no_axe_violations,
     press,
+    start_browser,
     tab_to,
     wait_for,
 )
-
-from visitprep.bank import load_bank
-from visitprep.web.app import Settings, create_app
 
 from conftest import read_pdf
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    from waitress.server import create_server
-
-    settings = Settings(bank=load_bank(), hosts=())
-    httpd = create_server(create_app(settings), host="127.0.0.1", port=0, threads=4)
-    settings.hosts = (f"127.0.0.1:{httpd.effective_port}",)
-    thread = threading.Thread(target=httpd.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.effective_port}"
-    finally:
-        httpd.close()
+    with serving() as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
@@ -51,10 +39,7 @@ def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(downloads: Path) -> Iterator[Any]:
-    driver = start_chromium({"download.default_directory": str(downloads),
-                             "download.prompt_for_download": False})
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
-                           {"behavior": "allow", "downloadPath": str(downloads)})
+    driver = start_browser(downloads)
     driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd("Network.setExtraHTTPHeaders",
                            {"headers": {"Accept-Language": "es-US,es;q=0.9,en;q=0.5"}})

@@ -70,6 +70,9 @@ def test_serve_language_sets_the_default(bank: QuestionBank) -> None:
     client = create_app(settings).test_client()
     assert '<html lang="es">' in text(get(client, "/", headers={"Accept-Language": "en"}))
     assert '<html lang="en">' in text(get(client, "/?lang=en"))
+    loaded = text(client.post("/load", base_url=f"http://{HOST}", data={
+        "token": settings.token, "answers_text": "recurrence: local\nlanguage: en\n"}))
+    assert '<html lang="en">' in loaded and 'name="language" value="en"' in loaded
 
 
 def test_the_switch_keeps_what_was_typed(post: Callable[..., Any]) -> None:

@@ -90,6 +90,10 @@ def ask(prompt: Prompt, **io: Any) -> Any:
     """
     import questionary
 
+    # A question longer than the terminal wraps between words under the "? " (a list's
+    # question is not wrapped by prompt_toolkit: it would be cut off at the edge).
+    prompt = dataclasses.replace(prompt, message=textwrap.fill(
+        prompt.message, _width() - 2, subsequent_indent="  ", break_on_hyphens=False))
     question: Any
     if prompt.kind == "select":
         question = questionary.select(
@@ -187,7 +191,7 @@ def _checkbox(prompt: Prompt, **io: Any) -> Any:
         if control.is_answered:
             picked = len(control.selected_options)
             out.append(("class:answer", state["said"] or (
-                say("list.none") if not picked else say("list.checked", count=picked))))
+                say("list.none") if not picked else steps.checked_text(picked))))
         elif prompt.instruction:
             out.append(("class:instruction", _below(prompt.instruction)))
         return out

@@ -78,7 +78,6 @@ MESSAGES: dict[str, str] = {
     "list.many": N_("(up and down arrow keys to move, spacebar to check a box, Enter when done; "
                     "a row starting with >> acts at once)"),
     "list.none": N_("none"),
-    "list.checked": N_("{count} checked"),
     "list.keys": N_("Typing does nothing in a list. Use the up and down arrow keys to move, "
                     "the spacebar to check a box, and Enter when done."),
     "list.nothing-checked": N_("You did not check anything. Go on without any? Press Enter "
@@ -173,6 +172,11 @@ def say(key: str, **values: Any) -> str:
 def questions_text(count: int) -> str:
     """'1 question', '3 questions' (the plural form from the catalog)."""
     return ngettext("{count} question", "{count} questions", count).format(count=count)
+
+
+def checked_text(count: int) -> str:
+    """'1 checked', '3 checked' ('1 marcada', '3 marcadas'): a list's answer once done."""
+    return ngettext("{count} checked", "{count} checked", count).format(count=count)
 
 
 def pages_text(count: int) -> str:

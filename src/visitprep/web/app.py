@@ -508,6 +508,8 @@ def create_app(settings: Settings) -> Flask:
             i18n.activate(profile.language)
         state = forms.FormState.from_profile(profile, settings.today())
         for key, value in settings.defaults.items():
+            if key == "language":  # the file's own language wins over serve --language
+                continue
             if key != "template" or profile.template == "standard":
                 setattr(state.draft, key, value)
         return page_form(state, notice=text("loaded", name=name) if upload else "")
