@@ -97,7 +97,7 @@ def test_plural_forms_come_from_the_catalog() -> None:
     with i18n.using("es"):
         assert questions_text(1) == "1 pregunta" and questions_text(3) == "3 preguntas"
         assert pages_text(2) == "2 páginas"
-    from visitprep.web.text import show_more
+    from visitprep.web.text import show_more_text as show_more
 
     assert show_more(1, "Costs") == "Show 1 more question: Costs"
     assert show_more(2, "Costs") == "Show 2 more questions: Costs"

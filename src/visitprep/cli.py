@@ -31,7 +31,7 @@ DEFAULT_PORT = 8765
 # batch.COLUMNS, written out for the same reason (a test keeps them equal)
 CSV_COLUMNS = ("recurrence", "concerns", "name", "doctor", "visit_date", "companion",
                "custom_questions", "top_questions", "exclude", "template", "paper", "fillable",
-               "language", "length", "include", "output")
+               "language", "length", "include", "room", "output")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,7 +42,7 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _add_handout_options(parser: argparse.ArgumentParser) -> None:
+def _add_handout_options(parser: argparse.ArgumentParser, *, force: bool = True) -> None:
     group = parser.add_argument_group("how the handout is made")
     group.add_argument("--bank", metavar="DIR", type=Path,
                        help="a clinic's own question bank folder (default: the built-in bank)")
@@ -58,7 +58,12 @@ def _add_handout_options(parser: argparse.ArgumentParser) -> None:
                        help="en (English, the default) or es (Spanish, español): the "
                        "handout's language, and the interview's or the page's; in batch, for "
                        "rows without a language column")
-    group.add_argument("--force", action="store_true", help="replace a file that already exists")
+    group.add_argument("--room", choices=("standard", "more"),
+                       help="room to write the answers: standard (one line under each "
+                       "question, the default) or more (three lines; more pages)")
+    if force:  # serve writes no file: it would do nothing there
+        group.add_argument("--force", action="store_true",
+                           help="replace a file that already exists")
     clinic = parser.add_argument_group(
         "the clinic block (printed by the navigator template, or whenever given)")
     clinic.add_argument("--clinic", metavar="FILE", type=Path,
@@ -257,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--keep-minutes", metavar="M", type=_keep_minutes, default=30.0,
                        help="how long each handout made stays in memory to show and "
                        "download, in minutes (default: 30); then it is gone")
-    _add_handout_options(serve)
+    _add_handout_options(serve, force=False)
     return parser
 
 
@@ -329,7 +334,8 @@ _FLAGS = {"recurrence": "--recurrence", "concerns": "--concern", "name": "--name
           "doctor": "--doctor", "visit_date": "--visit-date", "companion": "--companion",
           "custom_questions": "--question", "top_questions": "--top", "exclude": "--exclude",
           "template": "--template", "paper": "--paper", "fillable": "--fillable",
-          "length": "--length", "include": "--include", "language": "--language"}
+          "length": "--length", "include": "--include", "room": "--room",
+          "language": "--language"}
 
 
 def _add_date_order(parser: Any) -> None:
@@ -381,7 +387,7 @@ def _cmd_make(args: argparse.Namespace) -> int:
             raise
         raise TemplateError(f"{where}: 'template': {exc.message}", hint=exc.hint) from None
     output: Path = args.output or Path(default_name("visit-questions", profile.visit_date,
-                                                    f".{fmt}"))
+                                                    f".{fmt}", profile.name))
     _check_not_an_input(output, args)
     check_target(output, force=args.force)
     clean_stale_parts(output.parent)
@@ -391,8 +397,7 @@ def _cmd_make(args: argparse.Namespace) -> int:
         if not args.answers:
             raise
         raise RenderError(f"{where}: {exc.message}", hint=exc.hint) from None
-    from visitprep.i18n import using
-    from visitprep.steps import pages_text
+    from visitprep.i18n import pages_text, using
 
     with using(profile.language):  # the person's language: they read what make says
         if fmt == "html":
@@ -403,9 +408,15 @@ def _cmd_make(args: argparse.Namespace) -> int:
         _say_topics_without_questions(bank.in_language(profile.language), profile)
         pages = count_pages(handout)
         paper = "A4" if profile.paper == "a4" else gettext("Letter")
-        said = (gettext("{pages}: the {template} template, the short list, on {paper}.")
-                if profile.length == "short" else
-                gettext("{pages}: the {template} template, the full list, on {paper}."))
+        said = {("short", "standard"): gettext(
+                    "{pages}: the {template} template, the short list, on {paper}."),
+                ("full", "standard"): gettext(
+                    "{pages}: the {template} template, the full list, on {paper}."),
+                ("short", "more"): gettext("{pages}: the {template} template, the short "
+                                           "list, more room to write, on {paper}."),
+                ("full", "more"): gettext("{pages}: the {template} template, the full list, "
+                                          "more room to write, on {paper}.")}[
+            (profile.length, profile.room)]
         print(said.format(pages=pages_text(pages), template=layout.name, paper=paper),
               flush=True)
         write_atomic(output, handout, force=args.force)
@@ -416,12 +427,13 @@ def _cmd_make(args: argparse.Namespace) -> int:
 
 def _say_topics_without_questions(bank: Any, profile: Any) -> None:
     """Say which chosen concerns print nothing for this kind, rather than drop them silently."""
-    from visitprep import steps
     from visitprep.selection import topics_without_questions
 
     nothing = set(topics_without_questions(bank, profile.recurrence))
     empty = [t.title for t in bank.topics if t.id in profile.concerns and t.id in nothing]
     if empty:
+        from visitprep import steps  # its sentences; most handouts need none of them
+
         print(steps.none_yet(empty), flush=True)
 
 
@@ -438,7 +450,7 @@ def _handout_defaults(args: argparse.Namespace) -> dict[str, Any]:
     if args.template:
         load_layout(args.template)  # a broken template fails now, not once per handout
     return {key: getattr(args, key) for key in ("template", "paper", "fillable", "length",
-                                                 "language")
+                                                 "room", "language")
             if getattr(args, key, None) is not None}
 
 
@@ -965,7 +977,7 @@ def _cmd_interview(args: argparse.Namespace) -> int:
                           write_pdf=write_pdf, write_answers=write_answers,
                           answers_path=args.answers, check_text=check_text, defaults=defaults,
                           force=args.force, locale_paper=paper_from_locale(),
-                          locale_language=language_from_locale())
+                          open_file=_viewer(), locale_language=language_from_locale())
         except StoppedAfterWritingError as exc:
             sys.stderr.write("\n" + gettext("Stopped. Your checklist is saved ({path}); your "
                                             "answers were not saved.").format(path=exc.pdf)
@@ -975,6 +987,42 @@ def _cmd_interview(args: argparse.Namespace) -> int:
             sys.stderr.write(f"\n{gettext(STOPPED)}\n")
             return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
     return EXIT_OK
+
+
+def _viewer() -> Any:
+    """A function that opens a file in the default viewer (returning why it could not, or
+    None), or None where there is no screen to show it on (over ssh, in a console)."""
+    import os
+    import shutil
+    import subprocess
+
+    if sys.platform == "win32":
+        command: list[str] | None = None
+    elif sys.platform == "darwin":
+        command = ["open"]
+    else:
+        opener = shutil.which("xdg-open")
+        if not opener or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            return None
+        command = [opener]
+
+    def open_file(path: Path) -> str | None:
+        try:
+            if command is None:
+                start: Any = getattr(os, "startfile")  # noqa: B009 - Windows only
+                start(path)
+                return None
+            # Detached: the viewer outlives the interview, and says nothing in the terminal.
+            subprocess.Popen([*command, str(path)], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+        except OSError as exc:
+            from visitprep.output import os_reason
+
+            return os_reason(exc)
+        return None
+
+    return open_file
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:

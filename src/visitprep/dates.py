@@ -9,7 +9,10 @@ without a year mean the next such day, today included.
 
 Relative forms, counted from `today`: ``today``, ``tomorrow``, ``the day after tomorrow``,
 a weekday (``Friday``, ``Fri``, ``this Friday``, ``next Friday``: the first one after today),
-``in 3 days``, ``in 2 weeks``, ``in a week``, ``in one month``.
+a weekday of next week (``Tuesday next week``, ``next week Tuesday``: weeks start on Monday),
+a day of the month (``the 8th``, ``on the 8th``: the next 8th, today included; ``Tuesday the
+8th``: the same, and it must be a Tuesday), ``in 3 days``, ``in 2 weeks``, ``in a week``,
+``in one month``.
 
 The same in Spanish, in either language (the words cannot be mistaken): ``8 de diciembre``,
 ``el 8 de diciembre``, ``martes 8 de diciembre``, ``8 de diciembre de 2026``, ``hoy``,
@@ -214,6 +217,13 @@ def _relative(words: str, today: dt.date) -> dt.date | None:
     if weekday and weekday[1] in _WEEKDAYS:
         ahead = (_WEEKDAYS[weekday[1]] - today.weekday()) % 7
         return today + dt.timedelta(days=ahead or 7)
+    # "Tuesday next week", "next week Tuesday", "next week on Tuesday": a day of the week
+    # after this one (weeks start on Monday).
+    next_week = (re.fullmatch(r"(?:on )?([a-z]+)\.?,? (?:of )?next week", words)
+                 or re.fullmatch(r"next week,? (?:on )?([a-z]+)\.?", words))
+    if next_week and next_week[1] in _WEEKDAYS:
+        monday = today + dt.timedelta(days=7 - today.weekday())
+        return monday + dt.timedelta(days=_WEEKDAYS[next_week[1]])
     match = _IN.fullmatch(words)
     spanish = _EN.fullmatch(words)
     if match is not None or spanish is not None:
@@ -281,6 +291,15 @@ def _with_month_name(words: str, today: dt.date, text: str) -> dt.date:
             year = 2000 + int(plain[1:])
         else:
             raise DateError(_unreadable(text))
+    if month is None and day is not None and year is None and (
+            re.search(r"\d(?:st|nd|rd|th)\b", words) or re.search(r"\b(?:the|el) \d", words)
+            or weekday is not None):
+        # "the 8th", "Tuesday the 8th", "el martes 8": the next 8th, today included.
+        found = _next_of_month(day, today, text)
+        if weekday is not None and found.weekday() != weekday:
+            raise DateError(gettext("the next {ordinal} is {day}, not a {weekday}").format(
+                ordinal=_ordinal(day), day=format_day(found), weekday=weekday_name(weekday)))
+        return found
     if month is None or day is None:
         raise DateError(_unreadable(text))
     found = _day(year, month, day, text) if year is not None else _next(month, day, today, text)
@@ -293,6 +312,27 @@ def _with_month_name(words: str, today: dt.date, text: str) -> dt.date:
 
 def _unreadable(text: str) -> str:
     return gettext("'{text}' is not a date visitprep can read").format(text=text)
+
+
+def _next_of_month(day: int, today: dt.date, text: str) -> dt.date:
+    """The next day `day` of a month, today included (the 31st skips short months)."""
+    year, month = today.year, today.month
+    for _ in range(13):
+        if day <= calendar.monthrange(year, month)[1]:
+            candidate = dt.date(year, month, day)
+            if candidate >= today:
+                return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    raise DateError(gettext("'{text}' is not a real date").format(text=text))
+
+
+def _ordinal(number: int) -> str:
+    """8 -> '8th', 1 -> '1st', 22 -> '22nd' (in English; other languages: the number)."""
+    if current() != "en":
+        return str(number)
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+        number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def one_day(text: str, today: dt.date, order: str | None = None) -> dt.date:

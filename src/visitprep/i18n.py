@@ -138,6 +138,21 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return translations(_current.get()).ngettext(singular, plural, count)
 
 
+def questions_text(count: int) -> str:
+    """'1 question', '3 questions' (the plural form from the catalog)."""
+    return ngettext("{count} question", "{count} questions", count).format(count=count)
+
+
+def pages_text(count: int) -> str:
+    """'1 page', '3 pages' (the plural form from the catalog)."""
+    return ngettext("{count} page", "{count} pages", count).format(count=count)
+
+
+def checked_text(count: int) -> str:
+    """'1 checked', '3 checked' ('1 marcada', '3 marcadas'): a list's answer once done."""
+    return ngettext("{count} checked", "{count} checked", count).format(count=count)
+
+
 def say(message: str, **values: Any) -> str:
     """`message` translated, with `values` filled in ({name} fields)."""
     text = gettext(message)

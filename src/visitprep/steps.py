@@ -30,6 +30,8 @@ Data shape (stable: the web page builds on it)
 ``template``      one       template                      print size
 ``paper``         one       paper                         more=True: under "More options"
 ``fillable``      yes-no    fillable                      more=True: under "More options"
+``room``          one       room                          more=True: room to write (standard,
+                                                          more)
 ``pdf-path``      file      ""                            terminal_only: where to save the PDF
 ``save-answers``  yes-no    ""                            terminal_only
 ``answers-path``  file      ""                            terminal_only
@@ -60,7 +62,10 @@ from typing import Any
 
 from visitprep.dates import DateError, day_first, format_day, read_date
 from visitprep.i18n import N_, gettext, ngettext
-from visitprep.models import MAX_TOP_QUESTIONS, Profile, QuestionBank
+from visitprep.i18n import checked_text as checked_text  # the counted words, re-exported
+from visitprep.i18n import pages_text as pages_text
+from visitprep.i18n import questions_text as questions_text
+from visitprep.models import MAX_TOP_QUESTIONS, ROOMS, Profile, QuestionBank
 from visitprep.profile import MAX_FIELD_LENGTH, MAX_OWN_QUESTION_LENGTH
 
 FAR_AHEAD_DAYS = 366
@@ -131,7 +136,7 @@ MESSAGES: dict[str, str] = {
     "template.yours": N_("Your own layout ({name})"),
     "template.pages": N_("{pages} in this print size."),
     "template.more": N_("More options (paper size: {paper}; fill in on the computer: "
-                        "{fillable})"),
+                        "{fillable}; room to write: {room})"),
     "paper.label": N_("What paper will you print on?"),
     "paper.letter": N_("Letter (US and Canada)"),
     "paper.a4": "A4 (most other countries)",
@@ -144,22 +149,37 @@ MESSAGES: dict[str, str] = {
     "pdf-path.no-folder": N_("The folder {folder} does not exist."),
     "pdf-path.replace": N_("{name} already exists. Replace it?"),
     "pdf-path.failed": N_("Could not save it: {problem}"),
-    "pdf-path.saved": N_("\nSaved your checklist ({pages}):\n    {path}\nTo print it, open "
-                         "the file and choose Print. Bring it to your visit, and show page 1 "
-                         "to your care team.\n"),
+    "pdf-path.saved": N_("\nSaved your checklist ({pages}) in this file:\n    {path}\nBring "
+                         "it to your visit, and show page 1 to your care team.\n"),
     "save-answers.label": N_("Save your answers, to print this again or change it next time?"),
     "answers-path.label": N_("Save the answers as:"),
     "answers-path.hint": N_("(press Enter to save)"),
     "answers-path.failed": N_("Could not save them: {problem}"),
     "answers-path.saved": N_("Saved your answers in this file:\n    {path}\n\nNext time, open "
-                             "a terminal and type this to start from them:\n    visitprep "
-                             "interview --answers {quoted}\nor this to print the same "
-                             "checklist again:\n    visitprep make --answers {quoted}"),
+                             "a terminal, go to that folder with this line:\n    cd {folder}"
+                             "\nthen type this to start from your answers:\n    visitprep "
+                             "interview --answers {file}\nor this to print the same "
+                             "checklist again:\n    visitprep make --answers {file}"),
     "yes": N_("yes"),
     "no": N_("no"),
     "yes.choice": N_("Yes"),
     "no.choice": N_("No"),
     "language.label": N_("Language / Idioma:"),
+    # issue 23: the closing lines, room to write
+    "open.label": N_("Open your checklist now, to print it?"),
+    "open.opened": N_("It is opening in your PDF viewer. Choose Print there (often in the File "
+                      "menu)."),
+    "open.failed": N_("Could not open it ({problem}). To print it, open this file and choose "
+                      "Print:\n    {path}"),
+    "open.how": N_("To print it, open this file and choose Print:\n    {path}"),
+    "visit-date.both": N_("“{text}” could be {first} or {second}. To choose, write the "
+                          "month as a word, like {example}."),
+    "own-keep.now": N_("Your own questions so far. Keep them?"),
+    "room.label": N_("How much room would you like to write the answers?"),
+    "room.standard": N_("Standard: one line to write on under each question"),
+    "room.more": N_("More room: three lines under each question (more pages)"),
+    "room.word-standard": N_("standard"),
+    "room.word-more": N_("more"),
 }
 
 
@@ -167,21 +187,6 @@ def say(key: str, **values: Any) -> str:
     """The message `key` in the language in use, with `values` filled in."""
     text = gettext(MESSAGES[key])
     return text.format(**values) if values else text
-
-
-def questions_text(count: int) -> str:
-    """'1 question', '3 questions' (the plural form from the catalog)."""
-    return ngettext("{count} question", "{count} questions", count).format(count=count)
-
-
-def checked_text(count: int) -> str:
-    """'1 checked', '3 checked' ('1 marcada', '3 marcadas'): a list's answer once done."""
-    return ngettext("{count} checked", "{count} checked", count).format(count=count)
-
-
-def pages_text(count: int) -> str:
-    """'1 page', '3 pages' (the plural form from the catalog)."""
-    return ngettext("{count} page", "{count} pages", count).format(count=count)
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
@@ -277,6 +282,7 @@ STEPS: tuple[Step, ...] = (
     Step("template", "one", "template", "template.label", "list.one"),
     Step("paper", "one", "paper", "paper.label", "list.one", more=True),
     Step("fillable", "yes-no", "fillable", "fillable.label", "list.one", more=True),
+    Step("room", "one", "room", "room.label", "list.one", more=True),
     Step("pdf-path", "file", "", "pdf-path.label", "pdf-path.hint", terminal_only=True),
     Step("save-answers", "yes-no", "", "save-answers.label", "list.one",
          terminal_only=True),
@@ -300,7 +306,7 @@ def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
     """The choices of a list step, checked as `profile` says.
 
     Args:
-        step_id: recurrence, concerns, length, review, more, top, template or paper.
+        step_id: recurrence, concerns, length, review, more, top, template, paper or room.
         bank: The question bank.
         profile: The answers so far.
         select: The question selection function (default
@@ -330,6 +336,9 @@ def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
     if step_id == "paper":
         return (Group("", tuple(Choice(p, say(f"paper.{p}"), checked=p == profile.paper)
                                 for p in PAPERS)),)
+    if step_id == "room":
+        return (Group("", tuple(Choice(r, say(f"room.{r}"), checked=r == profile.room)
+                                for r in ROOMS)),)
     if select is None:
         from visitprep.selection import select_questions
 
@@ -367,9 +376,20 @@ def none_yet(titles: list[str]) -> str:
         "once it is.", len(titles)).format(topics=join_words([f'"{t}"' for t in titles]))
 
 
-def always_topics(bank: QuestionBank) -> str:
-    """The topics every handout has, for the concerns step's intro."""
-    return join_words([f'"{t.title}"' for t in bank.topics if t.always])
+def always_topics(bank: QuestionBank, recurrence: str = "") -> str:
+    """The topics every handout has, for the concerns step's intro: those that print
+    something for this kind of recurrence ("" when none does)."""
+    from visitprep.selection import topics_without_questions
+
+    empty = set(topics_without_questions(bank, recurrence, always=True))
+    return join_words([f'"{t.title}"' for t in bank.topics if t.always and t.id not in empty])
+
+
+def concerns_intro(bank: QuestionBank, recurrence: str = "") -> str:
+    """The concerns step's intro: which topics are always included, and how to answer."""
+    always = always_topics(bank, recurrence)
+    hint = say("concerns.hint")
+    return f"{say('concerns.intro', always=always)} {hint}" if always else hint
 
 
 # -- checks -----------------------------------------------------------------------------
@@ -453,6 +473,19 @@ def confirm_date(day: dt.date, today: dt.date) -> str:
     if (day - today).days > FAR_AHEAD_DAYS:
         return say("visit-date.far", day=shown)
     return say("visit-date.readback", day=shown)
+
+
+def both_days(text: str, days: tuple[dt.date, ...]) -> str:
+    """What a numbers-only date such as 12/3 can mean, and how to write the one meant."""
+    from babel.dates import format_skeleton
+
+    from visitprep.i18n import babel_locale
+
+    first, second = days[0], days[-1]
+    # The month as a word, as the language writes it: "Dec 3", "3 dic" (CLDR).
+    example = str(format_skeleton("MMMd", first, locale=babel_locale())).rstrip(".")
+    return say("visit-date.both", text=text, first=format_day(first),
+               second=format_day(second), example=example)
 
 
 def date_choices(days: tuple[dt.date, ...]) -> tuple[Group, ...]:

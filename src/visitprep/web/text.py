@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from visitprep.i18n import N_, gettext, ngettext
+from visitprep.i18n import N_, gettext, ngettext, pages_text, questions_text
 
 TEXT: dict[str, str] = {
     "site_name": "visitprep",
@@ -48,6 +48,9 @@ TEXT: dict[str, str] = {
     "review_empty": N_("Choose where the cancer has come back (step 1), then press "
         "\u201cShow my questions\u201d to see the questions picked for you."),
     "review_update": N_("Show my questions"),
+    "skip_list": N_("Skip the list: go to your name and visit date"),
+    "review_empty_live": N_("Choose where the cancer has come back (step 1), and the questions "
+        "picked for you show here."),
     "count": N_("{questions}, {pages}."),
     "own_title": N_("Your own questions"),
     "own_label": N_("Questions of your own, one on each line"),
@@ -96,7 +99,7 @@ TEXT: dict[str, str] = {
     "change": N_("Change my answers"),
     "start_over": N_("Start again with empty answers"),
     "preview_title": N_("Your checklist (PDF)"),
-    "preview_fallback": N_("Your browser cannot show the checklist here. Use the buttons above "
+    "preview_fallback": N_("If the checklist does not show above, use the buttons at the top "
         "to download or print it."),
     "result_gone": N_("This checklist is no longer here: the page keeps only the latest few, "
         "and only until visitprep stops. Make it again from your answers."),
@@ -153,17 +156,23 @@ def text(key: str, **values: object) -> str:
     return words.format(**values) if values else words
 
 
-def show_more(count: int, topic: str) -> str:
+# Whole sentences for each count, never "1 questions": the plural forms come from the
+# catalog (ngettext), so each language has its own.
+
+def show_more_text(count: int, topic: str) -> str:
     """'Show 1 more question: Costs', 'Show 3 more questions: Costs'."""
     return ngettext("Show {count} more question: {topic}", "Show {count} more questions: {topic}",
                     count).format(count=count, topic=topic)
 
 
-def counts(questions: int, pages: int) -> dict[str, str]:
-    """'3 questions' and '2 pages', for the sentences that hold both."""
-    from visitprep.steps import pages_text, questions_text
+def count_text(questions: int, pages: int) -> str:
+    """'12 questions, 3 pages.', '1 question, 2 pages.'"""
+    return text("count", questions=questions_text(questions), pages=pages_text(pages))
 
-    return {"questions": questions_text(questions), "pages": pages_text(pages)}
+
+def result_summary(questions: int, pages: int) -> str:
+    """'12 questions on 3 pages.'"""
+    return text("result_summary", questions=questions_text(questions), pages=pages_text(pages))
 
 
 class Translated(Mapping[str, str]):
