@@ -80,8 +80,9 @@ MESSAGES: dict[str, str] = {
     "back": N_("Go back to the previous step"),
     "back.word": N_("back"),
     "list.one": N_("(use the up and down arrow keys, then press Enter)"),
-    "list.many": N_("(up and down arrow keys to move, spacebar to check a box, Enter when done; "
-                    "a row starting with >> acts at once)"),
+    "list.many": N_("(up and down arrow keys to move, spacebar to check a box, Enter when "
+                    "done. On a row starting with >> or <<, the spacebar or Enter does what "
+                    "the row says.)"),
     "list.none": N_("none"),
     "list.keys": N_("Typing does nothing in a list. Use the up and down arrow keys to move, "
                     "the spacebar to check a box, and Enter when done."),
@@ -175,6 +176,12 @@ MESSAGES: dict[str, str] = {
     "visit-date.both": N_("“{text}” could be {first} or {second}. To choose, write the "
                           "month as a word, like {example}."),
     "own-keep.now": N_("Your own questions so far. Keep them?"),
+    "list.more-above": N_("\u2191 more above: press the up arrow key"),
+    "list.more-below": N_("\u2193 more below: press the down arrow key"),
+    "list.one-digits": N_("(use the up and down arrow keys, or type a row's number, then "
+                          "press Enter)"),
+    "list.keys-one": N_("Use the up and down arrow keys, or type a row's number, then press "
+                        "Enter."),
     "room.label": N_("How much room would you like to write the answers?"),
     "room.standard": N_("Standard: one line to write on under each question"),
     "room.more": N_("More room: three lines under each question (more pages)"),

@@ -117,7 +117,24 @@ TEXT: dict[str, str] = {
     "encoding_cp1252": N_("Windows (cp1252): older Excel on Windows"),
     "encoding_latin-1": N_("Latin-1"),
     "clinic_template_legend": N_("Print size for rows that do not say"),
-    "clinic_paper_legend": N_("Paper for rows that do not say"),
+    "clinic_paper_legend": N_("Paper for every handout"),
+    "clinic_paper_hint": N_("The merged file is printed on one paper: a row that asks for "
+        "another is printed on this one, and the result says which rows."),
+    "date_order_legend": N_("Dates written only in numbers, like 12/8/2026"),
+    "date_order_hint": N_("How your spreadsheet writes them (set from your browser's language). "
+        "Every handout prints its date in words, so a wrong choice shows at a glance."),
+    "date_order_mdy": N_("Month first: 12/8/2026 is December 8 (United States)"),
+    "date_order_dmy": N_("Day first: 12/8/2026 is 12 August"),
+    "clinic_working": N_("Printing the handouts of {name}. A list of a few hundred rows takes "
+        "a minute or two; keep this page open."),
+    "clinic_working_rows": N_("Printing the {rows} rows of {name}. A list of a few hundred rows "
+        "takes a minute or two; keep this page open."),
+    "clinic_elapsed": N_("{seconds} seconds so far."),
+    "clinic_notes_title": N_("Notes"),
+    "bad_row": N_("Row {row}"),
+    "bad_field": N_("Field"),
+    "bad_value": N_("Value"),
+    "bad_allowed": N_("Allowed values"),
     "clinic_button": N_("Print the list"),
     "csv_missing": N_("Choose the clinic list (a .csv file), then press Print the list."),
     "csv_too_big": N_("The clinic list is larger than {limit}. Split it into smaller lists."),
