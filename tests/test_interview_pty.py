@@ -308,6 +308,8 @@ def test_the_action_rows_stay_on_screen_at_80x24(tmp_path: Path) -> None:
 
 def walk(person: Person, name: str) -> None:
     """The common path for one person (distant, no concerns, a name, 'the 8th')."""
+    person.sees("Language / Idioma")
+    person.press(ENTER)
     person.sees("Where has the cancer come back?")
     person.press(DOWN, DOWN, ENTER)
     person.sees("What else would you like to talk about?")
