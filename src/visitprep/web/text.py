@@ -41,10 +41,10 @@ TEXT: dict[str, str] = {
     "step": N_("Step {number} of {total}"),
     "recurrence_title": N_("Where has the cancer come back?"),
     "concerns_title": N_("What would you like to talk about?"),
-    "concerns_more": N_("Tick what else you want to talk about. Ticking none is fine."),
+    "concerns_more": N_("Check what else you want to talk about. Checking none is fine."),
     "concerns_always": N_("Questions under {always} are always included."),
     "review_title": N_("The questions picked for you"),
-    "review_hint": N_("Untick any question that does not fit. They are grouped by topic."),
+    "review_hint": N_("Uncheck any question that does not fit. They are grouped by topic."),
     "review_empty": N_("Choose where the cancer has come back (step 1), then press "
         "\u201cShow my questions\u201d to see the questions picked for you."),
     "review_update": N_("Show my questions"),
@@ -79,7 +79,7 @@ TEXT: dict[str, str] = {
     "make_button": N_("Make my checklist"),
     "recurrence_missing": N_("Choose where the cancer has come back. If you do not know yet, "
         "choose \u201c{unsure}\u201d."),
-    "top_unticked": N_("\u201c{text}\u201d is unticked in the list of questions. Tick it again, "
+    "top_unticked": N_("\u201c{text}\u201d is unchecked in the list of questions. Check it again, "
         "or choose another top question."),
     "top_too_many": N_("Pick up to {max} top questions."),
     "own_too_many": N_("You have {count} questions of your own; the limit is {limit}. Keep the "
