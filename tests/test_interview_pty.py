@@ -278,6 +278,8 @@ ACTION_ROWS = (">> Show more questions I could add", ">> Print every question fo
 def test_the_action_rows_stay_on_screen_at_80x24(tmp_path: Path) -> None:
     person = Person(tmp_path)
     screen = Screen(person)
+    person.sees("Language / Idioma")
+    person.press(ENTER)
     person.sees("Where has the cancer come back?")
     person.types("x")  # a letter: it says which keys work, and Enter is not yet pressed
     person.sees("type a row's number")
