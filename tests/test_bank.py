@@ -646,7 +646,7 @@ def test_the_last_page_names_only_the_sources_the_handout_cites(bank: QuestionBa
 def test_the_pdf_has_the_glossary_box_and_the_number_to_call(bank: QuestionBank) -> None:
     profile = Profile(recurrence="unsure", concerns=("symptoms", "follow-up"), length="full")
     text = read_pdf(make_handout(profile, bank)).text
-    assert "Words you may hear" in text and "second cancer:" in text
+    assert "Words you may hear" in text and "Second cancer:" in text
     assert "My care team's number:" in text and "After hours:" in text
     assert "call your cancer care team now" in text
     assert "American Cancer Society" in text.split("Where these questions come from")[1]
