@@ -477,8 +477,18 @@ def hints(browser: Any, *topics: str) -> list[str]:
     return [browser.find_element(By.ID, f"concerns-{topic}-hint").text for topic in topics]
 
 
-def test_step_2_hints_follow_the_kind_chosen(browser: Any, server: str,
-                                              bank: QuestionBank) -> None:
+def test_step_2_hints_follow_the_kind_chosen(server: str, bank: QuestionBank,
+                                              tmp_path: Path) -> None:
+    # A browser of its own: one that has just made a checklist carries that page's state
+    # (the shared browser made this test depend on the tests before it).
+    browser = start_browser(tmp_path)
+    try:
+        _step_2_hints(browser, server, bank)
+    finally:
+        browser.quit()
+
+
+def _step_2_hints(browser: Any, server: str, bank: QuestionBank) -> None:
     browser.set_window_size(1280, 900)
     browser.get(server + "/")
     later = "No questions yet: these come once a recurrence is confirmed."
@@ -491,7 +501,10 @@ def test_step_2_hints_follow_the_kind_chosen(browser: Any, server: str,
                            ("local", plain), ("regional", plain)):
         radio = browser.find_element(By.ID, f"recurrence-{kind}")
         radio.send_keys(" ")  # by keyboard: the focus moves to it
-        wait_for(browser, lambda b, e=expected: hints(b, *topics) == e)
+        try:
+            wait_for(browser, lambda b, e=expected: hints(b, *topics) == e)
+        except AssertionError:
+            raise AssertionError(f"{kind}: {hints(browser, *topics)} != {expected}") from None
         assert active(browser).get_attribute("id") == f"recurrence-{kind}"
         wanted = kind != "unsure"
         wait_for(browser, lambda b, w=wanted: ('"My treatment choices"' in b.find_element(
