@@ -894,6 +894,7 @@ class NotesLines(Flowable):
         self.continues = continues
         self.first = 1  # the number of the first line, for the form fields
         self.page_height = page_height  # a whole page's text area
+        self.dropped = False  # left out, with its heading, to end the handout a page sooner
 
     def _reserved(self, avail_width: float, avail_height: float) -> float:
         return float(sum(f.wrap(avail_width, avail_height)[1] + f.getSpaceBefore()
@@ -909,7 +910,8 @@ class NotesLines(Flowable):
         room = int((avail_height - self._reserved(avail_width, avail_height)) // self.gap)
         if self.continues is not None:
             before = self.continues
-            owed = before.minimum - before.count if before.count < before.minimum else 0
+            owed = before.minimum - before.count \
+                if before.count < before.minimum and not before.dropped else 0
             self.first = before.first + before.count
             self.count = max(room, owed, 2) if owed else 0  # never one lone line
         elif room >= self.minimum:
@@ -937,6 +939,35 @@ class NotesLines(Flowable):
         for index, y in enumerate(ys, self.first):
             self.form.line(self.canv, f"notes_{index}", 0, self.width, y, self.gap * 0.8,
                            self.label)
+
+
+class NotesBlock(Together):
+    """The "Notes" heading over its lines. Where the lines' minimum does not fit but the
+    blocks that close the handout do, the notes are left out, heading and all: the handout
+    ends on this page rather than carry its closing blocks onto a page of their own."""
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        notes = self.parts[-1]
+        assert isinstance(notes, NotesLines)
+        notes.dropped = False
+        super().wrap(avail_width, avail_height)
+        if notes.reserve:
+            reserved = notes._reserved(avail_width, avail_height)
+            below = avail_height - (self.height - notes.height)  # the lines' room
+            if reserved + notes.minimum * notes.gap > below and reserved <= avail_height:
+                notes.dropped, notes.count, notes.height = True, 0, 0.0
+                self.height = 0.0
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name
+        return 0.0 if self.parts[-1].dropped else super().getSpaceBefore()  # type: ignore[attr-defined]
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
+        if not self.parts[-1].dropped:  # type: ignore[attr-defined]
+            super().drawOn(canvas, x, y, _sW)
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return []
 
 
 class LabelBox(Flowable):

@@ -44,6 +44,7 @@ from visitprep.models import Checklist
 from visitprep.render.flowables import (
     INK,
     ChecklistRows,
+    NotesBlock,
     ExampleBlock,
     FieldRows,
     Form,
@@ -243,6 +244,9 @@ class _Styles:
         self.heading = style("heading", layout.heading_size, FONT_BOLD,
                              spaceBefore=layout.heading_size * 0.6,
                              spaceAfter=layout.heading_size * 0.3)  # kept with the next: _headed
+        # a heading is a line or two of large bold type: set as the title is, not at the
+        # body's 1.5 (which is for running text)
+        self.heading.leading = layout.heading_size * min(spacing, 1.25)
         self.small = style("small", layout.small_size)
 
 
@@ -454,14 +458,15 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
 def _checklist(checklist: Checklist, document: Document, styles: _Styles, layout: Layout,
                width: float, form: Form, continued: str = "") -> Flowable:
     # First, in bold, not to wait for the visit; then the source's warning (and that many
-    # have other causes) and how to fill the table in: one paragraph, before the rows.
+    # have other causes) and how to fill the table in: one paragraph; then the numbers to
+    # call, right under the words that say to call, over the rows.
+    calls = document.calls if document.checklists.index(checklist) == 0 else ()
     rest = " ".join(text for text in (checklist.intro, checklist.how_to) if text)
     head: list[Flowable] = [PlainText(checklist.title, styles.heading),
                             LeadText(checklist.act_now, rest, styles.bold, styles.body)
                             if checklist.act_now else PlainText(rest, styles.body)]
-    # whose numbers to call close the list, after the rows a person checks
-    calls = document.calls if document.checklists.index(checklist) == 0 else ()
-    foot = [_call_lines(calls, styles, layout, width, form)] if calls else []
+    if calls:
+        head.append(_call_lines(calls, styles, layout, width, form))
     box_head, item_head, column = document.checklist_headers
     # The "When it started" column: room for a few words; its heading wraps rather
     # than take width from the items (in large print it would take a third).
@@ -470,7 +475,7 @@ def _checklist(checklist: Checklist, document: Document, styles: _Styles, layout
     rows = ChecklistRows(head, (box_head, item_head, column),
                          list(enumerate(checklist.items, 1)),
                          (styles.bold, styles.body), layout.checkbox_size,
-                         layout.body_size * 0.35, form, column_width, foot)
+                         layout.body_size * 0.35, form, column_width)
     if continued:  # where its rows run onto the next page, its title repeats there
         rows.continued_head = [PlainText(continued, styles.bold)]
     return rows
@@ -558,9 +563,11 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
     return blocks
 
 
-def _headed(heading: Flowable, following: list[Flowable]) -> list[Flowable]:
-    """A heading and what follows it: never at the foot of a page without two of its items."""
-    return [Together([heading, *following[:2]]), *following[2:]]
+def _headed(heading: Flowable, following: list[Flowable], lead: int = 0) -> list[Flowable]:
+    """A heading and what follows it: never at the foot of a page without two of its items
+    (after its first `lead` flowables, the words explained under it, which stay too)."""
+    keep = lead + 2
+    return [Together([heading, *following[:keep]]), *following[keep:]]
 
 
 def _stack_height(flowables: list[Flowable], width: float) -> float:
@@ -610,7 +617,8 @@ def _story(document: Document, layout: Layout, width: float, height: float,
         if lead_in:  # before the first topic
             story += [Spacer(1, space * 0.4), _role(Together(lead_in), "lead")]
             lead_in = []
-        grouped = _headed(heading, blocks)
+        # the words explained under the heading stay with it, and so do two questions
+        grouped = _headed(heading, blocks, lead=len(section.terms))
         if "first" not in {getattr(flowable, "page_one_role", "") for flowable in story}:
             _role(grouped[0], "first")
         story += grouped
@@ -623,7 +631,7 @@ def _story(document: Document, layout: Layout, width: float, height: float,
     closing = _closing(document, styles, layout, width, form)
     notes = NotesLines(layout.notes_lines, layout.line_gap, closing, form, document.notes_title,
                        page_height=height)
-    story += [Together([PlainText(document.notes_title, styles.heading), notes]),
+    story += [NotesBlock([PlainText(document.notes_title, styles.heading), notes]),
               NotesLines(layout.notes_lines, layout.line_gap, closing, form,
                          document.notes_title, continues=notes),
               *closing]
