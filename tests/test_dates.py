@@ -14,6 +14,8 @@ from visitprep.dates import DateError, file_order, format_day, one_day, read_dat
 from conftest import TODAY as CLOCK
 from conftest import Result
 
+pytestmark = pytest.mark.clock  # run again under faketime in CI (.ci/run)
+
 Run = Callable[..., Result]
 TODAY = dt.date(2026, 11, 22)  # a Sunday
 DEC3 = dt.date(2026, 12, 3)

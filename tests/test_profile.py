@@ -16,6 +16,8 @@ from visitprep.profile import (
     profile_to_mapping,
 )
 
+pytestmark = pytest.mark.clock  # run again under faketime in CI (.ci/run)
+
 
 def make(bank: QuestionBank, **data: object) -> object:
     return profile_from_mapping(data, bank, "answers.yaml")
