@@ -228,7 +228,22 @@ def read_rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[Row]:
             text that cannot be read as CSV (naming the line).
     """
     with _csv_records(path, encoding) as records:
-        yield from _rows_of(_checked(records, str(path)), str(path))
+        for row in _rows_of(_checked(records, str(path)), str(path)):
+            yield _template_beside(row, path.parent)
+
+
+def _template_beside(row: Row, folder: Path) -> Row:
+    """A template cell that is a relative path names a file beside the CSV, wherever the
+    command runs (as a clinic file's logo is beside the clinic file)."""
+    from visitprep.layout import builtin_names, looks_like_path
+
+    value = row.values.get("template", "")
+    if not value or value in builtin_names() or not looks_like_path(value):
+        return row
+    path = Path(value).expanduser() if value.startswith("~") else Path(value)
+    if path.is_absolute():
+        return row
+    return dataclasses.replace(row, values={**row.values, "template": str(folder / path)})
 
 
 def read_rows_text(text: str, name: str) -> tuple[list[str], Iterator[Row]]:

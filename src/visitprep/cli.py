@@ -255,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run visitprep. Returns the exit code."""
+    _standard_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     previous = _sigterm_as_interrupt()
@@ -270,7 +271,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "templates": _cmd_templates,
             "serve": _cmd_serve,
         }[args.command]
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a full disk or a closed pipe is met here, not at exit
+        return code
     except VisitprepError as exc:
         sys.stderr.write(f"Error: {exc.message}\n")
         if exc.hint:
@@ -281,14 +284,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         # Output piped into `head` or similar: not an error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _drop_stdout()
         return EXIT_OK
+    except OSError as exc:
+        if exc.filename is not None or not _stdout_failed(exc):
+            raise
+        # Standard output is a full disk (`> /dev/full`) or a device that fails.
+        _drop_stdout()
+        from visitprep.output import os_reason
+
+        sys.stderr.write(f"Error: cannot write the output: {os_reason(exc)}.\n"
+                         "Send it to another file or disk, then run the same command again.\n")
+        return EXIT_BAD_INPUT
     finally:
         if previous is not None:
             import signal
 
             signal.signal(signal.SIGTERM, previous)
+
+
+def _standard_streams() -> None:
+    """A standard stream that was closed (`0<&-`, `>&-`) reads as empty and writes nowhere,
+    rather than failing on its first use."""
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+
+
+def _stdout_failed(exc: OSError) -> bool:
+    """True when the error came from writing standard output (its buffer holds text)."""
+    import errno
+
+    return exc.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT)
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so the exit flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _sigterm_as_interrupt() -> Any:

@@ -46,6 +46,11 @@ _TIME_WORD = re.compile(r"\s+(?:at\s+)?\d{1,2}\s*[ap]\.?m\.?$")
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _NUMERIC = re.compile(r"(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?")
 _IN = re.compile(r"in (\d+|[a-z]+) (day|week|month)s?")
+# No visit is booked more than ten years ahead: a date further on is a typo (or a hostile
+# cell), refused whether written as a day or counted from today, and never computed past
+# the calendar's end.
+MAX_AHEAD_YEARS = 10
+MAX_AHEAD_DAYS = 3653
 
 
 class DateError(ValueError):
@@ -121,17 +126,26 @@ def read_date(text: str, today: dt.date, order: str | None = None) -> Reading:
     words = " ".join(str(text).strip().lower().split())
     if not words:
         raise DateError("there is no date")
+    reading = _read(words, today, order, str(text))
+    for day in reading.days:
+        if (day - today).days > MAX_AHEAD_DAYS:
+            raise DateError(f"'{text}' is {format_day(day)}, more than {MAX_AHEAD_YEARS} years "
+                            "away")
+    return reading
+
+
+def _read(words: str, today: dt.date, order: str | None, text: str) -> Reading:
     words = _TIME_WORD.sub("", _TIME.sub("", words)).strip()
-    relative = _relative(words, today)
+    relative = _relative(words, today, text)
     if relative is not None:
         return Reading((relative,))
     match = _ISO.fullmatch(words)
     if match:
-        return Reading((_day(int(match[1]), int(match[2]), int(match[3]), str(text)),))
+        return Reading((_day(int(match[1]), int(match[2]), int(match[3]), text),))
     match = _NUMERIC.fullmatch(words)
     if match:
-        return _numeric(match, today, order, str(text))
-    return Reading((_with_month_name(words, today, str(text)),))
+        return _numeric(match, today, order, text)
+    return Reading((_with_month_name(words, today, text),))
 
 
 def _day(year: int, month: int, day: int, text: str) -> dt.date:
@@ -153,7 +167,7 @@ def _next(month: int, day: int, today: dt.date, text: str) -> dt.date:
     raise DateError(f"'{text}' is not a real date")
 
 
-def _relative(words: str, today: dt.date) -> dt.date | None:
+def _relative(words: str, today: dt.date, text: str) -> dt.date | None:
     if words in ("today", "now"):
         return today
     if words == "tomorrow":
@@ -169,6 +183,9 @@ def _relative(words: str, today: dt.date) -> dt.date | None:
         count = int(match[1]) if match[1].isdigit() else _NUMBER_WORDS.get(match[1])
         if count is None:
             return None
+        unit_days = {"day": 1, "week": 7, "month": 28}[match[2]]
+        if count > MAX_AHEAD_DAYS // unit_days:  # bounded before any sum: no overflow
+            raise DateError(f"'{text}' is more than {MAX_AHEAD_YEARS} years away")
         if match[2] == "day":
             return today + dt.timedelta(days=count)
         if match[2] == "week":
@@ -260,7 +277,8 @@ def file_order(texts: list[str]) -> str | None:
     shown: set[str] = set()
     for text in texts:
         try:
-            reading = read_date(text, dt.date(2000, 1, 1))
+            reading = _read(" ".join(str(text).strip().lower().split()), dt.date(2000, 1, 1),
+                            None, str(text))
         except DateError:
             continue
         if reading.numeric:

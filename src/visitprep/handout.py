@@ -20,7 +20,7 @@ from typing import Any
 
 from visitprep import __version__
 from visitprep.document import Document, build_document
-from visitprep.errors import UsageError
+from visitprep.errors import ProfileError, UsageError
 from visitprep.layout import Layout, load_layout
 from visitprep.models import FORMATS, Clinic, Profile, QuestionBank
 from visitprep.selection import select_questions
@@ -38,6 +38,11 @@ _BANK_DIGESTS: dict[int, tuple[QuestionBank, str]] = {}
 __all__ = ["FORMATS", "count_pages", "fingerprint", "make_document", "make_handout",
            "output_format", "read_fingerprint"]
 SUFFIXES: dict[str, str] = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+# A handout may hold only the person's own questions; with none of those either, there is
+# nothing to print, and no front door makes an empty checklist.
+NOTHING_TO_PRINT = ("there is nothing to print: every question of the list is left out, "
+                    "and there are no questions of your own")
+NOTHING_TO_PRINT_HINT = "Keep at least one question of the list, or add one of your own."
 
 
 def output_format(path: Path | None, given: str | None) -> str:
@@ -61,7 +66,10 @@ def make_document(profile: Profile, bank: QuestionBank, *, layout: Layout | None
                   clinic: Clinic | None = None) -> tuple[Document, Layout]:
     """Select the questions and lay out what the handout says (no rendering)."""
     layout = load_layout(profile.template) if layout is None else layout
-    return build_document(bank, profile, select_questions(bank, profile), layout, clinic), layout
+    selection = select_questions(bank, profile)
+    if not selection.count:
+        raise ProfileError(NOTHING_TO_PRINT, hint=NOTHING_TO_PRINT_HINT, field="exclude")
+    return build_document(bank, profile, selection, layout, clinic), layout
 
 
 def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None = None,
@@ -190,4 +198,6 @@ def handout_pages(profile: Profile, bank: QuestionBank, *, layout: Layout | None
     Raises:
         VisitprepError: For anything in the inputs that cannot be printed.
     """
+    if not select_questions(bank, profile).count:
+        return 0  # nothing to print yet: the front door says so before it writes anything
     return count_pages(make_handout(profile, bank, layout=layout, clinic=clinic))

@@ -24,6 +24,7 @@ from visitprep import steps
 from visitprep.errors import OutputError
 from visitprep.models import Profile, QuestionBank
 from visitprep.output import default_name, validate_save_path
+from visitprep.selection import select_questions
 from visitprep.steps import say
 
 BACK = "__back__"
@@ -366,14 +367,24 @@ def _tall_messages(application: Any) -> None:
 
 
 def _stop_on_ctrl_d(application: Any) -> None:
-    """Make Ctrl-D stop every prompt, as Ctrl-C does (questionary's lists ignore it)."""
+    """Make Ctrl-D stop every prompt, as Ctrl-C does (questionary's lists ignore it).
+
+    Also drop what reads as a mouse report: the interview asks the terminal for none, so
+    it is pasted text holding an escape sequence (a colour code such as ESC [31m), which
+    prompt_toolkit's own mouse handler fails on, stopping the interview in a loop of
+    "Unhandled exception in event loop" that neither Enter nor Ctrl-C leaves."""
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
 
     extra = KeyBindings()
 
     @extra.add("c-d", eager=True)
     def _stop(event: Any) -> None:
         event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    @extra.add(Keys.Vt100MouseEvent, eager=True)
+    def _ignore(event: Any) -> None:
+        return None
 
     application.key_bindings = merge_key_bindings([application.key_bindings, extra])
 
@@ -613,7 +624,10 @@ class Interview:
             if text.lower() == BACK_WORD:
                 return BACK
             if not text:
-                return None
+                if select_questions(self.bank, self.draft.profile()).count:
+                    return None
+                say_out(say("own.nothing"))  # an empty checklist is never printed
+                continue
             if text not in self.draft.own:
                 self.draft.own.append(text)
 

@@ -111,6 +111,8 @@ MESSAGES: dict[str, str] = {
     "own.intro": "Add questions of your own, one at a time. When you are done, press Enter "
                  "on an empty line. To go back, type back.",
     "own.label": "Your question:",
+    "own.nothing": "Nothing is left to print: every question of the list is unchecked. Add a "
+                   "question of your own, or type back to keep some of the list.",
     "own.hint": "(type it, then press Enter; just Enter when you are done)",
     "top.label": "Check up to {max} to print first, on page 1:",
     "top.hint": "Checking none is fine.",

@@ -582,7 +582,10 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
                     story[box] = _top_box(document, styles, layout, width, form,
                                           lines=fewest, more={on_page_one: spare})
         return
-    first = story.index(next(f for f in story[box:] if isinstance(f, Together)))
+    together = next((f for f in story[box:] if isinstance(f, Together)), None)
+    if together is None:  # only top questions: nothing follows the box on page 1
+        return
+    first = story.index(together)
     page_one = _stack_height(story[:first], width)
     if page_one > height:  # "About my cancer" starts page 2: the box ends page 1
         about = next(index for index in range(box + 1, first)

@@ -144,13 +144,25 @@ class Maker:
                                 layout=self.layouts[profile.template],
                                 clinic=self.settings.clinic, fmt=fmt)
 
-    def rows(self, rows: Iterator[Any], defaults: dict[str, Any]) -> Iterator[Any]:
-        """Each row with its PDF or its error, drawn under the lock."""
+    def rows(self, rows: Iterator[Any], defaults: dict[str, Any],
+             offered: tuple[str, ...] = ()) -> Iterator[Any]:
+        """Each row with its PDF or its error, drawn under the lock.
+
+        A row's template may only be one the page offers: a cell is never taken as a path
+        on this computer (the page would read, and echo, any file it names)."""
         from visitprep.batch import make_row_pdf
+        from visitprep.errors import ProfileError, allowed, shorten
 
         for row in rows:
             if row.problem:
                 yield row, VisitprepError(row.problem)
+                continue
+            template = row.values.get("template", "")
+            if template and template not in offered:
+                yield row, ProfileError(
+                    f"{row.where}: 'template': '{shorten(template)}' is not a template this "
+                    f"page offers ({allowed(offered)})", field="template", value=template,
+                    choices=offered)
                 continue
             try:
                 with self.lock:
@@ -520,7 +532,9 @@ def create_app(settings: Settings) -> Flask:
         pdfs: list[bytes] = []
         failures: list[tuple[Any, str]] = []
         bad: list[dict[str, str]] = []
-        for row, outcome in maker.rows(iter(rows_list), defaults):
+        offered = tuple(dict(forms.template_choices(
+            bank, settings.defaults.get("template", "standard"))))
+        for row, outcome in maker.rows(iter(rows_list), defaults, offered):
             if isinstance(outcome, bytes):
                 pdfs.append(outcome)
                 continue

@@ -1,0 +1,346 @@
+"""Issue 17: the last crashes, leaks, lost files and wrong prints, each through the front door
+a person uses (the command line, the web page, the terminal interview).
+
+The files these tests read are in the hostile corpus (tests/data/hostile); what cannot be kept
+in git (devices, pipes, links to them, a full disk) is made by the test.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from visitprep import interview
+from visitprep.interview import Draft, Interview
+from visitprep.models import QuestionBank
+from visitprep.web.app import Settings, create_app
+
+from conftest import DATA, TODAY, Result, read_pdf
+
+pytestmark = pytest.mark.clock  # run again under faketime in CI (.ci/run)
+
+Run = Callable[..., Result]
+HOSTILE = DATA / "hostile"
+HOST = "127.0.0.1:5000"
+FAR = ["in 3000000 days", "in 100000 months", "in 999999999999 weeks", "in 3654 days",
+       "2099-01-01"]
+
+
+def files(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+def one_error(result: Result) -> str:
+    assert "Traceback" not in result.err + result.out
+    errors = [line for line in result.err.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.err
+    return errors[0]
+
+
+def short_list(bank: QuestionBank, recurrence: str) -> list[str]:
+    """Every question a short list prints for this kind with no concern."""
+    from visitprep.profile import profile_from_mapping
+    from visitprep.selection import select_questions
+
+    profile = profile_from_mapping({"recurrence": recurrence}, bank, "test")
+    return [i.id for s in select_questions(bank, profile).sections for i in s.items]
+
+
+# -- the web page, in-process -------------------------------------------------------------
+
+@pytest.fixture
+def web(bank: QuestionBank) -> tuple[Any, Settings]:
+    settings = Settings(bank=bank, hosts=(HOST,), today=lambda: TODAY)
+    return create_app(settings).test_client(), settings
+
+
+def web_post(web: tuple[Any, Settings], path: str, data: dict[str, Any], **kw: Any) -> str:
+    client, settings = web
+    response = client.post(path, data={"token": settings.token, **data},
+                           base_url=f"http://{HOST}", **kw)
+    assert response.status_code in (200, 303), response.status_code
+    if response.status_code == 303:
+        response = client.get(response.headers["Location"], base_url=f"http://{HOST}")
+    return str(response.get_data(as_text=True))
+
+
+def summary(html: str) -> list[str]:
+    from html import unescape
+
+    block = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    return [unescape(re.sub(r"<[^>]+>", "", m)) for m in
+            re.findall(r"<li>(.*?)</li>", block.group(0), re.S)] if block else []
+
+
+def clinic_rows(html: str) -> list[list[str]]:
+    from html import unescape
+
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
+    return [[unescape(c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)] if body else []
+
+
+# -- 2. crashes: a relative date that runs off the calendar --------------------------------
+
+@pytest.mark.parametrize("text", FAR)
+def test_a_date_too_far_ahead_is_a_message_on_the_command_line(run: Run, tmp_path: Path,
+                                                               text: str) -> None:
+    result = run("make", "--recurrence", "local", "--visit-date", text, "-o", "out.pdf")
+    assert result.code == 1
+    assert one_error(result).startswith(f"Error: --visit-date: '{text}' is ")
+    assert "more than 10 years away." in result.err
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_a_date_too_far_ahead_fails_its_row_alone(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "list.csv").write_text(
+        "name,recurrence,visit_date\nAnn Lee,local,in 2 weeks\n"
+        "Bo Chen,local,in 999999999999 weeks\nCy Diaz,distant,\n", encoding="utf-8")
+    result = run("batch", "list.csv", "-o", "out")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert ("row 3 (Bo Chen): 'visit_date': 'in 999999999999 weeks' is more than 10 years "
+            "away.") in result.err
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == [
+        "Ann-Lee-2026-12-04.pdf", "Cy-Diaz.pdf"]
+
+
+@pytest.mark.parametrize("text", FAR[:3])
+def test_a_date_too_far_ahead_is_a_message_on_the_web_page(web: tuple[Any, Settings],
+                                                           text: str) -> None:
+    html = web_post(web, "/", {"action": "make", "recurrence": "local", "visit_date": text})
+    (message,) = summary(html)
+    assert f"'{text}' is more than 10 years away" in message
+
+
+@pytest.mark.parametrize("text", FAR)
+def test_a_date_too_far_ahead_is_a_message_in_the_interview(text: str) -> None:
+    verdict = interview._validate_date(text, TODAY)
+    assert isinstance(verdict, str) and "more than 10 years away" in verdict
+    assert interview._validate_date("in 3653 days", TODAY) is True  # ten years is allowed
+
+
+# -- 2. crashes: every question left out ---------------------------------------------------
+
+def test_every_question_left_out_is_a_message_and_own_questions_still_print(
+        run: Run, tmp_path: Path, bank: QuestionBank) -> None:
+    excluded = [arg for qid in short_list(bank, "local") for arg in ("--exclude", qid)]
+    result = run("make", "--recurrence", "local", *excluded, "-o", "out.pdf")
+    assert result.code == 1
+    assert one_error(result) == ("Error: there is nothing to print: every question of the "
+                                 "list is left out, and there are no questions of your own.")
+    assert not (tmp_path / "out.pdf").exists()
+    for extra, name in ((["--question", "Can I travel in May?"], "own.pdf"),
+                        (["--top", "Can I travel in May?"], "top.pdf"),
+                        (["--top", "Can I travel in May?"], "top.html")):
+        made = run("make", "--recurrence", "local", *excluded, *extra, "-o", name)
+        assert made.code == 0, made.err
+    assert "Can I travel in May?" in read_pdf(tmp_path / "own.pdf").text
+    assert "1. Can I travel in May?" in read_pdf(tmp_path / "top.pdf").pages[0]
+
+
+def test_every_question_left_out_fails_its_row_alone(run: Run, tmp_path: Path,
+                                                     bank: QuestionBank) -> None:
+    excluded = ";".join(short_list(bank, "local"))
+    (tmp_path / "list.csv").write_text(
+        f"name,recurrence,exclude,custom_questions\nAnn,local,{excluded},\n"
+        f"Bo,local,{excluded},Can I travel?\nCy,local,,\n", encoding="utf-8")
+    result = run("batch", "list.csv", "-o", "out")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "row 2 (Ann): there is nothing to print" in result.err
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["Bo.pdf", "Cy.pdf"]
+
+
+def test_every_question_unticked_on_the_web_page_is_a_message(
+        web: tuple[Any, Settings]) -> None:
+    update = web_post(web, "/", {"action": "update", "recurrence": "local"})
+    ids = re.findall(r'id="keep-[^"]+" name="q-\d+" value="([^"]+)"', update)
+    html = web_post(web, "/", {"action": "make", "recurrence": "local", "shown": " ".join(ids),
+                               "keep": []})
+    (message,) = summary(html)
+    assert "there is nothing to print" in message
+
+
+def test_every_question_unticked_in_the_interview_asks_for_one_of_your_own(
+        bank: QuestionBank, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    draft = Draft(recurrence="local")
+    draft.exclude = short_list(bank, "local")
+    answers = iter(["", "Can I travel in May?", ""])
+    monkeypatch.setattr(interview, "ask", lambda prompt, **io: next(answers))
+    run = Interview(bank, draft, today=TODAY, count_pages=lambda profile: 1,
+                    write_pdf=lambda p, path, f: 1, write_answers=lambda p, path, f: None)
+    assert run.step_own() is None
+    assert draft.own == ["Can I travel in May?"]
+    assert "Nothing is left to print: every question of the list is unchecked." in \
+        capsys.readouterr().out
+
+
+# -- 2. crashes: logos that are devices, pipes or broken images ----------------------------
+
+@pytest.mark.parametrize("kind", ["/dev/zero", "/dev/urandom", "link", "fifo"])
+def test_a_logo_that_is_no_regular_file_is_refused_without_reading_it(
+        tmp_path: Path, kind: str) -> None:
+    logo = kind
+    if kind == "link":
+        os.symlink("/dev/zero", tmp_path / "logo.png")
+        logo = "logo.png"
+    elif kind == "fifo":
+        os.mkfifo(tmp_path / "logo.png")
+        logo = "logo.png"
+    (tmp_path / "clinic.yaml").write_text(f"name: Riverside\nlogo: {logo}\n", encoding="utf-8")
+    process = subprocess.run(
+        [sys.executable, "-m", "visitprep", "make", "--recurrence", "local", "--clinic",
+         "clinic.yaml", "-o", "out.pdf"], cwd=tmp_path, capture_output=True, text=True,
+        timeout=60, stdin=subprocess.DEVNULL)
+    assert process.returncode == 1, process.stderr
+    assert process.stderr.startswith("Error: clinic.yaml: 'logo': ")
+    assert "is not a regular file" in process.stderr and "Traceback" not in process.stderr
+    assert not (tmp_path / "out.pdf").exists()
+
+
+# -- 2. crashes: seeds, a full disk, no standard input, pasted escape sequences -------------
+
+def test_a_seed_that_is_not_utf8_is_a_message(run: Run, tmp_path: Path) -> None:
+    from conftest import PASSAGES
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for source in PASSAGES.iterdir():
+        (seeds / source.name).write_bytes(source.read_bytes())
+    first = sorted(seeds.glob("0*.txt"))[0]
+    first.write_bytes(b"Line one\nCaf\xe9 au lait\n")
+    result = run("check-bank", "--seeds", str(seeds))
+    assert result.code == 1
+    assert one_error(result) == f"Error: {first}, line 2: is not UTF-8 text (the byte 0xe9)."
+
+
+@pytest.mark.parametrize("argv", [["questions"], ["questions", "--recurrence", "local"],
+                                  ["templates"], ["check-bank"]])
+def test_output_to_a_full_disk_is_a_message(argv: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        process = subprocess.run([sys.executable, "-m", "visitprep", *argv], stdout=full,
+                                 stderr=subprocess.PIPE, text=True, timeout=120)
+    assert process.returncode == 1
+    assert process.stderr == ("Error: cannot write the output: the disk is full.\n"
+                              "Send it to another file or disk, then run the same command "
+                              "again.\n")
+
+
+def test_the_interview_with_standard_input_closed_says_what_to_do() -> None:
+    process = subprocess.run([sys.executable, "-m", "visitprep", "interview"],
+                             capture_output=True, text=True, timeout=60,
+                             pass_fds=(), preexec_fn=lambda: os.close(0))
+    assert process.returncode == 2
+    assert process.stderr.startswith("Error: the interview needs a terminal to type in")
+    assert "Traceback" not in process.stderr
+
+
+def test_pasted_escape_sequences_never_stop_the_interview() -> None:
+    """A colour code reads as a mouse report to prompt_toolkit, whose handler failed on it
+    and left the interview in a loop of 'Unhandled exception in event loop'."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    prompt = interview.Prompt("text", "own", "Your question:")
+    with create_pipe_input() as pipe:
+        pipe.send_text("Can I \x1b[31mtravel\x1b[0m?\x1b[<0;5;5M\x1b[96;14;13M\r")
+        answer = interview.ask(prompt, input=pipe, output=DummyOutput())
+    assert answer == "Can I travel?"
+
+
+# -- 3. security: no cell names a file the web page reads ----------------------------------
+
+def test_the_web_clinic_list_takes_only_the_templates_it_offers(
+        web: tuple[Any, Settings], tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("password: hunter2\n", encoding="utf-8")
+    content = (f"name,recurrence,template\nAnn,local,{secret}\nBo,local,/etc/passwd\n"
+               f"Cy,local,/no/such/file.yaml\nDi,local,large-print\nEd,local,\n").encode()
+    html = web_post(web, "/clinic-list", {"csv": (io.BytesIO(content), "list.csv")},
+                    content_type="multipart/form-data")
+    assert "Printed 2 of 5 rows" in html
+    assert "hunter2" not in html and "password" not in html and "no such file" not in html
+    rows = clinic_rows(html)
+    assert [row[:3] for row in rows] == [["2", "Ann", "template"], ["3", "Bo", "template"],
+                                         ["4", "Cy", "template"]]
+    assert all(row[5].endswith("is not a template this page offers (standard, "
+                               "large-print).") for row in rows)
+
+
+def test_a_template_path_in_a_csv_is_beside_the_csv(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "clinic"
+    folder.mkdir()
+    (folder / "big.yaml").write_text("extends: large-print\n", encoding="utf-8")
+    (folder / "list.csv").write_text("name,recurrence,template\nAnn,local,big.yaml\n",
+                                     encoding="utf-8")
+    result = run("batch", "clinic/list.csv", "-o", "out")  # run from the folder above
+    assert result.code == 0, result.err
+    assert (tmp_path / "out" / "Ann.pdf").is_file()
+
+
+# -- 3. security: a local program cannot lock the page -------------------------------------
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, int]]:
+    """`visitprep serve` as a person starts it, with a 2-second request deadline."""
+    import signal
+
+    code = ("import sys; from visitprep.web import server; server.REQUEST_SECONDS = 2; "
+            "from visitprep.cli import main; "
+            "sys.exit(main(['serve', '--no-browser', '--port', '0']))")
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+    assert match, line
+    yield "127.0.0.1", int(match.group(1))
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    assert "Traceback" not in err
+
+
+def get_page(address: tuple[str, int], timeout: float) -> int:
+    import http.client
+
+    connection = http.client.HTTPConnection(*address, timeout=timeout)
+    try:
+        connection.request("GET", "/")
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_half_sent_requests_do_not_lock_the_page(server: tuple[str, int]) -> None:
+    held: list[socket.socket] = []
+    try:
+        for _ in range(120):
+            sock = socket.create_connection(server, timeout=5)
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            held.append(sock)
+        started = time.monotonic()
+        assert get_page(server, timeout=5) == 200  # at once: the oldest half-sent ones go
+        assert time.monotonic() - started < 5
+        time.sleep(4)  # past the deadline: the rest are closed too
+        closed = 0
+        for sock in held:
+            sock.settimeout(0.5)
+            try:
+                closed += sock.recv(1) == b""
+            except (TimeoutError, ConnectionError):
+                closed += isinstance(sys.exc_info()[1], ConnectionError)
+        assert closed == len(held)
+    finally:
+        for sock in held:
+            sock.close()
