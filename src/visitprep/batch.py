@@ -391,7 +391,9 @@ def csv_date_order(path: Path, encoding: str = "utf-8-sig") -> str | None:
 
 def safe_stem(text: str) -> str:
     """Turn text into a file name part that is safe on Windows, macOS and Linux."""
-    text = unicodedata.normalize("NFC", text)
+    # Invisible formatting (a soft hyphen, a zero-width space) is dropped, not made a '-'.
+    text = "".join(c for c in unicodedata.normalize("NFC", text)
+                   if unicodedata.category(c) != "Cf")
     stem = _UNSAFE.sub("-", text.strip()).strip("-.")
     stem = re.sub(r"-{2,}", "-", stem)[:MAX_STEM]
     while len(stem.encode("utf-8")) > MAX_STEM_BYTES:  # room for '-2' and a date on any disk
@@ -954,6 +956,7 @@ def remove_old_failures(path: Path) -> bool:
 
 
 MERGED_MARK = "visitprep-merged:"
+MEMBERS_KEY = "/VisitprepHandouts"  # the file names a merged file holds, one a line
 
 
 def merged_digest(files: list[Path]) -> str:
@@ -968,17 +971,30 @@ def merged_digest(files: list[Path]) -> str:
 
 def read_merged_digest(path: Path) -> str | None:
     """The digest recorded in a merged file visitprep wrote, or None (never raises)."""
+    return _read_merged(path)[0]
+
+
+def read_merged_members(path: Path) -> list[str]:
+    """The handouts (file names) a merged file visitprep wrote holds; [] if it does not say
+    (never raises)."""
+    return _read_merged(path)[1]
+
+
+def _read_merged(path: Path) -> tuple[str | None, list[str]]:
     try:
         if kind_of(path) != "file":
-            return None
+            return None, []
         from pypdf import PdfReader
 
         metadata: Any = PdfReader(path).metadata or {}  # reads the trailer, not every page
         keywords = str(metadata.get("/Keywords", ""))
+        members = str(metadata.get(MEMBERS_KEY, ""))
     except Exception:  # noqa: BLE001 - anything unreadable is not a merged file
-        return None
+        return None, []
     match = re.fullmatch(re.escape(MERGED_MARK) + r"([0-9a-f]{32})", keywords)
-    return match.group(1) if match else None
+    if not match:
+        return None, []
+    return match.group(1), [name for name in members.split("\n") if name]
 
 
 def merge_pdfs(files: list[Path], target: Path, *, force: bool, digest: str = "") -> int:
@@ -997,12 +1013,14 @@ def merge_pdfs(files: list[Path], target: Path, *, force: bool, digest: str = ""
     Raises:
         OutputError: If a handout cannot be read or the file cannot be written.
     """
-    merged, pages = join_pdfs(files, keywords=f"{MERGED_MARK}{digest}" if digest else "")
+    merged, pages = join_pdfs(files, keywords=f"{MERGED_MARK}{digest}" if digest else "",
+                              members=[file.name for file in files])
     write_atomic(target, merged, force=force)
     return pages
 
 
-def join_pdfs(files: Iterable[Path | bytes], *, keywords: str = "") -> tuple[bytes, int]:
+def join_pdfs(files: Iterable[Path | bytes], *, keywords: str = "",
+              members: Iterable[str] = ()) -> tuple[bytes, int]:
     """Join handouts (files or bytes) for double-sided printing, as `merge_pdfs` does.
 
     A file is read without following a link.
@@ -1038,8 +1056,10 @@ def join_pdfs(files: Iterable[Path | bytes], *, keywords: str = "") -> tuple[byt
             raise OutputError(f"cannot merge {shown}: it is not a whole PDF any more",
                               hint="Delete it and run the same command again to make it "
                               "anew.") from None
+    names = "\n".join(members)
     writer.add_metadata({"/Title": "visitprep handouts", "/Creator": "visitprep",
-                         **({"/Keywords": keywords} if keywords else {})})
+                         **({"/Keywords": keywords} if keywords else {}),
+                         **({MEMBERS_KEY: names} if names else {})})
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue(), len(writer.pages)

@@ -24,7 +24,7 @@ from visitprep import steps
 from visitprep.errors import OutputError
 from visitprep.models import Profile, QuestionBank
 from visitprep.output import default_name, validate_save_path
-from visitprep.selection import select_questions
+from visitprep.selection import printable_include, select_questions
 from visitprep.steps import say
 
 BACK = "__back__"
@@ -551,6 +551,12 @@ class Interview:
             groups = tuple(dataclasses.replace(g, choices=tuple(
                 dataclasses.replace(c, checked=False) for c in g.choices)) for g in groups)
         self.draft.recurrence = self._list("recurrence", "select", groups, back=False)
+        # Questions picked for another kind may not fit this one: they no longer print.
+        self.draft.include = printable_include(self.bank, self.draft.recurrence,
+                                               self.draft.concerns, self.draft.include)
+        fits = {q.id for q in self.bank.questions if self.draft.recurrence in q.recurrence}
+        ids = {q.id for q in self.bank.questions}
+        self.draft.top = [t for t in self.draft.top if t not in ids or t in fits]
         return None
 
     def step_concerns(self) -> str | None:
@@ -560,6 +566,8 @@ class Interview:
         if BACK in answer:
             return BACK
         self.draft.concerns = list(answer)
+        self.draft.include = printable_include(self.bank, self.draft.recurrence,
+                                               self.draft.concerns, self.draft.include)
         return None
 
     def step_review(self) -> str | None:

@@ -349,12 +349,12 @@ def check_text(value: str, step_id: str,
         step_id: name, doctor, companion or own (sets the length limit).
         printable: Returns why a text cannot print (a character the font lacks), or None.
     """
-    from visitprep.profile import control_character, one_line  # the rules files follow
+    from visitprep.profile import character_code, control_character, one_line  # as files
 
     text = one_line(value)
     char = control_character(text)
     if char:
-        return Checked(text, say("text.control", code=f"{ord(char):04X}"))
+        return Checked(text, say("text.control", code=character_code(char)))
     limit = step(step_id).limit or MAX_FIELD_LENGTH
     if len(text) > limit:
         return Checked(text, say("text.too-long", length=len(text), limit=limit))
