@@ -90,8 +90,7 @@ def control_character(text: str) -> str | None:
                  ("Cc", "Cf", "Co", "Cs")), None)
 
 
-_NAMED = {"\u00ad": "a soft hyphen", "\ufeff": "a byte-order mark",
-          "\u200b": "a zero-width space"}
+_NAMED = {"\u00ad": "a soft hyphen", "\ufeff": "a byte-order mark"}
 
 
 def character_code(char: str) -> str:
