@@ -344,3 +344,205 @@ def test_half_sent_requests_do_not_lock_the_page(server: tuple[str, int]) -> Non
     finally:
         for sock in held:
             sock.close()
+
+
+# -- 3. invisible formatting characters: one rule, every front door ------------------------
+
+def test_a_soft_hyphen_is_refused_at_every_front_door(run: Run, tmp_path: Path,
+                                                      web: tuple[Any, Settings]) -> None:
+    name = "Ma\u00adria L\u00f3pez"
+    result = run("make", "--recurrence", "local", "--name", name, "-o", "out.pdf")
+    assert one_error(result) == ("Error: --name holds an invisible control character "
+                                 "(U+00AD, a soft hyphen).")
+    (tmp_path / "list.csv").write_text(f"name,recurrence\n{name},local\nAnn,local\n",
+                                       encoding="utf-8")
+    batch = run("batch", "list.csv", "-o", "out")
+    assert "'name' holds an invisible control character (U+00AD, a soft hyphen)" in batch.err
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["Ann.pdf"]
+    html = web_post(web, "/", {"action": "make", "recurrence": "local", "name": name})
+    assert any("(U+00AD, a soft hyphen)" in message for message in summary(html))
+    from visitprep import steps  # the interview checks typed text with the same rule
+
+    assert "(U+00AD, a soft hyphen)" in steps.check_text(name, "name").error
+
+
+def test_file_names_drop_invisible_formatting() -> None:
+    from visitprep.batch import safe_stem
+
+    assert safe_stem("Ma\u00adria L\u200bopez") == "Maria-Lopez"
+
+
+# -- 4. files replaced or lost -------------------------------------------------------------
+
+def test_no_run_writes_over_the_template_an_answers_file_names(run: Run,
+                                                               tmp_path: Path) -> None:
+    (tmp_path / "big.yaml").write_text("extends: large-print\n", encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("recurrence: local\ntemplate: big.yaml\n",
+                                     encoding="utf-8")
+    result = run("make", "--answers", "a.yaml", "-o", "big.yaml", "--format", "pdf",
+                 "--force")
+    assert result.code == 2
+    assert one_error(result) == ("Error: -o big.yaml is the template file that a.yaml names; "
+                                 "visitprep never writes over its input.")
+    assert (tmp_path / "big.yaml").read_text(encoding="utf-8") == "extends: large-print\n"
+
+
+def test_no_run_writes_over_the_clinic_logo(run: Run, tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (40, 20), "white").save(tmp_path / "logo.png")
+    before = (tmp_path / "logo.png").read_bytes()
+    (tmp_path / "clinic.yaml").write_text("name: Riverside\nlogo: logo.png\n", encoding="utf-8")
+    result = run("make", "--recurrence", "local", "--clinic", "clinic.yaml", "-o", "logo.png",
+                 "--format", "pdf", "--force")
+    assert result.code == 2 and "is the clinic's logo (clinic.yaml: 'logo')" in result.err
+    (tmp_path / "list.csv").write_text("name,recurrence\nAnn,local\n", encoding="utf-8")
+    merged = run("batch", "list.csv", "-o", "out", "--clinic", "clinic.yaml", "--merge",
+                 "logo.png", "--force")
+    assert merged.code == 2 and "--merge logo.png is the clinic's logo" in merged.err
+    assert (tmp_path / "logo.png").read_bytes() == before
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_merged_file_never_silently_loses_a_person(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "list.csv").write_text("name,recurrence\nAnn,local\nBo,distant\nCy,regional\n",
+                                       encoding="utf-8")
+    assert run("batch", "list.csv", "-o", "out", "--merge", "all.pdf").code == 0
+    three = (tmp_path / "all.pdf").read_bytes()
+    (tmp_path / "list.csv").write_text("name,recurrence\nAnn,local\nBo,local\nCy,regional\n",
+                                       encoding="utf-8")
+    result = run("batch", "list.csv", "-o", "out", "--merge", "all.pdf")
+    assert result.code == 1
+    assert ("Kept all.pdf as it was: it holds Bo.pdf, which has no handout this time, and "
+            "rebuilding it would leave it out. Fix the row and run the same command again, "
+            "or add --force to rebuild it without it.") in result.out
+    assert (tmp_path / "all.pdf").read_bytes() == three
+    forced = run("batch", "list.csv", "-o", "out", "--merge", "all.pdf", "--force")
+    assert forced.code == 0 and "Rebuilt all.pdf" in forced.out
+    assert "Rebuilt all.pdf (its handouts changed): 3 handouts" in forced.out
+
+
+def test_a_first_merge_names_the_rows_it_leaves_out(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "list.csv").write_text("name,recurrence\nAnn,local\nBo,sideways\n",
+                                       encoding="utf-8")
+    result = run("batch", "list.csv", "-o", "out", "--merge", "all.pdf")
+    assert result.code == 1
+    assert "all.pdf leaves out 1 row that did not print (row 3 (Bo))." in result.out
+    assert (tmp_path / "all.pdf").is_file()
+
+
+def test_o_with_a_trailing_slash_is_a_folder(run: Run, tmp_path: Path) -> None:
+    missing = run("make", "--recurrence", "local", "-o", "newdir/")
+    assert missing.code == 1
+    assert one_error(missing) == "Error: -o newdir/: the folder newdir does not exist."
+    assert not (tmp_path / "newdir").exists()
+    (tmp_path / "newdir").mkdir()
+    made = run("make", "--recurrence", "local", "--visit-date", "tomorrow", "-o", "newdir/")
+    assert made.code == 0, made.err
+    assert [p.name for p in (tmp_path / "newdir").iterdir()] == ["visit-questions-2026-11-21.pdf"]
+
+
+@pytest.mark.parametrize(("argv", "flag"), [
+    (["make", "--answers", ""], "--answers"),
+    (["make", "--recurrence", "local", "--clinic", ""], "--clinic"),
+    (["make", "--recurrence", "local", "-o", ""], "-o/--output"),
+    (["batch", "list.csv", "-o", "out", "--merge", ""], "--merge"),
+    (["batch", "", "-o", "out"], "FILE.csv"),
+    (["make", "--recurrence", "local", "--bank", " "], "--bank"),
+])
+def test_an_empty_file_flag_names_the_flag(run: Run, tmp_path: Path, argv: list[str],
+                                           flag: str) -> None:
+    before = files(tmp_path)
+    result = run(*argv)
+    assert result.code == 2
+    assert one_error(result) == f"Error: argument {flag}: is empty; give a file or folder name"
+    assert files(tmp_path) == before
+
+
+# -- 5. quieter wrongs ---------------------------------------------------------------------
+
+def test_a_question_id_in_capitals_is_the_question(run: Run, tmp_path: Path,
+                                                   bank: QuestionBank) -> None:
+    result = run("make", "--recurrence", "local", "--top", "TX-CHOICES", "--exclude",
+                 "REC-OUTLOOK", "-o", "out.pdf")
+    assert result.code == 0, result.err
+    pdf = read_pdf(tmp_path / "out.pdf")
+    assert f"1. {bank.question('tx-choices').text}" in pdf.pages[0]
+    assert "TX-CHOICES" not in pdf.text
+    assert bank.question("rec-outlook").text not in pdf.text
+
+
+def test_a_mistyped_top_id_is_an_error_not_a_printed_question(run: Run) -> None:
+    result = run("make", "--recurrence", "local", "--top", "TX-CHOISES", "-o", "out.pdf")
+    assert result.code == 1
+    assert "names an unknown question id 'tx-choises'. Did you mean 'tx-choices'?" in result.err
+
+
+def test_an_include_whose_topic_is_not_chosen_is_a_message(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "list.csv").write_text(
+        "name,recurrence,concerns,include\nAnn,local,,cost-tests\nBo,local,costs,cost-tests\n",
+        encoding="utf-8")
+    result = run("batch", "list.csv", "-o", "out")
+    assert ("row 2 (Ann): 'include': question 'cost-tests' is in the topic \"Costs and "
+            "insurance\", which is not among the concerns.") in result.err
+    assert [p.name for p in (tmp_path / "out").glob("*.pdf")] == ["Bo.pdf"]
+
+
+def test_the_interview_drops_added_questions_of_a_concern_taken_away(
+        bank: QuestionBank, monkeypatch: pytest.MonkeyPatch) -> None:
+    draft = Draft(recurrence="local", concerns=["costs"])
+    draft.include = ["cost-tests"]
+    monkeypatch.setattr(interview, "ask", lambda prompt, **io: [])  # untick every concern
+    run = Interview(bank, draft, today=TODAY, count_pages=lambda profile: 1,
+                    write_pdf=lambda p, path, f: 1, write_answers=lambda p, path, f: None)
+    assert run.step_concerns() is None
+    assert draft.include == []  # the saved answers file can be read back
+
+
+def test_a_question_for_the_confirmed_never_prints_for_someone_unsure(
+        web: tuple[Any, Settings]) -> None:
+    html = web_post(web, "/load", {"answers_text": "recurrence: unsure\n"
+                                                   "top_questions: [tx-choices]\n"})
+    assert "assumes the recurrence is confirmed" in html
+
+
+# -- 5. the least helpful messages, made plain ---------------------------------------------
+
+def test_a_utf8_list_read_as_cp1252_is_refused_not_printed_as_mojibake(
+        run: Run, tmp_path: Path, web: tuple[Any, Settings]) -> None:
+    data = "name,recurrence\nZo\u00eb \u00d1\u00fa\u00f1ez,local\n".encode()
+    (tmp_path / "list.csv").write_bytes(data)
+    result = run("batch", "list.csv", "-o", "out", "--encoding", "cp1252")
+    assert result.code == 1
+    assert one_error(result) == (
+        "Error: list.csv: line 2 reads as 'Zo\u00eb \u00d1\u00fa\u00f1ez,local' in UTF-8, but "
+        "as 'Zo\u00c3\u00ab \u00c3\u2018\u00c3\u00ba\u00c3\u00b1ez,local' in cp1252: the file "
+        "is UTF-8.")
+    assert not (tmp_path / "out").exists()
+    html = web_post(web, "/clinic-list", {"csv": (io.BytesIO(data), "list.csv"),
+                                          "encoding": "cp1252"},
+                    content_type="multipart/form-data")
+    assert "the file is UTF-8" in html
+    real = "name,recurrence\nJos\u00e9,local\n".encode("cp1252")
+    (tmp_path / "real.csv").write_bytes(real)
+    assert run("batch", "real.csv", "-o", "out2", "--encoding", "cp1252").code == 0
+
+
+def test_an_unclosed_quote_says_it_swallowed_the_next_rows(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "list.csv").write_text('name,recurrence\n"Ann,local\nBo,local\nCy,distant\n',
+                                       encoding="utf-8")
+    result = run("batch", "list.csv", "-o", "out")
+    assert result.code == 1
+    assert "has a quote mark (\") that is never closed, so the lines after it were read " \
+           "into one of its cells; close the quote, or remove it." in result.err
+
+
+def test_merging_into_a_foreign_file_says_so_in_visitprep_s_words(run: Run,
+                                                                  tmp_path: Path) -> None:
+    (tmp_path / "list.csv").write_text("name,recurrence\nAnn,local\n", encoding="utf-8")
+    (tmp_path / "notes.pdf").write_bytes(b"hello, not a pdf")
+    result = run("batch", "list.csv", "-o", "out", "--merge", "notes.pdf")
+    assert result.code == 1
+    assert "invalid pdf header" not in result.err + result.out
+    assert one_error(result) == "Error: notes.pdf already exists."
+    assert (tmp_path / "notes.pdf").read_bytes() == b"hello, not a pdf"

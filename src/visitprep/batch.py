@@ -124,6 +124,54 @@ class Summary:
 
 # -- reading the CSV --------------------------------------------------------------------
 
+def _check_not_utf16(path: Path, encoding: str) -> None:
+    """UTF-16 without a byte-order mark decodes as UTF-8 text with a NUL between the
+    letters ("unknown column 'n a m e'"): say what it is instead."""
+    if "16" in encoding or "32" in encoding:
+        return
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(400)
+    except OSError:
+        return
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or not head:
+        return  # a byte-order mark: the decoder's own message names the line
+    if head.count(b"\x00") * 3 >= len(head):
+        raise BatchError(f"{path}: is UTF-16 text without a byte-order mark",
+                         hint="Save it from your spreadsheet as 'CSV UTF-8', or give "
+                         "--encoding utf-16-le.")
+
+
+_MOJIBAKE = re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161"
+                       "\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
+
+
+def _check_not_mojibake(data: bytes, name: str, encoding: str) -> None:
+    """A UTF-8 file read as cp1252 or latin-1 prints 'ZoÃ« Ã‘ÃºÃ±ez' for 'Zoë Ñúñez': when
+    the bytes are UTF-8 and the encoding given makes that pattern of them, say so.
+
+    Raises:
+        BatchError: Showing a name both ways, and the fix.
+    """
+    if _csv_encoding(encoding) == "utf-8-sig" or data.isascii():
+        return
+    try:
+        as_utf8 = data.decode("utf-8-sig")
+        as_given = data.decode(text_encoding(encoding))
+    except (UnicodeError, LookupError, ValueError):
+        return  # not UTF-8 (a real cp1252 file), or the given encoding's own message
+    found = _MOJIBAKE.search(as_given)
+    if not found:
+        return
+    line = as_given.count("\n", 0, found.start())
+    shown = as_given.splitlines()[line].strip() if as_given.splitlines() else ""
+    meant = as_utf8.splitlines()[line].strip() if as_utf8.splitlines() else ""
+    raise BatchError(
+        f"{name}: line {line + 1} reads as '{shorten(meant, 40)}' in UTF-8, but as "
+        f"'{shorten(shown, 40)}' in {encoding}: the file is UTF-8",
+        hint=f"Leave out --encoding {encoding} (UTF-8 is the default).")
+
+
 def check_encoding(path: Path, encoding: str) -> None:
     """Decode the whole file once, in chunks, so a wrong encoding fails before any work.
 
@@ -132,6 +180,12 @@ def check_encoding(path: Path, encoding: str) -> None:
     """
     decoder = codecs.getincrementaldecoder(text_encoding(encoding))()
     _check_not_a_workbook(path)
+    _check_not_utf16(path, encoding)
+    try:
+        with path.open("rb") as handle:
+            _check_not_mojibake(handle.read(1 << 20), str(path), encoding)
+    except OSError:
+        pass  # the read below names the problem
     line = 1
     try:
         with path.open("rb") as handle:
@@ -264,6 +318,7 @@ def decode_csv(data: bytes, name: str, encoding: str = "utf-8") -> str:
     Raises:
         BatchError: For an unknown encoding or bytes that are not text in it.
     """
+    _check_not_mojibake(data, name, encoding)
     encoding = text_encoding(_csv_encoding(encoding))
     try:
         return data.decode(encoding)
@@ -294,7 +349,15 @@ def _rows_of(records: Iterator[list[str]], name: str) -> Iterator[Row]:
         if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
             problem = (f"has {len(record)} cells but the header has {len(header)} columns; "
                        "check for a separator inside a value that is not in quotes")
+        elif len(record) < len(header) and any(_swallowed(cell) for cell in record):
+            problem = ("has a quote mark (\") that is never closed, so the lines after it "
+                       "were read into one of its cells; close the quote, or remove it")
         yield Row(number=number, values=values, raw=tuple(record), problem=problem)
+
+
+def _swallowed(cell: str) -> bool:
+    """A cell that holds whole rows: a line break followed by a line with separators."""
+    return any(sep in later for later in cell.split("\n")[1:] for sep in (",", ";", "\t"))
 
 
 def _checked(reader: Any, path: Path | str) -> Iterator[list[str]]:

@@ -286,6 +286,11 @@ def _keep_minutes(value: str) -> float:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run visitprep. Returns the exit code."""
     _standard_streams()
+    # pypdf logs its own reading of a file that is not a PDF ("invalid pdf header"); the
+    # user gets visitprep's one message about that file instead.
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
     parser = build_parser()
     args = parser.parse_args(argv)
     previous = _sigterm_as_interrupt()

@@ -45,7 +45,7 @@ def clinic_from_values(values: dict[str, Any], where: str) -> Clinic:
     if len(address) > MAX_ADDRESS_LINES:
         raise ProfileError(f"{where}: 'address' has {len(address)} lines; "
                            f"the limit is {MAX_ADDRESS_LINES}")
-    return Clinic(
+    clinic = Clinic(
         name=clean_text(values.get("name"), "name", where),
         phone=clean_text(values.get("phone"), "phone", where),
         address=tuple(clean_text(line, "address" if len(address) == 1 else
@@ -54,6 +54,25 @@ def clinic_from_values(values: dict[str, Any], where: str) -> Clinic:
         website=clean_text(values.get("website"), "website", where),
         logo=str(values.get("logo") or ""),
     )
+    _check_printable(clinic, where)
+    return clinic
+
+
+def _check_printable(clinic: Clinic, where: str) -> None:
+    """Each field the font cannot print (right-to-left text, Chinese...) is refused here,
+    naming the clinic file and the field, not later as 'the clinic's details'."""
+    from visitprep.render.pdf import unprintable  # reportlab: only with clinic details
+
+    fields = [("name", clinic.name), ("phone", clinic.phone), ("website", clinic.website)]
+    fields += [("address" if len(clinic.address) == 1 else f"address, line {number}", line)
+               for number, line in enumerate(clinic.address, 1)]
+    for field, value in fields:
+        problem = unprintable(value) if value else None
+        if problem:
+            raise ProfileError(f"{where}: '{field}' ('{value}') {problem}",
+                               hint="Write it another way (for example in Latin letters), or "
+                               "leave it out and write it on the printed page by hand.",
+                               field=field, value=value)
 
 
 def load_clinic(path: Path) -> Clinic:
