@@ -528,9 +528,11 @@ def test_a_utf8_list_read_as_cp1252_is_refused_not_printed_as_mojibake(
     assert run("batch", "real.csv", "-o", "out2", "--encoding", "cp1252").code == 0
 
 
-def test_an_unclosed_quote_says_it_swallowed_the_next_rows(run: Run, tmp_path: Path) -> None:
-    (tmp_path / "list.csv").write_text('name,recurrence\n"Ann,local\nBo,local\nCy,distant\n',
-                                       encoding="utf-8")
+@pytest.mark.parametrize("content", ['name,recurrence\n"Ann,local\nBo,local\nCy,distant\n',
+                                     'name,recurrence\nAnn,"local\nBo,local\n'])
+def test_an_unclosed_quote_says_it_swallowed_the_next_rows(run: Run, tmp_path: Path,
+                                                           content: str) -> None:
+    (tmp_path / "list.csv").write_text(content, encoding="utf-8")
     result = run("batch", "list.csv", "-o", "out")
     assert result.code == 1
     assert "has a quote mark (\") that is never closed, so the lines after it were read " \
@@ -545,4 +547,8 @@ def test_merging_into_a_foreign_file_says_so_in_visitprep_s_words(run: Run,
     assert result.code == 1
     assert "invalid pdf header" not in result.err + result.out
     assert one_error(result) == "Error: notes.pdf already exists."
+    quoted = tmp_path / "t.yaml"
+    quoted.write_text('extends: "large-"print""\n', encoding="utf-8")
+    assert "a quote mark inside a quoted value" in run(
+        "make", "--recurrence", "local", "--template", str(quoted)).err
     assert (tmp_path / "notes.pdf").read_bytes() == b"hello, not a pdf"

@@ -349,15 +349,19 @@ def _rows_of(records: Iterator[list[str]], name: str) -> Iterator[Row]:
         if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
             problem = (f"has {len(record)} cells but the header has {len(header)} columns; "
                        "check for a separator inside a value that is not in quotes")
-        elif len(record) < len(header) and any(_swallowed(cell) for cell in record):
+        elif any(_swallowed(cell, len(header), len(record) < len(header))
+                 for cell in record):
             problem = ("has a quote mark (\") that is never closed, so the lines after it "
                        "were read into one of its cells; close the quote, or remove it")
         yield Row(number=number, values=values, raw=tuple(record), problem=problem)
 
 
-def _swallowed(cell: str) -> bool:
-    """A cell that holds whole rows: a line break followed by a line with separators."""
-    return any(sep in later for later in cell.split("\n")[1:] for sep in (",", ";", "\t"))
+def _swallowed(cell: str, columns: int, short: bool) -> bool:
+    """A cell that holds whole rows: after a line break, a line with separators (any, in
+    a row short of cells; as many as a row has, otherwise)."""
+    need = 1 if short else max(columns - 1, 1)
+    return any(later.count(sep) >= need for later in cell.split("\n")[1:]
+               for sep in (",", ";", "\t"))
 
 
 def _checked(reader: Any, path: Path | str) -> Iterator[list[str]]:

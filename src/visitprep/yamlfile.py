@@ -249,7 +249,9 @@ def _quote_inside_quotes(line: str) -> bool:
     """A value such as '['standard']': quoted, with the same quote mark inside."""
     value = line.split(":", 1)[1].strip() if ":" in line else line.strip()
     value = value.lstrip("- ").strip()
-    return any(value.startswith(q) and value.count(q) > 2 and q * 2 not in value
+    # ('' inside single quotes is YAML's own way to write one quote mark)
+    return any(value.startswith(q) and value.count(q) > 2
+               and not (q == "'" and value.count("''") * 2 >= value.count("'") - 2)
                for q in ("'", '"'))
 
 
