@@ -196,13 +196,16 @@ def _relative(words: str, today: dt.date, text: str) -> dt.date | None:
         unit_days = {"day": 1, "week": 7, "month": 28}[match[2]]
         if count > MAX_AHEAD_DAYS // unit_days:  # bounded before any sum: no overflow
             raise DateError(f"'{text}' is more than {MAX_AHEAD_YEARS} years away")
-        if match[2] == "day":
-            return today + dt.timedelta(days=count)
-        if match[2] == "week":
-            return today + dt.timedelta(weeks=count)
-        month0 = today.month - 1 + count
-        year, month = today.year + month0 // 12, month0 % 12 + 1
-        return dt.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+        try:
+            if match[2] == "day":
+                return today + dt.timedelta(days=count)
+            if match[2] == "week":
+                return today + dt.timedelta(weeks=count)
+            month0 = today.month - 1 + count
+            year, month = today.year + month0 // 12, month0 % 12 + 1
+            return dt.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+        except (OverflowError, ValueError):  # only from a clock near the year 9999
+            raise DateError(f"'{text}' is past the end of the calendar") from None
     return None
 
 
