@@ -300,7 +300,10 @@ def server(tmp_path: Path) -> Iterator[tuple[str, int]]:
             "sys.exit(main(['serve', '--no-browser', '--port', '0']))")
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, cwd=tmp_path,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                               # As from a terminal: Ctrl-C reaches it even if this test run
+                               # ignores SIGINT (an ignored signal stays ignored in a child).
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert process.stdout is not None
     line = process.stdout.readline()
     match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
