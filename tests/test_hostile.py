@@ -116,7 +116,7 @@ CSVS = {
     "header_only.csv": ["has a header but no rows"],
     "latin1.csv": ["line 2 is not utf-8 text", "--encoding"],
     "no_recurrence_column.csv": ["no 'recurrence' column"],
-    "unknown_column.csv": ["unknown column 'diagnosis'"],
+    "unknown_column.csv": ["no 'recurrence' column", "did you mean 'recurrence'?"],
     "utf16.csv": ["line 1 is not utf-8 text"],
     "utf16_no_bom.csv": ["is UTF-16 text without a byte-order mark", "--encoding utf-16-le"],
     "workbook.csv": ["is an Excel or LibreOffice workbook", "CSV UTF-8"],
