@@ -82,14 +82,6 @@ def summary(html: str) -> list[str]:
             re.findall(r"<li>(.*?)</li>", block.group(0), re.S)] if block else []
 
 
-def clinic_rows(html: str) -> list[list[str]]:
-    from html import unescape
-
-    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
-    return [[unescape(c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
-            for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)] if body else []
-
-
 # -- 2. crashes: a relative date that runs off the calendar --------------------------------
 
 @pytest.mark.parametrize("text", FAR)
@@ -270,11 +262,12 @@ def test_the_web_clinic_list_takes_only_the_templates_it_offers(
                     content_type="multipart/form-data")
     assert "Printed 2 of 5 rows" in html
     assert "hunter2" not in html and "password" not in html and "no such file" not in html
-    rows = clinic_rows(html)
-    assert [row[:3] for row in rows] == [["2", "Ann", "template"], ["3", "Bo", "template"],
-                                         ["4", "Cy", "template"]]
-    assert all(row[5].endswith("is not a template this page offers (standard, "
-                               "large-print).") for row in rows)
+    from html import unescape
+
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    assert text.count("is not a template this page offers (standard, large-print)") == 3
+    for name in ("Ann", "Bo", "Cy"):
+        assert re.search(rf"Row \d+\W+{name}\b", text), name
 
 
 def test_a_template_path_in_a_csv_is_beside_the_csv(run: Run, tmp_path: Path) -> None:

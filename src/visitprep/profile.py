@@ -295,6 +295,8 @@ def _check_fits(qid: str, bank: QuestionBank, recurrence: str, field: str | None
     """A question named to print (top or include) must be one asked for this kind of
     recurrence: a question that assumes the recurrence is confirmed never prints for
     someone not sure yet."""
+    if not recurrence or qid not in {q.id for q in bank.questions}:
+        return  # an unknown kind or id has its own message
     question = bank.question(qid)
     if recurrence in question.recurrence:
         return
@@ -309,6 +311,8 @@ def _check_fits(qid: str, bank: QuestionBank, recurrence: str, field: str | None
 
 def _check_topic_chosen(qid: str, bank: QuestionBank, concerns: list[str], where: str) -> None:
     """An 'include' adds a question to its topic's short list: the topic must print."""
+    if qid not in {q.id for q in bank.questions}:
+        return  # an unknown id has its own message
     topic = next(t for t in bank.topics if t.id == bank.question(qid).topic)
     if not topic.always and topic.id not in concerns:
         raise ProfileError(
@@ -424,8 +428,8 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
     for item in _as_list(values.get("include"), "include", where, commas=True):
         qid = str(item).strip().lower()
         field_value(_check_question_id, qid, bank, "include", where)
-        _check_fits(qid, bank, recurrence, "include", where)
-        _check_topic_chosen(qid, bank, concerns, where)
+        field_value(_check_fits, qid, bank, recurrence, "include", where)
+        field_value(_check_topic_chosen, qid, bank, concerns, where)
         if qid not in include:
             include.append(qid)
 
@@ -439,7 +443,7 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
         if ID_PATTERN.match(text.lower()):  # looks like an id, so it must be one
             text = text.lower()
             field_value(_check_question_id, text, bank, *top_at)
-            _check_fits(text, bank, recurrence, top_at[0], top_at[1])
+            field_value(_check_fits, text, bank, recurrence, top_at[0], top_at[1])
             if text in exclude:
                 problems.append(ProfileError(
                     f"{where}: question '{text}' is both in 'top_questions' and in 'exclude'",
