@@ -173,7 +173,7 @@ def test_usage_errors_exit_2(run: Run, args: tuple[str, ...]) -> None:
 def test_questions_lists_ids_and_sources(run: Run) -> None:
     result = run("questions", "--recurrence", "unsure", "--concern", "costs")
     assert result.code == 0
-    assert "About my recurrence (my-recurrence)" in result.out
+    assert "About my cancer coming back (my-recurrence)" in result.out
     assert "  rec-tests-to-find-out: What tests will show if my cancer has come back?" in result.out
     source = '      from What Is Cancer Recurrence?, "How is a cancer recurrence diagnosed?"'
     assert source in result.out
