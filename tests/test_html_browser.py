@@ -166,7 +166,7 @@ def test_a_typed_answer_grows_and_prints_whole(browser: Any, tmp_path: Path,
     open_handout(browser, tmp_path, bank, profile)
     note = browser.find_element("css selector", ".keep-note")
     assert note.is_displayed() and "save it as a PDF before you close it" in note.text
-    box = browser.find_element("css selector", "textarea[name='rec-where-now_answer']")
+    box = browser.find_element("css selector", "textarea[name='rec-outlook_answer']")
     before = box.size["height"]
     lines = ("It is in my liver", "and in two lymph nodes", "Scan again in March")
     box.send_keys("\n".join(lines))

@@ -960,10 +960,10 @@ class NotesBlock(Together):
         return self.width, self.height
 
     def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name
-        return 0.0 if self.parts[-1].dropped else super().getSpaceBefore()  # type: ignore[attr-defined]
+        return 0.0 if self.parts[-1].dropped else super().getSpaceBefore()
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
-        if not self.parts[-1].dropped:  # type: ignore[attr-defined]
+        if not self.parts[-1].dropped:
             super().drawOn(canvas, x, y, _sW)
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:

@@ -44,7 +44,6 @@ from visitprep.models import Checklist
 from visitprep.render.flowables import (
     INK,
     ChecklistRows,
-    NotesBlock,
     ExampleBlock,
     FieldRows,
     Form,
@@ -52,6 +51,7 @@ from visitprep.render.flowables import (
     LabelBox,
     LeadText,
     Lines,
+    NotesBlock,
     NotesLines,
     PlainText,
     QuestionBlock,
