@@ -906,7 +906,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         if result.status in ("failed", "changed"):
             progress.clear()
             if len(result.problems) > 1:  # one line each, under the row's name
-                where = result.message.split(": ", 1)[0]
+                where = result.message.split(f": {len(result.problems)} problems: ", 1)[0]
                 sys.stderr.write(f"{where}: {len(result.problems)} problems:\n" + "".join(
                     f"  - {problem}\n" for problem in result.problems))
             else:
