@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# isort: off
+import visitprep.render.quick_platypus  # noqa: F401 - before any reportlab import
+# isort: on
 import io
 import unicodedata
 import zlib
@@ -168,8 +171,10 @@ def _seed_subsets(canvas: Canvas, document: Document) -> None:
 @cache
 def _fonts() -> frozenset[int]:
     """Register the bundled fonts once; return the code points both can draw."""
-    regular = TTFont(FONT, str(font_path("DejaVuSans.ttf")))
-    bold = TTFont(FONT_BOLD, str(font_path("DejaVuSans-Bold.ttf")))
+    from visitprep.font_cache import load_ttfont
+
+    regular = load_ttfont(FONT, font_path("DejaVuSans.ttf"))
+    bold = load_ttfont(FONT_BOLD, font_path("DejaVuSans-Bold.ttf"))
     _embed_once(regular)
     _embed_once(bold)
     pdfmetrics.registerFont(regular)
