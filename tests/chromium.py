@@ -3,7 +3,9 @@ reason, where selenium, axe-selenium-python, Chromium or chromedriver is missing
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,3 +39,24 @@ def start_chromium(prefs: dict[str, Any] | None = None) -> Any:
     driver.set_script_timeout(120)
     driver.set_page_load_timeout(120)
     return driver
+
+
+@contextlib.contextmanager
+def serving() -> Iterator[str]:
+    """visitprep serve's app under waitress on a free port of 127.0.0.1; yields its address."""
+    import threading
+
+    from waitress.server import create_server
+
+    from visitprep.bank import load_bank
+    from visitprep.web.app import Settings, create_app
+
+    settings = Settings(bank=load_bank(), hosts=())
+    httpd = create_server(create_app(settings), host="127.0.0.1", port=0, threads=4)
+    settings.hosts = (f"127.0.0.1:{httpd.effective_port}",)
+    thread = threading.Thread(target=httpd.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.effective_port}"
+    finally:
+        httpd.close()

@@ -35,6 +35,7 @@ def test_wheel_holds_the_bank_templates_and_fonts(wheel: Path) -> None:
         assert f"visitprep/render/fonts/{font}" in names
     for page in ("handout.html", "handout.css"):
         assert f"visitprep/render/html_templates/{page}" in names
+    assert "visitprep/locale/es/LC_MESSAGES/visitprep.po" in names
 
 
 def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -> None:
@@ -59,3 +60,9 @@ def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -
     assert html.returncode == 0, html.stderr
     page = (elsewhere / "handout.html").read_text("utf-8")
     assert "<h1>Questions about my cancer coming back</h1>" in page
+    spanish = subprocess.run([sys.executable, "-m", "visitprep", "make", "--recurrence", "local",
+                              "--language", "es", "-o", "es.html"], cwd=elsewhere, env=env,
+                             capture_output=True, text=True, check=False)
+    assert spanish.returncode == 0, spanish.stderr  # the catalog ships, and compiles there
+    page = (elsewhere / "es.html").read_text("utf-8")
+    assert '<html lang="es">' in page and "Preguntas sobre mi cáncer que volvió" in page

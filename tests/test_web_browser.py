@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,32 +13,20 @@ from typing import Any
 
 import pytest
 import yaml
-from chromium import axe_module, start_chromium  # noqa: E402  (skips without Chromium)
+from chromium import axe_module, serving, start_chromium  # noqa: E402  (skips without Chromium)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from visitprep.bank import load_bank
 from visitprep.models import QuestionBank
-from visitprep.web.app import Settings, create_app
 
 from conftest import read_pdf
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    from waitress.server import create_server
-
-    settings = Settings(bank=load_bank(), hosts=())
-    app = create_app(settings)
-    httpd = create_server(app, host="127.0.0.1", port=0, threads=4)
-    settings.hosts = (f"127.0.0.1:{httpd.effective_port}",)
-    thread = threading.Thread(target=httpd.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.effective_port}"
-    finally:
-        httpd.close()
+    with serving() as address:
+        yield address
 
 
 def start_browser(downloads: Path, *, javascript: bool = True) -> Any:

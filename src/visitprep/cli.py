@@ -17,13 +17,14 @@ from visitprep.errors import (
     UsageError,
     VisitprepError,
 )
+from visitprep.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, gettext
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143  # SIGTERM
-STOPPED = "Stopped; nothing was written."
+STOPPED = N_("Stopped; nothing was written.")
 # models.FORMATS, written out: importing models costs --help ~10 ms (a test keeps them equal)
 FORMATS = ("pdf", "html")
 DEFAULT_PORT = 8765
@@ -53,6 +54,10 @@ def _add_handout_options(parser: argparse.ArgumentParser, *, force: bool = True)
                        "full: every question for it")
     group.add_argument("--fillable", action="store_true", default=None,
                        help="make the checkboxes and lines real form fields")
+    group.add_argument("--language", choices=LANGUAGES,
+                       help="en (English, the default) or es (Spanish, español): the "
+                       "handout's language, and the interview's or the page's; in batch, for "
+                       "rows without a language column")
     group.add_argument("--room", choices=("standard", "more"),
                        help="room to write the answers: standard (one line under each "
                        "question, the default) or more (three lines; more pages)")
@@ -336,7 +341,8 @@ _FLAGS = {"recurrence": "--recurrence", "concerns": "--concern", "name": "--name
           "doctor": "--doctor", "visit_date": "--visit-date", "companion": "--companion",
           "custom_questions": "--question", "top_questions": "--top", "exclude": "--exclude",
           "template": "--template", "paper": "--paper", "fillable": "--fillable",
-          "length": "--length", "include": "--include", "room": "--room"}
+          "length": "--length", "include": "--include", "room": "--room",
+          "language": "--language"}
 
 
 def _add_date_order(parser: Any) -> None:
@@ -416,18 +422,31 @@ def _cmd_make(args: argparse.Namespace) -> int:
         if not args.answers:
             raise
         raise RenderError(f"{where}: {exc.message}", hint=exc.hint) from None
-    if fmt == "html":
+    from visitprep.i18n import pages_text, using
+
+    with using(profile.language):  # the person's language: they read what make says
+        if fmt == "html":
+            write_atomic(output, handout, force=args.force)
+            print(gettext("Wrote {path}. Open it in a web browser to read it, fill it in or "
+                          "print it.").format(path=output))
+            return EXIT_OK
+        _say_topics_without_questions(bank.in_language(profile.language), profile)
+        pages = count_pages(handout)
+        paper = "A4" if profile.paper == "a4" else gettext("Letter")
+        said = {("short", "standard"): gettext(
+                    "{pages}: the {template} template, the short list, on {paper}."),
+                ("full", "standard"): gettext(
+                    "{pages}: the {template} template, the full list, on {paper}."),
+                ("short", "more"): gettext("{pages}: the {template} template, the short "
+                                           "list, more room to write, on {paper}."),
+                ("full", "more"): gettext("{pages}: the {template} template, the full list, "
+                                          "more room to write, on {paper}.")}[
+            (profile.length, profile.room)]
+        print(said.format(pages=pages_text(pages), template=layout.name, paper=paper),
+              flush=True)
         write_atomic(output, handout, force=args.force)
-        print(f"Wrote {output}. Open it in a web browser to read it, fill it in or print it.")
-        return EXIT_OK
-    _say_topics_without_questions(bank, profile)
-    pages = count_pages(handout)
-    paper = "A4" if profile.paper == "a4" else "Letter"
-    room = ", more room to write" if profile.room == "more" else ""
-    print(f"{_n(pages, 'page')}: the {layout.name} template, the {profile.length} list"
-          f"{room}, on {paper}.", flush=True)
-    write_atomic(output, handout, force=args.force)
-    print(f"Wrote {output} ({_n(pages, 'page')}). Print it and bring it to your visit.")
+        print(gettext("Wrote {path} ({pages}). Print it and bring it to your visit.")
+              .format(path=output, pages=pages_text(pages)))
     return EXIT_OK
 
 
@@ -440,9 +459,7 @@ def _say_topics_without_questions(bank: Any, profile: Any) -> None:
     if empty:
         from visitprep import steps  # its sentences; most handouts need none of them
 
-        names = " and ".join(f'"{title}"' for title in empty)
-        print(steps.say("concerns.none-yet", topics=names,
-                        have="has" if len(empty) == 1 else "have"), flush=True)
+        print(steps.none_yet(empty), flush=True)
 
 
 def _clinic(args: argparse.Namespace) -> Any:
@@ -458,8 +475,8 @@ def _handout_defaults(args: argparse.Namespace) -> dict[str, Any]:
     if args.template:
         load_layout(args.template)  # a broken template fails now, not once per handout
     return {key: getattr(args, key) for key in ("template", "paper", "fillable", "length",
-                                                "room")
-            if getattr(args, key) is not None}
+                                                 "room", "language")
+            if getattr(args, key, None) is not None}
 
 
 def _cmd_questions(args: argparse.Namespace) -> int:
@@ -1007,19 +1024,28 @@ def _cmd_interview(args: argparse.Namespace) -> int:
         from visitprep.render.pdf import unprintable
 
         problem = unprintable(text)
-        return f"This {problem}. Write it another way, or leave it out." if problem else None
+        return (gettext("This {problem}. Write it another way, or leave it out.")
+                .format(problem=problem) if problem else None)
 
-    try:
-        run_interview(bank, start=start, today=dates.today(),
-                      count_pages=lambda profile: handout_pages(profile, bank, clinic=clinic),
-                      write_pdf=write_pdf, write_answers=write_answers,
-                      answers_path=args.answers, check_text=check_text, defaults=defaults,
-                      force=args.force, locale_paper=paper_from_locale(),
-                      open_file=_viewer())
-    except StoppedAfterWritingError as exc:
-        sys.stderr.write(f"\nStopped. Your checklist is saved ({exc.pdf}); "
-                         "your answers were not saved.\n")
-        return EXIT_INTERRUPTED
+    from visitprep.i18n import language_from_locale, using
+
+    with using(SOURCE_LANGUAGE):  # the interview sets the language chosen on its first screen
+        try:
+            run_interview(bank, start=start, today=dates.today(),
+                          count_pages=lambda profile: handout_pages(profile, bank,
+                                                                    clinic=clinic),
+                          write_pdf=write_pdf, write_answers=write_answers,
+                          answers_path=args.answers, check_text=check_text, defaults=defaults,
+                          force=args.force, locale_paper=paper_from_locale(),
+                          open_file=_viewer(), locale_language=language_from_locale())
+        except StoppedAfterWritingError as exc:
+            sys.stderr.write("\n" + gettext("Stopped. Your checklist is saved ({path}); your "
+                                            "answers were not saved.").format(path=exc.pdf)
+                             + "\n")
+            return EXIT_INTERRUPTED
+        except KeyboardInterrupt as stop:  # said in the language of the interview
+            sys.stderr.write(f"\n{gettext(STOPPED)}\n")
+            return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
     return EXIT_OK
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from visitprep import __version__
 from visitprep.document import Document, build_document
 from visitprep.errors import UsageError
+from visitprep.i18n import SOURCE_LANGUAGE, catalog_digest, using
 from visitprep.layout import Layout, load_layout
 from visitprep.models import FORMATS, Clinic, Profile, QuestionBank
 from visitprep.selection import select_questions
@@ -85,7 +86,9 @@ def make_document(profile: Profile, bank: QuestionBank, *, layout: Layout | None
     bank = bank.in_language(profile.language)
     layout = with_room(load_layout(profile.template) if layout is None else layout,
                        profile.room)
-    return build_document(bank, profile, select_questions(bank, profile), layout, clinic), layout
+    with using(profile.language):
+        return (build_document(bank, profile, select_questions(bank, profile), layout, clinic),
+                layout)
 
 
 def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None = None,
@@ -107,6 +110,12 @@ def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None 
     bank = bank.in_language(profile.language)  # its texts are what the fingerprint holds
     document, layout = make_document(profile, bank, layout=layout, clinic=clinic)
     made_from = FINGERPRINT_MARK + fingerprint(profile, bank, layout, clinic)
+    with using(profile.language):  # the renderers' own words (page numbers, tooltips)
+        return _render(document, layout, profile, made_from, invariant, fmt)
+
+
+def _render(document: Document, layout: Layout, profile: Profile, made_from: str,
+            invariant: bool, fmt: str) -> bytes:
     if fmt == "html":
         from visitprep.render.html import render_html  # no reportlab for HTML
 
@@ -157,8 +166,11 @@ def bank_digest(bank: QuestionBank) -> str:
 def fingerprint(profile: Profile, bank: QuestionBank, layout: Layout,
                 clinic: Clinic | None) -> str:
     """What a handout is made from, as 32 hex digits: equal fingerprints, equal handouts."""
-    return _digest({"version": [__version__, LAYOUT_VERSION], "profile": profile,
-                    "bank": bank_digest(bank), "layout": layout, "clinic": clinic})
+    made_from: dict[str, Any] = {"version": [__version__, LAYOUT_VERSION], "profile": profile,
+                                 "bank": bank_digest(bank), "layout": layout, "clinic": clinic}
+    if profile.language != SOURCE_LANGUAGE:  # its catalog's words print too
+        made_from["catalog"] = catalog_digest(profile.language)
+    return _digest(made_from)
 
 
 def read_fingerprint(path: Path) -> str | None:

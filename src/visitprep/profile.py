@@ -293,6 +293,27 @@ def _choice(value: object, field: str, choices: tuple[str, ...], where: str, def
     return words
 
 
+def language_code(value: object) -> object:
+    """A language as a spreadsheet may write it: 'es', 'es-US', 'Spanish', 'Español' -> 'es'
+    (a name in English or in itself, from the catalogs' names). Anything else is returned as
+    it is, for the error that names the allowed values."""
+    import unicodedata
+
+    from visitprep.i18n import NAMES
+
+    if not isinstance(value, str) or not value.strip():
+        return value
+    plain = "".join(char for char in unicodedata.normalize("NFKD", value.strip().lower())
+                    if not unicodedata.combining(char))
+    names = {"english": "en", "ingles": "en", "spanish": "es", "espanol": "es"}
+    names.update({"".join(c for c in unicodedata.normalize("NFKD", name.lower())
+                          if not unicodedata.combining(c)): code for code, name in NAMES.items()})
+    if plain in names:
+        return names[plain]
+    code = plain.replace("_", "-").split("-")[0]
+    return code if code in LANGUAGES and len(plain) <= 6 else value
+
+
 def _check_question_id(value: str, bank: QuestionBank, field: str | None, where: str) -> None:
     ids = [q.id for q in bank.questions]
     if value not in ids:
@@ -436,6 +457,12 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
 
     visit_date = values.get("visit_date")
     template = values.get("template")
+    language = field_value(_choice, language_code(values.get("language")), "language",
+                           LANGUAGES, where, "en", default="en")
+    if date_order is None and visit_date not in (None, ""):
+        from visitprep.dates import day_first
+
+        date_order = "dmy" if day_first(language) else None  # 8/12/2026 in Spanish
     day = (field_value(parse_date, visit_date,
                        _subject(src("visit_date"), name("visit_date")),
                        today=today, order=date_order)
@@ -446,8 +473,6 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
                         default="letter")
     fillable = field_value(parse_bool, values.get("fillable"), "fillable", where,
                            default=False)
-    language = field_value(_choice, values.get("language"), "language", LANGUAGES, where,
-                           "en", default="en")
     length = field_value(_choice, values.get("length"), "length", LENGTHS, where, "short",
                          default="short")
     if problems:
@@ -527,6 +552,8 @@ def profile_to_mapping(profile: Profile) -> dict[str, Any]:
         out["include"] = list(profile.include)
     if profile.room != "standard":
         out["room"] = profile.room
+    if profile.language != "en":
+        out["language"] = profile.language  # a saved file remembers its language
     return out
 
 

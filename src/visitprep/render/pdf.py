@@ -38,6 +38,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from visitprep import __version__
 from visitprep.document import Document, HeaderField
 from visitprep.errors import RenderError
+from visitprep.i18n import current, gettext, tag
 from visitprep.layout import Layout
 from visitprep.models import Checklist
 from visitprep.render.flowables import (
@@ -186,20 +187,26 @@ def _fonts() -> frozenset[int]:
     return frozenset(regular.face.charToGlyph) & frozenset(bold.face.charToGlyph)
 
 
-@lru_cache(maxsize=4096)  # bank texts repeat in every handout of a batch
 def unprintable(text: str) -> str | None:
     """Say why the handout's font cannot print this text, or return None if it can."""
+    return _unprintable(text, current())
+
+
+@lru_cache(maxsize=4096)  # bank texts repeat in every handout of a batch
+def _unprintable(text: str, language: str) -> str | None:
     covered = _fonts()
     for char in text:
         if char.isspace():
             continue
         name = unicodedata.name(char, "unnamed character")
         if unicodedata.bidirectional(char) in _RTL:
-            return (f"is written right to left ('{char}', {name}); "
-                    "visitprep cannot print right-to-left text correctly yet")
+            return gettext("is written right to left ('{char}', {name}); visitprep cannot "
+                           "print right-to-left text correctly yet").format(char=char,
+                                                                            name=name)
         if ord(char) not in covered:
-            return (f"has the character '{char}' (U+{ord(char):04X}, {name}), which the "
-                    f"handout's font ({FONT_LABEL}) cannot print")
+            return gettext("has the character '{char}' (U+{code}, {name}), which the "
+                           "handout's font ({font}) cannot print").format(
+                char=char, code=f"{ord(char):04X}", name=name, font=FONT_LABEL)
     return None
 
 
@@ -732,7 +739,7 @@ def _furniture_geometry(document: Document, layout: Layout,
     size = layout.small_size
     leading = size * 1.2
     margin = layout.margin_in * inch + FRAME_PADDING
-    note = wrap_text(document.footer, FONT, size, width - 2 * margin)
+    note = wrap_text(document.footer, FONT, size, width - 2 * margin, hyphenate=True)
     baseline = EDGE + DESCENT * size
     top = baseline + (max(len(note), 1) - 1) * leading + ASCENT * size
     vertical = layout.margin_top_bottom_in * inch
@@ -754,7 +761,7 @@ def _page_furniture(document: Document, layout: Layout) -> Callable[[Canvas, int
         label = document.page_label.format(page=page, pages=pages)
         label_width = pdfmetrics.stringWidth(label, FONT, size)
         draw_lines(canvas, width - margin - label_width, height - head_baseline, (label,), style)
-        lines = wrap_text(document.footer, FONT, size, width - 2 * margin)
+        lines = wrap_text(document.footer, FONT, size, width - 2 * margin, hyphenate=True)
         if lines:
             draw_lines(canvas, margin, baseline + (len(lines) - 1) * style.leading, lines, style)
         room = width - 2 * margin - label_width - size
@@ -855,7 +862,7 @@ def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
         subject=document.subject,
         keywords=keywords,
         creator=f"visitprep {__version__}",
-        lang=document.language,
+        lang=tag(document.language),  # es-US
         displayDocTitle=True,
         invariant=1 if invariant else 0,
     )

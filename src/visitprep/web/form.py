@@ -17,6 +17,7 @@ from typing import Any
 
 from visitprep import steps
 from visitprep.errors import ProfileError
+from visitprep.i18n import current
 from visitprep.interview import Draft
 from visitprep.models import MAX_TOP_QUESTIONS, Profile, QuestionBank
 from visitprep.profile import MAX_OWN_QUESTIONS, parse_concern, parse_recurrence
@@ -120,7 +121,7 @@ def read_form(form: FormData, bank: QuestionBank, *, today: dt.date,
                   paper=defaults.get("paper") or steps.paper_from_locale() or "letter",
                   fillable=bool(defaults.get("fillable", False)),
                   length=defaults.get("length", "short"),
-                  room=defaults.get("room", "standard"))
+                  room=defaults.get("room", "standard"), language=current())
     state = FormState(draft=draft)
     errors = state.errors
     ids = {q.id for q in bank.questions}
