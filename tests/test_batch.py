@@ -16,6 +16,8 @@ from visitprep.batch import Names, Row, output_name, read_rows, run_batch, safe_
 
 from conftest import DATA, Result, read_pdf
 
+pytestmark = pytest.mark.clock  # run again under faketime in CI (.ci/run)
+
 CSV = DATA / "csv"
 Run = Callable[..., Result]
 

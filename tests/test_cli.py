@@ -13,6 +13,8 @@ import pytest
 
 from conftest import DATA, Result, read_pdf
 
+pytestmark = pytest.mark.clock  # run again under faketime in CI (.ci/run)
+
 FULL = DATA / "answers" / "full.yaml"
 Run = Callable[..., Result]
 

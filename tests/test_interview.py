@@ -18,6 +18,8 @@ from visitprep.profile import load_answers, profile_from_mapping
 
 from conftest import TODAY, Result, read_pdf
 
+pytestmark = pytest.mark.clock  # run again under faketime in CI (.ci/run)
+
 TOMORROW = TODAY + dt.timedelta(days=1)
 STEPS = ("recurrence", "concerns", "review", "own", "top", "name", "visit-date",
          "visit-date-confirm", "doctor", "companion", "paper", "template", "pdf-path",

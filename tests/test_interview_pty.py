@@ -12,6 +12,8 @@ import pytest
 
 from conftest import TODAY, read_pdf
 
+pytestmark = pytest.mark.clock  # run again under faketime in CI (.ci/run)
+
 pexpect = pytest.importorskip("pexpect")
 
 DOWN, UP, SPACE, ENTER = "\x1b[B", "\x1b[A", " ", "\r"

@@ -66,3 +66,36 @@ def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -
     assert spanish.returncode == 0, spanish.stderr  # the catalog ships, and compiles there
     page = (elsewhere / "es.html").read_text("utf-8")
     assert '<html lang="es">' in page and "Preguntas sobre mi cáncer que volvió" in page
+
+
+def test_the_lock_file_is_what_the_tests_install_and_run() -> None:
+    """requirements-test.txt pins every dependency and test tool within pyproject's ranges;
+    the README's test command and CI install from it; reportlab, pypdf and PyYAML stop below
+    their next major version, and the ones installed are the ones locked."""
+    import importlib.metadata as metadata
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [Requirement(r) for r in
+              project["dependencies"] + project["optional-dependencies"]["test"]]
+    pins: dict[str, str] = {}
+    for line in (REPO / "requirements-test.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith((" ", "#")):
+            name, version = line.split("==")
+            pins[canonicalize_name(name)] = version.strip()
+    for requirement in wanted:
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is not in requirements-test.txt: run .ci/refresh-lock"
+        assert requirement.specifier.contains(pins[name]), (name, pins[name])
+    for name, next_major in (("reportlab", "6"), ("pypdf", "8"), ("pyyaml", "7")):
+        (requirement,) = [r for r in wanted if canonicalize_name(r.name) == name]
+        assert not requirement.specifier.contains(f"{next_major}.0"), requirement
+        assert metadata.version(name) == pins[name], f"{name}: install from requirements-test.txt"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    command = "pip install -r requirements-test.txt -e . && pytest"
+    assert command in readme
+    assert command in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert ".ci/refresh-lock" in readme

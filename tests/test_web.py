@@ -26,6 +26,8 @@ from visitprep.web.app import MAX_ANSWERS_BYTES, MAX_CSV_BYTES, Settings, create
 
 from conftest import DATA, read_pdf
 
+pytestmark = pytest.mark.clock  # run again under faketime in CI (.ci/run)
+
 HOST = "127.0.0.1:5000"
 TODAY = dt.date(2026, 11, 20)  # a Friday
 TOKEN: list[str] = []

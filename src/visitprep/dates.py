@@ -73,6 +73,11 @@ _TIME_WORD = re.compile(r"\s+(?:at\s+)?\d{1,2}\s*[ap]\.?m\.?$")
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _NUMERIC = re.compile(r"(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?")
 _IN = re.compile(r"in (\d+|[a-z]+) (day|week|month)s?")
+# No visit is booked more than ten years ahead: a date further on is a typo (or a hostile
+# cell), refused whether written as a day or counted from today, and never computed past
+# the calendar's end.
+MAX_AHEAD_YEARS = 10
+MAX_AHEAD_DAYS = 3653
 _EN = re.compile(r"(?:en|dentro de) (\d+|[a-z]+) (dia|semana|mes)(?:s|es)?")
 _ES_UNITS = {"dia": "day", "semana": "week", "mes": "month"}
 
@@ -174,17 +179,26 @@ def read_date(text: str, today: dt.date, order: str | None = None) -> Reading:
     words = " ".join(_plain(str(text)).strip().split())
     if not words:
         raise DateError(gettext("there is no date"))
+    reading = _read(words, today, order, str(text))
+    for day in reading.days:
+        if (day - today).days > MAX_AHEAD_DAYS:
+            raise DateError(gettext("'{text}' is {day}, more than {years} years away").format(
+                text=text, day=format_day(day), years=MAX_AHEAD_YEARS))
+    return reading
+
+
+def _read(words: str, today: dt.date, order: str | None, text: str) -> Reading:
     words = _TIME_WORD.sub("", _TIME.sub("", words)).strip()
-    relative = _relative(words, today)
+    relative = _relative(words, today, text)
     if relative is not None:
         return Reading((relative,))
     match = _ISO.fullmatch(words)
     if match:
-        return Reading((_day(int(match[1]), int(match[2]), int(match[3]), str(text)),))
+        return Reading((_day(int(match[1]), int(match[2]), int(match[3]), text),))
     match = _NUMERIC.fullmatch(words)
     if match:
-        return _numeric(match, today, order, str(text))
-    return Reading((_with_month_name(words, today, str(text)),))
+        return _numeric(match, today, order, text)
+    return Reading((_with_month_name(words, today, text),))
 
 
 def _day(year: int, month: int, day: int, text: str) -> dt.date:
@@ -206,7 +220,7 @@ def _next(month: int, day: int, today: dt.date, text: str) -> dt.date:
     raise DateError(gettext("'{text}' is not a real date").format(text=text))
 
 
-def _relative(words: str, today: dt.date) -> dt.date | None:
+def _relative(words: str, today: dt.date, text: str) -> dt.date | None:
     if words in ("today", "now", "hoy"):
         return today
     if words in ("tomorrow", "manana"):
@@ -233,13 +247,21 @@ def _relative(words: str, today: dt.date) -> dt.date | None:
         count = int(number) if number.isdigit() else _NUMBER_WORDS.get(number)
         if count is None:
             return None
-        if unit == "day":
-            return today + dt.timedelta(days=count)
-        if unit == "week":
-            return today + dt.timedelta(weeks=count)
-        month0 = today.month - 1 + count
-        year, month = today.year + month0 // 12, month0 % 12 + 1
-        return dt.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+        unit_days = {"day": 1, "week": 7, "month": 28}[unit]
+        if count > MAX_AHEAD_DAYS // unit_days:  # bounded before any sum: no overflow
+            raise DateError(gettext("'{text}' is more than {years} years away").format(
+                text=text, years=MAX_AHEAD_YEARS))
+        try:
+            if unit == "day":
+                return today + dt.timedelta(days=count)
+            if unit == "week":
+                return today + dt.timedelta(weeks=count)
+            month0 = today.month - 1 + count
+            year, month = today.year + month0 // 12, month0 % 12 + 1
+            return dt.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+        except (OverflowError, ValueError):  # only from a clock near the year 9999
+            raise DateError(gettext("'{text}' is past the end of the calendar").format(
+                text=text)) from None
     return None
 
 
@@ -368,7 +390,8 @@ def file_evidence(texts: list[str]) -> tuple[str | None, str, int]:
     ambiguous = 0
     for text in texts:
         try:
-            reading = read_date(text, dt.date(2000, 1, 1))
+            reading = _read(" ".join(_plain(str(text)).strip().split()), dt.date(2000, 1, 1),
+                            None, str(text))
         except DateError:
             continue
         if reading.numeric:

@@ -20,7 +20,7 @@ from typing import Any
 
 from visitprep import __version__
 from visitprep.document import Document, build_document
-from visitprep.errors import UsageError
+from visitprep.errors import ProfileError, UsageError
 from visitprep.i18n import SOURCE_LANGUAGE, catalog_digest, using
 from visitprep.layout import Layout, load_layout
 from visitprep.models import FORMATS, Clinic, Profile, QuestionBank
@@ -39,6 +39,11 @@ _BANK_DIGESTS: dict[int, tuple[QuestionBank, str]] = {}
 __all__ = ["FORMATS", "count_pages", "fingerprint", "make_document", "make_handout",
            "output_format", "read_fingerprint"]
 SUFFIXES: dict[str, str] = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+# A handout may hold only the person's own questions; with none of those either, there is
+# nothing to print, and no front door makes an empty checklist.
+NOTHING_TO_PRINT = ("there is nothing to print: every question of the list is left out, "
+                    "and there are no questions of your own")
+NOTHING_TO_PRINT_HINT = "Keep at least one question of the list, or add one of your own."
 
 
 def output_format(path: Path | None, given: str | None) -> str:
@@ -86,9 +91,11 @@ def make_document(profile: Profile, bank: QuestionBank, *, layout: Layout | None
     bank = bank.in_language(profile.language)
     layout = with_room(load_layout(profile.template) if layout is None else layout,
                        profile.room)
+    selection = select_questions(bank, profile)
+    if not selection.count:
+        raise ProfileError(NOTHING_TO_PRINT, hint=NOTHING_TO_PRINT_HINT, field="exclude")
     with using(profile.language):
-        return (build_document(bank, profile, select_questions(bank, profile), layout, clinic),
-                layout)
+        return build_document(bank, profile, selection, layout, clinic), layout
 
 
 def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None = None,
@@ -227,4 +234,6 @@ def handout_pages(profile: Profile, bank: QuestionBank, *, layout: Layout | None
     Raises:
         VisitprepError: For anything in the inputs that cannot be printed.
     """
+    if not select_questions(bank, profile).count:
+        return 0  # nothing to print yet: the front door says so before it writes anything
     return count_pages(make_handout(profile, bank, layout=layout, clinic=clinic))

@@ -24,6 +24,7 @@ from visitprep import i18n, steps
 from visitprep.errors import OutputError
 from visitprep.models import Profile, QuestionBank
 from visitprep.output import default_name, free_name, validate_save_path
+from visitprep.selection import printable_include, select_questions
 from visitprep.steps import say
 
 BACK = "__back__"
@@ -538,14 +539,24 @@ def _say_keys_in_select(application: Any, message: str = "") -> None:
 
 
 def _stop_on_ctrl_d(application: Any) -> None:
-    """Make Ctrl-D stop every prompt, as Ctrl-C does (questionary's lists ignore it)."""
+    """Make Ctrl-D stop every prompt, as Ctrl-C does (questionary's lists ignore it).
+
+    Also drop what reads as a mouse report: the interview asks the terminal for none, so
+    it is pasted text holding an escape sequence (a colour code such as ESC [31m), which
+    prompt_toolkit's own mouse handler fails on, stopping the interview in a loop of
+    "Unhandled exception in event loop" that neither Enter nor Ctrl-C leaves."""
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
 
     extra = KeyBindings()
 
     @extra.add("c-d", eager=True)
     def _stop(event: Any) -> None:
         event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    @extra.add(Keys.Vt100MouseEvent, eager=True)
+    def _ignore(event: Any) -> None:
+        return None
 
     application.key_bindings = merge_key_bindings([application.key_bindings, extra])
 
@@ -736,6 +747,12 @@ class Interview:
             groups = tuple(dataclasses.replace(g, choices=tuple(
                 dataclasses.replace(c, checked=False) for c in g.choices)) for g in groups)
         self.draft.recurrence = self._list("recurrence", "select", groups, back=False)
+        # Questions picked for another kind may not fit this one: they no longer print.
+        self.draft.include = printable_include(self.bank, self.draft.recurrence,
+                                               self.draft.concerns, self.draft.include)
+        fits = {q.id for q in self.bank.questions if self.draft.recurrence in q.recurrence}
+        ids = {q.id for q in self.bank.questions}
+        self.draft.top = [t for t in self.draft.top if t not in ids or t in fits]
         return None
 
     def step_concerns(self) -> str | None:
@@ -744,6 +761,8 @@ class Interview:
         if BACK in answer:
             return BACK
         self.draft.concerns = list(answer)
+        self.draft.include = printable_include(self.bank, self.draft.recurrence,
+                                               self.draft.concerns, self.draft.include)
         return None
 
     def step_review(self) -> str | None:
@@ -811,7 +830,10 @@ class Interview:
             if is_back(text):
                 return BACK
             if not text:
-                return None
+                if select_questions(self.bank, self.draft.profile()).count:
+                    return None
+                say_out(say("own.nothing"))  # an empty checklist is never printed
+                continue
             if text not in self.draft.own:
                 self.draft.own.append(text)
 

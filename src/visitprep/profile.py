@@ -80,9 +80,25 @@ def one_line(value: object) -> str:
 
 
 def control_character(text: str) -> str | None:
-    """The first invisible control character in the text (a soft hyphen is allowed)."""
+    """The first invisible control or formatting character in the text.
+
+    The one rule for every front door (answers files, flags, CSV cells, the web page, the
+    interview): such a character is refused with a message, never printed or put in a file
+    name. A soft hyphen (U+00AD), pasted from a word processor, would print as a visible
+    hyphen ("Ma-ria") and end up in the file name, so it is refused like the others.
+    """
     return next((char for char in text if unicodedata.category(char) in
-                 ("Cc", "Cf", "Co", "Cs") and char != "\u00ad"), None)
+                 ("Cc", "Cf", "Co", "Cs")), None)
+
+
+_NAMED = {"\u00ad": "a soft hyphen", "\ufeff": "a byte-order mark"}
+
+
+def character_code(char: str) -> str:
+    """'00AD, a soft hyphen': the code of an invisible character, with its name when people
+    know it by one."""
+    named = _NAMED.get(char)
+    return f"{ord(char):04X}, {named}" if named else f"{ord(char):04X}"
 
 
 def clean_text(value: object, field: str | None, where: str, *,
@@ -104,7 +120,7 @@ def clean_text(value: object, field: str | None, where: str, *,
     if char:
         raise ProfileError(
             f"{_subject(where, field)} holds an invisible control character "
-            f"(U+{ord(char):04X})",
+            f"(U+{character_code(char)})",
             hint="Retype the text, or paste it as plain text.", field=field or "", value=text,
         )
     if len(text) > limit:
@@ -325,6 +341,38 @@ def _check_question_id(value: str, bank: QuestionBank, field: str | None, where:
         )
 
 
+def _check_fits(qid: str, bank: QuestionBank, recurrence: str, field: str | None,
+                where: str) -> None:
+    """A question named to print (top or include) must be one asked for this kind of
+    recurrence: a question that assumes the recurrence is confirmed never prints for
+    someone not sure yet."""
+    if not recurrence or qid not in {q.id for q in bank.questions}:
+        return  # an unknown kind or id has its own message
+    question = bank.question(qid)
+    if recurrence in question.recurrence:
+        return
+    if question.needs_confirmed and recurrence == "unsure":
+        why = "assumes the recurrence is confirmed, and 'recurrence' is unsure"
+    else:
+        why = f"is not asked for a {recurrence} recurrence"
+    raise ProfileError(f"{_subject(where, field)}: question '{qid}' {why}",
+                       hint="Remove it, or write the question in your own words "
+                       "('custom_questions').", field=field or "", value=qid)
+
+
+def _check_topic_chosen(qid: str, bank: QuestionBank, concerns: list[str], where: str) -> None:
+    """An 'include' adds a question to its topic's short list: the topic must print."""
+    if qid not in {q.id for q in bank.questions}:
+        return  # an unknown id has its own message
+    topic = next(t for t in bank.topics if t.id == bank.question(qid).topic)
+    if not topic.always and topic.id not in concerns:
+        raise ProfileError(
+            f"{_subject(where, 'include')}: question '{qid}' is in the topic "
+            f"\"{topic.title}\", which is not among the concerns",
+            hint=f"Add '{topic.id}' to 'concerns', or remove '{qid}' from 'include'.",
+            field="include", value=qid)
+
+
 LIST_KEYS = ("concerns", "custom_questions", "top_questions", "exclude", "include")
 
 
@@ -420,16 +468,19 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
             field="custom_questions",
         ))
 
+    # Question ids are read in any case (TX-CHOICES is tx-choices), in every list.
     exclude: list[str] = []
     for item in _as_list(values.get("exclude"), name("exclude"), src("exclude"), commas=True):
-        qid = str(item).strip()
+        qid = str(item).strip().lower()
         field_value(_check_question_id, qid, bank, name("exclude"), src("exclude"))
         exclude.append(qid)
 
     include: list[str] = []
     for item in _as_list(values.get("include"), "include", where, commas=True):
-        qid = str(item).strip()
+        qid = str(item).strip().lower()
         field_value(_check_question_id, qid, bank, "include", where)
+        field_value(_check_fits, qid, bank, recurrence, "include", where)
+        field_value(_check_topic_chosen, qid, bank, concerns, where)
         if qid not in include:
             include.append(qid)
 
@@ -440,8 +491,10 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
                            default="")
         if not text:
             continue
-        if ID_PATTERN.match(text):  # looks like an id, so it must be one
+        if ID_PATTERN.match(text.lower()):  # looks like an id, so it must be one
+            text = text.lower()
             field_value(_check_question_id, text, bank, *top_at)
+            field_value(_check_fits, text, bank, recurrence, top_at[0], top_at[1])
             if text in exclude:
                 problems.append(ProfileError(
                     f"{where}: question '{text}' is both in 'top_questions' and in 'exclude'",

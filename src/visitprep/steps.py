@@ -112,6 +112,8 @@ MESSAGES: dict[str, str] = {
     "own.intro": N_("Add questions of your own, one at a time. When you are done, press Enter "
                     "on an empty line. To go back, type back."),
     "own.label": N_("Your question:"),
+    "own.nothing": N_("Nothing is left to print: every question of the list is unchecked. "
+                      "Add a question of your own, or type back to keep some of the list."),
     "own.hint": N_("(type it, then press Enter; just Enter when you are done)"),
     "top.label": N_("Check up to {max} to print first, on page 1:"),
     "top.hint": N_("Checking none is fine."),
@@ -410,12 +412,12 @@ def check_text(value: str, step_id: str,
         step_id: name, doctor, companion or own (sets the length limit).
         printable: Returns why a text cannot print (a character the font lacks), or None.
     """
-    from visitprep.profile import control_character, one_line  # the rules files follow
+    from visitprep.profile import character_code, control_character, one_line  # as files
 
     text = one_line(value)
     char = control_character(text)
     if char:
-        return Checked(text, say("text.control", code=f"{ord(char):04X}"))
+        return Checked(text, say("text.control", code=character_code(char)))
     limit = step(step_id).limit or MAX_FIELD_LENGTH
     if len(text) > limit:
         return Checked(text, say("text.too-long", length=len(text), limit=limit))

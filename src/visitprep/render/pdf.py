@@ -692,6 +692,8 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
                                           lines=fewest, more={on_page_one: spare})
         return
     role = {getattr(flowable, "page_one_role", ""): index for index, flowable in enumerate(story)}
+    if not {"how", "about", "first"} <= set(role):
+        return  # only top questions (no list follows the box): nothing to fill
     how, about, first = role["how"], role["about"], role["first"]
     if _stack_height(story[:first + 1], width) <= height:
         return

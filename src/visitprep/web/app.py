@@ -634,7 +634,9 @@ def create_app(settings: Settings) -> Flask:
         with clinic_lists:  # one list at a time: each takes a core while it prints
             # The English bank: each row makes its handout in its own language.
             made = print_list_isolated(csv_text, name, defaults, settings.bank, settings.clinic,
-                                       MAX_CSV_ROWS, date_order)
+                                       MAX_CSV_ROWS, date_order, tuple(dict(forms.template_choices(
+                                           bank, settings.defaults.get("template",
+                                                                       "standard")))))
         if made.too_many:
             return page_clinic({"csv": text("csv_too_many", rows=MAX_CSV_ROWS)},
                                chosen=chosen)
