@@ -95,9 +95,10 @@ def _add_profile_options(parser: argparse.ArgumentParser, *, listing: bool = Fal
                        help="where the cancer has come back: local, regional, distant or unsure")
     see = ("'visitprep questions' with no options lists every topic with its id" if listing
            else "'visitprep questions' lists every topic with its id")
-    group.add_argument("--concern", metavar="C", action="append", dest="concerns",
+    group.add_argument("--concern", "--concerns", metavar="C", action="append",
+                       dest="concerns",
                        help=f"a topic to ask about, such as costs or side-effects; repeat for "
-                       f"more ({see})")
+                       f"more, or give several with commas: costs,side-effects ({see})")
 
 
 def _wrap(text: str) -> str:

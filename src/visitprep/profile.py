@@ -450,8 +450,11 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
 
     recurrence = field_value(parse_recurrence, values.get("recurrence"), src("recurrence"))
     concerns: list[str] = []
-    for item in _as_list(values.get("concerns"), name("concerns"), src("concerns"),
-                         commas=True):
+    given = _as_list(values.get("concerns"), name("concerns"), src("concerns"), commas=True)
+    # a flag given once with several ('--concern costs,side-effects') counts each
+    for item in [part for value in given
+                 for part in (_as_list(value, None, "", commas=True)
+                              if isinstance(value, str) else [value])]:
         concern = field_value(parse_concern, item, bank, src("concerns"))
         if concern is not None and concern not in concerns:
             concerns.append(concern)
