@@ -376,7 +376,7 @@ def column_note(ignored: list[str]) -> str:
     named = []
     for cell in ignored:
         guess = did_you_mean(column_key(cell), COLUMNS).removeprefix(" ")
-        named.append(f"'{shorten(cell, 40)}'"
+        named.append(f"'{visible(shorten(cell, 40))}'"
                      + (f" (d{guess[1:]})" if guess else ""))
     them = "them" if len(ignored) > 1 else "it"
     return (f"Ignored the column{'s' if len(ignored) > 1 else ''} {', '.join(named)}: "

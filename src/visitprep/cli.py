@@ -98,9 +98,10 @@ def _add_profile_options(parser: argparse.ArgumentParser, *, listing: bool = Fal
                        help="where the cancer has come back: local, regional, distant or unsure")
     see = ("'visitprep questions' with no options lists every topic with its id" if listing
            else "'visitprep questions' lists every topic with its id")
-    group.add_argument("--concern", metavar="C", action="append", dest="concerns",
+    group.add_argument("--concern", "--concerns", metavar="C", action="append",
+                       dest="concerns",
                        help=f"a topic to ask about, such as costs or side-effects; repeat for "
-                       f"more ({see})")
+                       f"more, or give several with commas: costs,side-effects ({see})")
 
 
 def _wrap(text: str) -> str:
@@ -994,7 +995,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         if result.status in ("failed", "changed"):
             progress.clear()
             if len(result.problems) > 1:  # one line each, under the row's name
-                where = result.message.split(": ", 1)[0]
+                where = result.message.split(f": {len(result.problems)} problems: ", 1)[0]
                 sys.stderr.write(f"{where}: {len(result.problems)} problems:\n" + "".join(
                     f"  - {problem}\n" for problem in result.problems))
             else:

@@ -211,12 +211,42 @@ def parse_concern(value: object, bank: QuestionBank, where: str) -> str:
     for topic in bank.topics:
         if words == _words(topic.id) or words in (_words(a) for a in topic.aliases):
             return topic.id
+    found = _translated_concern(words, bank)
+    if found:
+        return found
     suggestion = did_you_mean(words.replace(" ", "-"), bank.concern_ids)
     raise ProfileError(
         f"{where}: unknown concern '{value}'.{suggestion}",
         hint=f"Allowed concerns: {allowed(bank.concern_ids)}.",
         field="concerns", value=str(value), choices=bank.concern_ids,
     )
+
+
+def _translated_concern(words: str, bank: QuestionBank) -> str:
+    """The topic a concern names in one of the bank's translations ("costos", "Síntomas"),
+    its title or an alias, with or without accents; '' for none."""
+    from visitprep.errors import BankError
+    from visitprep.translation import available_languages
+
+    plain = _unaccented(words)
+    for language in available_languages(bank.path)[1:]:
+        try:
+            translated = bank.in_language(language)
+        except BankError:  # a broken translation is check-bank's to report
+            continue
+        for topic in translated.topics:
+            names = (topic.title, *topic.aliases)
+            if plain in (_unaccented(_words(name)) for name in names):
+                return topic.id
+    return ""
+
+
+def _unaccented(text: str) -> str:
+    """'sintomas' for 'síntomas': spreadsheets often lose the accents."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", text)
+                   if not unicodedata.combining(c))
 
 
 def parse_date(value: object, where: str = "visit_date", *, today: dt.date | None = None,
@@ -420,8 +450,11 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
 
     recurrence = field_value(parse_recurrence, values.get("recurrence"), src("recurrence"))
     concerns: list[str] = []
-    for item in _as_list(values.get("concerns"), name("concerns"), src("concerns"),
-                         commas=True):
+    given = _as_list(values.get("concerns"), name("concerns"), src("concerns"), commas=True)
+    # a flag given once with several ('--concern costs,side-effects') counts each
+    for item in [part for value in given
+                 for part in (_as_list(value, None, "", commas=True)
+                              if isinstance(value, str) else [value])]:
         concern = field_value(parse_concern, item, bank, src("concerns"))
         if concern is not None and concern not in concerns:
             concerns.append(concern)
