@@ -123,6 +123,27 @@ def test_errors_are_spanish_on_a_spanish_page(post: Callable[..., Any]) -> None:
     assert "no es una fecha que visitprep pueda leer" in bad
 
 
+def test_a_bad_file_on_a_spanish_page_says_so_in_spanish(post: Callable[..., Any]) -> None:
+    """visitprep's own checks of a file speak English; a Spanish page says in Spanish what
+    failed and that the detail is in English, rather than show English alone."""
+    import io
+
+    bad = text(post("/load", {"language": "es", "answers_file": (
+        io.BytesIO(b"recurrence: sideways\n"), "respuestas.yaml")},
+        content_type="multipart/form-data", headers={"Accept-Language": "es"}))
+    assert ("No se pudo abrir este archivo de respuestas. Lo que encontró visitprep (en "
+            "inglés): respuestas.yaml: unknown recurrence 'sideways'") in bad
+    english = text(post("/load", {"language": "en", "answers_file": (
+        io.BytesIO(b"recurrence: sideways\n"), "answers.yaml")},
+        content_type="multipart/form-data", headers={"Accept-Language": "en"}))
+    assert "answers.yaml: unknown recurrence 'sideways'" in english
+    assert "(in English)" not in english
+    clinic = text(post("/clinic-list", {"language": "es", "csv": (
+        io.BytesIO(b"name,recurrence\nAna,local\n" + b"\xff" * 3), "lista.csv")},
+        content_type="multipart/form-data", headers={"Accept-Language": "es"}))
+    assert "No se pudo leer esta lista. Lo que encontró visitprep (en inglés):" in clinic
+
+
 def test_the_preview_answers_in_the_pages_language(post: Callable[..., Any]) -> None:
     answer = post("/api/preview", {"recurrence": "local", "language": "es"}).get_json()
     assert re.fullmatch(r"\d+ preguntas, \d+ páginas?\.", answer["count"])

@@ -33,7 +33,7 @@ from visitprep.errors import VisitprepError
 from visitprep.handout import count_pages
 from visitprep.models import MAX_TOP_QUESTIONS, Clinic, Profile, QuestionBank
 from visitprep.web import form as forms
-from visitprep.web.text import T, count_text, result_summary, show_more_text, text
+from visitprep.web.text import T, count_text, found, result_summary, show_more_text, text
 
 KB = 1024
 MB = 1024 * KB
@@ -427,7 +427,7 @@ def create_app(settings: Settings) -> Flask:
         try:
             pdf = maker.pdf(profile)
         except VisitprepError as exc:
-            state.errors["review"] = str(exc)
+            state.errors["review"] = found("make_failed", str(exc))
             return page_form(state)
         key = results.add(made_checklist(profile, pdf), g.browser)
         return redirect(url_for("result", key=key, lang=i18n.current()),  # type: ignore[return-value]
@@ -515,7 +515,7 @@ def create_app(settings: Settings) -> Flask:
                     f"{name}: the template '{profile.template}' is not one this page offers",
                     hint="Choose the print size on the page instead.")
         except VisitprepError as exc:
-            return load_failed(str(exc).replace("\n", " "))
+            return load_failed(found("load_failed", str(exc)))
         if profile.language != i18n.current():  # the answers file remembers its language
             i18n.activate(profile.language)
         state = forms.FormState.from_profile(profile, settings.today())
@@ -629,7 +629,7 @@ def create_app(settings: Settings) -> Flask:
         try:
             csv_text = decode_csv(data, name, encoding)
         except VisitprepError as exc:
-            return page_clinic({"csv": str(exc).replace("\n", " ")}, chosen=chosen)
+            return page_clinic({"csv": found("csv_failed", str(exc))}, chosen=chosen)
         del data
         with clinic_lists:  # one list at a time: each takes a core while it prints
             # The English bank: each row makes its handout in its own language.
@@ -641,7 +641,7 @@ def create_app(settings: Settings) -> Flask:
             return page_clinic({"csv": text("csv_too_many", rows=MAX_CSV_ROWS)},
                                chosen=chosen)
         if made.error:
-            return page_clinic({"csv": made.error}, chosen=chosen)
+            return page_clinic({"csv": found("csv_failed", made.error)}, chosen=chosen)
         files, info = made.files, made.info
         key = results.add(Made(files, info), g.browser)
         return redirect(url_for("result", key=key, lang=i18n.current()),  # type: ignore[return-value]

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from visitprep.i18n import N_, gettext, ngettext, pages_text, questions_text
+from visitprep.i18n import (
+    N_,
+    SOURCE_LANGUAGE,
+    current,
+    gettext,
+    ngettext,
+    pages_text,
+    questions_text,
+)
 
 TEXT: dict[str, str] = {
     "site_name": "visitprep",
@@ -36,6 +44,12 @@ TEXT: dict[str, str] = {
     "load_missing": N_("Choose your answers file, then press Load my answers."),
     "load_too_big": N_("The answers file is larger than {limit}. Choose the answers file "
         "visitprep saved (a few kilobytes)."),
+    # visitprep's own checks of a file speak English (a navigator's command line shares
+    # them); a page in another language says so in its own words, then gives them.
+    "detail_in_english": N_("{lead} What visitprep found (in English): {detail}"),
+    "load_failed": N_("This answers file could not be opened."),
+    "csv_failed": N_("This list could not be read."),
+    "make_failed": N_("The checklist could not be made."),
     "load_not_text": N_("{name} is not a text file. Choose the .yaml answers file visitprep "
         "saved."),
     "step": N_("Step {number} of {total}"),
@@ -171,6 +185,16 @@ def text(key: str, **values: object) -> str:
     """The sentence for `key` in the language in use, with its {placeholders} filled in."""
     words = gettext(TEXT[key])
     return words.format(**values) if values else words
+
+
+def found(lead: str, detail: str) -> str:
+    """A message from visitprep's own checks (in English) as the page shows it: as it is on
+    an English page; on a page in another language, after a sentence in that language
+    (`lead`, a key of TEXT) that says what failed and that the detail is in English."""
+    detail = detail.replace("\n", " ")
+    if current() == SOURCE_LANGUAGE:
+        return detail
+    return text("detail_in_english", lead=text(lead), detail=detail)
 
 
 # Whole sentences for each count, never "1 questions": the plural forms come from the
