@@ -115,9 +115,11 @@ def test_sources_keep_their_english_titles_and_say_they_are_in_english(
         bank: QuestionBank, spanish: QuestionBank) -> None:
     for english, translated in zip(bank.sources, spanish.sources, strict=True):
         assert english.title in translated.citation or english.file.startswith("000")
-        assert translated.citation.endswith("en inglés)")
+        assert "inglés" not in translated.citation  # said once, in the line's title
     assert spanish.sources[2].citation.startswith("What Is Cancer Recurrence? (")
     assert "21 de octubre de 2025" in spanish.sources[2].citation
+    document, _ = make_document(Profile(recurrence="local", language="es"), bank)
+    assert document.sources_title == "De dónde vienen estas preguntas (fuentes en inglés)"
 
 
 def test_glossary_words_are_found_in_the_spanish_questions(spanish: QuestionBank) -> None:
