@@ -1,5 +1,5 @@
-"""The renderers: a Document becomes a PDF (`pdf`, with `flowables` and the bundled fonts)
-or an accessible HTML page (`html`, with its template in `html_templates/`).
+"""The renderers: a Document becomes a PDF (`pdf`, with `flowables`; the fonts
+and what they can print are `visitprep.fonts`) or an accessible HTML page (`html`, with its template in `html_templates/`).
 
 Only `pdf` and `flowables` import reportlab, and `html` never does; importing the package
 itself loads nothing, so `visitprep --help` and the interview stay fast.

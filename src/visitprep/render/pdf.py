@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import unicodedata
 import zlib
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -35,6 +34,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from visitprep import __version__
 from visitprep.document import Document, HeaderField
 from visitprep.errors import RenderError
+from visitprep.fonts import FONT, FONT_BOLD, check_printable, register
 from visitprep.layout import Layout
 from visitprep.models import Checklist
 from visitprep.render.flowables import (
@@ -53,13 +53,8 @@ from visitprep.render.flowables import (
     draw_lines,
     wrap_text,
 )
-from visitprep.resources import font_path
 
-FONT = "VisitprepSans"
-FONT_BOLD = "VisitprepSans-Bold"
-FONT_LABEL = "DejaVu Sans"
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
-_RTL = ("R", "AL")
 FRAME_PADDING = 6.0  # platypus frames pad their content by 6 pt on each side
 EDGE = 0.4 * inch + 1.5  # nothing prints closer to the paper's edge (home inkjet printers)
 DESCENT, ASCENT = 0.24, 0.93  # DejaVu Sans, as a share of the font size
@@ -166,50 +161,10 @@ def _seed_subsets(canvas: Canvas, document: Document) -> None:
 
 
 @cache
-def _fonts() -> frozenset[int]:
-    """Register the bundled fonts once; return the code points both can draw."""
-    regular = TTFont(FONT, str(font_path("DejaVuSans.ttf")))
-    bold = TTFont(FONT_BOLD, str(font_path("DejaVuSans-Bold.ttf")))
-    _embed_once(regular)
-    _embed_once(bold)
-    pdfmetrics.registerFont(regular)
-    pdfmetrics.registerFont(bold)
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT,
-                                  boldItalic=FONT_BOLD)
-    return frozenset(regular.face.charToGlyph) & frozenset(bold.face.charToGlyph)
-
-
-@lru_cache(maxsize=4096)  # bank texts repeat in every handout of a batch
-def unprintable(text: str) -> str | None:
-    """Say why the handout's font cannot print this text, or return None if it can."""
-    covered = _fonts()
-    for char in text:
-        if char.isspace():
-            continue
-        name = unicodedata.name(char, "unnamed character")
-        if unicodedata.bidirectional(char) in _RTL:
-            return (f"is written right to left ('{char}', {name}); "
-                    "visitprep cannot print right-to-left text correctly yet")
-        if ord(char) not in covered:
-            return (f"has the character '{char}' (U+{ord(char):04X}, {name}), which the "
-                    f"handout's font ({FONT_LABEL}) cannot print")
-    return None
-
-
-def check_printable(document: Document) -> None:
-    """Refuse text the font cannot draw, rather than print an empty box.
-
-    Raises:
-        RenderError: Naming the text, the character and its Unicode name.
-    """
-    for origin, value in document.texts():
-        problem = unprintable(value)
-        if problem:
-            raise RenderError(
-                f"{origin} ('{value}') {problem}",
-                hint="Write it another way (for example in Latin letters), or leave it out "
-                "and write it on the printed page by hand.",
-            )
+def _fonts() -> None:
+    """Register the bundled fonts (visitprep.fonts) and embed them our way, once."""
+    for font in register():
+        _embed_once(font)
 
 
 class _Styles:
@@ -697,7 +652,8 @@ def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
     Raises:
         RenderError: For a character the font cannot draw, or content that cannot fit a page.
     """
-    check_printable(document)
+    check_printable(document.texts())
+    _fonts()
     margin = layout.margin_in * inch
     _, top_margin, bottom_margin, _ = _furniture_geometry(document, layout,
                                                           PAPER_SIZES[paper][0])
