@@ -9,6 +9,8 @@ A clinic file::
       - Springfield, IL 62701
     website: www.riverside.example
     logo: riverside-logo.png     # optional: PNG or JPEG, beside the clinic file or a full path
+    alt: Riverside Cancer Center  # optional: what a screen reader says for the logo
+                                  # (the clinic's name when left out)
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from visitprep.profile import clean_text
 from visitprep.yamlfile import check_keys, read_yaml
 
 MAX_ADDRESS_LINES = 4
-KEYS = ("name", "phone", "address", "website", "logo")
+KEYS = ("name", "phone", "address", "website", "logo", "alt")
 MAX_LOGO_BYTES = 5_000_000
 
 
@@ -50,6 +52,7 @@ def clinic_from_values(values: dict[str, Any], where: str) -> Clinic:
                       for number, line in enumerate(address, 1)),
         website=clean_text(values.get("website"), "website", where),
         logo=str(values.get("logo") or ""),
+        alt=clean_text(values.get("alt"), "alt", where),
     )
 
 
@@ -138,7 +141,7 @@ def merge_clinic(path: Path | None, name: str | None, phone: str | None,
     if path is not None:
         clinic = load_clinic(path)
         base = {"name": clinic.name, "phone": clinic.phone, "address": list(clinic.address),
-                "website": clinic.website, "logo": clinic.logo}
+                "website": clinic.website, "logo": clinic.logo, "alt": clinic.alt}
     for key, value in (("name", name), ("phone", phone), ("address", address)):
         if value is not None:
             base[key] = value

@@ -23,7 +23,6 @@ from reportlab.pdfbase.ttfonts import (
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
-    Image,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -39,8 +38,10 @@ from visitprep.layout import Layout
 from visitprep.models import Checklist
 from visitprep.render.flowables import (
     INK,
+    Box,
     ChecklistRows,
     FieldRows,
+    Figure,
     Form,
     LabelBox,
     LeadText,
@@ -51,8 +52,10 @@ from visitprep.render.flowables import (
     Together,
     WriteLine,
     draw_lines,
+    opening,
     wrap_text,
 )
+from visitprep.render.tags import PAGINATION, Node, Tags, tags_of
 
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
 FRAME_PADDING = 6.0  # platypus frames pad their content by 6 pt on each side
@@ -221,14 +224,10 @@ def _header(document: Document, styles: _Styles, layout: Layout, form: Form,
         if spare >= 0:
             cells = (needs[0] + spare / 2, needs[1] + spare / 2)
             return FieldRows(rows, styles.bold, styles.body, labels, form,
-                             pad_top=size * 0.1, cell_widths=cells)
+                             pad_top=size * 0.1, cell_widths=cells, node=form.tree.add("L"))
     return FieldRows(rows, styles.bold, styles.body,
                      (min(label_width(list(document.fields)), width * 0.5),), form,
-                     pad_top=size * 0.1)
-
-
-def _title(document: Document, styles: _Styles) -> Flowable:
-    return PlainText(document.title, styles.title)
+                     pad_top=size * 0.1, node=form.tree.add("L"))
 
 
 def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: float,
@@ -240,19 +239,23 @@ def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: fl
     the logo goes above the details when beside them would be too narrow, or when the
     details run long."""
     pad = layout.body_size * 0.6
-    logo: Flowable | None = _logo(document.clinic_logo) if document.clinic_logo else None
+    tree = form.tree
+    title = tree.add("H2")  # a heading, then the logo, then the details
+    logo: Flowable | None = _logo(document.clinic_logo, tree.add(
+        "Figure", alt=document.clinic_logo_alt)) if document.clinic_logo else None
     beside = logo is not None and width - 2 * pad - logo.drawWidth - pad >= layout.body_size * 14
     text_width = width - 2 * pad - (logo.drawWidth + pad if beside and logo else 0)
     lines = _pack(document.clinic, styles.body, text_width) if document.clinic else ()
     if beside and len(lines) > 6:
         beside, text_width = False, width - 2 * pad
         lines = _pack(document.clinic, styles.body, text_width)
-    details: list[Flowable] = [PlainText(document.clinic_title, styles.bold)]
+    details: list[Flowable] = [PlainText(document.clinic_title, styles.bold, title)]
     if document.clinic:
-        details += [PlainText(line, styles.body) for line in lines]
+        details += [PlainText(line, styles.body, tree.add("P")) for line in lines]
     else:
+        blank = tree.add("Div")
         details += [WriteLine(styles.body.leading * 1.3, form, f"clinic_{n}",
-                              document.clinic_title) for n in range(1, 4)]
+                              document.clinic_title, blank) for n in range(1, 4)]
     style = [("BOX", (0, 0), (-1, -1), 1.2, INK),
              ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("LEFTPADDING", (0, 0), (-1, -1), pad),
@@ -263,14 +266,14 @@ def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: fl
              ("TOPPADDING", (0, 0), (-1, 0), pad * 0.7),
              ("BOTTOMPADDING", (0, -1), (-1, -1), pad)]
     if beside and logo is not None:  # a short block: one row, the logo in its own column
-        box = Table([[logo, details]], colWidths=[logo.drawWidth + pad, width - logo.drawWidth
-                                                  - pad])
+        box = Box([[logo, details]], colWidths=[logo.drawWidth + pad, width - logo.drawWidth
+                                                - pad])
     else:
         rows: list[list[Any]] = [[part] for part in details]
         if logo is not None:
             rows.insert(0, [logo])
             style.append(("BOTTOMPADDING", (0, 0), (-1, 0), pad * 0.5))
-        box = Table(rows, colWidths=[width])
+        box = Box(rows, colWidths=[width])
         box.rows_may_split = len(rows) > 4  # see Together.split
     box.setStyle(TableStyle(style))
     return box
@@ -293,10 +296,10 @@ def _pack(entries: tuple[str, ...], style: ParagraphStyle, width: float,
     return tuple(lines)
 
 
-def _logo(path: str) -> Flowable:
+def _logo(path: str, node: Node) -> Flowable:
     """The clinic's logo, scaled to fit LOGO_BOX and keeping its proportions."""
     try:
-        image = Image(path)
+        image = Figure(path, node)
         scale = min(LOGO_BOX[0] / image.imageWidth, LOGO_BOX[1] / image.imageHeight)
     except Exception as exc:  # reportlab and Pillow raise many kinds for a bad image
         raise RenderError(
@@ -313,13 +316,13 @@ def _page_one_top(document: Document, styles: _Styles, layout: Layout, width: fl
                   form: Form) -> list[Flowable]:
     """The title and the header; on a navigator handout, the header beside the "Place
     label here" box, and the clinic's block under them, the full width of the page."""
-    title = PlainText(document.title, styles.title)
+    title = PlainText(document.title, styles.title, form.tree.add("H1"))
     if not document.label_box:
         return [title, _header(document, styles, layout, form, width)]
     gap = layout.body_size
     left = width - LabelBox.WIDTH - gap
-    row = Table([[_header(document, styles, layout, form, left),
-                  LabelBox(document.label_box, styles.small)]],
+    row = Box([[_header(document, styles, layout, form, left),
+                LabelBox(document.label_box, styles.small, form.tree.add("P"))]],
                 colWidths=[left, LabelBox.WIDTH + gap])
     row.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -335,7 +338,7 @@ def _page_one_top(document: Document, styles: _Styles, layout: Layout, width: fl
             _clinic_block(document, styles, layout, width, form)]
 
 
-class _TopBox(Table):
+class _TopBox(Box):
     """A table that splits only after its title, invitation and first question."""
 
     KEEP = 3
@@ -349,17 +352,22 @@ class _TopBox(Table):
 
 def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
              form: Form, extra: int = 0, lines: int | None = None,
-             more: dict[int, int] | None = None) -> Table:
+             more: dict[int, int] | None = None, node: Node | None = None) -> Table:
     """The boxed "My top questions" on page 1, with the line inviting the care team first.
 
     The invitation sits under the box's title so it stays on page 1 even when large
     print pushes the last question over. `extra` writing lines are shared among the
     questions (the first ones first); `lines` replaces the template's writing lines for
-    each; `more` gives chosen questions (by number) more lines.
+    each; `more` gives chosen questions (by number) more lines. `node` is the box's
+    section of the structure tree, from the box this one replaces.
     """
     pad = layout.body_size * 0.8
-    rows: list[list[Any]] = [[PlainText(document.top_title, styles.heading)],
-                             [PlainText(document.invite, styles.bold)]]
+    if node is None:
+        node = form.tree.add("Sect")
+    node.kids.clear()
+    rows: list[list[Any]] = [[PlainText(document.top_title, styles.heading, node.add("H2"))],
+                             [PlainText(document.invite, styles.bold, node.add("P"))]]
+    questions = node.add("L")
     slots = document.top_slots
     for number in range(1, slots + 1):
         item = document.top[number - 1] if number <= len(document.top) else None
@@ -367,9 +375,10 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
             + (number <= extra % slots) + (more or {}).get(number, 0)
         rows.append([QuestionBlock(item.text if item else None, styles.body, layout, form,
                                    f"top_{number}", number, lines=count,
-                                   slot=f"{document.top_title} {number}")])
+                                   slot=f"{document.top_title} {number}", node=questions)])
     # If the box ever has to split, its title repeats on the next page.
     table = _TopBox(rows, colWidths=[width], repeatRows=1)
+    table.node = node
     table.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 2, INK),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
@@ -386,8 +395,10 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
 
 def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layout,
                width: float, form: Form) -> Flowable:
-    head: list[Flowable] = [PlainText(checklist.title, styles.heading),
-                            PlainText(checklist.intro, styles.body)]
+    tree = form.tree
+    head: list[Flowable] = [PlainText(checklist.title, styles.heading, tree.add("H2")),
+                            PlainText(checklist.intro, styles.body, tree.add("P"))]
+    table = tree.add("Table")
     # the number to call closes the list, after the rows a person ticks
     foot = [_call_line(checklist.call_line, styles, layout, width, form)] \
         if checklist.call_line else []
@@ -397,7 +408,7 @@ def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layou
     column_width = max(width * 0.2, min(heading, width * 0.24))
     return ChecklistRows(head, column, list(enumerate(checklist.items, 1)),
                          (styles.bold, styles.body), layout.checkbox_size,
-                         layout.body_size * 0.35, form, column_width, foot)
+                         layout.body_size * 0.35, form, column_width, foot, table)
 
 
 def _call_line(label: str, styles: _Styles, layout: Layout, width: float,
@@ -405,8 +416,9 @@ def _call_line(label: str, styles: _Styles, layout: Layout, width: float,
     """A bold label with a line to write on beside it ("The number to call: ______")."""
     text_width = pdfmetrics.stringWidth(label, styles.bold.fontName, styles.bold.fontSize)
     label_width = min(width * 0.6, text_width + layout.body_size * 0.6)
-    row = Table([[PlainText(label, styles.bold),
-                  WriteLine(styles.body.leading * 1.3, form, "call_number", label)]],
+    line = form.tree.add("P")  # the label, then its field
+    row = Box([[PlainText(label, styles.bold, line),
+                WriteLine(styles.body.leading * 1.3, form, "call_number", label, line)]],
                 colWidths=[label_width, width - label_width])
     row.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
@@ -418,13 +430,18 @@ def _call_line(label: str, styles: _Styles, layout: Layout, width: float,
 
 
 def _glossary(document: Document, styles: _Styles, layout: Layout,
-              width: float) -> Flowable:
+              width: float, form: Form) -> Flowable:
     """The words the questions use, with their meanings, in a small box kept whole."""
     pad = layout.body_size * 0.6
-    rows = [[PlainText(document.glossary_title, styles.bold)]]
-    rows += [[LeadText(f"{term}:", meaning, styles.bold, styles.body)]
-             for term, meaning in document.glossary]
-    box = Table(rows, colWidths=[width])
+    tree = form.tree
+    rows = [[PlainText(document.glossary_title, styles.bold, tree.add("H2"))]]
+    terms = tree.add("L")  # each term the label of an item, its meaning the body
+    for term, meaning in document.glossary:
+        item = terms.add("LI")
+        label = item.add("Lbl")
+        rows.append([LeadText(f"{term}:", meaning, styles.bold, styles.body,
+                              item.add("LBody"), label)])
+    box = Box(rows, colWidths=[width])
     box.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 0.8, INK),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
@@ -439,9 +456,10 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
              form: Form) -> list[Flowable]:
     """What closes the handout, after the notes: the clinic (when not on page 1 beside the
     label box), the people who can support you, where to learn more, the sources."""
+    tree = form.tree
     blocks: list[Flowable] = []
     if document.glossary:
-        blocks.append(_glossary(document, styles, layout, width))
+        blocks.append(_glossary(document, styles, layout, width, form))
     if document.clinic_title and not document.label_box:
         blocks.append(Together([Spacer(1, layout.body_size * 0.5),
                                 _clinic_block(document, styles, layout, width, form)]))
@@ -449,14 +467,18 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
         # the people side by side where they fit, each whole after its bullet
         people = _pack(tuple(f"\u2022\u00a0{person}" for person in document.support),
                        styles.body, width, sep="\u2003\u2003")
-        blocks.append(Together([PlainText(document.support_title, styles.heading),
-                                Lines([document.support_intro, *people], styles.body)]))
-    blocks.append(Together([PlainText(document.learn_more_title, styles.heading),
-                            Lines(list(document.resources), styles.body)]))
+        heading = tree.add("H2")
+        blocks.append(Together([PlainText(document.support_title, styles.heading, heading),
+                                Lines([document.support_intro, *people], styles.body,
+                                      [tree.add("P") for _ in range(len(people) + 1)])]))
+    heading = tree.add("H2")
+    blocks.append(Together([PlainText(document.learn_more_title, styles.heading, heading),
+                            Lines(list(document.resources), styles.body,
+                                  [tree.add("P") for _ in document.resources])]))
     # the sources as one paragraph under a bold lead: they are looked up, not read
     blocks.append(Together([Spacer(1, layout.body_size * 0.6), LeadText(
         f"{document.sources_title}:", "; ".join(document.sources) + ".", styles.bold,
-        styles.body)]))
+        styles.body, tree.add("P"))]))
     return blocks
 
 
@@ -479,6 +501,7 @@ def _story(document: Document, layout: Layout, width: float, height: float,
            form: Form) -> list[Flowable]:
     styles = _styles(layout)
     space = layout.body_size
+    tree = form.tree  # the structure tree's nodes are made in reading order
     # Page 1 leads with who and when, then the top questions, so that even in large
     # print they stay on the first page; how to use the list follows the box.
     story: list[Flowable] = [
@@ -486,31 +509,36 @@ def _story(document: Document, layout: Layout, width: float, height: float,
         Spacer(1, space * 0.3),
         _top_box(document, styles, layout, width, form),
         Spacer(1, space * 0.6),
-        LeadText(f"{document.situation_label}:", document.situation, styles.bold, styles.body),
+        LeadText(f"{document.situation_label}:", document.situation, styles.bold, styles.body,
+                 tree.add("P")),
         Spacer(1, space * 0.4),
-        PlainText(document.intro, styles.body),
+        PlainText(document.intro, styles.body, tree.add("P")),
     ]
     own = 0
     for section in document.sections:
+        heading = tree.add("H2")
+        questions = tree.add("L")
         blocks: list[Flowable] = []
         for item in section.items:
             if item.id is None:
                 own += 1
             field = item.id if item.id is not None else f"own_{own}"
-            blocks.append(QuestionBlock(item.text, styles.body, layout, form, field))
-        story += _headed(PlainText(section.title, styles.heading), blocks)
+            blocks.append(QuestionBlock(item.text, styles.body, layout, form, field,
+                                        node=questions))
+        story += _headed(PlainText(section.title, styles.heading, heading), blocks)
     _fill_page_one(story, document, styles, layout, width, height, form)
     for checklist in document.checklists:
         story.append(_checklist(checklist, document.checklist_column, styles, layout, width,
                                 form))
     # The notes take what is left of the last questions' page; the closing blocks
     # follow them on the last page.
+    heading, fields = tree.add("H2"), tree.add("Div")
     closing = _closing(document, styles, layout, width, form)
     notes = NotesLines(layout.notes_lines, layout.line_gap, closing, form, document.notes_title,
-                       page_height=height)
-    story += [Together([PlainText(document.notes_title, styles.heading), notes]),
+                       page_height=height, node=fields)
+    story += [Together([PlainText(document.notes_title, styles.heading, heading), notes]),
               NotesLines(layout.notes_lines, layout.line_gap, closing, form,
-                         document.notes_title, continues=notes),
+                         document.notes_title, continues=notes, node=fields),
               *closing]
     return story
 
@@ -525,7 +553,8 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
         # long top questions or header: as few lines as any question gets, rather than
         # split the box over two pages
         fewest = min(layout.top_answer_lines, layout.answer_lines)
-        story[box] = _top_box(document, styles, layout, width, form, lines=fewest)
+        story[box] = _top_box(document, styles, layout, width, form, lines=fewest,
+                              node=story[box].node)
         through = _stack_height(story[:box + 1], width)
         if through > height:  # it splits: the last question on page 1 takes the space left
             room = height - (through - story[box].wrap(width, 1e6)[1])
@@ -535,7 +564,8 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
                 spare = int((room - parts[0].wrap(width, room)[1] - 1) // layout.line_gap)
                 if on_page_one > 0 and spare > 0:
                     story[box] = _top_box(document, styles, layout, width, form,
-                                          lines=fewest, more={on_page_one: spare})
+                                          lines=fewest, more={on_page_one: spare},
+                                          node=story[box].node)
         return
     first = story.index(next(f for f in story[box:] if isinstance(f, Together)))
     page_one = _stack_height(story[:first], width)
@@ -549,7 +579,8 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
         return
     extra = int((height - page_one - 1) // layout.line_gap)
     if extra > 0:
-        story[box] = _top_box(document, styles, layout, width, form, extra)
+        story[box] = _top_box(document, styles, layout, width, form, extra,
+                              node=story[box].node)
 
 
 def _furniture_geometry(document: Document, layout: Layout,
@@ -569,8 +600,12 @@ def _furniture_geometry(document: Document, layout: Layout,
     return baseline, top_margin, bottom_margin, head
 
 
-def _page_furniture(document: Document, layout: Layout) -> Callable[[Canvas, int, int], None]:
-    """The top line (whose pages these are, and "Page 2 of 4") and the footer's note."""
+def _page_furniture(document: Document, layout: Layout,
+                    footer: Node) -> Callable[[Canvas, int, int], None]:
+    """The top line (whose pages these are, and "Page 2 of 4") and the footer's note.
+
+    All are pagination artifacts, but for the footer's note on the last page: it is
+    read once, at the end (`footer`, the last paragraph of the structure tree)."""
     size = layout.small_size
     style = ParagraphStyle("furniture", fontName=FONT, fontSize=size, leading=size * 1.2)
 
@@ -580,18 +615,22 @@ def _page_furniture(document: Document, layout: Layout) -> Callable[[Canvas, int
         baseline, _, _, head_baseline = _furniture_geometry(document, layout, width)
         label = document.page_label.format(page=page, pages=pages)
         label_width = pdfmetrics.stringWidth(label, FONT, size)
-        draw_lines(canvas, width - margin - label_width, height - head_baseline, (label,), style)
+        tagged = tags_of(canvas) is not None
+        artifact = PAGINATION if tagged else ""
+        draw_lines(canvas, width - margin - label_width, height - head_baseline, (label,), style,
+                   artifact)
         lines = wrap_text(document.footer, FONT, size, width - 2 * margin)
         if lines:
-            draw_lines(canvas, margin, baseline + (len(lines) - 1) * style.leading, lines, style)
+            draw_lines(canvas, margin, baseline + (len(lines) - 1) * style.leading, lines, style,
+                       opening(canvas, footer) if page == pages and tagged else artifact)
         room = width - 2 * margin - label_width - size
         head = wrap_text(document.running_head, FONT, size, room)
         if len(head) > 1:  # a long name: what fits, and a mark that there is more
             head = wrap_text(document.running_head, FONT, size,
                              room - pdfmetrics.stringWidth(" \u2026", FONT, size))[:1]
-            head = (f"{head[0]} \u2026",)
+            head = (f"{head[0].rstrip()} \u2026",)
         if page > 1 and head:
-            draw_lines(canvas, margin, height - head_baseline, head, style)
+            draw_lines(canvas, margin, height - head_baseline, head, style, artifact)
 
     return draw
 
@@ -613,26 +652,31 @@ class _Handout(SimpleDocTemplate):
             question.extend_to(self.canv, self.frame._y1p)
 
 
-def _canvas_maker(document: Document,
-                  furniture: Callable[[Canvas, int, int], None]) -> type[Canvas]:
+def _canvas_maker(document: Document, furniture: Callable[[Canvas, int, int], None],
+                  tree: Node) -> type[Canvas]:
     class NumberedCanvas(Canvas):
-        """Holds every page until the end, so each can say 'Page 2 of 3'."""
+        """Holds every page until the end, so each can say 'Page 2 of 3'; then adds the
+        structure tree (`tags`), whose marked content the flowables wrote."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            self.tags = Tags(document.language, tree)
             _seed_subsets(self, document)
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._pages.append(dict(self.__dict__))
             self._startPage()
+            self.tags.new_page(len(self._pages))
 
         def save(self) -> None:
             total = len(self._pages)
             for number, state in enumerate(self._pages, 1):
                 self.__dict__.update(state)
+                self.tags.new_page(number - 1)
                 furniture(self, number, total)
                 super().showPage()
+            self.tags.write(self, document.meta_title)
             super().save()
 
     return NumberedCanvas
@@ -675,10 +719,11 @@ def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
     form = Form(document.fillable, layout.body_size)
     story = _story(document, layout, doc.width - 2 * FRAME_PADDING,
                    doc.height - 2 * FRAME_PADDING, form)
+    footer = form.tree.add("P")  # the footer's note, read once at the end
     try:
         # (build consumes the list it is given)
-        doc.build(list(story),
-                  canvasmaker=_canvas_maker(document, _page_furniture(document, layout)))
+        doc.build(list(story), canvasmaker=_canvas_maker(
+            document, _page_furniture(document, layout, footer), form.tree))
     except LayoutError:
         raise RenderError(
             f"{_too_tall(story, doc.height - 2 * FRAME_PADDING)} is too long to fit on one page",
