@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import shutil
@@ -17,6 +18,11 @@ from visitprep.cli import main
 from visitprep.models import QuestionBank
 
 DATA = Path(__file__).parent / "data"
+# The one clock visitprep reads (visitprep.dates.today), fixed for every test, in this process
+# and in the ones it starts: no test depends on the day it runs (CI runs the clock-reading
+# tests again under faketime to prove it).
+TODAY = dt.date(2026, 11, 20)  # a Friday
+os.environ["VISITPREP_TODAY"] = TODAY.isoformat()
 # The passages of the source documents that the bank cites, kept in the repository.
 PASSAGES = DATA / "seeds"
 # The whole source documents, when they are beside the repository (or named by

@@ -11,6 +11,7 @@ import pytest
 from visitprep.batch import csv_date_order
 from visitprep.dates import DateError, file_order, format_day, one_day, read_date
 
+from conftest import TODAY as CLOCK
 from conftest import Result
 
 Run = Callable[..., Result]
@@ -110,7 +111,7 @@ def test_the_order_a_file_shows() -> None:
 # -- each entry point -------------------------------------------------------------------
 
 def expected(text: str) -> dt.date:
-    return one_day(text, dt.date.today(), ORDER.get(text))
+    return one_day(text, CLOCK, ORDER.get(text))  # the day the suite fixes for visitprep
 
 
 @pytest.mark.parametrize(("text", "day"), FORMS)
@@ -217,3 +218,20 @@ def test_an_ambiguous_cell_nothing_settles_is_that_rows_error(run: Run, tmp_path
             "--date-order dmy, or write it as YYYY-MM-DD.") in result.err
     assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == [
         "P2-2026-12-04.pdf", "P3-2026-12-13.pdf", "P4-2026-12-13.pdf"]
+
+
+def test_the_one_clock(monkeypatch: pytest.MonkeyPatch, run: Run) -> None:
+    """visitprep reads the date in one place: the computer's, or VISITPREP_TODAY's."""
+    from visitprep import dates
+
+    assert dates.today() == CLOCK  # the suite fixes it (conftest)
+    monkeypatch.setenv("VISITPREP_TODAY", "2028-02-29")
+    assert dates.today() == dt.date(2028, 2, 29)
+    monkeypatch.setenv("VISITPREP_TODAY", "")
+    assert dates.today() == dt.date.today()  # unset or empty: the computer's date
+    for bad in ("2028-02-30", "tomorrow", "2028-2-3"):
+        monkeypatch.setenv("VISITPREP_TODAY", bad)
+        result = run("make", "--recurrence", "local", "--visit-date", "tomorrow")
+        assert result.code == 2
+        assert result.err == (f"Error: VISITPREP_TODAY='{bad}' is not a day written as "
+                              "YYYY-MM-DD.\nUnset VISITPREP_TODAY to use the computer's date.\n")

@@ -16,9 +16,9 @@ from visitprep.interview import BACK, Heading, Option, Prompt
 from visitprep.models import QuestionBank
 from visitprep.profile import load_answers, profile_from_mapping
 
-from conftest import Result, read_pdf
+from conftest import TODAY, Result, read_pdf
 
-TOMORROW = dt.date.today() + dt.timedelta(days=1)
+TOMORROW = TODAY + dt.timedelta(days=1)
 STEPS = ("recurrence", "concerns", "review", "own", "top", "name", "visit-date",
          "visit-date-confirm", "doctor", "companion", "paper", "template", "pdf-path",
          "save-answers", "answers-path")
@@ -411,11 +411,11 @@ def test_the_interview_takes_every_form_and_reads_it_back(
         interact: Callable[..., tuple[Result, Script]], tmp_path: Path, text: str) -> None:
     from visitprep.dates import format_day, one_day
 
-    day = one_day(text, dt.date.today())
+    day = one_day(text, TODAY)
     result, script = interact(date_steps(("visit-date", text), ("visit-date-confirm", True)))
     assert result.code == 0, result.err
     confirm = script.prompt("visit-date-confirm")
-    if dt.date.today() <= day <= dt.date.today() + dt.timedelta(days=366):
+    if TODAY <= day <= TODAY + dt.timedelta(days=366):
         assert confirm.message == f"{format_day(day)}. Is that right?"
         assert confirm.default is True
     assert (tmp_path / f"visit-questions-{day.isoformat()}.pdf").is_file()
@@ -434,12 +434,12 @@ def test_numbers_only_dates_ask_which_day_then_warn_if_past(
         return options[pick].value
 
     answers: list[tuple[str, Any]] = [("visit-date", text), ("visit-date-which", which)]
-    if day < dt.date.today():
+    if day < TODAY:
         answers.append(("visit-date-confirm", True))
     result, script = interact(date_steps(*answers))
     assert result.code == 0, result.err
     assert script.prompt("visit-date-which").message == f"Which day do you mean by {text}?"
-    if day < dt.date.today():
+    if day < TODAY:
         confirm = script.prompt("visit-date-confirm")
         assert confirm.message == f"{format_day(day)} is in the past. Is that the right date?"
         assert confirm.default is False
@@ -450,7 +450,7 @@ def test_numbers_only_dates_ask_which_day_then_warn_if_past(
 
 def test_past_and_far_dates_are_confirmed_and_no_asks_again(
         interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
-    far = dt.date.today() + dt.timedelta(days=400)
+    far = TODAY + dt.timedelta(days=400)
     result, script = interact(date_steps(
         ("visit-date", "2020-01-05"), ("visit-date-confirm", False),
         ("visit-date", far.isoformat()), ("visit-date-confirm", False),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import read_pdf
+from conftest import TODAY, read_pdf
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -74,7 +74,7 @@ def test_the_common_path_as_a_first_timer(tmp_path: Path) -> None:
     person.sees("The date of your visit:")
     person.types("next Friday")
     person.press(ENTER)
-    friday = next_friday(dt.date.today())
+    friday = next_friday(TODAY)
     person.sees(f"{friday:%A}, {friday:%B} {friday.day}, {friday.year}. Is that right?")
     person.press(ENTER)                                   # yes
     person.sees("Your doctor's name:")

@@ -52,6 +52,39 @@ def test_refused_files_give_a_located_message(text: str, message: str) -> None:
     assert str(caught.value).startswith("f.yaml")
 
 
+@pytest.mark.parametrize("wording", ["exceeded maximum nesting depth", "too deep", ""])
+def test_the_depth_message_is_visitprep_s_whatever_the_parser_says(
+        monkeypatch: pytest.MonkeyPatch, wording: str) -> None:
+    """A parser with a nesting limit of its own (libyaml's, PyYAML 6.0.4) gives up first, in
+    its own words: the message stays visitprep's, at the line where the depth passes 50."""
+    import yaml
+
+    from visitprep import yamlfile
+
+    class GivesUp:
+        def __init__(self, text: str) -> None:
+            pass
+
+        def get_event(self) -> None:
+            raise yaml.scanner.ScannerError(problem=wording or None)
+
+    monkeypatch.setattr(yamlfile, "_Parser", GivesUp)
+    text = "a:\n  b: " + "[" * 60 + "]" * 60
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, "f.yaml")
+    first_line = str(caught.value).splitlines()[0]
+    assert first_line == "f.yaml, line 2: is nested more than 50 levels deep."
+    # Brackets inside quotes or comments, or a file that fails for another reason, keep the
+    # parser's own located message.
+    assert "nested" not in _refusal('a: "' + "[" * 60 + '"\n# ' + "{" * 60)
+
+
+def _refusal(text: str) -> str:
+    with pytest.raises(YamlError) as caught:
+        parse_yaml(text, "f.yaml")
+    return str(caught.value)
+
+
 def test_an_alias_bomb_stops_at_once() -> None:
     assert parse_yaml("a: &a [x, y]\nb: *a\n", "f.yaml") == {"a": ["x", "y"], "b": ["x", "y"]}
     text = "\n".join(f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]"

@@ -833,8 +833,7 @@ def _cmd_interview(args: argparse.Namespace) -> int:
             "  visitprep make --answers FILE -o OUT.pdf\n"
             "Try 'visitprep make --help'.",
         )
-    import datetime as dt
-
+    from visitprep import dates
     from visitprep.bank import load_bank
     from visitprep.errors import OutputError
     from visitprep.handout import count_pages, handout_pages, make_handout
@@ -872,7 +871,7 @@ def _cmd_interview(args: argparse.Namespace) -> int:
         return f"This {problem}. Write it another way, or leave it out." if problem else None
 
     try:
-        run_interview(bank, start=start, today=dt.date.today(),
+        run_interview(bank, start=start, today=dates.today(),
                       count_pages=lambda profile: handout_pages(profile, bank, clinic=clinic),
                       write_pdf=write_pdf, write_answers=write_answers,
                       answers_path=args.answers, check_text=check_text, defaults=defaults,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 
@@ -49,6 +50,35 @@ _IN = re.compile(r"in (\d+|[a-z]+) (day|week|month)s?")
 
 class DateError(ValueError):
     """The text is not a date; `str()` says why, in plain words."""
+
+
+TODAY_VARIABLE = "VISITPREP_TODAY"
+
+
+def today() -> dt.date:
+    """The one clock visitprep reads, for 'tomorrow', 'more than a year away' and file names.
+
+    It is the computer's date unless the environment variable ``VISITPREP_TODAY`` holds a
+    day as ``YYYY-MM-DD``: the tests fix it so, and it remakes a handout as it was made on
+    that day.
+
+    Raises:
+        UsageError: When ``VISITPREP_TODAY`` is set but is not such a day.
+    """
+    fixed = os.environ.get(TODAY_VARIABLE, "").strip()
+    if not fixed:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(fixed) if len(fixed) == 10 else _bad_today(fixed)
+    except ValueError:
+        return _bad_today(fixed)
+
+
+def _bad_today(fixed: str) -> dt.date:
+    from visitprep.errors import UsageError
+
+    raise UsageError(f"{TODAY_VARIABLE}='{fixed}' is not a day written as YYYY-MM-DD",
+                     hint=f"Unset {TODAY_VARIABLE} to use the computer's date.")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from visitprep import dates
 from visitprep.bank import ID_PATTERN
 from visitprep.errors import ProfileError, YamlError, allowed, did_you_mean
 from visitprep.models import (
@@ -186,7 +187,7 @@ def parse_date(value: object, where: str = "visit_date", *, today: dt.date | Non
         return value
     text = " ".join(str(value).split())
     try:
-        return one_day(text, today or dt.date.today(), order)
+        return one_day(text, today or dates.today(), order)
     except DateError as exc:
         if "could be" in str(exc):
             hint = "Add --date-order mdy or --date-order dmy, or write it as YYYY-MM-DD."

@@ -33,6 +33,7 @@ NULLS = ("", "~", "null", "Null", "NULL")
 STR_TAG = "tag:yaml.org,2002:str"
 SEQ_TAGS = (None, "!", "tag:yaml.org,2002:seq")
 MAP_TAGS = (None, "!", "tag:yaml.org,2002:map")
+_DEPTH_HINT = "visitprep files need only a few levels of lists and mappings."
 
 
 class LineDict(dict[str, Any]):
@@ -117,8 +118,7 @@ class _Builder:
             self.count(size, event)
             return value, size
         if depth > MAX_DEPTH:
-            raise _Refused(f"is nested more than {MAX_DEPTH} levels deep", event,
-                           "visitprep files need only a few levels of lists and mappings.")
+            raise _Refused(f"is nested more than {MAX_DEPTH} levels deep", event, _DEPTH_HINT)
         anchor = getattr(event, "anchor", None)
         if anchor:
             self.open_anchors.add(anchor)
@@ -190,6 +190,38 @@ class _Builder:
         return data, size
 
 
+def _too_deep(text: str) -> int | None:
+    """The line where brackets ('[', '{') outside quotes and comments first open more than
+    MAX_DEPTH deep, or None. Only asked after the parser failed, so a '[' in plain text that
+    the parser read as text never counts."""
+    depth = 0
+    line = 1
+    quote = ""
+    comment = False
+    previous = "\n"
+    for char in text:
+        if char == "\n":
+            line += 1
+            comment = False
+        elif comment:
+            pass
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"" and (previous in " \t\n[{,:-?" or depth):
+            quote = char
+        elif char == "#" and previous in " \t\n":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        previous = char
+    return None
+
+
 def _line(text: str, number: int) -> str:
     lines = text.splitlines()
     return lines[number] if 0 <= number < len(lines) else ""
@@ -217,11 +249,21 @@ def parse_yaml(text: str, name: str) -> Any:
         where_ = f"{name}, line {mark.line + 1}" if mark else name
         problem = exc.problem or exc.context or "cannot be read"
         hint = getattr(exc, "hint", "") or "Check the indentation and quoting near that line."
+        deep = None if isinstance(exc, _Refused) else _too_deep(text)
+        if deep is not None:
+            # The parser gave up first (libyaml has a nesting limit of its own, worded its
+            # own way): visitprep's limit and message stay the same whatever it says.
+            where_, problem = f"{name}, line {deep}", f"is nested more than {MAX_DEPTH} levels deep"
+            hint = _DEPTH_HINT
         if mark and "cannot start any token" in problem and "\t" in _line(text, mark.line):
             problem = "has a tab where YAML needs spaces"
             hint = "Indent with spaces, not tabs."
         raise YamlError(f"{where_}: {problem}.", hint=hint) from None
     except yaml.YAMLError as exc:
+        deep = _too_deep(text)
+        if deep is not None:
+            raise YamlError(f"{name}, line {deep}: is nested more than {MAX_DEPTH} levels deep.",
+                            hint=_DEPTH_HINT) from None
         raise YamlError(f"{name}: cannot be read as YAML ({exc}).") from None
     finally:
         dispose = getattr(parser, "dispose", None)

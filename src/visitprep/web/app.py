@@ -26,7 +26,7 @@ from typing import IO, Any
 from flask import Flask, Request, Response, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from visitprep import steps
+from visitprep import dates, steps
 from visitprep.dates import format_day
 from visitprep.errors import VisitprepError
 from visitprep.handout import count_pages
@@ -72,7 +72,7 @@ class Settings:
     defaults: dict[str, Any] = field(default_factory=dict)
     clinic: Clinic | None = None
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-    today: Callable[[], dt.date] = dt.date.today
+    today: Callable[[], dt.date] = dates.today
     any_address_port: int = 0  # listening on every address: any IP address with this port
 
     def allows(self, host: str) -> bool:
