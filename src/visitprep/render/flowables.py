@@ -999,15 +999,18 @@ class ChecklistRows(Flowable):
                  form: Form, column_width: float, foot: list[Flowable] | None = None,
                  table: Node | None = None) -> None:
         super().__init__()
-        # In the structure tree, a table: a header row (the column's heading, a TH
-        # with a column scope), then a row a symptom: its cell (tick box and text), and
-        # the cell of when it started (its field, when fillable).
+        # In the structure tree, a table: a header row (a TH with a column scope over
+        # each column: the items' prints nothing yet, the other says "When it started"),
+        # then a row a symptom: its cell (tick box and text), and the cell of when it
+        # started (its field, when fillable).
         self.table = table
         self.header: Node | None = None
         self.cells: dict[int, tuple[Node | None, Node | None]] = {
             number: (None, None) for number, _ in items}
         if table is not None:
-            self.header = table.add("TR").add("TH", scope="Column")
+            headers = table.add("TR")
+            headers.add("TH", scope="Column")
+            self.header = headers.add("TH", scope="Column")
             for number, _ in items:
                 row = table.add("TR")
                 self.cells[number] = (row.add("TD"), row.add("TD"))
