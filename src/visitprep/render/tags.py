@@ -99,46 +99,72 @@ class Tags:
 
     def write(self, canvas: Any, title: str) -> None:
         """Add the tree and what goes with it to the canvas's document (after its last
-        page was added, before it is saved)."""
-        doc = canvas._doc
-        pages = doc.Pages.pages
-        page_names = [page.__InternalName__ for page in pages]
-        kept = _prune(self.root)
-        elements: dict[int, _Element] = {}
-        parents: list[list[str]] = [[""] * count for count in self.mcids]
-        names = doc.idToObjectNumberAndVersion
+        page was added, before it is saved).
 
-        def register(node: Node, parent: str) -> str:
-            element = _Element(node, parent, page_names, names)
-            name: str = doc.Reference(element).name
-            elements[id(node)] = element
-            element.own = name
+        Every element is written as its bytes, with the object numbers reportlab gives
+        it when it is registered: a handout has about a hundred of them, and formatting
+        them through reportlab's dictionaries would cost a tenth of a handout's time.
+        """
+        doc = canvas._doc
+        numbers = doc.idToObjectNumberAndVersion
+        pages = doc.Pages.pages
+        page_refs = [f"{numbers[page.__InternalName__][0]} 0 R" for page in pages]
+        kept = _prune(self.root)
+        own: dict[int, int] = {}  # id(node) -> its object number
+        order: list[tuple[Node, int, _Raw]] = []
+
+        def register(node: Node, parent: int) -> None:
+            element = _Raw(b"")
+            number = numbers[doc.Reference(element).name][0]
+            own[id(node)] = number
+            order.append((node, parent, element))
+            for kid in node.kids:
+                if isinstance(kid, Node) and id(kid) in kept:
+                    register(kid, number)
+
+        root = _Raw(b"")
+        root_name = doc.Reference(root).name
+        register(self.root, numbers[root_name][0])
+        parents: list[list[int]] = [[0] * count for count in self.mcids]
+        for node, parent, element in order:
+            number = own[id(node)]
+            home = next((kid[0] for kid in node.kids if isinstance(kid, tuple)), None)
+            kids: list[str] = []
             for kid in node.kids:
                 if isinstance(kid, Node):
                     if id(kid) in kept:
-                        element.kids.append(register(kid, name))
+                        kids.append(f"{own[id(kid)]} 0 R")
                 elif isinstance(kid[1], int):
-                    element.kids.append(kid)
-                    parents[kid[0]][kid[1]] = name
+                    page, mcid = kid
+                    parents[page][mcid] = number
+                    kids.append(str(mcid) if page == home else
+                                f"<< /Type /MCR /Pg {page_refs[page]} /MCID {mcid} >>")
                 else:
-                    element.kids.append(kid)
-            return name
-
-        root_name = doc.Reference(_Raw(b"")).name  # its number, for /P of the Document
-        document = register(self.root, root_name)
+                    page, widget = kid
+                    kids.append(f"<< /Type /OBJR /Pg {page_refs[page]} "
+                                f"/Obj {numbers[widget][0]} 0 R >>")
+            # one kid alone, not in an array (both are right; pdfua 0.1.3 cannot read a
+            # heading whose /K is an array, and skips its empty-heading check)
+            text = (f"<< /Type /StructElem /S /{node.role} /P {parent} 0 R"
+                    + (f" /Pg {page_refs[home]}" if home is not None else "")
+                    + (f" /K {kids[0]}" if len(kids) == 1 else f" /K [{' '.join(kids)}]")
+                    + (f" /A << /O /Table /Scope /{node.scope} >>" if node.scope else ""))
+            data = text.encode()
+            if node.alt:
+                data += b" /Alt " + pdfdoc.PDFString(node.alt).format(doc)
+            element.data = data + b" >>"
         first = len(self.widgets)
-        nums: list[str] = [f"{key} {_ref(names, elements[id(node)].own)}"
-                           for key, (node, _) in enumerate(self.widgets)]
-        for number, (page, owners) in enumerate(zip(pages, parents, strict=False)):
+        nums = [f"{key} {own[id(node)]} 0 R" for key, (node, _) in enumerate(self.widgets)]
+        for index, (page, owners) in enumerate(zip(pages, parents, strict=False)):
             page.__NoDefault__ = [*page.__NoDefault__, "StructParents", "Tabs"]
-            page.StructParents = first + number
+            page.StructParents = first + index
             page.Tabs = pdfdoc.PDFName("S")
-            nums.append(f"{first + number} [{' '.join(_ref(names, n) for n in owners)}]")
+            refs = " ".join(f"{n} 0 R" if n else "null" for n in owners)
+            nums.append(f"{first + index} [{refs}]")
         parent_tree = doc.Reference(_Raw(f"<< /Nums [{' '.join(nums)}] >>".encode()))
-        doc.idToObject[root_name].data = (
-            f"<< /Type /StructTreeRoot /K {_ref(names, document)} "
-            f"/ParentTree {_ref(names, parent_tree.name)} "
-            f"/ParentTreeNextKey {first + len(pages)} >>").encode()
+        root.data = (f"<< /Type /StructTreeRoot /K {own[id(self.root)]} 0 R "
+                     f"/ParentTree {numbers[parent_tree.name][0]} 0 R "
+                     f"/ParentTreeNextKey {first + len(pages)} >>").encode()
         catalog = doc.Catalog
         catalog.StructTreeRoot = pdfdoc.PDFObjectReference(root_name)
         catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": pdfdoc.PDFtrue})
@@ -167,12 +193,6 @@ def _prune(root: Node) -> set[int]:
     return kept
 
 
-def _ref(names: dict[str, tuple[int, int]], name: str) -> str:
-    if not name:
-        return "null"
-    return f"{names[name][0]} 0 R"
-
-
 class _Raw(pdfdoc.PDFObject):
     """A PDF object whose bytes are given (set before the document is formatted)."""
 
@@ -183,68 +203,27 @@ class _Raw(pdfdoc.PDFObject):
         return self.data
 
 
-class _Element(pdfdoc.PDFObject):
-    """A structure element dictionary, formatted straight to bytes."""
-
-    def __init__(self, node: Node, parent: str, page_names: list[str],
-                 names: dict[str, tuple[int, int]]) -> None:
-        self.node = node
-        self.parent = parent
-        self.page_names = page_names
-        self.names = names
-        self.own = ""
-        self.kids: list[Any] = []
-
-    def format(self, document: Any) -> bytes:
-        names, pages = self.names, self.page_names
-        node = self.node
-        home = next((kid[0] for kid in self.kids if isinstance(kid, tuple)), None)
-        parts = [f"<< /Type /StructElem /S /{node.role} /P {_ref(names, self.parent)}"]
-        if home is not None:
-            parts.append(f"/Pg {_ref(names, pages[home])}")
-        kids: list[str] = []
-        for kid in self.kids:
-            if isinstance(kid, str):
-                kids.append(_ref(names, kid))
-            elif isinstance(kid[1], int):
-                page, mcid = kid
-                kids.append(str(mcid) if page == home else
-                            f"<< /Type /MCR /Pg {_ref(names, pages[page])} /MCID {mcid} >>")
-            else:
-                page, widget = kid
-                kids.append(f"<< /Type /OBJR /Pg {_ref(names, pages[page])} "
-                            f"/Obj {_ref(names, widget)} >>")
-        # one kid alone, not in an array (both are right; pdfua 0.1.3 cannot read a
-        # heading whose /K is an array, and skips its empty-heading check)
-        parts.append(f"/K {kids[0]}" if len(kids) == 1 else f"/K [{' '.join(kids)}]")
-        if node.scope:
-            parts.append(f"/A << /O /Table /Scope /{node.scope} >>")
-        text = " ".join(parts)
-        if node.alt:
-            alt: bytes = pdfdoc.PDFString(node.alt).format(document)
-            return text.encode() + b" /Alt " + alt + b" >>"
-        return text.encode() + b" >>"
+_XMP = (
+    '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+    '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+    'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
+    '<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>\n'
+    '<dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language>\n'
+    '<xmp:CreatorTool>visitprep {version}</xmp:CreatorTool>\n'
+    '<pdfuaid:part>1</pdfuaid:part>\n'
+    '</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="r"?>'
+)
 
 
 def _xmp(title: str, language: str) -> Any:
-    """XMP metadata with the title and the PDF/UA-1 identification (pdfuaid:part 1)."""
+    """XMP metadata with the title and the PDF/UA-1 identification (pdfuaid:part 1),
+    uncompressed, as XMP is meant to be found."""
     from visitprep import __version__
 
-    packet = (
-        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
-        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
-        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-        'xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
-        'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
-        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li>'
-        '</rdf:Alt></dc:title>\n'
-        f'<dc:language><rdf:Bag><rdf:li>{escape(language)}</rdf:li></rdf:Bag></dc:language>\n'
-        f'<xmp:CreatorTool>visitprep {__version__}</xmp:CreatorTool>\n'
-        '<pdfuaid:part>1</pdfuaid:part>\n'
-        '</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="r"?>'
-    )
-    stream = pdfdoc.PDFStream(dictionary=pdfdoc.PDFDictionary({
-        "Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML")}),
-        content=packet.encode("utf-8"), filters=[])
-    return stream
+    packet = _XMP.format(title=escape(title), language=escape(language),
+                         version=__version__).encode("utf-8")
+    return _Raw(b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream"
+                % (len(packet), packet))
