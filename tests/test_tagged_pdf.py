@@ -26,6 +26,7 @@ PDFINFO = shutil.which("pdfinfo")
 needs_pdfinfo = pytest.mark.skipif(
     PDFINFO is None, reason="pdfinfo (Debian's poppler-utils) is not installed")
 
+LANGUAGES = ("en", "es")
 RICH = dict(recurrence="distant", concerns=("symptoms", "costs", "clinical-trials"),
             name="Zoë Nguyễn", doctor="Dr. Groß", top_questions=("tx-choices",),
             custom_questions=("Is x<y & z a problem?", "Can (my) daughter come in?"))
@@ -96,15 +97,16 @@ def words(text: str) -> str:
 
 # -- pdfua ----------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("fillable", [False, True], ids=["printed", "fillable"])
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("template", builtin_names())
 def test_pdfua_reports_nothing(bank: QuestionBank, tmp_path: Path, template: str, paper: str,
-                               fillable: bool) -> None:
+                               fillable: bool, language: str) -> None:
     pdfua = pytest.importorskip("pdfua", reason="pdfua checks PDF/UA (pip install -e '.[test]')")
     clinic = Clinic(name="Riverside Cancer Center", phone="(555) 010-0100")
-    _, pdf = make(Profile(**RICH, template=template, paper=paper, fillable=fillable), bank,
-                  clinic if template == "navigator" else None)
+    _, pdf = make(Profile(**RICH, template=template, paper=paper, fillable=fillable,
+                          language=language), bank, clinic if template == "navigator" else None)
     path = tmp_path / "handout.pdf"
     path.write_bytes(pdf)
     report = pdfua.validate(str(path))
@@ -152,10 +154,11 @@ def expected_headings(document: Document) -> list[str]:
 
 
 @needs_pdfinfo
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("template", builtin_names())
 def test_the_structure_reads_as_the_document_says(bank: QuestionBank, tmp_path: Path,
-                                                  template: str) -> None:
-    document, pdf = make(Profile(**RICH, template=template), bank)
+                                                  template: str, language: str) -> None:
+    document, pdf = make(Profile(**RICH, template=template, language=language), bank)
     tree = struct_tree(pdf, tmp_path)
     assert [e.role for e in tree.all("H1")] == ["H1"]
     assert tree.all("H1")[0].text() == document.title

@@ -51,6 +51,9 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_QUESTION_LENGTH = 300
 MAX_MEAN_GRADE = 6.0
 MAX_QUESTION_GRADE = 8.0
+# Spanish: Fernández-Huerta reading ease, higher is easier (see readability.py).
+MIN_MEAN_EASE_ES = 75.0
+MIN_QUESTION_EASE_ES = 60.0
 _SPECIAL_FILES = ("topics.yaml", "sources.yaml", "glossary.yaml")
 CONFIRMED = tuple(r for r in RECURRENCES if r != "unsure")
 
@@ -453,6 +456,43 @@ def reading_report(bank: QuestionBank) -> ReadingReport:
     grades = tuple((q, grade_level(q.text)) for q in bank.questions)
     mean = round(statistics.fmean(g for _, g in grades), 2) if grades else 0.0
     return ReadingReport(mean=mean, grades=grades)
+
+
+@dataclass(frozen=True)
+class SpanishReadingReport:
+    """The reading ease of a Spanish bank's questions: Fernández-Huerta, and
+    Szigriszt-Pazos on the INFLESZ scale."""
+
+    mean: float
+    mean_szigriszt: float
+    scores: tuple[tuple[Question, float], ...]
+
+    @property
+    def too_hard(self) -> tuple[tuple[Question, float], ...]:
+        """Questions below the per-question floor, hardest first."""
+        hard = [(q, s) for q, s in self.scores if s < MIN_QUESTION_EASE_ES]
+        return tuple(sorted(hard, key=lambda pair: pair[1]))
+
+    @property
+    def ok(self) -> bool:
+        """True when the questions meet both Spanish reading-level targets."""
+        return self.mean >= MIN_MEAN_EASE_ES and not self.too_hard
+
+
+def spanish_reading_report(bank: QuestionBank) -> SpanishReadingReport:
+    """Score every translated question of a bank in Spanish (``bank.in_language('es')``);
+    questions still in English are left out (check-bank names them)."""
+    from visitprep.readability import fernandez_huerta, szigriszt_pazos
+
+    questions = [q for q in bank.questions
+                 if f"questions:{q.id}" not in bank.untranslated]
+    scores = tuple((q, fernandez_huerta(q.text)) for q in questions)
+    if not scores:
+        return SpanishReadingReport(mean=0.0, mean_szigriszt=0.0, scores=())
+    return SpanishReadingReport(
+        mean=round(statistics.fmean(s for _, s in scores), 1),
+        mean_szigriszt=round(statistics.fmean(szigriszt_pazos(q.text) for q in questions), 1),
+        scores=scores)
 
 
 def printing_problems(bank: QuestionBank) -> list[tuple[str, str, str]]:

@@ -249,8 +249,23 @@ def build_parser() -> argparse.ArgumentParser:
                        help="listen on another address (default: 127.0.0.1, this computer "
                        "only). The page carries health information without encryption: "
                        "only on a network you trust.")
+    serve.add_argument("--keep-minutes", metavar="M", type=_keep_minutes, default=30.0,
+                       help="how long each handout made stays in memory to show and "
+                       "download, in minutes (default: 30); then it is gone")
     _add_handout_options(serve)
     return parser
+
+
+def _keep_minutes(value: str) -> float:
+    """--keep-minutes: a number of minutes from 0.1 (6 seconds) to 1440 (a day)."""
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = -1.0
+    if not 0.1 <= minutes <= 1440:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a number of minutes from 0.1 to 1440 (for example 30)")
+    return minutes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -504,6 +519,7 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
           f"(limit {MAX_MEAN_GRADE:g}); hardest question {hardest:.1f} "
           f"(limit {MAX_QUESTION_GRADE:g})")
     problems = bank_problems(bank)
+    translated_ok = _report_translations(bank, problems)
     if args.seeds is not None:
         texts = read_sources(args.seeds, bank)
         problems += citation_problems(bank, texts)
@@ -511,7 +527,7 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
             print(f"Citations: every section and quote is in its source in {args.seeds}.")
     for problem in problems:
         print(f"  {problem}")
-    if report.ok and not problems:
+    if report.ok and not problems and translated_ok:
         print("OK: the bank is valid and easy to read.")
         return EXIT_OK
     if problems:
@@ -524,6 +540,57 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
         print(f"  grade {grade:.1f}: {question.id}: {question.text}")
     print("Rewrite these in shorter sentences with shorter words, then check again.")
     return EXIT_BAD_INPUT
+
+
+def _report_translations(bank: Any, problems: list[str]) -> bool:
+    """Say how far each translation of the bank is done and, in Spanish, how easy its
+    questions read; add what is missing or stale to problems. False when a translation
+    cannot print or reads too hard."""
+    from visitprep.bank import MIN_MEAN_EASE_ES, MIN_QUESTION_EASE_ES, spanish_reading_report
+    from visitprep.readability import inflesz
+    from visitprep.translation import available_languages as languages
+    from visitprep.translation import (
+        english_items,
+        language_name,
+        translation_path,
+        translation_problems,
+    )
+
+    ok = True
+    others = languages(bank.path)[1:]
+    if not others:
+        print("Translations: none; handouts from this bank print in English only "
+              f"(--language es needs {translation_path(bank.path, 'es')}).")
+    total = len(english_items(bank))
+    for language in others:
+        name = language_name(language)
+        problems += translation_problems(bank, language)
+        translated = bank.in_language(language)
+        done = total - len(translated.untranslated)
+        reviewed = total - len(translated.unreviewed)
+        print(f"{name} ({translation_path(bank.path, language)}): {done} of {total} texts "
+              f"translated and up to date; {reviewed} of {total} reviewed by a health "
+              "professional.")
+        if _report_unprintable(translated):
+            ok = False
+        if language != "es":
+            continue
+        report = spanish_reading_report(translated)
+        easiest_floor = min((score for _, score in report.scores), default=0.0)
+        print(f"Reading level in Spanish (Fernández-Huerta): mean {report.mean:.1f} "
+              f"(at least {MIN_MEAN_EASE_ES:g}); hardest question {easiest_floor:.1f} "
+              f"(at least {MIN_QUESTION_EASE_ES:g}); Szigriszt-Pazos: mean "
+              f"{report.mean_szigriszt:.1f}, \"{inflesz(report.mean_szigriszt)}\" on the "
+              "INFLESZ scale")
+        if report.scores and not report.ok:
+            ok = False
+            if report.mean < MIN_MEAN_EASE_ES:
+                print(f"Too hard in Spanish on average: {report.mean:.1f} is below "
+                      f"{MIN_MEAN_EASE_ES:g}.")
+            for question, score in report.too_hard:
+                print(f"  Fernández-Huerta {score:.1f}: {question.id}: {question.text}")
+            print("Rewrite these in shorter sentences with shorter words, then check again.")
+    return ok
 
 
 def _n(count: int, word: str) -> str:
@@ -921,7 +988,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
                   "your browser.", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
 
-    settings = Settings(bank=bank, hosts=(), defaults=defaults, clinic=clinic)
+    settings = Settings(bank=bank, hosts=(), defaults=defaults, clinic=clinic,
+                        keep_seconds=args.keep_minutes * 60)
     try:
         # Returns when Ctrl-C stops waitress (which catches it and closes the server).
         serve(settings, args.host, DEFAULT_PORT if args.port is None else args.port,

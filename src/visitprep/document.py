@@ -81,6 +81,9 @@ class Document:
     glossary_title: str = ""
     glossary: tuple[tuple[str, str], ...] = ()
     """(term, meaning) for the words the handout's questions use, in the bank's order."""
+    translation_note: str = ""
+    """In a translated handout whose texts a health professional has not all reviewed:
+    the line saying so, printed at the end of the last page."""
 
     def texts(self) -> Iterator[tuple[str, str]]:
         """Yield (where it comes from, text) for every string that will print."""
@@ -122,6 +125,8 @@ class Document:
             yield "the glossary title", self.glossary_title
         for term, meaning in self.glossary:
             yield f"the glossary entry '{term}'", f"{term}: {meaning}"
+        if self.translation_note:
+            yield "the bank's translation note", self.translation_note
 
 
 def format_date(day: dt.date) -> str:
@@ -136,13 +141,20 @@ def build_document(
     """Assemble the handout's content.
 
     Args:
-        bank: The bank the selection came from (recurrence meanings, sources).
+        bank: The bank the selection came from (recurrence meanings, sources), in the
+            profile's language (``bank.in_language(profile.language)``).
         profile: The visit profile (header fields).
         selection: The questions, from :func:`visitprep.selection.select_questions`.
         layout: The template, for its printed labels.
         clinic: The clinic's contact details; printed whenever given, and as blank lines
             to fill in when the template has a clinic block and none are given.
+
+    Raises:
+        TranslationError: If the bank is translated and lacks an up-to-date translation
+            of a text this handout prints (naming every one).
     """
+    from visitprep.translation import printed_keys, require_translated
+
     text = layout.text
     fields = (
         HeaderField("name", text["name"], profile.name),
@@ -159,6 +171,10 @@ def build_document(
     glossary = handout_glossary(bank, selection, profile.recurrence)
     sources = cited_sources(bank, selection, glossary)
     show_support = "support_people" in layout.features and bank.support is not None
+    printed = printed_keys(bank, selection, profile.recurrence, glossary=glossary,
+                           support=show_support, sources=cited_files(bank, selection, glossary))
+    if bank.language != "en":
+        require_translated(bank, printed)
     title = text["title"]
     meta_title = f"{title}: {profile.name}" if profile.name else title
     return Document(
@@ -198,6 +214,7 @@ def build_document(
         fillable=profile.fillable,
         glossary_title=GLOSSARY_TITLE if glossary else "",
         glossary=tuple((entry.term, entry.meaning) for entry in glossary),
+        translation_note=bank.translation_note if printed & bank.unreviewed else "",
     )
 
 
@@ -216,9 +233,16 @@ def handout_glossary(bank: QuestionBank, selection: Selection,
 def cited_sources(bank: QuestionBank, selection: Selection,
                   glossary: tuple[GlossaryEntry, ...]) -> tuple[str, ...]:
     """The sources this handout cites (questions, checklists, glossary, resources), named."""
+    files = set(cited_files(bank, selection, glossary))
+    return tuple(source.citation for source in bank.sources if source.file in files)
+
+
+def cited_files(bank: QuestionBank, selection: Selection,
+                glossary: tuple[GlossaryEntry, ...]) -> tuple[str, ...]:
+    """The files of the sources this handout cites, in the bank's order."""
     items = selection.top + tuple(i for s in selection.sections for i in s.items)
     files = {item.source.file for item in items if item.source is not None}
     files |= {c.source.file for c in selection.checklists}
     files |= {entry.source.file for entry in glossary}
     files |= {r.source.file for r in bank.resources}
-    return tuple(source.citation for source in bank.sources if source.file in files)
+    return tuple(source.file for source in bank.sources if source.file in files)

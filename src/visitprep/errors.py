@@ -60,6 +60,11 @@ class BankError(VisitprepError):
     """The question bank is broken."""
 
 
+class TranslationError(BankError):
+    """A handout in another language needs texts the bank has no up-to-date translation
+    of (see visitprep.translation)."""
+
+
 class TemplateError(VisitprepError):
     """A layout template is broken."""
 

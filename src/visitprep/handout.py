@@ -59,7 +59,13 @@ def output_format(path: Path | None, given: str | None) -> str:
 
 def make_document(profile: Profile, bank: QuestionBank, *, layout: Layout | None = None,
                   clinic: Clinic | None = None) -> tuple[Document, Layout]:
-    """Select the questions and lay out what the handout says (no rendering)."""
+    """Select the questions and lay out what the handout says (no rendering), in the
+    profile's language.
+
+    Raises:
+        TranslationError: If the bank lacks the translation of a text the handout needs.
+    """
+    bank = bank.in_language(profile.language)
     layout = load_layout(profile.template) if layout is None else layout
     return build_document(bank, profile, select_questions(bank, profile), layout, clinic), layout
 
@@ -80,6 +86,7 @@ def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None 
     Raises:
         VisitprepError: For anything in the inputs that cannot be printed.
     """
+    bank = bank.in_language(profile.language)  # its texts are what the fingerprint holds
     document, layout = make_document(profile, bank, layout=layout, clinic=clinic)
     made_from = FINGERPRINT_MARK + fingerprint(profile, bank, layout, clinic)
     if fmt == "html":

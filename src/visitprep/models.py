@@ -32,11 +32,16 @@ class SourceDoc:
     title: str
     publisher: str = ""
     date: str = ""
+    translated_citation: str = ""
+    """The whole line in a translated bank: the title as published, and in the handout's
+    language who published it, when, and the language it is in."""
 
     @property
     def citation(self) -> str:
         """The line printed on the handout: the title, then its publisher and date in
         brackets, or what is missing."""
+        if self.translated_citation:
+            return self.translated_citation
         if not self.publisher and not self.date:
             return f"{self.title} (no author or date given)"
         publisher = self.publisher[:1].upper() + self.publisher[1:]
@@ -97,6 +102,13 @@ class GlossaryEntry:
     words: tuple[str, ...]
     meaning: str
     source: SourceRef
+    translates: str = ""
+    """In a translated bank, the English term this entry translates (its id)."""
+
+    @property
+    def id(self) -> str:
+        """The entry's id: its English term."""
+        return self.translates or self.term
 
 
 @dataclass(frozen=True)
@@ -151,6 +163,31 @@ class QuestionBank:
     recurrences: tuple[RecurrenceKind, ...]
     support: SupportPeople | None = None
     glossary: tuple[GlossaryEntry, ...] = ()
+    language: str = "en"
+    """The language of the texts: 'en' as loaded, another after :meth:`in_language`."""
+    untranslated: frozenset[str] = frozenset()
+    """In a translated bank, the items still in English ('questions:rec-why'): no
+    translation, or one made from an older English text. A handout that needs one
+    refuses to print (see :func:`visitprep.translation.require_translated`)."""
+    unreviewed: frozenset[str] = frozenset()
+    """In a translated bank, the items no health professional has reviewed yet."""
+    translation_note: str = ""
+    """The line a translated handout prints while any of its texts is unreviewed."""
+
+    def in_language(self, language: str) -> QuestionBank:
+        """The same bank with its texts in another language, from the bank folder's
+        translations/<language>.yaml ('en' gives the bank as loaded).
+
+        Items without an up-to-date translation keep their English and are listed in
+        :attr:`untranslated`; making a handout that needs one raises a TranslationError
+        naming them.
+
+        Raises:
+            BankError: If the translation file cannot be read.
+        """
+        from visitprep.translation import translate_bank  # the file is read only when asked
+
+        return translate_bank(self, language)
 
     def topic(self, topic_id: str) -> Topic:
         """Return the topic with this id (KeyError if there is none)."""

@@ -7,6 +7,7 @@ printed one, so the page looks the same printed either way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -15,6 +16,9 @@ from reportlab.lib import colors
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.acroform import PDFFromString
+from reportlab.pdfbase.pdfdoc import PDFObject, PDFString
+from reportlab.pdfbase.pdfdoc import format as pdf_format
 from reportlab.pdfbase.pdfmetrics import getAscent, getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Table
@@ -217,6 +221,9 @@ class DirectFlowable(Flowable):
     def ops(self, canvas: Canvas) -> str | None:
         return None
 
+    def after_ops(self, canvas: Canvas, x: float, y: float) -> None:
+        """What to add on the page after the operators are written at (x, y)."""
+
     def _split_lines(self, avail_width: float, avail_height: float,
                      make: Callable[[], DirectFlowable]) -> list[Flowable]:
         """Split between wrapped lines (`self.lines`), at least MIN_LINES on each side of
@@ -246,6 +253,7 @@ class DirectFlowable(Flowable):
         elif ops:
             x = self._hAlignAdjust(x, _sW)
             canvas.addLiteral(f"q 1 0 0 1 {fp_str(x, y)} cm {ops} Q")
+            self.after_ops(canvas, x, y)
 
 
 class PlainText(DirectFlowable):
@@ -639,11 +647,41 @@ def rules(canvas: Canvas, segments: tuple[tuple[float, float, float], ...]) -> N
     canvas.addLiteral(decoration(canvas, rules_ops(segments)))
 
 
+# The content of each appearance stream by shape, made once per process: a batch's
+# handouts share them (each document still writes its own copy, once).
+_STREAMS: dict[tuple[Any, ...], str] = {}
+_PLAIN_STRING = re.compile(r"[ -'*-\[\]-~]*")  # printable ASCII but ( ) \\
+
+
+class _Widget(PDFObject):
+    """A form field's widget annotation, written as one string when the PDF is saved.
+
+    reportlab's acroForm builds six appearance streams for every checkbox (and one for
+    every text field) and a dictionary of PDF objects for its widget, then shares the
+    identical streams only when it writes the file: most of a fillable handout's time.
+    Here the streams are built once per shape and document (`Form._appearance`) and the
+    widget is a fixed string with its page reference filled in; the file is the same.
+    """
+
+    def __init__(self, head: str, page: Any, tail: str, extra: dict[str, str]) -> None:
+        self.head = head
+        self.page = page
+        self.tail = tail
+        self.extra = extra  # more entries, formatted as given (e.g. /StructParent)
+
+    def format(self, document: Any) -> bytes:
+        page = pdf_format(self.page, document)
+        extra = "".join(f" /{key} {value}" for key, value in self.extra.items())
+        return f"<< {self.head} /P {page.decode()}{extra} {self.tail} >>".encode("latin-1")
+
+
 class Form:
     """Adds form fields for a fillable handout; a no-op for a printed one.
 
     Field names are stable and readable ("tx-choices_done", "name", "notes_3") and
-    never repeat within a document.
+    never repeat within a document. Each field is the widget reportlab's acroForm would
+    write for the same options (a check box in INK without border or fill; a one-line
+    text field in FIELD_FONT), with its appearance streams shared across the document.
     """
 
     def __init__(self, enabled: bool, font_size: float) -> None:
@@ -653,6 +691,7 @@ class Form:
         # The handout's structure tree (tags.py): the renderer adds a node for each
         # part as it makes its flowables, in reading order; the fields join it as drawn.
         self.tree = Node("Document")
+        self._appearances: dict[tuple[Any, ...], str] = {}
 
     def _unique(self, name: str) -> str:
         candidate, number = name, 2
@@ -661,17 +700,68 @@ class Form:
         self.names.add(candidate)
         return candidate
 
+    def _appearance(self, canvas: Canvas, key: tuple[Any, ...],
+                    make: Callable[[Any], Any]) -> str:
+        """The /AP entry for a shape, its streams made once per document."""
+        found = self._appearances.get(key)
+        if found is None:
+            form = canvas.acroForm
+            document = canvas._doc
+
+            def ref(stream: Any) -> str:
+                known = form._refMap.get(stream._af_refstr)
+                if known is None:
+                    known = form._refMap[stream._af_refstr] = form.getRef(stream)
+                return str(known.format(document).decode())
+
+            found = self._appearances[key] = make(ref)
+        return found
+
+    def _add(self, canvas: Canvas, head: str, tail: str) -> None:
+        widget = _Widget(head, canvas._doc.thisPageRef(), tail, {})
+        canvas._addAnnotation(widget)
+        canvas.acroForm.fields.append(canvas.acroForm.getRef(widget))
+
+    @staticmethod
+    def _string(canvas: Canvas, text: str) -> str:
+        """A PDF string, as reportlab's PDFString writes it (plain ASCII as it is)."""
+        if _PLAIN_STRING.fullmatch(text):
+            return f"({text})"
+        return str(PDFString(text).format(canvas._doc).decode("latin-1"))
+
     def checkbox(self, canvas: Canvas, name: str, x: float, y: float, size: float,
                  tooltip: str, node: Node | None = None) -> None:
-        """A tick box over the printed square at (x, y); in the structure tree, a Form
+        """A check box over the printed square at (x, y); in the structure tree, a Form
         element under node."""
         if not self.enabled:
             return
-        canvas.acroForm.checkboxRelative(
-            name=self._unique(name), tooltip=tooltip, x=x, y=y, size=size,
-            buttonStyle="check", borderWidth=None, borderColor=None, fillColor=None,
-            textColor=INK, fieldFlags="", annotationFlags="print",
-        )
+        form = canvas.acroForm
+
+        def streams(ref: Callable[[Any], str]) -> str:
+            states = []
+            for key in "DNR":
+                made = {}
+                for value in ("Off", "Yes"):
+                    content = _STREAMS.get(("check", key, value, size))
+                    if content is None:  # the first handout of this process to need it
+                        text, _, _ = form.varyColors(key, INK, None, None)
+                        content = _STREAMS[("check", key, value, size)] = form.checkboxAP(
+                            key, value, buttonStyle="check", shape="square", fillColor=None,
+                            borderColor=None, textColor=text, borderWidth=None,
+                            size=size).content
+                    made[value] = ref(form.makeStream(
+                        size, size, content, Resources=PDFFromString("<< /ProcSet [/PDF] >>")))
+                states.append(f"/{key} << /Off {made['Off']} /Yes {made['Yes']} >>")
+            return "<< " + " ".join(states) + " >>"
+
+        appearance = self._appearance(canvas, ("check", size), streams)
+        x, y = canvas.absolutePosition(x, y)
+        head = (f"/AP {appearance} /AS /Off /F 4 /FT /Btn /Ff 0 /H /N /MK << /CA (4) >>")
+        tail = (f"/Rect [{fp_str(x, y, x + size, y + size)}] /Subtype /Widget "
+                f"/T {self._string(canvas, self._unique(name))} "
+                + (f"/TU {self._string(canvas, tooltip)} " if tooltip else "")
+                + "/Type /Annot /V /Off")
+        self._add(canvas, head, tail)
         self._tag(canvas, node)
 
     def line(self, canvas: Canvas, name: str, x0: float, x1: float, y: float,
@@ -681,12 +771,33 @@ class Form:
         tree, a Form element under node."""
         if not self.enabled or x1 - x0 < 10:
             return
-        canvas.acroForm.textfieldRelative(
-            name=self._unique(name), tooltip=tooltip, x=x0, y=y + 1, width=x1 - x0,
-            height=max(height, self.font_size * 1.25), borderWidth=None, borderColor=None,
-            fillColor=None, textColor=INK, fontName=FIELD_FONT, fontSize=self.font_size,
-            fieldFlags="", annotationFlags="print", maxlen=0,
-        )
+        form = canvas.acroForm
+        width, height = x1 - x0, max(height, self.font_size * 1.25)
+        size = self.font_size
+        font = form.formFontNames[FIELD_FONT]
+
+        def stream(ref: Callable[[Any], str]) -> str:
+            font_ref, _ = form.makeFont(FIELD_FONT)
+            resources = f"<</{font} {font_ref}>>"
+            content = _STREAMS.get(("text", width, height, size))
+            if content is None:  # the first handout of this process to need it
+                text, border, fill = form.varyColors("N", INK, None, None)
+                content = _STREAMS[("text", width, height, size)] = form.txAP(
+                    "N", "", font, resources, size, fillColor=fill, borderColor=border,
+                    textColor=text, borderWidth=None, borderStyle="solid", width=width,
+                    height=height).content
+            return "<< /N " + ref(form.makeStream(width, height, content, Resources=(
+                PDFFromString(f"<< /ProcSet [/PDF /Text] /Font {resources} >>")))) + " >>"
+
+        appearance = self._appearance(canvas, ("text", width, height, size), stream)
+        left, bottom = canvas.absolutePosition(x0, y + 1)
+        typed = f"(/{font} {int(size)} Tf {form.streamFillColor(INK)})"
+        head = f"/AP {appearance} /DA {typed} /DV () /F 4 /FT /Tx /Ff 0"
+        tail = (f"/Rect [{fp_str(left, bottom, left + width, bottom + height)}] "
+                f"/Subtype /Widget /T {self._string(canvas, self._unique(name))} "
+                + (f"/TU {self._string(canvas, tooltip)} " if tooltip else "")
+                + "/Type /Annot /V ()")
+        self._add(canvas, head, tail)
         self._tag(canvas, node)
 
     @staticmethod
@@ -804,8 +915,6 @@ class QuestionBlock(DirectFlowable):
         return len(ys)
 
     def ops(self, canvas: Canvas) -> str | None:
-        if self.form.enabled:
-            return None
         if self.label:
             if not direct(self.lines_of_text):
                 return None
@@ -843,23 +952,36 @@ class QuestionBlock(DirectFlowable):
         draw_runs(canvas, self.indent, first_baseline, style.fontSize, style.leading, runs,
                   tagged=True)
 
+    def after_ops(self, canvas: Canvas, x: float, y: float) -> None:
+        self._fields(canvas, x, y)  # the operators drew the page; the fields go on top
+
+    def _fields(self, canvas: Canvas, x: float, y: float) -> None:
+        """The block's form fields (fillable handouts), its foot at (x, y)."""
+        if not self.form.enabled:
+            return
+        first_baseline, box_y, ys = _question_geometry(
+            self.height, self.style.fontSize, self.box, self.text_height, self.gap, self.lines)
+        self.form.checkbox(canvas, f"{self.field}_done", x, y + box_y, self.box,
+                           self.text or self.slot, self.lbl)
+        if not self.label:
+            self.form.line(canvas, f"{self.field}_question", x + self._write_from(),
+                           x + self.width, y + first_baseline - 2, self.gap * 0.8, self.slot,
+                           self.body)
+        for index, line in enumerate(ys, 1):
+            self.form.line(canvas, f"{self.field}_answer_{index}", x + self.indent,
+                           x + self.width, y + line, self.gap * 0.8,
+                           f"Answer to: {self.text or self.slot}", self.body)
+
     def draw(self) -> None:
         canvas = self.canv
         first_baseline, box_y, ys = _question_geometry(
             self.height, self.style.fontSize, self.box, self.text_height, self.gap, self.lines)
         canvas.addLiteral(decoration(canvas, box_ops(0, box_y, self.box)))
         self._draw_text(first_baseline)
-        self.form.checkbox(canvas, f"{self.field}_done", 0, box_y, self.box,
-                           self.text or self.slot, self.lbl)
         if not self.label:
-            start = self._write_from()
-            rule(canvas, start, self.width, first_baseline - 2)
-            self.form.line(canvas, f"{self.field}_question", start, self.width,
-                           first_baseline - 2, self.gap * 0.8, self.slot, self.body)
+            rule(canvas, self._write_from(), self.width, first_baseline - 2)
         rules(canvas, tuple((self.indent, self.width, y) for y in ys))
-        for index, y in enumerate(ys, 1):
-            self.form.line(canvas, f"{self.field}_answer_{index}", self.indent, self.width, y,
-                           self.gap * 0.8, f"Answer to: {self.text or self.slot}", self.body)
+        self._fields(canvas, 0, 0)
 
 
 class WriteLine(Flowable):

@@ -479,6 +479,10 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
     blocks.append(Together([Spacer(1, layout.body_size * 0.6), LeadText(
         f"{document.sources_title}:", "; ".join(document.sources) + ".", styles.bold,
         styles.body, tree.add("P"))]))
+    if document.translation_note:  # a translation not yet reviewed says so, last
+        blocks.append(Together([Spacer(1, layout.body_size * 0.6),
+                                PlainText(document.translation_note, styles.body,
+                                          tree.add("P"))]))
     return blocks
 
 

@@ -87,11 +87,11 @@ class Tags:
         parent: /StructParent in the widget, an OBJR in the tree, its page in /P."""
         parent = parent or self.root  # (every field is in the tree, whatever called it)
         name = canvas.acroForm.fields[-1].name
-        widget = canvas._doc.idToObject[name]
-        widget.dict["StructParent"] = len(self.widgets)
+        widget = canvas._doc.idToObject[name]  # flowables.Form's _Widget
+        widget.extra["StructParent"] = str(len(self.widgets))
         # reportlab names the page the document has added last; pages are added at the
         # end here (to number them), so name the page the widget is drawn on.
-        widget.dict["P"] = pdfdoc.PDFObjectReference(f"Page{self.page + 1}")
+        widget.page = pdfdoc.PDFObjectReference(f"Page{self.page + 1}")
         node = parent.add(role)
         node.kids.append((self.page, name))
         node.marked = True

@@ -18,12 +18,13 @@ import logging
 import re
 import secrets
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from flask import Flask, Request, Response, redirect, render_template, request, url_for
+from flask import Flask, Request, Response, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from visitprep import dates, steps
@@ -40,8 +41,10 @@ MAX_ANSWERS_BYTES = 64 * KB
 MAX_CSV_BYTES = 2 * MB
 MAX_CSV_ROWS = 1000
 MAX_REQUEST_BYTES = MAX_CSV_BYTES + 64 * KB  # the CSV and the form's other fields
-KEEP_RESULTS = 8  # handouts kept in memory for showing and downloading
-KEEP_BYTES = 128 * MB  # and at most this much of them (the newest is always kept)
+KEEP_RESULTS = 8  # results each browser keeps in memory for showing and downloading
+KEEP_BYTES = 256 * MB  # all browsers' results together (each browser's newest is kept)
+KEEP_SECONDS = 30 * 60  # how long a result stays: it goes 30 minutes after it was made
+COOKIE = "visitprep_browser"  # which browser a result belongs to
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "connect-src 'self'; frame-src 'self'; object-src 'self'; form-action 'self'; "
@@ -74,6 +77,7 @@ class Settings:
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     today: Callable[[], dt.date] = dates.today
     any_address_port: int = 0  # listening on every address: any IP address with this port
+    keep_seconds: float = KEEP_SECONDS  # how long a result stays in memory
 
     def allows(self, host: str) -> bool:
         """True for a Host header naming the address served (never a name but localhost)."""
@@ -91,37 +95,92 @@ class Settings:
 
 @dataclass(frozen=True)
 class Made:
-    """A result kept in memory: its files by name, and what the page says about it."""
+    """A result kept in memory: its files by name, and what the page says about it.
 
-    files: dict[str, tuple[bytes, str]]  # name -> (bytes, media type)
+    `later` holds files drawn only when first asked for (the accessible HTML page):
+    name -> (function returning the bytes, media type).
+    """
+
+    files: dict[str, tuple[bytes, str]]
     info: dict[str, Any]
+    later: dict[str, tuple[Callable[[], bytes], str]] = field(default_factory=dict)
+
+    def size(self) -> int:
+        return sum(len(data) for data, _ in self.files.values())
 
 
 class Results:
-    """The last few results, by an id nobody can guess; in memory only."""
+    """Each browser's recent results, by an id nobody can guess; in memory only.
 
-    def __init__(self, keep: int = KEEP_RESULTS, keep_bytes: int = KEEP_BYTES) -> None:
+    A result belongs to the browser that asked for it (its `owner`, the browser's
+    cookie): another browser cannot see it, and one browser's results never push out
+    another's. Each browser keeps its last `keep`; every result goes `keep_seconds`
+    after it was made; all of them together stay under `keep_bytes` (the oldest go
+    first, but a browser's newest result stays until it expires).
+    """
+
+    def __init__(self, keep: int = KEEP_RESULTS, keep_bytes: int = KEEP_BYTES,
+                 keep_seconds: float = KEEP_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.keep = keep
         self.keep_bytes = keep_bytes
-        self.items: OrderedDict[str, Made] = OrderedDict()
+        self.keep_seconds = keep_seconds
+        self.clock = clock
+        # key -> (owner, made at, result), oldest first
+        self.items: OrderedDict[str, tuple[str, float, Made]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def add(self, made: Made) -> str:
+    def add(self, made: Made, owner: str = "") -> str:
         key = secrets.token_urlsafe(18)
         with self.lock:
-            self.items[key] = made
-            while len(self.items) > 1 and (len(self.items) > self.keep
-                                           or self._bytes() > self.keep_bytes):
-                self.items.popitem(last=False)
+            self.items[key] = (owner, self.clock(), made)
+            self._expire()
+            mine = [k for k, (o, _, _) in self.items.items() if o == owner]
+            for old in mine[:-self.keep]:
+                del self.items[old]
+            newest = {o: k for k, (o, _, _) in self.items.items()}  # each owner's last
+            total = sum(m.size() for _, _, m in self.items.values())
+            for old in list(self.items):
+                if total <= self.keep_bytes:
+                    break
+                if old not in newest.values():
+                    total -= self.items.pop(old)[2].size()
         return key
 
-    def _bytes(self) -> int:
-        return sum(len(data) for made in self.items.values()
-                   for data, _ in made.files.values())
+    def _expire(self) -> None:
+        cutoff = self.clock() - self.keep_seconds
+        while self.items:
+            key, (_, made_at, _) = next(iter(self.items.items()))
+            if made_at > cutoff:
+                break
+            del self.items[key]
 
-    def get(self, key: str) -> Made | None:
+    def expire(self) -> None:
+        """Drop every result older than `keep_seconds` (the server calls this each minute)."""
         with self.lock:
-            return self.items.get(key)
+            self._expire()
+
+    def get(self, key: str, owner: str = "") -> Made | None:
+        with self.lock:
+            self._expire()
+            item = self.items.get(key)
+        if item is None or not secrets.compare_digest(item[0], owner):
+            return None
+        return item[2]
+
+    def file(self, key: str, name: str, owner: str = "") -> tuple[bytes, str] | None:
+        """One file of a result, drawing it now if it is drawn only when asked for."""
+        made = self.get(key, owner)
+        if made is None:
+            return None
+        if name not in made.files and name in made.later:
+            draw, mimetype = made.later[name]
+            made.files[name] = (draw(), mimetype)
+        return made.files.get(name)
+
+    def __len__(self) -> int:
+        with self.lock:
+            return len(self.items)
 
 
 class Maker:
@@ -143,23 +202,6 @@ class Maker:
             return make_handout(profile, self.settings.bank,
                                 layout=self.layouts[profile.template],
                                 clinic=self.settings.clinic, fmt=fmt)
-
-    def rows(self, rows: Iterator[Any], defaults: dict[str, Any]) -> Iterator[Any]:
-        """Each row with its PDF or its error, drawn under the lock."""
-        from visitprep.batch import make_row_pdf
-
-        for row in rows:
-            if row.problem:
-                yield row, VisitprepError(row.problem)
-                continue
-            try:
-                with self.lock:
-                    pdf = make_row_pdf(row, self.settings.bank, defaults, self.settings.clinic,
-                                       self.layouts)
-            except VisitprepError as exc:
-                yield row, exc
-            else:
-                yield row, pdf
 
 
 def check_text(value: str) -> str | None:
@@ -194,12 +236,18 @@ def create_app(settings: Settings) -> Flask:
     # by their kind only (see `broken`).
     logging.getLogger("werkzeug").disabled = True
     app.logger.disabled = True
-    results = Results()
+    results = Results(keep_seconds=settings.keep_seconds)
+    app.extensions["visitprep_results"] = results  # the server expires them each minute
     maker = Maker(settings)
+    clinic_lists = threading.Lock()
     bank = settings.bank
 
     @app.before_request
     def guard() -> Response | None:
+        # Which browser this is: its results are its own (see Results).
+        browser = request.cookies.get(COOKIE, "")
+        g.new_browser = not _BROWSER_ID.fullmatch(browser)
+        g.browser = secrets.token_urlsafe(32) if g.new_browser else browser
         if not settings.allows(request.host):
             # DNS rebinding: a page from another name that resolves to this address.
             return Response(text("wrong_host", address=settings.hosts[0]) + "\n",
@@ -220,6 +268,9 @@ def create_app(settings: Settings) -> Flask:
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if getattr(g, "new_browser", False):
+            # Lasts until the browser closes; never sent to another site.
+            response.set_cookie(COOKIE, g.browser, httponly=True, samesite="Strict")
         return response
 
     def problem(message: str, status: int) -> Response:
@@ -328,7 +379,7 @@ def create_app(settings: Settings) -> Flask:
         except VisitprepError as exc:
             state.errors["review"] = str(exc)
             return page_form(state)
-        key = results.add(made_checklist(profile, pdf))
+        key = results.add(made_checklist(profile, pdf), g.browser)
         return redirect(url_for("result", key=key), code=303)  # type: ignore[return-value]
 
     def made_checklist(profile: Profile, pdf: bytes) -> Made:
@@ -340,23 +391,19 @@ def create_app(settings: Settings) -> Flask:
         answers = default_name("visit-answers", profile.visit_date, ".yaml")
         files = {f"{stem}.pdf": (pdf, "application/pdf"),
                  answers: (dump_answers(profile).encode("utf-8"), "application/yaml")}
-        html = accessible_html(profile)
-        if html is not None:
-            files[f"{stem}.html"] = (html, "text/html")
         info = {"kind": "checklist", "pdf": f"{stem}.pdf", "answers": answers,
-                "html": f"{stem}.html" if html is not None else "",
+                "html": f"{stem}.html",
                 "answers_text": files[answers][0].decode("utf-8"),
                 "pages": count_pages(pdf),
                 "questions": select_questions(bank, profile).count}
-        return Made(files, info)
-
-    def accessible_html(profile: Profile) -> bytes | None:
-        """The accessible HTML handout (the same Document as the PDF)."""
-        return maker.pdf(profile, fmt="html")
+        # The accessible HTML handout (the same Document as the PDF) is drawn only when
+        # it is opened: most people only print the PDF.
+        later = {f"{stem}.html": (lambda: maker.pdf(profile, fmt="html"), "text/html")}
+        return Made(files, info, later)
 
     @app.get("/result/<key>")
     def result(key: str) -> Response:
-        made = results.get(key)
+        made = results.get(key, g.browser)
         if made is None:
             return problem(text("result_gone"), 404)
         if made.info["kind"] == "checklist":
@@ -366,10 +413,10 @@ def create_app(settings: Settings) -> Flask:
 
     @app.get("/result/<key>/<name>")
     def download(key: str, name: str) -> Response:
-        made = results.get(key)
-        if made is None or name not in made.files:
+        found = results.file(key, name, g.browser)
+        if found is None:
             return problem(text("result_gone"), 404)
-        data, mimetype = made.files[name]
+        data, mimetype = found
         response = Response(data, mimetype=mimetype)
         # Shown in the page (the PDF) unless asked to download.
         inline = request.args.get("show") == "1" and mimetype in ("application/pdf",
@@ -472,14 +519,8 @@ def create_app(settings: Settings) -> Flask:
 
     @app.post("/clinic-list")
     def clinic_print() -> Response:
-        from visitprep.batch import (
-            decode_csv,
-            failure_message,
-            failures_csv,
-            join_pdfs,
-            read_rows_text,
-            safe_stem,
-        )
+        from visitprep.batch import decode_csv
+        from visitprep.web.clinic_list import print_list_isolated
 
         chosen = {key: str(request.form.get(key, "")) for key in ("encoding", "template",
                                                                     "paper")}
@@ -507,45 +548,20 @@ def create_app(settings: Settings) -> Flask:
                                chosen=chosen)
         defaults = {**settings.defaults, "template": template, "paper": paper}
         try:
-            header, rows = read_rows_text(decode_csv(data, name, encoding), name)
-            rows_list = list(rows)
+            csv_text = decode_csv(data, name, encoding)
         except VisitprepError as exc:
             return page_clinic({"csv": str(exc).replace("\n", " ")}, chosen=chosen)
-        if not rows_list:
-            return page_clinic({"csv": f"{name}: has a header but no rows to print"},
-                               chosen=chosen)
-        if len(rows_list) > MAX_CSV_ROWS:
+        del data
+        with clinic_lists:  # one list at a time: each takes a core while it prints
+            made = print_list_isolated(csv_text, name, defaults, bank, settings.clinic,
+                                       MAX_CSV_ROWS)
+        if made.too_many:
             return page_clinic({"csv": text("csv_too_many", rows=MAX_CSV_ROWS)},
                                chosen=chosen)
-        pdfs: list[bytes] = []
-        failures: list[tuple[Any, str]] = []
-        bad: list[dict[str, str]] = []
-        for row, outcome in maker.rows(iter(rows_list), defaults):
-            if isinstance(outcome, bytes):
-                pdfs.append(outcome)
-                continue
-            message = failure_message(row, outcome)
-            failures.append((row, message))
-            bad.append({"row": str(row.number), "name": row.name,
-                        "field": outcome.field, "value": outcome.value,
-                        "allowed": ", ".join(outcome.choices),
-                        # The allowed values have their own column; the hint would repeat them.
-                        "problem": (outcome.message if outcome.choices else message)
-                        .removeprefix(f"{row.where}: ")})
-        files: dict[str, tuple[bytes, str]] = {}
-        # A file name safe on every system (and in a header): quotes and line breaks go.
-        stem = safe_stem(re.sub(r"\.csv$", "", name, flags=re.IGNORECASE)) or "clinic-list"
-        pages = 0
-        if pdfs:
-            merged, pages = join_pdfs(pdfs)
-            files[f"{stem}-handouts.pdf"] = (merged, "application/pdf")
-        if failures:
-            files[f"{stem}-failures.csv"] = (failures_csv(header, failures), "text/csv")
-        info = {"kind": "clinic", "written": len(pdfs), "total": len(rows_list),
-                "pages": pages, "bad": bad,
-                "merged": f"{stem}-handouts.pdf" if pdfs else "",
-                "failures": f"{stem}-failures.csv" if failures else ""}
-        key = results.add(Made(files, info))
+        if made.error:
+            return page_clinic({"csv": made.error}, chosen=chosen)
+        files, info = made.files, made.info
+        key = results.add(Made(files, info), g.browser)
         return redirect(url_for("result", key=key), code=303)  # type: ignore[return-value]
 
     return app
@@ -556,6 +572,9 @@ class _Empty(dict[str, Any]):
 
     def getlist(self, key: str) -> list[Any]:
         return []
+
+
+_BROWSER_ID = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
 
 def _plain_name(filename: str) -> str:

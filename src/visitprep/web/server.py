@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import ipaddress
+import logging
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -66,6 +68,9 @@ def serve(settings: Settings, host: str, port: int, *, open_browser: bool,
     from waitress.server import create_server
 
     check_address(host)
+    # waitress warns "Task queue depth is N" when requests wait for a thread: normal for
+    # a moment under load, and nothing the person at the terminal can act on.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     app = create_app(settings)
     options: dict[str, Any] = {
         "threads": THREADS, "ident": "visitprep", "expose_tracebacks": False,
@@ -94,7 +99,21 @@ def serve(settings: Settings, host: str, port: int, *, open_browser: bool,
     if open_browser:
         # Some browsers block until they exit: never hold up the server for them.
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    stop = threading.Event()
+    threading.Thread(target=_expire_results, args=(app, stop), daemon=True).start()
+    # What is loaded by now (the bank, the app, reportlab) lives as long as the server:
+    # the garbage collector need not walk it again on every full collection.
+    gc.collect()
+    gc.freeze()
     try:
         server.run()
     finally:
+        stop.set()
         server.close()
+
+
+def _expire_results(app: Any, stop: threading.Event, every: float = 60.0) -> None:
+    """Drop results past their time each minute, so an idle server gives the memory back."""
+    results = app.extensions["visitprep_results"]
+    while not stop.wait(min(every, results.keep_seconds / 2)):
+        results.expire()

@@ -1,0 +1,131 @@
+"""Printing a clinic list for the web page, in a process of its own.
+
+A clinic list of 1,000 rows draws 1,000 handouts and merges them: hundreds of
+megabytes and about a million short-lived objects. Done inside the server, that
+memory stayed with the server after the list was printed, and the garbage collector's
+passes over it stalled every other request. Done here, in a child process that ends
+when the list is printed, the memory goes back to the system and the server's own
+requests never wait for a collection of the merge's objects.
+
+`print_list` is the work (it runs in the child; tests may call it directly);
+`print_list_isolated` runs it in a fresh child process and returns its result.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from visitprep.errors import VisitprepError
+from visitprep.models import Clinic, QuestionBank
+
+
+@dataclass
+class ListResult:
+    """What printing a clinic list made: picklable, so it crosses from the child.
+
+    Attributes:
+        files: The files to offer, by name: (bytes, media type).
+        info: What the result page says (rows written, pages, every bad row).
+        error: The one message for a list that could not be read at all ('' if read).
+        too_many: The list has more rows than the page prints at once.
+    """
+
+    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+    too_many: bool = False
+
+
+def print_list(text: str, name: str, defaults: dict[str, Any], bank: QuestionBank,
+               clinic: Clinic | None, max_rows: int) -> ListResult:
+    """Read the decoded CSV `text`, draw each good row's handout, merge them.
+
+    Never raises for bad input: a list that cannot be read is `error`, a bad row is
+    listed in `info['bad']` and in the failures file.
+    """
+    from visitprep.batch import (
+        failure_message,
+        failures_csv,
+        join_pdfs,
+        make_row_pdf,
+        read_rows_text,
+        safe_stem,
+    )
+
+    try:
+        header, rows = read_rows_text(text, name)
+        rows_list = list(rows)
+    except VisitprepError as exc:
+        return ListResult(error=str(exc).replace("\n", " "))
+    if not rows_list:
+        return ListResult(error=f"{name}: has a header but no rows to print")
+    if len(rows_list) > max_rows:
+        return ListResult(too_many=True)
+    layouts: dict[str, Any] = {}
+    pdfs: list[bytes] = []
+    failures: list[tuple[Any, str]] = []
+    bad: list[dict[str, str]] = []
+    for row in rows_list:
+        try:
+            if row.problem:
+                raise VisitprepError(row.problem)
+            pdfs.append(make_row_pdf(row, bank, defaults, clinic, layouts))
+            continue
+        except VisitprepError as exc:
+            outcome = exc
+        message = failure_message(row, outcome)
+        failures.append((row, message))
+        bad.append({"row": str(row.number), "name": row.name,
+                    "field": outcome.field, "value": outcome.value,
+                    "allowed": ", ".join(outcome.choices),
+                    # The allowed values have their own column; the hint would repeat them.
+                    "problem": (outcome.message if outcome.choices else message)
+                    .removeprefix(f"{row.where}: ")})
+    files: dict[str, tuple[bytes, str]] = {}
+    # A file name safe on every system (and in a header): quotes and line breaks go.
+    stem = safe_stem(re.sub(r"\.csv$", "", name, flags=re.IGNORECASE)) or "clinic-list"
+    pages = 0
+    if pdfs:
+        # The merge makes about a million objects that die together: collecting them
+        # while they are made only costs time (this process ends with the list).
+        gc.disable()
+        try:
+            merged, pages = join_pdfs(pdfs)
+        finally:
+            gc.enable()
+        del pdfs[:]
+        files[f"{stem}-handouts.pdf"] = (merged, "application/pdf")
+    if failures:
+        files[f"{stem}-failures.csv"] = (failures_csv(header, failures), "text/csv")
+    written = len(rows_list) - len(failures)
+    info = {"kind": "clinic", "written": written, "total": len(rows_list),
+            "pages": pages, "bad": bad,
+            "merged": f"{stem}-handouts.pdf" if written else "",
+            "failures": f"{stem}-failures.csv" if failures else ""}
+    return ListResult(files, info)
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(10)
+    except (AttributeError, OSError):  # Windows has no nice; a refusal changes nothing
+        pass
+
+
+def print_list_isolated(*args: Any) -> ListResult:
+    """`print_list(*args)` in a new process that ends with it (its memory goes back).
+
+    'spawn' starts a clean interpreter: forking a threaded server could copy a lock
+    another thread holds.
+    """
+    context = multiprocessing.get_context("spawn")
+    # A lower priority: a patient's page on the same server answers first.
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_lower_priority,
+                             ) as pool:
+        return pool.submit(print_list, *args).result()
