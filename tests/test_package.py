@@ -79,6 +79,14 @@ def _imports(path: Path, package: str) -> set[str]:
     return {name for name in found if name.startswith("visitprep")}
 
 
+# Imports inside a function that are allowed to point up, each with its reason. Any other
+# circle, at the top of a module or inside a function, fails the test below.
+UPWARD = {
+    ("visitprep.models", "visitprep.translation"):
+        "QuestionBank.in_language('es') reads the translation file only when asked",
+}
+
+
 def test_the_package_has_no_import_circle() -> None:
     # The bank once checked printability through the PDF renderer, which imports the
     # Document, which imports the bank. Fonts now sit below all of them.
@@ -90,7 +98,8 @@ def test_the_package_has_no_import_circle() -> None:
         modules[name] = path
     graph = {name: {target for target in _imports(path, name if path.name == "__init__.py"
                                                   else name.rpartition(".")[0])
-                    if target in modules and target != name and target != "visitprep"}
+                    if target in modules and target != name and target != "visitprep"
+                    and (name, target) not in UPWARD}
              for name, path in modules.items()}
     state: dict[str, int] = {}
 

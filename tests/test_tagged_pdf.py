@@ -301,7 +301,7 @@ def _elements(node: pikepdf.Object) -> list[pikepdf.Dictionary]:
     return found
 
 
-def test_a_handout_of_every_kind_is_tagged_the_same_way_every_time() -> None:
+def test_the_tags_are_the_same_on_every_run() -> None:
     bank = load_bank()
     profile = Profile(**RICH, fillable=True)
     assert make(profile, bank)[1] == make(profile, bank)[1]
