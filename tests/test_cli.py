@@ -81,9 +81,9 @@ def test_make_says_which_concerns_print_nothing_yet(run: Run) -> None:
                               "-o", "two.pdf").out
 
 
-def test_default_output_name_uses_the_visit_date(run: Run, tmp_path: Path) -> None:
+def test_default_output_name_uses_the_name_and_the_visit_date(run: Run, tmp_path: Path) -> None:
     assert run("make", "--answers", str(FULL)).code == 0
-    assert (tmp_path / "visit-questions-2026-12-03.pdf").is_file()
+    assert (tmp_path / "visit-questions-maria-lopez-2026-12-03.pdf").is_file()
     assert run("make", "--recurrence", "local").code == 0
     assert (tmp_path / "visit-questions.pdf").is_file()
 
@@ -283,3 +283,53 @@ def test_plurals_read_right(run: Run, tmp_path: Path) -> None:
     result = run("batch", "one.csv", "-o", "out", "--merge", "all.pdf", "--jobs", "1")
     assert result.code == 0, result.err
     assert "1 handout," in result.out and "1 handouts" not in result.out
+
+
+# -- room to write, serve's options (issue 23) -------------------------------------------
+
+def test_serve_help_lists_no_force_which_would_do_nothing(run: Run) -> None:
+    result = run("serve", "--help")
+    assert result.code == 0
+    assert "--force" not in result.out and "--room" in result.out
+    assert run("serve", "--force").code == 2
+
+
+def test_more_room_to_write_says_the_page_count_before_printing(run: Run,
+                                                                tmp_path: Path) -> None:
+    from conftest import read_pdf
+
+    standard = run("make", "--answers", str(FULL), "-o", "standard.pdf")
+    more = run("make", "--answers", str(FULL), "--room", "more", "-o", "more.pdf")
+    assert standard.code == more.code == 0, more.err
+    first = more.out.splitlines()[0]
+    assert first.endswith(", more room to write, on A4.")  # full.yaml: paper a4
+    pages = int(first.split()[0])
+    assert len(read_pdf(tmp_path / "more.pdf").pages) == pages
+    assert pages > len(read_pdf(tmp_path / "standard.pdf").pages)
+    (tmp_path / "a.yaml").write_text(FULL.read_text(encoding="utf-8") + "room: more\n",
+                                     encoding="utf-8")
+    assert run("make", "--answers", "a.yaml", "-o", "file.pdf").out.splitlines()[0] == first
+    bad = run("make", "--recurrence", "local", "--room", "lots")
+    assert bad.code == 2 and "--room: invalid choice: 'lots'" in bad.err
+    (tmp_path / "b.yaml").write_text("recurrence: local\nroom: lots\n", encoding="utf-8")
+    bad = run("make", "--answers", "b.yaml", "-o", "b.pdf")
+    assert bad.code == 1
+    assert bad.err.startswith("Error: b.yaml: unknown room 'lots'.")
+    assert "Allowed values: standard, more." in bad.err
+
+
+def test_more_room_in_a_csv_column_and_as_the_batch_default(run: Run, tmp_path: Path) -> None:
+    from conftest import read_pdf
+
+    (tmp_path / "list.csv").write_text(
+        "name,recurrence,concerns,room\nAnn,distant,costs;side-effects,more\n"
+        "Bo,distant,costs;side-effects,\nCy,distant,costs;side-effects,standard\n",
+        encoding="utf-8")
+    result = run("batch", "list.csv", "-o", "out", "--jobs", "1")
+    assert result.code == 0, result.err
+    pages = {p.stem: len(read_pdf(p).pages) for p in (tmp_path / "out").glob("*.pdf")}
+    assert pages["Ann"] > pages["Bo"] == pages["Cy"]
+    result = run("batch", "list.csv", "-o", "out2", "--jobs", "1", "--room", "more")
+    assert result.code == 0, result.err
+    again = {p.stem: len(read_pdf(p).pages) for p in (tmp_path / "out2").glob("*.pdf")}
+    assert again["Ann"] == again["Bo"] == pages["Ann"] and again["Cy"] == pages["Cy"]

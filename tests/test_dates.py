@@ -220,6 +220,97 @@ def test_an_ambiguous_cell_nothing_settles_is_that_rows_error(run: Run, tmp_path
         "P2-2026-12-04.pdf", "P3-2026-12-13.pdf", "P4-2026-12-13.pdf"]
 
 
+# -- a weekday and a day of the month, a weekday of next week (issue 23) ----------------
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Tuesday the 8th", dt.date(2026, 12, 8)), ("tues, the 8th", dt.date(2026, 12, 8)),
+    ("the 8th", dt.date(2026, 12, 8)), ("on the 8th", dt.date(2026, 12, 8)),
+    ("8th", dt.date(2026, 12, 8)), ("the 22nd", TODAY),  # today included
+    ("the 31st", dt.date(2026, 12, 31)),
+    ("Tuesday next week", dt.date(2026, 11, 24)),  # TODAY is a Sunday: weeks start Monday
+    ("next week Tuesday", dt.date(2026, 11, 24)), ("next week on Friday", dt.date(2026, 11, 27)),
+])
+def test_a_day_of_the_month_and_a_day_of_next_week(text: str, day: dt.date) -> None:
+    assert one_day(text, TODAY) == day
+
+
+def test_tuesday_next_week_is_in_the_week_after_this_one() -> None:
+    thursday = dt.date(2026, 12, 3)
+    assert one_day("Tuesday next week", thursday) == dt.date(2026, 12, 8)
+    assert one_day("Thursday next week", thursday) == dt.date(2026, 12, 10)
+    assert one_day("the 8th", thursday) == dt.date(2026, 12, 8)
+    assert one_day("the 2nd", thursday) == dt.date(2027, 1, 2)
+    assert one_day("the 30th", dt.date(2027, 1, 31)) == dt.date(2027, 3, 30)  # no Feb 30
+
+
+def test_a_weekday_that_is_not_the_next_8th_is_refused() -> None:
+    with pytest.raises(DateError, match="the next 8th is Tuesday, December 8, 2026, not a "
+                                        "Wednesday"):
+        read_date("Wednesday the 8th", TODAY)
+    with pytest.raises(DateError, match="is not a date"):
+        read_date("8", TODAY)  # a bare number is not a day
+
+
+def _next_eighth() -> tuple[str, dt.date]:
+    """'<its weekday> the 8th' for the next 8th from today (tests run on any date)."""
+    import calendar
+
+    day = one_day("the 8th", CLOCK)
+    return f"{calendar.day_name[day.weekday()]} the 8th", day
+
+
+def _new_forms() -> list[str]:
+    return [_next_eighth()[0], "the 8th", "Tuesday next week"]
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_the_new_forms_in_make_and_answers_files(run: Run, tmp_path: Path,
+                                                 index: int) -> None:
+    text = _new_forms()[index]
+    day = one_day(text, CLOCK)
+    result = run("make", "--recurrence", "local", "--visit-date", text, "-o", "flag.pdf")
+    assert result.code == 0, result.err
+    (tmp_path / "a.yaml").write_text(f'recurrence: local\nvisit_date: "{text}"\n',
+                                     encoding="utf-8")
+    result = run("make", "--answers", "a.yaml", "-o", "file.pdf")
+    assert result.code == 0, result.err
+    from conftest import read_pdf
+
+    for name in ("flag.pdf", "file.pdf"):
+        assert format_day(day).split(", ", 1)[1] in read_pdf(tmp_path / name).pages[0]
+
+
+def test_the_new_forms_in_csv_cells(run: Run, tmp_path: Path) -> None:
+    forms = _new_forms()
+    write_csv(tmp_path / "list.csv", forms)
+    result = run("batch", "list.csv", "-o", "out", "--jobs", "1")
+    assert result.code == 0, result.err
+    names = sorted(p.name for p in (tmp_path / "out").glob("*.pdf"))
+    assert names == sorted(f"P{index}-{one_day(text, CLOCK).isoformat()}.pdf"
+                           for index, text in enumerate(forms, start=1))
+
+
+def test_the_new_forms_in_the_interview_and_the_web_page() -> None:
+    from visitprep import steps
+    from visitprep.bank import load_bank
+    from visitprep.web.form import read_form
+
+    today = CLOCK
+    bank = load_bank()
+    for text in _new_forms():
+        day = one_day(text, today)
+        checked = steps.check_date(text, today)
+        assert checked.days == (day,) and checked.question.startswith(format_day(day))
+
+        class Form(dict):  # type: ignore[type-arg]
+            def getlist(self, key: str) -> list[str]:
+                return []
+
+        state = read_form(Form(recurrence="local", visit_date=text), bank, today=today)
+        assert state.errors == {} and state.draft.visit_date == day
+        assert state.date_note.startswith(format_day(day))
+
+
 def test_the_one_clock(monkeypatch: pytest.MonkeyPatch, run: Run) -> None:
     """visitprep reads the date in one place: the computer's, or VISITPREP_TODAY's."""
     from visitprep import dates

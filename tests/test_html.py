@@ -381,12 +381,12 @@ def test_make_writes_html_by_the_file_name(run: Run, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("argv", "name", "fmt"), [
-    (["--format", "html"], "visit-questions-2026-12-03.html", "html"),
+    (["--format", "html"], "visit-questions-maria-lopez-2026-12-03.html", "html"),
     (["--format", "html", "-o", "out"], "out", "html"),
     (["--format", "pdf", "-o", "out.pdf"], "out.pdf", "pdf"),
     (["-o", "OUT.HTM"], "OUT.HTM", "html"),
     (["-o", "out"], "out", "pdf"),
-    ([], "visit-questions-2026-12-03.pdf", "pdf"),
+    ([], "visit-questions-maria-lopez-2026-12-03.pdf", "pdf"),
 ])
 def test_format_from_the_option_or_the_extension(run: Run, tmp_path: Path, argv: list[str],
                                                  name: str, fmt: str) -> None:

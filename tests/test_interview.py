@@ -110,9 +110,10 @@ def test_the_whole_interview_writes_the_pdf_and_the_answers(
     result, script = interact(happy_path())
     assert result.code == 0, result.err
     assert script.steps == []
-    pdf_path = tmp_path / f"visit-questions-{TOMORROW.isoformat()}.pdf"
-    answers_path = tmp_path / f"visit-answers-{TOMORROW.isoformat()}.yaml"
-    assert "Saved your checklist (" in result.out and str(pdf_path) in result.out
+    # Named by the person (in plain letters) and the day.
+    pdf_path = tmp_path / f"visit-questions-odegard-nunez-{TOMORROW.isoformat()}.pdf"
+    answers_path = tmp_path / f"visit-answers-odegard-nunez-{TOMORROW.isoformat()}.yaml"
+    assert f"in this file:\n    {pdf_path}\nBring it to your visit" in result.out
     assert "To stop at any time, hold the Ctrl key and" in result.out
     pdf = read_pdf(pdf_path)
     first = pdf.pages[0]
@@ -127,10 +128,14 @@ def test_the_whole_interview_writes_the_pdf_and_the_answers(
     assert saved.exclude == ("cost-tests",)
     assert saved.custom_questions == ("Is x<y & z a worry?", "Can I swim?")
     assert saved.visit_date == TOMORROW
-    # The full path, so the command works from any folder.
-    assert f"visitprep interview --answers {answers_path}\n" in result.out
-    assert f"visitprep make --answers {answers_path}\n" in result.out
+    # The folder and the file on lines of their own, so nothing wraps inside a path.
+    assert f"    cd {tmp_path}\n" in result.out
+    assert f"    visitprep interview --answers {answers_path.name}\n" in result.out
+    assert f"    visitprep make --answers {answers_path.name}\n" in result.out
     assert f"Saved your answers in this file:\n    {answers_path}\n" in result.out
+    # No screen to open a viewer on here: it says how to print, with the path alone.
+    assert result.out.endswith(f"To print it, open this file and choose Print:\n"
+                               f"    {pdf_path}\n")
 
 
 def test_the_review_shows_every_picked_question_ticked_with_a_page_count(
@@ -295,7 +300,7 @@ def test_starting_from_saved_answers_prefills_every_prompt(
     assert script.prompt("template").default == "large-print"
     assert script.prompt("answers-path").default == "saved.yaml"
     assert script.prompt("answers-replace").default is True
-    assert (tmp_path / "visit-questions-2026-12-03.pdf").is_file()
+    assert (tmp_path / "visit-questions-ann-2026-12-03.pdf").is_file()
     again = load_answers(tmp_path / "saved.yaml")
     assert again["exclude"] == ["cope-faith"] and again["paper"] == "a4"
 
@@ -311,7 +316,7 @@ def test_an_ambiguous_date_is_asked_about(
     which = script.prompt("visit-date-which")
     assert [o.title for o in which.options][:2] == ["Friday, March 12, 2027",
                                                     "Friday, December 3, 2027"]
-    assert (tmp_path / "visit-questions-2027-12-03.pdf").is_file()
+    assert (tmp_path / "visit-questions-odegard-nunez-2027-12-03.pdf").is_file()
 
 
 def test_validation_messages(interact: Callable[..., tuple[Result, Script]]) -> None:
@@ -381,7 +386,7 @@ def test_handout_options_apply_to_the_interview(
         interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    (tmp_path / "visit-questions.pdf").write_bytes(b"old")
+    (tmp_path / "visit-questions-odegard-nunez.pdf").write_bytes(b"old")
     steps = happy_path(**{"visit-date": "", "template": default, "paper": None,
                           "save-answers": False, "answers-path": None})
     result, script = interact(steps, "interview", "--template", "navigator", "--paper", "a4",
@@ -389,7 +394,7 @@ def test_handout_options_apply_to_the_interview(
     assert result.code == 0, result.err
     assert "paper" not in [p.name for p in script.prompts]  # --paper a4: not asked
     assert "pdf-replace" not in [p.name for p in script.prompts]  # --force: no question
-    pdf_path = tmp_path / "visit-questions.pdf"
+    pdf_path = tmp_path / "visit-questions-odegard-nunez.pdf"
     pdf = read_pdf(pdf_path)
     assert "Place label here" in pdf.pages[0] and "Riverside Clinic" in pdf.pages[0]
     assert round(pdf.sizes[0][0]) == 595
@@ -418,7 +423,7 @@ def test_the_interview_takes_every_form_and_reads_it_back(
     if TODAY <= day <= TODAY + dt.timedelta(days=366):
         assert confirm.message == f"{format_day(day)}. Is that right?"
         assert confirm.default is True
-    assert (tmp_path / f"visit-questions-{day.isoformat()}.pdf").is_file()
+    assert (tmp_path / f"visit-questions-odegard-nunez-{day.isoformat()}.pdf").is_file()
 
 
 @pytest.mark.parametrize(("text", "pick", "day"), [
@@ -445,7 +450,7 @@ def test_numbers_only_dates_ask_which_day_then_warn_if_past(
         assert confirm.default is False
     else:  # the choice was the read-back: nothing more to confirm
         assert "visit-date-confirm" not in [p.name for p in script.prompts]
-    assert (tmp_path / f"visit-questions-{day.isoformat()}.pdf").is_file()
+    assert (tmp_path / f"visit-questions-odegard-nunez-{day.isoformat()}.pdf").is_file()
 
 
 def test_past_and_far_dates_are_confirmed_and_no_asks_again(
@@ -463,14 +468,14 @@ def test_past_and_far_dates_are_confirmed_and_no_asks_again(
     assert ahead.default is False
     again = [p for p in script.prompts if p.name == "visit-date"]
     assert [p.default for p in again] == ["", "2020-01-05", far.isoformat()]  # as typed
-    assert (tmp_path / f"visit-questions-{TOMORROW.isoformat()}.pdf").is_file()
+    assert (tmp_path / f"visit-questions-odegard-nunez-{TOMORROW.isoformat()}.pdf").is_file()
 
 
 def test_a_past_date_kept_on_purpose(
         interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
     result, _ = interact(date_steps(("visit-date", "Jan 5 2020"), ("visit-date-confirm", True)))
     assert result.code == 0, result.err
-    assert (tmp_path / "visit-questions-2020-01-05.pdf").is_file()
+    assert (tmp_path / "visit-questions-odegard-nunez-2020-01-05.pdf").is_file()
 
 
 def test_the_paper_comes_from_the_locale_and_is_not_asked(
@@ -483,7 +488,8 @@ def test_the_paper_comes_from_the_locale_and_is_not_asked(
     assert "paper" not in [p.name for p in script.prompts]
     assert round(read_pdf(next(tmp_path.glob("*.pdf"))).sizes[0][0]) == 595  # A4
     more = [o.title for o in script.prompt("template").options]
-    assert "More options (paper size: A4; fill in on the computer: no)" in more
+    assert ("More options (paper size: A4; fill in on the computer: no; room to write: "
+            "standard)") in more
 
 
 def test_more_options_changes_the_paper_and_fillable(
@@ -495,15 +501,15 @@ def test_more_options_changes_the_paper_and_fillable(
     steps = happy_path(paper=None, **{"save-answers": False, "answers-path": None})
     index = [name for name, _ in steps].index("template")
     steps[index:index + 1] = [("template", interview.MORE), ("paper", "a4"), ("fillable", True),
-                              ("template", "large-print")]
+                              ("room", default), ("template", "large-print")]
     result, script = interact(steps)
     assert result.code == 0, result.err
     pdf_path = next(tmp_path.glob("*.pdf"))
     assert round(read_pdf(pdf_path).sizes[0][0]) == 595
     assert PdfReader(pdf_path).get_fields()
     last = [p for p in script.prompts if p.name == "template"][-1]
-    assert "More options (paper size: A4; fill in on the computer: yes)" in [
-        o.title for o in last.options]
+    assert ("More options (paper size: A4; fill in on the computer: yes; room to write: "
+            "standard)") in [o.title for o in last.options]
 
 
 def test_the_review_and_the_print_size_say_real_page_counts(
@@ -545,3 +551,109 @@ def test_an_ambiguous_date_in_the_answers_file_names_the_fix(
                               "--date-order", "dmy")
     assert result.code == 0, result.err
     assert script.prompt("visit-date").default == "2026-03-12"
+
+
+# -- file names, the closing lines, opening the file (issue 23) --------------------------
+
+def test_two_people_on_one_day_get_two_files_and_a_taken_name_is_never_offered(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
+    day = TOMORROW.isoformat()
+    first = happy_path(name="Ann Lee")
+    assert interact(first)[0].code == 0
+    assert (tmp_path / f"visit-questions-ann-lee-{day}.pdf").is_file()
+    result, script = interact(happy_path(name="Bo Lind"))
+    assert result.code == 0, result.err
+    assert (tmp_path / f"visit-answers-bo-lind-{day}.yaml").is_file()
+    # The same person again: the name taken is not offered; the next free one is.
+    result, script = interact(happy_path(name="Ann Lee"))
+    assert script.prompt("pdf-path").default == f"visit-questions-ann-lee-{day}-2.pdf"
+    assert script.prompt("answers-path").default == f"visit-answers-ann-lee-{day}-2.yaml"
+    assert "pdf-replace" not in [p.name for p in script.prompts]
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == [
+        f"visit-questions-ann-lee-{day}-2.pdf", f"visit-questions-ann-lee-{day}.pdf",
+        f"visit-questions-bo-lind-{day}.pdf"]
+
+
+def test_saying_no_to_replacing_offers_a_free_name(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path) -> None:
+    (tmp_path / "mine.pdf").write_bytes(b"keep me")
+    steps = happy_path(**{"pdf-path": "mine.pdf", "save-answers": False, "answers-path": None})
+    index = [name for name, _ in steps].index("pdf-path")
+    steps[index + 1:index + 1] = [("pdf-replace", False), ("pdf-path", default)]
+    result, script = interact(steps)
+    assert result.code == 0, result.err
+    asked = [p for p in script.prompts if p.name == "pdf-path"]
+    assert asked[1].default == "mine-2.pdf"
+    assert (tmp_path / "mine.pdf").read_bytes() == b"keep me"
+    assert (tmp_path / "mine-2.pdf").is_file()
+
+
+@pytest.mark.parametrize(("answer", "problem"), [(True, None), (True, "no viewer"),
+                                                  (False, None)])
+def test_the_end_offers_to_open_the_checklist(
+        interact: Callable[..., tuple[Result, Script]], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path, answer: bool, problem: str | None) -> None:
+    from visitprep import cli
+
+    opened: list[Path] = []
+
+    def opener(path: Path) -> str | None:
+        opened.append(path)
+        return problem
+
+    monkeypatch.setattr(cli, "_viewer", lambda: opener)
+    result, script = interact([*happy_path(), ("open-pdf", answer)])
+    assert result.code == 0, result.err
+    assert script.prompt("open-pdf").message == "Open your checklist now, to print it?"
+    pdf = tmp_path / f"visit-questions-odegard-nunez-{TOMORROW.isoformat()}.pdf"
+    assert opened == ([pdf] if answer else [])
+    if answer and not problem:
+        assert result.out.endswith("It is opening in your PDF viewer. Choose Print there "
+                                   "(often in the File menu).\n")
+    elif answer:
+        assert result.out.endswith(f"Could not open it (no viewer). To print it, open this "
+                                   f"file and choose Print:\n    {pdf}\n")
+    else:
+        assert result.out.endswith(f"To print it, open this file and choose Print:\n    {pdf}\n")
+
+
+def test_not_sure_yet_never_says_an_empty_topic_is_always_included(
+        interact: Callable[..., tuple[Result, Script]]) -> None:
+    result, _ = interact(happy_path(recurrence="unsure", concerns=[], top=[]))
+    assert result.code == 0, result.err
+    assert 'Questions "About my recurrence" are always included.' in result.out
+    assert "My treatment choices" not in result.out.split("What else")[0]
+
+
+def test_more_room_to_write_is_one_of_the_more_options(
+        interact: Callable[..., tuple[Result, Script]], tmp_path: Path, bank: QuestionBank
+        ) -> None:
+    steps = happy_path(template=None)
+    index = [name for name, _ in steps].index("pdf-path")
+    steps[index:index] = [("template", interview.MORE), ("paper", "a4"),
+                          ("fillable", False), ("room", "more"), ("template", "standard")]
+    result, script = interact(steps)
+    assert result.code == 0, result.err
+    more = [o for o in script.prompts if o.name == "template"][0]
+    assert any("room to write: standard" in o.title for o in more.options
+               if isinstance(o, Option))
+    room = script.prompt("room")
+    assert [o.title for o in room.options if isinstance(o, Option)][:2] == [
+        "Standard: one line to write on under each question",
+        "More room: three lines under each question (more pages)"]
+    answers = tmp_path / f"visit-answers-odegard-nunez-{TOMORROW.isoformat()}.yaml"
+    saved = profile_from_mapping(load_answers(answers), bank, "saved")
+    assert saved.room == "more"
+    assert "pages in this print size" in result.out
+
+
+def test_own_questions_typed_now_are_not_from_last_time(
+        interact: Callable[..., tuple[Result, Script]]) -> None:
+    steps = happy_path(own=["Can I swim?", ""], **{"save-answers": False,
+                                                    "answers-path": None})
+    index = [name for name, _ in steps].index("top")
+    steps[index:index + 1] = [("top", [BACK]), ("own-keep", ticked), ("own", ""),
+                              ("top", [])]
+    result, script = interact(steps)
+    assert result.code == 0, result.err
+    assert script.prompt("own-keep").message == "Your own questions so far. Keep them?"

@@ -90,12 +90,12 @@ def test_the_common_path_as_a_first_timer(tmp_path: Path) -> None:
     person.press(ENTER)                                   # yes
     person.sees("Save the answers as:")
     person.press(ENTER)
-    answers = tmp_path / f"visit-answers-{friday.isoformat()}.yaml"
-    person.sees(f"visitprep interview --answers {answers}")
+    answers = tmp_path / f"visit-answers-ann-lee-{friday.isoformat()}.yaml"
+    person.sees(f"visitprep interview --answers {answers.name}")
     assert person.finish() == 0
     assert person.keys == COMMON_PATH_KEYS <= 30
     assert f"{COMMON_PATH_KEYS} keys" in README.read_text(encoding="utf-8")
-    pdf = read_pdf(tmp_path / f"visit-questions-{friday.isoformat()}.pdf")
+    pdf = read_pdf(tmp_path / f"visit-questions-ann-lee-{friday.isoformat()}.pdf")
     assert "Name: Ann Lee" in pdf.pages[0]
     assert "Side effects" in pdf.text and "Costs and insurance" in pdf.text
     assert round(pdf.sizes[0][0]) == 612  # Letter, from en_US
@@ -154,14 +154,14 @@ def test_a_full_interview_in_a_terminal(tmp_path: Path) -> None:
     person.types("no")
     person.press(ENTER)
     assert person.finish() == 0
-    pdf = read_pdf(tmp_path / "visit-questions-2026-12-03.pdf")
+    pdf = read_pdf(tmp_path / "visit-questions-lukasik-2026-12-03.pdf")
     first = pdf.pages[0]
     assert "Name: Ирина Łukasik" in first
     assert "1. Can I still travel & <hike>?" in first
     assert "Costs and insurance" in pdf.text
     assert "What type of recurrence do I have" not in pdf.text  # unchecked at review
     assert round(pdf.sizes[0][0]) == 595
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["visit-questions-2026-12-03.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["visit-questions-lukasik-2026-12-03.pdf"]
 
 
 def test_ctrl_c_in_a_terminal(tmp_path: Path) -> None:

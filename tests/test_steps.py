@@ -25,8 +25,9 @@ def test_the_step_ids_and_fields_are_stable() -> None:
         ("visit-date", "date", "visit_date"), ("doctor", "text", "doctor"),
         ("companion", "text", "companion"), ("template", "one", "template"),
         ("paper", "one", "paper"), ("fillable", "yes-no", "fillable"),
-        ("pdf-path", "file", ""), ("save-answers", "yes-no", ""), ("answers-path", "file", "")]
-    assert [s.id for s in steps.STEPS if s.more] == ["paper", "fillable"]
+        ("room", "one", "room"), ("pdf-path", "file", ""), ("save-answers", "yes-no", ""),
+        ("answers-path", "file", "")]
+    assert [s.id for s in steps.STEPS if s.more] == ["paper", "fillable", "room"]
     assert [s.id for s in steps.STEPS if s.terminal_only] == [
         "pdf-path", "save-answers", "answers-path"]
 

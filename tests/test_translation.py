@@ -342,3 +342,58 @@ def test_the_spanish_questions_meet_the_reading_targets(spanish: QuestionBank) -
 def test_translate_bank_refuses_a_translated_bank(spanish: QuestionBank) -> None:
     with pytest.raises(ValueError):
         translate_bank(spanish, "fr")
+
+
+# --- the review file ---------------------------------------------------------------------
+
+def _review_module() -> object:
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "translation-review" / "review.py"
+    spec = importlib.util.spec_from_file_location("translation_review", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_review_file_has_every_item_back_translated_and_is_up_to_date(
+        bank: QuestionBank) -> None:
+    review = _review_module()
+    assert review.problems(bank) == []  # type: ignore[attr-defined]
+    rows = review.rows(bank)  # type: ignore[attr-defined]
+    questions = [row for row in rows if row[0].startswith("questions:")]
+    assert len(questions) == len(bank.questions)
+    page = review.PAGE.read_text(encoding="utf-8")  # type: ignore[attr-defined]
+    for question in bank.questions:
+        assert f"| {question.text} |" in page
+
+
+def test_the_back_translator_gets_no_english(bank: QuestionBank) -> None:
+    review = _review_module()
+    given = review.SPANISH_ONLY.read_text(encoding="utf-8")  # type: ignore[attr-defined]
+    for sentence in _english_bank_sentences(bank):
+        assert sentence not in given, sentence
+
+
+def test_a_changed_spanish_text_needs_a_new_back_translation(
+        bank: QuestionBank, monkeypatch: pytest.MonkeyPatch) -> None:
+    review = _review_module()
+    rows = review.rows(bank)  # type: ignore[attr-defined]
+    changed = [(k, f, en, es + " ¿Sí?" if k == "questions:rec-why" else es, r)
+               for k, f, en, es, r in rows]
+    monkeypatch.setattr(review, "rows", lambda _bank: changed)
+    found = review.problems(bank)  # type: ignore[attr-defined]
+    assert any(line.startswith("questions:rec-why text: no back-translation of its Spanish "
+                               "(new or changed: ") for line in found), found
+
+
+def test_check_bank_names_a_spanish_text_the_handout_could_not_print(
+        bank_copy: Path, run: Callable[..., Result]) -> None:
+    _replace(translation_path(bank_copy, "es"), "¿Por qué regresó mi cáncer?",
+             "¿Por qué regresó mi cáncer?\u200b")
+    result = run("check-bank", str(bank_copy))
+    assert result.code == 1
+    assert "Cannot print 1 Spanish text (every handout that uses them would fail):" in result.out
+    assert "question 'rec-why': '¿Por qué regresó mi cáncer?" in result.out
+    assert "U+200B" in result.out

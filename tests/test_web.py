@@ -251,10 +251,10 @@ def test_a_checklist_is_made_shown_and_downloaded(post: Callable[..., Any],
                         companion="Sam", own="Can I keep working?", paper="a4")
     assert "Your checklist is ready" in html
     pdf_link = link(html, "download-pdf")
-    assert pdf_link.endswith("/visit-questions-2026-12-03.pdf")
+    assert pdf_link.endswith("/visit-questions-ann-lee-2026-12-03.pdf")
     download = get(pdf_link)
     assert download.headers["Content-Disposition"] == \
-        'attachment; filename="visit-questions-2026-12-03.pdf"'
+        'attachment; filename="visit-questions-ann-lee-2026-12-03.pdf"'
     assert download.headers["Content-Type"] == "application/pdf"
     assert download.headers["Cache-Control"] == "no-store"
     pdf = read_pdf(download.data)
@@ -655,3 +655,19 @@ def test_help_and_the_interview_never_load_flask() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False"
+
+
+def test_more_room_to_write_on_the_page(post: Callable[..., Any], get: Callable[..., Any]
+                                        ) -> None:
+    html = page(get("/"))
+    assert 'id="room-standard" name="room" value="standard" checked' in html
+    assert "More room: three lines under each question (more pages)" in html
+    _, standard = make(post, get, recurrence="distant", concerns=["costs"])
+    result, more = make(post, get, recurrence="distant", concerns=["costs"], room="more")
+    pages = [int(re.search(r"questions on (\d+) pages", h)[1])  # type: ignore[index]
+             for h in (standard, more)]
+    assert pages[1] > pages[0]
+    answers = get(link(more, "download-answers")).data.decode("utf-8")
+    assert "room: more" in answers
+    bad = page(post("/", {"action": "make", "recurrence": "local", "room": "huge"}))
+    assert "Choose one of the options shown." in bad and 'href="#room-standard"' in bad

@@ -156,9 +156,9 @@ def test_keyboard_only_from_start_to_pdf(browser: Any, server: str, downloads: P
     tab_to(browser, "concerns-costs")
     press(browser, " ")
     assert active(browser).is_selected()
-    tab_to(browser, "review-update")
-    press(browser, Keys.ENTER)  # the plain-form way to show the questions picked
-    wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "[id^=keep-]"))
+    # The list follows the answers (the plain-form button is hidden with JavaScript on).
+    wait_for(browser, lambda b: "Costs and insurance" in
+             b.find_element(By.ID, "review-body").text)
     no_axe_violations(browser, "form with the questions picked")
     first = browser.find_elements(By.CSS_SELECTOR, "[id^=keep-]")[0]
     dropped = bank.question(first.get_attribute("value")).text
@@ -166,7 +166,7 @@ def test_keyboard_only_from_start_to_pdf(browser: Any, server: str, downloads: P
     press(browser, " ")
     assert not active(browser).is_selected()
     # "Show more": open a topic's other questions and add one.
-    summary = browser.find_elements(By.TAG_NAME, "summary")[0]
+    summary = browser.find_elements(By.CSS_SELECTOR, "#review-body summary")[0]
     browser.execute_script("arguments[0].id = 'more-test'", summary)
     tab_to(browser, "more-test")
     press(browser, Keys.ENTER)
@@ -261,7 +261,6 @@ def test_every_state_fits_640_px_at_200_percent_zoom(browser: Any, server: str) 
         assert no_sideways_scroll(browser) <= 0, "empty form"
         browser.find_element(By.ID, "recurrence-distant").click()
         browser.find_element(By.ID, "name").send_keys("W" * 100)
-        browser.find_element(By.ID, "review-update").click()
         wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "[id^=keep-]"))
         assert no_sideways_scroll(browser) <= 0, "questions picked, a long name"
         browser.find_element(By.ID, "visit-date").send_keys("soonish")
@@ -342,5 +341,168 @@ def test_the_whole_flow_works_with_javascript_off(server: str, tmp_path: Path) -
         pdf = read_pdf(downloaded(tmp_path, ".pdf", set()))
         assert "Bo Lind" in pdf.pages[0]
         assert "March 12" in pdf.pages[0] or "12 March" in pdf.pages[0]
+    finally:
+        driver.quit()
+
+
+# -- the common path by keyboard, hints, focus (issue 23) --------------------------------
+
+class Keyboard:
+    """Presses keys in the browser and counts them (typed text is not counted)."""
+
+    def __init__(self, browser: Any) -> None:
+        self.browser = browser
+        self.count = 0
+
+    def press(self, *keys: str) -> None:
+        self.count += len(keys)
+        press(self.browser, *keys)
+
+    def type(self, text: str) -> None:
+        press(self.browser, text)
+
+    def tab_to(self, element_id: str, limit: int = 60) -> None:
+        for _ in range(limit):
+            if active(self.browser).get_attribute("id") == element_id:
+                return
+            self.press(Keys.TAB)
+        raise AssertionError(f"Tab never reached #{element_id}")
+
+
+COMMON_PATH_KEYS = 25  # the README states this figure
+
+
+def test_the_common_path_by_keyboard_takes_at_most_25_keys(
+        browser: Any, server: str, downloads: Path) -> None:
+    """A kind, two concerns, keep the list, no own questions, a name, a date, make it and
+    download the PDF: every Tab, arrow, space and Enter counted."""
+    browser.set_window_size(1280, 900)
+    browser.get(server + "/")
+    keys = Keyboard(browser)
+    keys.tab_to("recurrence-local")
+    keys.press(Keys.ARROW_DOWN, Keys.ARROW_DOWN)                 # distant
+    assert active(browser).get_attribute("id") == "recurrence-distant"
+    wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "[id^=keep-]"))
+    assert active(browser).get_attribute("id") == "recurrence-distant"  # kept after update
+    keys.tab_to("concerns-side-effects")
+    keys.press(" ")
+    keys.tab_to("concerns-costs")
+    keys.press(" ")
+    wait_for(browser, lambda b: "Costs and insurance" in
+             b.find_element(By.ID, "review-body").text)
+    assert active(browser).get_attribute("id") == "concerns-costs"  # kept after update
+    assert not browser.find_element(By.ID, "review-update").is_displayed()
+    keys.tab_to("skip-list")                                     # past the list
+    assert focus_is_visible(browser)
+    keys.press(Keys.ENTER)
+    assert active(browser).get_attribute("id") == "name"
+    keys.type("Ann Lee")
+    keys.press(Keys.TAB)
+    assert active(browser).get_attribute("id") == "visit-date"
+    keys.type("next Friday")
+    wait_for(browser, lambda b: "Is that right?" in b.find_element(By.ID, "date-readback").text)
+    assert active(browser).get_attribute("id") == "visit-date"
+    keys.press(Keys.ENTER)                                       # makes the checklist
+    wait_for(browser, lambda b: "ready" in b.find_element(By.TAG_NAME, "h1").text)
+    assert active(browser).get_attribute("id") == "download-pdf"
+    before = set(downloads.iterdir())
+    keys.press(Keys.ENTER)
+    pdf = read_pdf(downloaded(downloads, ".pdf", before))
+    assert "Ann Lee" in pdf.pages[0] and "Costs and insurance" in pdf.text
+    assert keys.count == COMMON_PATH_KEYS <= 25
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    assert f"{COMMON_PATH_KEYS} keys" in readme.read_text(encoding="utf-8")
+
+
+def hints(browser: Any, *topics: str) -> list[str]:
+    return [browser.find_element(By.ID, f"concerns-{topic}-hint").text for topic in topics]
+
+
+def test_step_2_hints_follow_the_kind_chosen(browser: Any, server: str,
+                                              bank: QuestionBank) -> None:
+    browser.set_window_size(1280, 900)
+    browser.get(server + "/")
+    later = "No questions yet: these come once a recurrence is confirmed."
+    topics = ("deciding", "side-effects", "second-opinion")
+    plain = [next(t.hint for t in bank.topics if t.id == topic) for topic in topics]
+    assert hints(browser, *topics) == plain                      # the empty form
+    intro = browser.find_element(By.ID, "concerns-group-hint")
+    assert '"My treatment choices"' in intro.text
+    for kind, expected in (("unsure", [later] * 3), ("distant", plain), ("unsure", [later] * 3),
+                           ("local", plain), ("regional", plain)):
+        radio = browser.find_element(By.ID, f"recurrence-{kind}")
+        radio.send_keys(" ")  # by keyboard: the focus moves to it
+        wait_for(browser, lambda b, e=expected: hints(b, *topics) == e)
+        assert active(browser).get_attribute("id") == f"recurrence-{kind}"
+        wanted = kind != "unsure"
+        wait_for(browser, lambda b, w=wanted: ('"My treatment choices"' in b.find_element(
+            By.ID, "concerns-group-hint").text) == w)
+    # The list below agrees with the hints: a confirmed kind lists the topic's questions.
+    browser.find_element(By.ID, "concerns-side-effects").send_keys(" ")
+    wait_for(browser, lambda b: "Side effects" in b.find_element(By.ID, "review-body").text)
+
+
+def test_the_list_is_headed_by_topic_and_described_by_its_instruction(
+        browser: Any, server: str) -> None:
+    browser.set_window_size(1280, 900)
+    browser.get(server + "/")
+    browser.find_element(By.ID, "recurrence-distant").click()
+    wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "[id^=keep-]"))
+    headings = browser.find_elements(By.CSS_SELECTOR, "#review-body h3")
+    assert [h.text for h in headings][:2] == ["About my recurrence", "My treatment choices"]
+    for fieldset in browser.find_elements(By.CSS_SELECTOR, "#review-body fieldset"):
+        assert fieldset.get_attribute("aria-describedby") == "review-hint"
+    assert "Untick any question" in browser.find_element(By.ID, "review-hint").text
+    # Short or full, on the page: the full list adds questions, and the focus stays.
+    short = len(browser.find_elements(By.CSS_SELECTOR, "[id^=keep-]"))
+    full = browser.find_element(By.ID, "length-full")
+    full.send_keys(" ")
+    wait_for(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "[id^=keep-]")) > short)
+    assert active(browser).get_attribute("id") == "length-full"
+    no_axe_violations(browser, "the full list")
+
+
+def test_the_date_is_read_back_as_it_is_typed(browser: Any, server: str) -> None:
+    browser.set_window_size(1280, 900)
+    browser.get(server + "/")
+    box = browser.find_element(By.ID, "visit-date")
+    box.send_keys("Tuesday next week")
+    wait_for(browser, lambda b: "Is that right?" in b.find_element(By.ID, "date-readback").text)
+    assert active(browser).get_attribute("id") == "visit-date"
+    box.clear()
+    box.send_keys("12/3")
+    wait_for(browser, lambda b: "could be" in b.find_element(By.ID, "date-readback").text)
+    box.clear()
+    box.send_keys("someday")
+    time.sleep(1)
+    assert browser.find_element(By.ID, "date-readback").text == ""  # still typing: quiet
+    press(browser, Keys.TAB)  # leaving the box says why it does not read
+    wait_for(browser, lambda b: "not a date" in b.find_element(By.ID, "date-readback").text)
+
+
+def test_the_result_page_says_nothing_false_about_the_preview(browser: Any, server: str) -> None:
+    browser.set_window_size(1280, 900)
+    browser.get(server + "/")
+    browser.find_element(By.ID, "recurrence-local").click()
+    browser.find_element(By.ID, "make").click()
+    wait_for(browser, lambda b: "ready" in b.find_element(By.TAG_NAME, "h1").text)
+    shows_pdf = browser.execute_script("return navigator.pdfViewerEnabled === true")
+    fallback = browser.find_element(By.ID, "preview-fallback")
+    assert fallback.is_displayed() != shows_pdf
+    assert "1 more questions" not in browser.page_source
+
+
+def test_without_javascript_show_my_questions_comes_back_to_the_list(
+        server: str, tmp_path: Path) -> None:
+    driver = start_browser(tmp_path, javascript=False)
+    try:
+        driver.get(server + "/")
+        driver.find_element(By.ID, "recurrence-regional").click()
+        button = driver.find_element(By.ID, "review-update")
+        button.send_keys(Keys.ENTER)
+        wait_for(driver, lambda b: b.find_elements(By.CSS_SELECTOR, "[id^=keep-]"))
+        assert driver.execute_script("return location.hash") == "#review"
+        press(driver, Keys.TAB)  # the next key goes on from the list, not from the top
+        assert active(driver).get_attribute("id") == "skip-list"
     finally:
         driver.quit()

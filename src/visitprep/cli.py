@@ -30,7 +30,7 @@ DEFAULT_PORT = 8765
 # batch.COLUMNS, written out for the same reason (a test keeps them equal)
 CSV_COLUMNS = ("recurrence", "concerns", "name", "doctor", "visit_date", "companion",
                "custom_questions", "top_questions", "exclude", "template", "paper", "fillable",
-               "language", "length", "include", "output")
+               "language", "length", "include", "room", "output")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,7 +41,7 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _add_handout_options(parser: argparse.ArgumentParser) -> None:
+def _add_handout_options(parser: argparse.ArgumentParser, *, force: bool = True) -> None:
     group = parser.add_argument_group("how the handout is made")
     group.add_argument("--bank", metavar="DIR", type=Path,
                        help="a clinic's own question bank folder (default: the built-in bank)")
@@ -53,7 +53,12 @@ def _add_handout_options(parser: argparse.ArgumentParser) -> None:
                        "full: every question for it")
     group.add_argument("--fillable", action="store_true", default=None,
                        help="make the checkboxes and lines real form fields")
-    group.add_argument("--force", action="store_true", help="replace a file that already exists")
+    group.add_argument("--room", choices=("standard", "more"),
+                       help="room to write the answers: standard (one line under each "
+                       "question, the default) or more (three lines; more pages)")
+    if force:  # serve writes no file: it would do nothing there
+        group.add_argument("--force", action="store_true",
+                           help="replace a file that already exists")
     clinic = parser.add_argument_group(
         "the clinic block (printed by the navigator template, or whenever given)")
     clinic.add_argument("--clinic", metavar="FILE", type=Path,
@@ -252,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--keep-minutes", metavar="M", type=_keep_minutes, default=30.0,
                        help="how long each handout made stays in memory to show and "
                        "download, in minutes (default: 30); then it is gone")
-    _add_handout_options(serve)
+    _add_handout_options(serve, force=False)
     return parser
 
 
@@ -324,7 +329,7 @@ _FLAGS = {"recurrence": "--recurrence", "concerns": "--concern", "name": "--name
           "doctor": "--doctor", "visit_date": "--visit-date", "companion": "--companion",
           "custom_questions": "--question", "top_questions": "--top", "exclude": "--exclude",
           "template": "--template", "paper": "--paper", "fillable": "--fillable",
-          "length": "--length", "include": "--include"}
+          "length": "--length", "include": "--include", "room": "--room"}
 
 
 def _add_date_order(parser: Any) -> None:
@@ -376,7 +381,7 @@ def _cmd_make(args: argparse.Namespace) -> int:
             raise
         raise TemplateError(f"{where}: 'template': {exc.message}", hint=exc.hint) from None
     output: Path = args.output or Path(default_name("visit-questions", profile.visit_date,
-                                                    f".{fmt}"))
+                                                    f".{fmt}", profile.name))
     _check_not_an_input(output, args)
     check_target(output, force=args.force)
     clean_stale_parts(output.parent)
@@ -393,8 +398,9 @@ def _cmd_make(args: argparse.Namespace) -> int:
     _say_topics_without_questions(bank, profile)
     pages = count_pages(handout)
     paper = "A4" if profile.paper == "a4" else "Letter"
-    print(f"{_n(pages, 'page')}: the {layout.name} template, the {profile.length} list, "
-          f"on {paper}.", flush=True)
+    room = ", more room to write" if profile.room == "more" else ""
+    print(f"{_n(pages, 'page')}: the {layout.name} template, the {profile.length} list"
+          f"{room}, on {paper}.", flush=True)
     write_atomic(output, handout, force=args.force)
     print(f"Wrote {output} ({_n(pages, 'page')}). Print it and bring it to your visit.")
     return EXIT_OK
@@ -425,7 +431,8 @@ def _handout_defaults(args: argparse.Namespace) -> dict[str, Any]:
 
     if args.template:
         load_layout(args.template)  # a broken template fails now, not once per handout
-    return {key: getattr(args, key) for key in ("template", "paper", "fillable", "length")
+    return {key: getattr(args, key) for key in ("template", "paper", "fillable", "length",
+                                                "room")
             if getattr(args, key) is not None}
 
 
@@ -573,6 +580,7 @@ def _report_translations(bank: Any, problems: list[str]) -> bool:
               "professional.")
         if _report_unprintable(translated):
             ok = False
+            continue
         if language != "es":
             continue
         report = spanish_reading_report(translated)
@@ -599,15 +607,18 @@ def _n(count: int, word: str) -> str:
 
 
 def _report_unprintable(bank: Any) -> bool:
-    """Print what make would refuse in this bank; True if there is any."""
+    """Print what make would refuse in this bank (in its language); True if there is any."""
     from visitprep.bank import printing_problems
     from visitprep.errors import shorten
+    from visitprep.translation import language_name
 
     problems = printing_problems(bank)
     if not problems:
         return False
-    print(f"Question bank: {bank.path}")
-    print(f"Cannot print {len(problems)} text{'s' if len(problems) > 1 else ''} "
+    language = "" if bank.language == "en" else f"{language_name(bank.language)} "
+    if not language:
+        print(f"Question bank: {bank.path}")
+    print(f"Cannot print {len(problems)} {language}text{'s' if len(problems) > 1 else ''} "
           "(every handout that uses them would fail):")
     for where, text, problem in problems:
         print(f"  {where}: '{shorten(text)}' {problem}.")
@@ -942,12 +953,49 @@ def _cmd_interview(args: argparse.Namespace) -> int:
                       count_pages=lambda profile: handout_pages(profile, bank, clinic=clinic),
                       write_pdf=write_pdf, write_answers=write_answers,
                       answers_path=args.answers, check_text=check_text, defaults=defaults,
-                      force=args.force, locale_paper=paper_from_locale())
+                      force=args.force, locale_paper=paper_from_locale(),
+                      open_file=_viewer())
     except StoppedAfterWritingError as exc:
         sys.stderr.write(f"\nStopped. Your checklist is saved ({exc.pdf}); "
                          "your answers were not saved.\n")
         return EXIT_INTERRUPTED
     return EXIT_OK
+
+
+def _viewer() -> Any:
+    """A function that opens a file in the default viewer (returning why it could not, or
+    None), or None where there is no screen to show it on (over ssh, in a console)."""
+    import os
+    import shutil
+    import subprocess
+
+    if sys.platform == "win32":
+        command: list[str] | None = None
+    elif sys.platform == "darwin":
+        command = ["open"]
+    else:
+        opener = shutil.which("xdg-open")
+        if not opener or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            return None
+        command = [opener]
+
+    def open_file(path: Path) -> str | None:
+        try:
+            if command is None:
+                start: Any = getattr(os, "startfile")  # noqa: B009 - Windows only
+                start(path)
+                return None
+            # Detached: the viewer outlives the interview, and says nothing in the terminal.
+            subprocess.Popen([*command, str(path)], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+        except OSError as exc:
+            from visitprep.output import os_reason
+
+            return os_reason(exc)
+        return None
+
+    return open_file
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:

@@ -9,7 +9,10 @@ without a year mean the next such day, today included.
 
 Relative forms, counted from `today`: ``today``, ``tomorrow``, ``the day after tomorrow``,
 a weekday (``Friday``, ``Fri``, ``this Friday``, ``next Friday``: the first one after today),
-``in 3 days``, ``in 2 weeks``, ``in a week``, ``in one month``.
+a weekday of next week (``Tuesday next week``, ``next week Tuesday``: weeks start on Monday),
+a day of the month (``the 8th``, ``on the 8th``: the next 8th, today included; ``Tuesday the
+8th``: the same, and it must be a Tuesday), ``in 3 days``, ``in 2 weeks``, ``in a week``,
+``in one month``.
 
 Nothing is guessed silently. A date written only in numbers whose day and month can be
 swapped (``12/3/2026``: December 3 or 12 March) gives both days unless an order
@@ -164,6 +167,13 @@ def _relative(words: str, today: dt.date) -> dt.date | None:
     if weekday and weekday[1] in _WEEKDAYS:
         ahead = (_WEEKDAYS[weekday[1]] - today.weekday()) % 7
         return today + dt.timedelta(days=ahead or 7)
+    # "Tuesday next week", "next week Tuesday", "next week on Tuesday": a day of the week
+    # after this one (weeks start on Monday).
+    next_week = (re.fullmatch(r"(?:on )?([a-z]+)\.?,? (?:of )?next week", words)
+                 or re.fullmatch(r"next week,? (?:on )?([a-z]+)\.?", words))
+    if next_week and next_week[1] in _WEEKDAYS:
+        monday = today + dt.timedelta(days=7 - today.weekday())
+        return monday + dt.timedelta(days=_WEEKDAYS[next_week[1]])
     match = _IN.fullmatch(words)
     if match:
         count = int(match[1]) if match[1].isdigit() else _NUMBER_WORDS.get(match[1])
@@ -227,6 +237,14 @@ def _with_month_name(words: str, today: dt.date, text: str) -> dt.date:
             year = 2000 + int(plain[1:])
         else:
             raise DateError(f"'{text}' is not a date visitprep can read")
+    if month is None and day is not None and year is None and (
+            re.search(r"\d(?:st|nd|rd|th)\b", words) or re.search(r"\bthe \d", words)):
+        # "the 8th", "Tuesday the 8th": the next 8th, today included.
+        found = _next_of_month(day, today, text)
+        if weekday is not None and found.weekday() != weekday:
+            raise DateError(f"the next {_ordinal(day)} is {format_day(found)}, not a "
+                            f"{calendar.day_name[weekday]}")
+        return found
     if month is None or day is None:
         raise DateError(f"'{text}' is not a date visitprep can read")
     found = _day(year, month, day, text) if year is not None else _next(month, day, today, text)
@@ -234,6 +252,25 @@ def _with_month_name(words: str, today: dt.date, text: str) -> dt.date:
         raise DateError(f"{format_day(found)} is a {calendar.day_name[found.weekday()]}, "
                         f"not a {calendar.day_name[weekday]}")
     return found
+
+
+def _next_of_month(day: int, today: dt.date, text: str) -> dt.date:
+    """The next day `day` of a month, today included (the 31st skips short months)."""
+    year, month = today.year, today.month
+    for _ in range(13):
+        if day <= calendar.monthrange(year, month)[1]:
+            candidate = dt.date(year, month, day)
+            if candidate >= today:
+                return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    raise DateError(f"'{text}' is not a real date")
+
+
+def _ordinal(number: int) -> str:
+    """8 -> '8th', 1 -> '1st', 22 -> '22nd'."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+        number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def one_day(text: str, today: dt.date, order: str | None = None) -> dt.date:

@@ -57,16 +57,34 @@ def output_format(path: Path | None, given: str | None) -> str:
     return given or by_name or "pdf"
 
 
+MORE_ROOM_GAP = 26  # points: ruled lines closer than this get three lines a question, else two
+
+
+def with_room(layout: Layout, room: str) -> Layout:
+    """The layout with the room to write a profile asks for.
+
+    "more" gives every question three writing lines (two in a print whose lines are far
+    apart, as large print), and the top questions at least as many; "standard" keeps the
+    template's own.
+    """
+    if room != "more":
+        return layout
+    lines = max(layout.answer_lines, 3 if layout.line_gap < MORE_ROOM_GAP else 2)
+    return dataclasses.replace(layout, answer_lines=lines,
+                               top_answer_lines=max(layout.top_answer_lines, lines))
+
+
 def make_document(profile: Profile, bank: QuestionBank, *, layout: Layout | None = None,
                   clinic: Clinic | None = None) -> tuple[Document, Layout]:
     """Select the questions and lay out what the handout says (no rendering), in the
-    profile's language.
+    profile's language, with the room to write it asks for.
 
     Raises:
         TranslationError: If the bank lacks the translation of a text the handout needs.
     """
     bank = bank.in_language(profile.language)
-    layout = load_layout(profile.template) if layout is None else layout
+    layout = with_room(load_layout(profile.template) if layout is None else layout,
+                       profile.room)
     return build_document(bank, profile, select_questions(bank, profile), layout, clinic), layout
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from visitprep import steps
 from visitprep.errors import OutputError
 from visitprep.models import Profile, QuestionBank
-from visitprep.output import default_name, validate_save_path
+from visitprep.output import default_name, free_name, validate_save_path
 from visitprep.steps import say
 
 BACK = "__back__"
@@ -415,6 +415,7 @@ class Draft:
     fillable: bool = False
     length: str = "short"
     include: list[str] = field(default_factory=list)
+    room: str = "standard"
 
     @classmethod
     def from_profile(cls, profile: Profile) -> Draft:
@@ -425,7 +426,7 @@ class Draft:
             top=list(profile.top_questions), name=profile.name, visit_date=profile.visit_date,
             doctor=profile.doctor, companion=profile.companion, template=profile.template,
             paper=profile.paper, fillable=profile.fillable, length=profile.length,
-            include=list(profile.include),
+            include=list(profile.include), room=profile.room,
         )
 
     def profile(self) -> Profile:
@@ -437,6 +438,7 @@ class Draft:
             top_questions=tuple(t for t in self.top if t not in self.exclude),
             exclude=tuple(self.exclude), template=self.template, paper=self.paper,
             fillable=self.fillable, length=self.length, include=tuple(self.include),
+            room=self.room,
         )
 
 
@@ -477,8 +479,11 @@ class Interview:
                  write_answers: WriteAnswers, answers_path: Path | None = None,
                  cwd: Path | None = None,
                  check_text: Callable[[str], str | None] = lambda text: None,
-                 force: bool = False, ask_paper: bool = False) -> None:
+                 force: bool = False, ask_paper: bool = False,
+                 open_file: Callable[[Path], str | None] | None = None) -> None:
         self.bank = bank
+        self.open_file = open_file
+        self.own_seen = False  # the own-questions step was shown once already
         self.force = force
         self.check_text = check_text
         self.pdf: Path = Path()
@@ -512,6 +517,7 @@ class Interview:
             index = max(index - 1, 0) if order[index]() == BACK else index + 1
         try:
             answers = self.step_save_answers()
+            self.step_open()
         except KeyboardInterrupt:
             raise StoppedAfterWritingError(self.pdf) from None
         return Outcome(self.pdf, answers)
@@ -543,8 +549,7 @@ class Interview:
         return None
 
     def step_concerns(self) -> str | None:
-        say_out("\n" + say("concerns.intro", always=steps.always_topics(self.bank)) + " "
-                + say("concerns.hint"))
+        say_out("\n" + steps.concerns_intro(self.bank, self.draft.recurrence))
         answer = self._list("concerns", "checkbox", self._groups("concerns"), with_hints=True)
         if BACK in answer:
             return BACK
@@ -595,10 +600,13 @@ class Interview:
             self.draft.exclude = [qid for qid in self.draft.exclude if qid not in answer]
 
     def step_own(self) -> str | None:
+        # "From last time" only for questions from a saved file, on the first visit here.
+        keep = "own-keep.now" if self.own_seen else "own-keep.label"
+        self.own_seen = True
         if self.draft.own:
             groups = (steps.Group("", tuple(steps.Choice(t, t, checked=True)
                                             for t in self.draft.own)),)
-            answer = self._list("own", "checkbox", groups, message=say("own-keep.label"),
+            answer = self._list("own", "checkbox", groups, message=say(keep),
                                 name="own-keep")
             if BACK in answer:
                 return BACK
@@ -697,7 +705,8 @@ class Interview:
             groups = self._groups("template")
             options = _options(groups, back=False)
             more = say("template.more", paper=say(f"paper.{self.draft.paper}").split(" (")[0],
-                       fillable=say("yes" if self.draft.fillable else "no"))
+                       fillable=say("yes" if self.draft.fillable else "no"),
+                       room=say(f"room.word-{self.draft.room}"))
             answer = ask(Prompt(
                 "select", "template", steps.step("template").text(),
                 (*options, Option(more, MORE), Option(say("back"), BACK)),
@@ -713,6 +722,9 @@ class Interview:
             self.draft.fillable = bool(ask(Prompt(
                 "confirm", "fillable", steps.step("fillable").text(),
                 default=self.draft.fillable)))
+            room = self._list("room", "select", self._groups("room"))
+            if room != BACK:
+                self.draft.room = room
 
     def step_paper(self) -> str | None:
         answer = self._list("paper", "select", self._groups("paper"))
@@ -723,8 +735,19 @@ class Interview:
 
     # -- writing --------------------------------------------------------------------
 
+    def _free(self, name: str, suffix: str) -> str:
+        """A file name not yet taken in its folder (NAME-2, NAME-3, ... after NAME); with
+        --force, the name itself (the person asked to replace files)."""
+        if self.force:
+            return name
+        path = _as_path(name, self.cwd, suffix)
+        free = free_name(path.parent, path.name)
+        return name if free == path.name else str(Path(name).with_name(free))
+
     def step_save_pdf(self) -> str | None:
-        default = default_name("visit-questions", self.draft.visit_date, ".pdf")
+        # Named by the person and the day, so two people seen on one day get two files.
+        default = self._free(default_name("visit-questions", self.draft.visit_date, ".pdf",
+                                          self.draft.name), ".pdf")
         spec = steps.step("pdf-path")
         while True:
             answer = ask(Prompt(
@@ -739,7 +762,7 @@ class Interview:
                 replace = ask(Prompt("confirm", "pdf-replace",
                                      say("pdf-path.replace", name=path.name), default=False))
                 if not replace:
-                    default = answer
+                    default = self._free(answer, ".pdf")  # offer a name that is free
                     continue
             try:
                 pages = self.write_pdf(self.draft.profile(), path, replace)
@@ -755,8 +778,8 @@ class Interview:
                           default=True))
         if not keep:
             return None
-        default = str(self.answers_path) if self.answers_path else default_name(
-            "visit-answers", self.draft.visit_date, ".yaml")
+        default = str(self.answers_path) if self.answers_path else self._free(default_name(
+            "visit-answers", self.draft.visit_date, ".yaml", self.draft.name), ".yaml")
         while True:
             answer = ask(Prompt(
                 "text", "answers-path", steps.step("answers-path").text(), default=default,
@@ -772,6 +795,7 @@ class Interview:
                                      and path == _as_path(str(self.answers_path), self.cwd,
                                                           ".yaml")))
                 if not replace:
+                    default = self._free(answer, ".yaml")
                     continue
             try:
                 self.write_answers(self.draft.profile(), path, replace)
@@ -779,8 +803,23 @@ class Interview:
                 say_out(say("answers-path.failed", problem=exc))
                 continue
             full = path.resolve()
-            say_out(say("answers-path.saved", path=full, quoted=shlex.quote(str(full))))
+            # The folder and the file on lines of their own: a long path never wraps
+            # inside a command at 80 columns.
+            say_out(say("answers-path.saved", path=full,
+                        folder=shlex.quote(str(full.parent)), file=shlex.quote(full.name)))
             return path
+
+    def step_open(self) -> None:
+        """Offer to open the checklist in the default viewer, to print it from there."""
+        if self.open_file is None:
+            say_out("\n" + say("open.how", path=self.pdf.resolve()))
+            return
+        if not ask(Prompt("confirm", "open-pdf", say("open.label"), default=True)):
+            say_out(say("open.how", path=self.pdf.resolve()))
+            return
+        problem = self.open_file(self.pdf)
+        say_out(say("open.failed", problem=problem, path=self.pdf.resolve()) if problem
+                else say("open.opened"))
 
 
 def _validate_top(answer: list[str]) -> bool | str:
@@ -812,7 +851,8 @@ def run_interview(bank: QuestionBank, *, start: Profile | None, today: dt.date,
                   cwd: Path | None = None,
                   check_text: Callable[[str], str | None] = lambda text: None,
                   defaults: dict[str, Any] | None = None, force: bool = False,
-                  locale_paper: str | None = None) -> Outcome:
+                  locale_paper: str | None = None,
+                  open_file: Callable[[Path], str | None] | None = None) -> Outcome:
     """Run the whole interview.
 
     Args:
@@ -829,6 +869,8 @@ def run_interview(bank: QuestionBank, *, start: Profile | None, today: dt.date,
         force: Replace an existing PDF without asking.
         locale_paper: The paper size the system's locale implies (None: it says nothing,
             so the paper is asked unless the answers or an option give it).
+        open_file: Opens a file in the default viewer, returning why it could not (or
+            None); None when there is no viewer to open (no display): then it is not offered.
     """
     draft = Draft.from_profile(start) if start else Draft()
     known = start is not None or "paper" in (defaults or {})
@@ -839,5 +881,6 @@ def run_interview(bank: QuestionBank, *, start: Profile | None, today: dt.date,
     interview = Interview(bank, draft, today=today, count_pages=count_pages,
                           write_pdf=write_pdf, write_answers=write_answers,
                           answers_path=answers_path, cwd=cwd, check_text=check_text,
-                          force=force, ask_paper=not known and not locale_paper)
+                          force=force, ask_paper=not known and not locale_paper,
+                          open_file=open_file)
     return interview.run()

@@ -9,6 +9,7 @@ from pathlib import Path
 RECURRENCES: tuple[str, ...] = ("local", "regional", "distant", "unsure")
 PAPERS: tuple[str, ...] = ("letter", "a4")
 LENGTHS: tuple[str, ...] = ("short", "full")
+ROOMS: tuple[str, ...] = ("standard", "more")  # room to write: more lines a question
 LANGUAGES: tuple[str, ...] = ("en",)
 FORMATS: tuple[str, ...] = ("pdf", "html")  # the handout as print, or as an accessible page
 MAX_TOP_QUESTIONS = 3
@@ -235,6 +236,7 @@ class Profile:
     language: str = "en"
     length: str = "short"
     include: tuple[str, ...] = ()
+    room: str = "standard"
 
 
 @dataclass(frozen=True)

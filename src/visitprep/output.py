@@ -17,6 +17,7 @@ import re
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from visitprep.errors import OutputError, TargetExistsError
@@ -31,9 +32,58 @@ STALE_PART_SECONDS = 3600.0
 FORCE_HINT = "Choose another name, or add --force to replace it."
 
 
-def default_name(stem: str, visit_date: dt.date | None, suffix: str) -> str:
-    """The file name used when none is given: STEM[-YYYY-MM-DD]SUFFIX."""
-    return f"{stem}-{visit_date.isoformat()}{suffix}" if visit_date else f"{stem}{suffix}"
+MAX_PERSON_CHARS = 40  # of a person's name in a default file name
+# Latin letters that Unicode does not decompose into a plain letter and a mark.
+_LATIN = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+                        "ß": "ss", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th",
+                        "Þ": "TH", "ð": "d", "Ð": "D", "ı": "i"})
+
+
+def name_part(name: str) -> str:
+    """A person's name as part of a file name: 'Maria López' -> 'maria-lopez'.
+
+    Letters without an ASCII form (Chinese, Arabic) drop out; a name left with nothing
+    gives "" (the file is then named by the date alone).
+    """
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", re.sub(r"['\u2019]", "", name).translate(_LATIN))
+    plain = plain.encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", plain.lower())
+    out = "-".join(words)[:MAX_PERSON_CHARS].strip("-")
+    return out
+
+
+def default_name(stem: str, visit_date: dt.date | None, suffix: str, name: str = "") -> str:
+    """The file name used when none is given: STEM[-NAME][-YYYY-MM-DD]SUFFIX.
+
+    The person's name keeps two people seen on the same day apart
+    (``visit-questions-maria-lopez-2026-12-08.pdf``).
+    """
+    parts = [stem, name_part(name), visit_date.isoformat() if visit_date else ""]
+    return "-".join(part for part in parts if part) + suffix
+
+
+def free_name(folder: Path, name: str, taken: Callable[[Path], bool] | None = None) -> str:
+    """`name`, or the first of NAME-2, NAME-3, ... that is free in `folder`.
+
+    Args:
+        folder: Where the file goes.
+        name: The file name wanted (with its suffix).
+        taken: Whether a path is in use (default: anything is there, even a broken link).
+    """
+    def in_use(path: Path) -> bool:
+        return path.exists() or path.is_symlink()
+
+    taken = taken or in_use
+    if not taken(folder / name):
+        return name
+    stem, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
+    for number in range(2, 1000):
+        candidate = f"{stem}-{number}{dot}{suffix}"
+        if not taken(folder / candidate):
+            return candidate
+    return name
 
 
 def os_reason(exc: OSError) -> str:

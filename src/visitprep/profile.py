@@ -24,6 +24,7 @@ from visitprep.models import (
     MAX_TOP_QUESTIONS,
     PAPERS,
     RECURRENCES,
+    ROOMS,
     Profile,
     QuestionBank,
 )
@@ -32,7 +33,7 @@ from visitprep.yamlfile import read_yaml, type_name
 KEYS: tuple[str, ...] = (
     "recurrence", "concerns", "name", "doctor", "visit_date", "companion",
     "custom_questions", "top_questions", "exclude", "template", "paper", "fillable",
-    "language", "length", "include",
+    "language", "length", "include", "room",
 )
 MAX_FIELD_LENGTH = 100
 MAX_OWN_QUESTION_LENGTH = 300
@@ -376,6 +377,7 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
         language=_choice(values.get("language"), "language", LANGUAGES, where, "en"),
         length=_choice(values.get("length"), "length", LENGTHS, where, "short"),
         include=tuple(include),
+        room=_choice(values.get("room"), "room", ROOMS, where, "standard"),
     )
 
 
@@ -422,6 +424,8 @@ def profile_to_mapping(profile: Profile) -> dict[str, Any]:
         out["length"] = profile.length
     if profile.include:
         out["include"] = list(profile.include)
+    if profile.room != "standard":
+        out["room"] = profile.room
     return out
 
 

@@ -87,13 +87,15 @@ def _fitting(bank: QuestionBank, topic: str, recurrence: str) -> list[Question]:
     return [q for q in bank.questions if q.topic == topic and recurrence in q.recurrence]
 
 
-def topics_without_questions(bank: QuestionBank, recurrence: str) -> tuple[str, ...]:
+def topics_without_questions(bank: QuestionBank, recurrence: str, *,
+                             always: bool = False) -> tuple[str, ...]:
     """The concerns that hold no question for this kind of recurrence (side effects or a
-    second opinion, for someone not sure yet)."""
+    second opinion, for someone not sure yet); with `always`, the topics every handout
+    has that print nothing for it too ("My treatment choices", for someone not sure yet)."""
     if not recurrence:
         return ()
     return tuple(t.id for t in bank.topics
-                 if not t.always and not _fitting(bank, t.id, recurrence))
+                 if (always or not t.always) and not _fitting(bank, t.id, recurrence))
 
 
 def more_questions(bank: QuestionBank, profile: Profile) -> tuple[Section, ...]:

@@ -30,6 +30,8 @@ Data shape (stable: the web page builds on it)
 ``template``      one       template                      print size
 ``paper``         one       paper                         more=True: under "More options"
 ``fillable``      yes-no    fillable                      more=True: under "More options"
+``room``          one       room                          more=True: room to write (standard,
+                                                          more)
 ``pdf-path``      file      ""                            terminal_only: where to save the PDF
 ``save-answers``  yes-no    ""                            terminal_only
 ``answers-path``  file      ""                            terminal_only
@@ -59,7 +61,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from visitprep.dates import DateError, format_day, read_date
-from visitprep.models import MAX_TOP_QUESTIONS, Profile, QuestionBank
+from visitprep.models import MAX_TOP_QUESTIONS, ROOMS, Profile, QuestionBank
 from visitprep.profile import MAX_FIELD_LENGTH, MAX_OWN_QUESTION_LENGTH
 
 FAR_AHEAD_DAYS = 366
@@ -136,7 +138,7 @@ MESSAGES: dict[str, str] = {
     "template.yours": "Your own layout ({name})",
     "template.pages": "{pages} in this print size.",
     "template.more": "More options (paper size: {paper}; fill in on the computer: "
-                     "{fillable})",
+                     "{fillable}; room to write: {room})",
     "paper.label": "What paper will you print on?",
     "paper.letter": "Letter (US and Canada)",
     "paper.a4": "A4 (most other countries)",
@@ -149,19 +151,34 @@ MESSAGES: dict[str, str] = {
     "pdf-path.no-folder": "The folder {folder} does not exist.",
     "pdf-path.replace": "{name} already exists. Replace it?",
     "pdf-path.failed": "Could not save it: {problem}",
-    "pdf-path.saved": "\nSaved your checklist ({pages}):\n    {path}\nTo print it, open "
-                      "the file and choose Print. Bring it to your visit, and show page 1 "
-                      "to your care team.\n",
+    "pdf-path.saved": "\nSaved your checklist ({pages}) in this file:\n    {path}\nBring "
+                      "it to your visit, and show page 1 to your care team.\n",
     "save-answers.label": "Save your answers, to print this again or change it next time?",
     "answers-path.label": "Save the answers as:",
     "answers-path.hint": "(press Enter to save)",
     "answers-path.failed": "Could not save them: {problem}",
     "answers-path.saved": "Saved your answers in this file:\n    {path}\n\nNext time, open "
-                          "a terminal and type this to start from them:\n    visitprep "
-                          "interview --answers {quoted}\nor this to print the same "
-                          "checklist again:\n    visitprep make --answers {quoted}",
+                          "a terminal, go to that folder with this line:\n    cd {folder}"
+                          "\nthen type this to start from your answers:\n    visitprep "
+                          "interview --answers {file}\nor this to print the same "
+                          "checklist again:\n    visitprep make --answers {file}",
     "yes": "yes",
     "no": "no",
+    # issue 23: the closing lines, room to write
+    "open.label": "Open your checklist now, to print it?",
+    "open.opened": "It is opening in your PDF viewer. Choose Print there (often in the File "
+                   "menu).",
+    "open.failed": "Could not open it ({problem}). To print it, open this file and choose "
+                   "Print:\n    {path}",
+    "open.how": "To print it, open this file and choose Print:\n    {path}",
+    "visit-date.both": "“{text}” could be {first} or {second}. To choose, write the "
+                       "month as a word, like {example}.",
+    "own-keep.now": "Your own questions so far. Keep them?",
+    "room.label": "How much room would you like to write the answers?",
+    "room.standard": "Standard: one line to write on under each question",
+    "room.more": "More room: three lines under each question (more pages)",
+    "room.word-standard": "standard",
+    "room.word-more": "more",
 }
 
 
@@ -250,6 +267,7 @@ STEPS: tuple[Step, ...] = (
     Step("template", "one", "template", "template.label", "list.one"),
     Step("paper", "one", "paper", "paper.label", "list.one", more=True),
     Step("fillable", "yes-no", "fillable", "fillable.label", "yes-no.default-no", more=True),
+    Step("room", "one", "room", "room.label", "list.one", more=True),
     Step("pdf-path", "file", "", "pdf-path.label", "pdf-path.hint", terminal_only=True),
     Step("save-answers", "yes-no", "", "save-answers.label", "yes-no.default-yes",
          terminal_only=True),
@@ -273,7 +291,7 @@ def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
     """The choices of a list step, checked as `profile` says.
 
     Args:
-        step_id: recurrence, concerns, length, review, more, top, template or paper.
+        step_id: recurrence, concerns, length, review, more, top, template, paper or room.
         bank: The question bank.
         profile: The answers so far.
         select: The question selection function (default
@@ -303,6 +321,9 @@ def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
     if step_id == "paper":
         return (Group("", tuple(Choice(p, say(f"paper.{p}"), checked=p == profile.paper)
                                 for p in PAPERS)),)
+    if step_id == "room":
+        return (Group("", tuple(Choice(r, say(f"room.{r}"), checked=r == profile.room)
+                                for r in ROOMS)),)
     if select is None:
         from visitprep.selection import select_questions
 
@@ -331,9 +352,20 @@ def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
     raise KeyError(step_id)
 
 
-def always_topics(bank: QuestionBank) -> str:
-    """The topics every handout has, for the concerns step's intro."""
-    return " and ".join(f'"{t.title}"' for t in bank.topics if t.always)
+def always_topics(bank: QuestionBank, recurrence: str = "") -> str:
+    """The topics every handout has, for the concerns step's intro: those that print
+    something for this kind of recurrence ("" when none does)."""
+    from visitprep.selection import topics_without_questions
+
+    empty = set(topics_without_questions(bank, recurrence, always=True))
+    return " and ".join(f'"{t.title}"' for t in bank.topics if t.always and t.id not in empty)
+
+
+def concerns_intro(bank: QuestionBank, recurrence: str = "") -> str:
+    """The concerns step's intro: which topics are always included, and how to answer."""
+    always = always_topics(bank, recurrence)
+    hint = say("concerns.hint")
+    return f"{say('concerns.intro', always=always)} {hint}" if always else hint
 
 
 # -- checks -----------------------------------------------------------------------------
@@ -416,6 +448,16 @@ def confirm_date(day: dt.date, today: dt.date) -> str:
     if (day - today).days > FAR_AHEAD_DAYS:
         return say("visit-date.far", day=shown)
     return say("visit-date.readback", day=shown)
+
+
+def both_days(text: str, days: tuple[dt.date, ...]) -> str:
+    """What a numbers-only date such as 12/3 can mean, and how to write the one meant."""
+    import calendar
+
+    first, second = days[0], days[-1]
+    return say("visit-date.both", text=text, first=format_day(first),
+               second=format_day(second),
+               example=f"{calendar.month_abbr[first.month]} {first.day}")
 
 
 def date_choices(days: tuple[dt.date, ...]) -> tuple[Group, ...]:

@@ -33,7 +33,7 @@ from visitprep.errors import VisitprepError
 from visitprep.handout import count_pages
 from visitprep.models import MAX_TOP_QUESTIONS, Clinic, Profile, QuestionBank
 from visitprep.web import form as forms
-from visitprep.web.text import TEXT, text
+from visitprep.web.text import TEXT, count_text, result_summary, show_more_text, text
 
 KB = 1024
 MB = 1024 * KB
@@ -227,7 +227,9 @@ def create_app(settings: Settings) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, MAX_FORM_MEMORY_SIZE=MAX_CSV_BYTES,
                       TEMPLATES_AUTO_RELOAD=False, SEND_FILE_MAX_AGE_DEFAULT=0)
     app.jinja_env.globals.update(t=TEXT, text=text, token=settings.token,
-                                 MAX_TOP_QUESTIONS=MAX_TOP_QUESTIONS)
+                                 MAX_TOP_QUESTIONS=MAX_TOP_QUESTIONS, count_text=count_text,
+                                 show_more_text=show_more_text,
+                                 result_summary=result_summary)
     app.jinja_env.globals["steps"] = steps
     app.jinja_env.filters["day"] = format_day
     # The interview's questions end with ':' before an answer; the page's labels do not.
@@ -319,6 +321,7 @@ def create_app(settings: Settings) -> Flask:
             "visit_date": "visit-day-0" if state.date_choices else "visit-date",
             "doctor": "doctor", "companion": "companion",
             "template": f"template-{templates[0][0]}", "paper": f"paper-{papers[0][0]}",
+            "room": "room-standard",
         }
         def label(step_id: str) -> str:
             return steps.step(step_id).text().rstrip(": ")
@@ -330,19 +333,28 @@ def create_app(settings: Settings) -> Flask:
             "own": text("own_title"), "top": text("top_title"), "name": label("name"),
             "visit_date": label("visit-date"), "doctor": label("doctor"),
             "companion": label("companion"), "template": label("template"),
-            "paper": label("paper"),
+            "paper": label("paper"), "room": label("room"),
         }
         body = render_template(
             "form.html", state=state, draft=state.draft, errors=errors, anchors=anchors,
             labels=labels,
             error_for=dict(errors), notice=notice, bank=bank,
             kinds=steps.choices("recurrence", bank, state.profile())[0].choices,
-            concerns=steps.choices("concerns", bank, state.profile())[0].choices,
+            concerns=concern_choices(state.draft),
             review=review, top_groups=forms.top_groups(bank, state.draft),
             templates=templates, papers=papers, count=count,
+            rooms=forms.room_choices(bank), lengths=forms.length_choices(bank),
             answers_limit=size(MAX_ANSWERS_BYTES),
         )
         return Response(body, status=status)
+
+    def concern_choices(draft: Any) -> tuple[steps.Choice, ...]:
+        """The concerns with their hints for the kind chosen (none chosen: the plain
+        hints, not "no questions yet", which is only true for "not sure yet")."""
+        import dataclasses
+
+        profile = dataclasses.replace(draft.profile(), recurrence=draft.recurrence)
+        return steps.choices("concerns", bank, profile)[0].choices
 
     def preview(state: forms.FormState) -> tuple[int, int] | None:
         """(questions, pages) for the form as it stands, or None if it cannot be drawn."""
@@ -387,8 +399,8 @@ def create_app(settings: Settings) -> Flask:
         from visitprep.profile import dump_answers
         from visitprep.selection import select_questions
 
-        stem = default_name("visit-questions", profile.visit_date, "")
-        answers = default_name("visit-answers", profile.visit_date, ".yaml")
+        stem = default_name("visit-questions", profile.visit_date, "", profile.name)
+        answers = default_name("visit-answers", profile.visit_date, ".yaml", profile.name)
         files = {f"{stem}.pdf": (pdf, "application/pdf"),
                  answers: (dump_answers(profile).encode("utf-8"), "application/yaml")}
         info = {"kind": "checklist", "pdf": f"{stem}.pdf", "answers": answers,
@@ -484,8 +496,13 @@ def create_app(settings: Settings) -> Flask:
                                       error_for={}),
             "top_groups": forms.top_groups(bank, state.draft),
         }
-        status = text("count", questions=count[0], pages=count[1]) if count else ""
-        return _json({"count": status, "date": state.date_note, **fragments})
+        status = count_text(*count) if count else ""
+        # Step 2's words follow the kind chosen: "no questions yet" only for not sure yet.
+        hints = {c.value: c.hint for c in concern_choices(state.draft)}
+        intro = steps.concerns_intro(bank, state.draft.recurrence)
+        return _json({"count": status, "date": state.date_note,
+                      "date_error": state.errors.get("visit_date", ""),
+                      "hints": hints, "concerns_intro": intro, **fragments})
 
     # -- the clinic list -----------------------------------------------------------
 

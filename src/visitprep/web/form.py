@@ -26,7 +26,7 @@ from visitprep.web.text import text
 # The fields in page order: the error summary lists problems in this order, and each
 # links to the input named here.
 FIELDS: tuple[str, ...] = ("recurrence", "concerns", "review", "own", "top", "name",
-                           "visit_date", "doctor", "companion", "template", "paper")
+                           "visit_date", "doctor", "companion", "template", "paper", "room")
 
 
 # What a posted form offers: `get(key, default)` and `getlist(key)` (werkzeug's
@@ -90,6 +90,16 @@ def paper_choices(bank: QuestionBank) -> list[tuple[str, str]]:
     return _flat("paper", bank, Profile(recurrence="unsure"))
 
 
+def length_choices(bank: QuestionBank) -> list[tuple[str, str]]:
+    """Short (the key questions) or full (every question for the situation)."""
+    return _flat("length", bank, Profile(recurrence="unsure"))
+
+
+def room_choices(bank: QuestionBank) -> list[tuple[str, str]]:
+    """The room to write offered: standard or more."""
+    return _flat("room", bank, Profile(recurrence="unsure"))
+
+
 def read_form(form: FormData, bank: QuestionBank, *, today: dt.date,
               defaults: dict[str, Any] | None = None,
               check_text: CheckText = lambda value: None,
@@ -109,7 +119,8 @@ def read_form(form: FormData, bank: QuestionBank, *, today: dt.date,
     draft = Draft(template=defaults.get("template", "standard"),
                   paper=defaults.get("paper") or steps.paper_from_locale() or "letter",
                   fillable=bool(defaults.get("fillable", False)),
-                  length=defaults.get("length", "short"))
+                  length=defaults.get("length", "short"),
+                  room=defaults.get("room", "standard"))
     state = FormState(draft=draft)
     errors = state.errors
     ids = {q.id for q in bank.questions}
@@ -222,6 +233,7 @@ def read_form(form: FormData, bank: QuestionBank, *, today: dt.date,
             state.date_note = steps.confirm_date(chosen[0], today)
         else:
             state.date_choices = list(read.days)
+            state.date_note = steps.both_days(state.date_text, read.days)
             errors["visit_date"] = text("date_pick", text=state.date_text)
 
     # How it prints.
@@ -235,6 +247,11 @@ def read_form(form: FormData, bank: QuestionBank, *, today: dt.date,
         draft.paper = paper
     else:
         errors["paper"] = text("bad_choice")
+    room = one("room") or draft.room
+    if room in dict(room_choices(bank)):
+        draft.room = room
+    else:
+        errors["room"] = text("bad_choice")
     if "fillable_shown" in form:
         draft.fillable = one("fillable") == "yes"
     return state

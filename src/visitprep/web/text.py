@@ -44,7 +44,14 @@ TEXT: dict[str, str] = {
     "\u201cShow my questions\u201d to see the questions picked for you.",
     "review_update": "Show my questions",
     "show_more": "Show {count} more questions: {topic}",
+    "show_more_one": "Show 1 more question: {topic}",
+    "skip_list": "Skip the list: go to your name and visit date",
+    "review_empty_live": "Choose where the cancer has come back (step 1), and the questions "
+    "picked for you show here.",
     "count": "{questions} questions, {pages} pages.",
+    "count_one_page": "{questions} questions, 1 page.",
+    "count_one_question": "1 question, {pages} pages.",
+    "count_one_each": "1 question, 1 page.",
     "own_title": "Your own questions",
     "own_label": "Questions of your own, one on each line",
     "own_hint": "They are printed as you write them. Leave this empty if you have none.",
@@ -82,6 +89,9 @@ TEXT: dict[str, str] = {
     # The result.
     "result_title": "Your checklist is ready",
     "result_summary": "{questions} questions on {pages} pages.",
+    "result_summary_one_page": "{questions} questions on 1 page.",
+    "result_summary_one_question": "1 question on {pages} pages.",
+    "result_summary_one_each": "1 question on 1 page.",
     "result_next": "Print it and bring it to your visit. Show page 1 to your care team.",
     "download_pdf": "Download the checklist (PDF)",
     "download_answers": "Download my answers",
@@ -92,7 +102,7 @@ TEXT: dict[str, str] = {
     "change": "Change my answers",
     "start_over": "Start again with empty answers",
     "preview_title": "Your checklist (PDF)",
-    "preview_fallback": "Your browser cannot show the checklist here. Use the buttons above "
+    "preview_fallback": "If the checklist does not show above, use the buttons at the top "
     "to download or print it.",
     "result_gone": "This checklist is no longer here: the page keeps only the latest few, "
     "and only until visitprep stops. Make it again from your answers.",
@@ -146,3 +156,32 @@ TEXT: dict[str, str] = {
 def text(key: str, **values: object) -> str:
     """The sentence for `key`, with its {placeholders} filled in."""
     return TEXT[key].format(**values) if values else TEXT[key]
+
+
+# Whole sentences for each count, never "1 questions" (a catalog's ngettext replaces these
+# choices when the page is translated).
+
+def show_more_text(count: int, topic: str) -> str:
+    """'Show 1 more question: Costs', 'Show 3 more questions: Costs'."""
+    if count == 1:
+        return text("show_more_one", topic=topic)
+    return text("show_more", count=count, topic=topic)
+
+
+def count_text(questions: int, pages: int) -> str:
+    """'12 questions, 3 pages.', '1 question, 2 pages.'"""
+    return _counted("count", questions, pages)
+
+
+def result_summary(questions: int, pages: int) -> str:
+    """'12 questions on 3 pages.'"""
+    return _counted("result_summary", questions, pages)
+
+
+def _counted(key: str, questions: int, pages: int) -> str:
+    if questions == 1:
+        return text(f"{key}_one_each") if pages == 1 else text(f"{key}_one_question",
+                                                                pages=pages)
+    if pages == 1:
+        return text(f"{key}_one_page", questions=questions)
+    return text(key, questions=questions, pages=pages)

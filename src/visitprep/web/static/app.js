@@ -1,6 +1,8 @@
 // Comfort only: the page works the same with JavaScript off.
-// - the question list, top-question choices, page count and date read-back follow
-//   the answers as they change;
+// - the question list, step 2's hints, top-question choices, page count and date
+//   read-back follow the answers as they change, and the keyboard focus stays where
+//   the person is (nothing the focus is in is replaced);
+// - "Show my questions" is not needed, so it is hidden (one key less to pass);
 // - Enter in a text box makes the checklist (the first button would only refresh);
 // - Print prints the checklist shown in the page.
 (function () {
@@ -10,23 +12,46 @@
     var timer = null;
     var pending = null;
     var refreshLists = false;
-    var update = function () {
+    var showDateError = false;
+    var update = document.getElementById("review-update");
+    if (update) { update.hidden = true; }
+    var liveEmpty = function () {
+      var empty = document.getElementById("review-empty");
+      if (empty && empty.getAttribute("data-live")) {
+        empty.textContent = empty.getAttribute("data-live");
+      }
+    };
+    liveEmpty();
+    var setText = function (id, value) {
+      var element = document.getElementById(id);
+      if (element && element.textContent !== value) { element.textContent = value; }
+    };
+    var refresh = function () {
       timer = null;
       var data = new FormData(form);
       data.delete("action");
       if (pending) { pending.abort(); }
       pending = new AbortController();
+      var withError = showDateError;
+      showDateError = false;
       fetch("/api/preview", { method: "POST", body: data, signal: pending.signal,
                               credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (answer) {
           if (!answer) { return; }
-          document.getElementById("count").textContent = answer.count;
-          document.getElementById("date-readback").textContent = answer.date;
+          setText("count", answer.count);
+          setText("date-readback", answer.date || (withError ? answer.date_error : ""));
+          Object.keys(answer.hints || {}).forEach(function (id) {
+            setText("concerns-" + id + "-hint", answer.hints[id]);
+          });
+          if (answer.concerns_intro) { setText("concerns-group-hint", answer.concerns_intro); }
           if (refreshLists) {
             refreshLists = false;
             var review = document.getElementById("review-body");
-            if (!review.contains(document.activeElement)) { review.innerHTML = answer.review; }
+            if (!review.contains(document.activeElement)) {
+              review.innerHTML = answer.review;
+              liveEmpty();
+            }
           }
           refreshTop(answer.top_groups);
         })
@@ -58,17 +83,20 @@
         if (select.value !== current) { none.selected = true; }
       });
     };
-    var changed = function (event) {
+    var changed = function (event, typing) {
       var name = event.target && event.target.name;
-      if (name === "recurrence" || name === "concerns") {
+      if (name === "recurrence" || name === "concerns" || name === "length") {
         refreshLists = true;
       }
+      // A date still being typed is read back when it reads; why it does not read is
+      // said once the person leaves the box.
+      if (name === "visit_date") { showDateError = !typing; }
       if (timer) { clearTimeout(timer); }
-      timer = setTimeout(update, name === "visit_date" || name === "own" ? 400 : 150);
+      timer = setTimeout(refresh, name === "visit_date" || name === "own" ? 400 : 150);
     };
-    form.addEventListener("change", changed);
+    form.addEventListener("change", function (event) { changed(event, false); });
     form.addEventListener("input", function (event) {
-      if (event.target && (event.target.name === "visit_date")) { changed(event); }
+      if (event.target && (event.target.name === "visit_date")) { changed(event, true); }
     });
     form.addEventListener("keydown", function (event) {
       var target = event.target;
@@ -91,4 +119,7 @@
       } catch (e) { /* the link opens the PDF in a new tab, to print from there */ }
     });
   }
+  // The sentence for browsers that cannot show a PDF in the page, only where it is true.
+  var fallback = document.getElementById("preview-fallback");
+  if (fallback && navigator.pdfViewerEnabled === true) { fallback.hidden = true; }
 }());
