@@ -847,7 +847,8 @@ class QuestionBlock(DirectFlowable):
         # In the structure tree, an item of the list `node`: its label (the number; the
         # tick box when fillable) and its body (the question; its answer fields).
         item = node.add("LI") if node is not None else None
-        self.lbl = item.add("Lbl") if item is not None else None
+        self.lbl = item.add("Lbl") if item is not None and (
+            number is not None or form.enabled) else None  # (a printed box is decoration)
         self.body = item.add("LBody") if item is not None else None
         # What the form fields of an empty slot are called ("My top questions 2"); a
         # question's own fields are called by its text.

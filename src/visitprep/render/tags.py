@@ -25,7 +25,6 @@ ARTIFACT = "/Artifact BMC"
 PAGINATION = "/Artifact <</Type /Pagination>> BDC"
 END = "EMC"
 _ONCE = frozenset({"H1", "H2", "H3", "TH"})  # drawn again on a later page: an artifact
-_CELLS = frozenset({"TH", "TD"})
 
 
 class Node:
@@ -33,20 +32,31 @@ class Node:
     order (nodes, marked content as (page, MCID), widgets as (page, widget name)),
     and its alternative text or table scope."""
 
-    __slots__ = ("role", "kids", "alt", "scope", "marked")
+    __slots__ = ("role", "kids", "alt", "scope", "parent", "marked", "kept")
 
-    def __init__(self, role: str, alt: str = "", scope: str = "") -> None:
+    def __init__(self, role: str, alt: str = "", scope: str = "",
+                 parent: Node | None = None) -> None:
         self.role = role
         self.kids: list[Node | tuple[int, int] | tuple[int, str]] = []
         self.alt = alt
         self.scope = scope
+        self.parent = parent
         self.marked = False  # whether some content is marked for it already
+        self.kept = False  # whether it or a node under it holds content (is written)
 
     def add(self, role: str, alt: str = "", scope: str = "") -> Node:
         """A new child node, after the ones made before it."""
-        node = Node(role, alt, scope)
+        node = Node(role, alt, scope, self)
         self.kids.append(node)
         return node
+
+    def _holds(self) -> None:
+        """It holds content: it and the nodes above it are written."""
+        self.marked = True
+        node: Node | None = self
+        while node is not None and not node.kept:
+            node.kept = True
+            node = node.parent
 
 
 def tags_of(canvas: Any) -> Tags | None:
@@ -79,6 +89,8 @@ class Tags:
         mcid = self.mcids[self.page]
         self.mcids[self.page] = mcid + 1
         node.kids.append((self.page, mcid))
+        if not node.kept:
+            node._holds()
         node.marked = True
         return f"/{node.role} <</MCID {mcid}>> BDC"
 
@@ -94,7 +106,7 @@ class Tags:
         widget.page = pdfdoc.PDFObjectReference(f"Page{self.page + 1}")
         node = parent.add(role)
         node.kids.append((self.page, name))
-        node.marked = True
+        node._holds()
         self.widgets.append((node, name))
 
     def write(self, canvas: Any, title: str) -> None:
@@ -102,45 +114,38 @@ class Tags:
         page was added, before it is saved).
 
         Every element is written as its bytes, with the object numbers reportlab gives
-        it when it is registered: a handout has about a hundred of them, and formatting
-        them through reportlab's dictionaries would cost a tenth of a handout's time.
+        it when it is registered: a handout has a hundred or more, and formatting them
+        through reportlab's dictionaries would cost a tenth of a handout's time. Nodes
+        that hold nothing are left out, but a table row keeps all its cells.
         """
         doc = canvas._doc
         numbers = doc.idToObjectNumberAndVersion
+        reference = doc.Reference
         pages = doc.Pages.pages
         page_refs = [f"{numbers[page.__InternalName__][0]} 0 R" for page in pages]
-        kept = _prune(self.root)
-        own: dict[int, int] = {}  # id(node) -> its object number
-        order: list[tuple[Node, int, _Raw]] = []
-
-        def register(node: Node, parent: int) -> None:
-            element = _Raw(b"")
-            number = numbers[doc.Reference(element).name][0]
-            own[id(node)] = number
-            order.append((node, parent, element))
-            for kid in node.kids:
-                if isinstance(kid, Node) and id(kid) in kept:
-                    register(kid, number)
-
-        root = _Raw(b"")
-        root_name = doc.Reference(root).name
-        register(self.root, numbers[root_name][0])
         parents: list[list[int]] = [[0] * count for count in self.mcids]
-        for node, parent, element in order:
-            number = own[id(node)]
-            home = next((kid[0] for kid in node.kids if isinstance(kid, tuple)), None)
+        forms: dict[int, int] = {}  # id(Form node) -> its object number
+
+        def emit(node: Node, parent: int) -> int:
+            element = _Raw(b"")
+            number: int = numbers[reference(element).name][0]
+            home = None
             kids: list[str] = []
             for kid in node.kids:
                 if isinstance(kid, Node):
-                    if id(kid) in kept:
-                        kids.append(f"{own[id(kid)]} 0 R")
+                    if kid.kept or node.role == "TR":
+                        kids.append(f"{emit(kid, number)} 0 R")
                 elif isinstance(kid[1], int):
                     page, mcid = kid
                     parents[page][mcid] = number
+                    if home is None:
+                        home = page
                     kids.append(str(mcid) if page == home else
                                 f"<< /Type /MCR /Pg {page_refs[page]} /MCID {mcid} >>")
                 else:
                     page, widget = kid
+                    if home is None:
+                        home = page
                     kids.append(f"<< /Type /OBJR /Pg {page_refs[page]} "
                                 f"/Obj {numbers[widget][0]} 0 R >>")
             # one kid alone, not in an array (both are right; pdfua 0.1.3 cannot read a
@@ -153,44 +158,29 @@ class Tags:
             if node.alt:
                 data += b" /Alt " + pdfdoc.PDFString(node.alt).format(doc)
             element.data = data + b" >>"
+            if node.role == "Form":
+                forms[id(node)] = number
+            return number
+
+        root = _Raw(b"")
+        root_name = reference(root).name
+        document = emit(self.root, numbers[root_name][0])
         first = len(self.widgets)
-        nums = [f"{key} {own[id(node)]} 0 R" for key, (node, _) in enumerate(self.widgets)]
+        nums = [f"{key} {forms[id(node)]} 0 R" for key, (node, _) in enumerate(self.widgets)]
         for index, (page, owners) in enumerate(zip(pages, parents, strict=False)):
             page.__NoDefault__ = [*page.__NoDefault__, "StructParents", "Tabs"]
             page.StructParents = first + index
             page.Tabs = pdfdoc.PDFName("S")
             refs = " ".join(f"{n} 0 R" if n else "null" for n in owners)
             nums.append(f"{first + index} [{refs}]")
-        parent_tree = doc.Reference(_Raw(f"<< /Nums [{' '.join(nums)}] >>".encode()))
-        root.data = (f"<< /Type /StructTreeRoot /K {own[id(self.root)]} 0 R "
+        parent_tree = reference(_Raw(f"<< /Nums [{' '.join(nums)}] >>".encode()))
+        root.data = (f"<< /Type /StructTreeRoot /K {document} 0 R "
                      f"/ParentTree {numbers[parent_tree.name][0]} 0 R "
                      f"/ParentTreeNextKey {first + len(pages)} >>").encode()
         catalog = doc.Catalog
         catalog.StructTreeRoot = pdfdoc.PDFObjectReference(root_name)
         catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": pdfdoc.PDFtrue})
-        catalog.Metadata = doc.Reference(_xmp(title, self.language))
-
-
-def _prune(root: Node) -> set[int]:
-    """The ids of the nodes that hold something; a table's rows keep every cell."""
-    kept: set[int] = set()
-
-    def visit(node: Node) -> bool:
-        holds = False
-        for kid in node.kids:
-            if isinstance(kid, Node):
-                holds = visit(kid) or holds
-            else:
-                holds = True
-        if holds:
-            kept.add(id(node))
-            if node.role == "TR":
-                kept.update(id(cell) for cell in node.kids
-                            if isinstance(cell, Node) and cell.role in _CELLS)
-        return holds
-
-    visit(root)
-    return kept
+        catalog.Metadata = reference(_xmp(title, self.language))
 
 
 class _Raw(pdfdoc.PDFObject):
