@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ DATA = Path(__file__).parent / "data"
 # tests again under faketime to prove it).
 TODAY = dt.date(2026, 11, 20)  # a Friday
 os.environ["VISITPREP_TODAY"] = TODAY.isoformat()
+# The font metrics cache of this run (visitprep.font_cache), not the user's own.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="visitprep-test-cache-")
 # The passages of the source documents that the bank cites, kept in the repository.
 PASSAGES = DATA / "seeds"
 # The whole source documents, when they are beside the repository (or named by

@@ -408,12 +408,13 @@ def _cmd_make(args: argparse.Namespace) -> int:
 
 def _say_topics_without_questions(bank: Any, profile: Any) -> None:
     """Say which chosen concerns print nothing for this kind, rather than drop them silently."""
-    from visitprep import steps
     from visitprep.selection import topics_without_questions
 
     nothing = set(topics_without_questions(bank, profile.recurrence))
     empty = [t.title for t in bank.topics if t.id in profile.concerns and t.id in nothing]
     if empty:
+        from visitprep import steps  # its sentences; most handouts need none of them
+
         names = " and ".join(f'"{title}"' for title in empty)
         print(steps.say("concerns.none-yet", topics=names,
                         have="has" if len(empty) == 1 else "have"), flush=True)

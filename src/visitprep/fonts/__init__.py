@@ -41,11 +41,15 @@ def register() -> tuple[Any, Any]:
     Returns:
         The regular and the bold reportlab TTFont.
     """
+    # isort: off
+    import visitprep.render.quick_platypus  # noqa: F401 - before any reportlab import
+    # isort: on
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
-    regular = TTFont(FONT, str(font_path(FILES[FONT])))
-    bold = TTFont(FONT_BOLD, str(font_path(FILES[FONT_BOLD])))
+    from visitprep.font_cache import load_ttfont  # parsed once, kept between runs
+
+    regular = load_ttfont(FONT, font_path(FILES[FONT]))
+    bold = load_ttfont(FONT_BOLD, font_path(FILES[FONT_BOLD]))
     pdfmetrics.registerFont(regular)
     pdfmetrics.registerFont(bold)
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT,

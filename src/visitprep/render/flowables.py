@@ -7,6 +7,9 @@ printed one, so the page looks the same printed either way.
 
 from __future__ import annotations
 
+# isort: off
+import visitprep.render.quick_platypus  # noqa: F401 - before any reportlab import
+# isort: on
 import re
 from collections.abc import Callable
 from functools import lru_cache

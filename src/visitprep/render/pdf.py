@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# isort: off
+import visitprep.render.quick_platypus  # noqa: F401 - before any reportlab import
+# isort: on
 import io
 import zlib
 from collections.abc import Callable
