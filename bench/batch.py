@@ -9,8 +9,16 @@ Targets (issue 4): with --jobs 2, at least as many handouts per second as the fl
 a 10,000-row file uses at most 20% more memory than a 1,000-row one.
 
     python bench/batch.py [--sizes 1000 10000] [--repeat 3] [--length short|full]
+    python bench/batch.py --merge [--sizes 1000 4000 10000]
 
 Without --length the rows leave it out: the default (short) list since issue 11.
+
+With --merge (issue 21) it measures a whole `batch --merge` run instead, at --jobs 2: its
+time, the peak memory of the whole run (every process of it, sampled from /proc, summed),
+and the merged file's size; then, on the same handouts, the merge as it was before
+(pypdf's PdfWriter holding every page; and the same with compress_identical_objects) in
+its own process, for its peak memory and its file's size. Targets: a merged file of 1,000
+short handouts at most 12 MB; the whole run at 10,000 rows at most 200 MB, and flat.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import subprocess
 import sys
@@ -99,6 +108,119 @@ def floor_seconds(source: Path, *, handout_font: bool) -> float:
     return time.perf_counter() - start
 
 
+def tree_rss(root: int) -> int:
+    """The resident memory (bytes) of a process and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    sizes: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+            sizes[int(entry)] = int(fields[21]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += sizes.get(pid, 0)
+        todo += [child for child, parent in parents.items() if parent == pid]
+    return total
+
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def run_sampled(command: list[str]) -> tuple[float, float, int]:
+    """Seconds, the peak memory (MiB) of the whole process tree, and the exit code."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss(process.pid))
+        time.sleep(0.05)
+    return time.perf_counter() - start, peak / 2**20, process.returncode
+
+
+_OLD_MERGE = """
+import resource, sys
+from pathlib import Path
+from pypdf import PdfReader, PdfWriter
+writer = PdfWriter()
+for file in sorted(Path(sys.argv[1]).glob("*.pdf")):
+    pages = list(PdfReader(file).pages)
+    for page in pages:
+        writer.add_page(page)
+    if len(pages) % 2:
+        writer.add_blank_page()
+if sys.argv[3] == "compress":
+    writer.compress_identical_objects()
+with open(sys.argv[2], "wb") as handle:
+    writer.write(handle)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def old_merge(folder: Path, target: Path, compress: bool) -> tuple[float, float, int]:
+    """The merge before issue 21 (pypdf's PdfWriter), on the same handouts: seconds,
+    peak MiB, file size."""
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", _OLD_MERGE, str(folder), str(target),
+                          "compress" if compress else "plain"],
+                         capture_output=True, text=True, check=True).stdout.split()
+    seconds = time.perf_counter() - start
+    size = target.stat().st_size
+    target.unlink()
+    return seconds, int(out[0]) / 1024, size
+
+
+def bench_merge(sizes: list[int], old_up_to: int) -> int:
+    """A whole `batch --merge` run at each size, and the old merge beside it."""
+    print(f"machine: {machine()}; one run each, --jobs 2")
+    peaks: dict[int, float] = {}
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for size in sizes:
+            source = work / f"list-{size}.csv"
+            make_csv(source, size)
+            folder = work / f"out-{size}"
+            merged = work / f"all-{size}.pdf"
+            seconds, peak, code = run_sampled(
+                [sys.executable, "-m", "visitprep", "batch", str(source), "-o", str(folder),
+                 "--jobs", "2", "--merge", str(merged)])
+            if code != 0:
+                raise SystemExit(f"batch --merge failed with exit code {code}")
+            megabytes = merged.stat().st_size / 1e6
+            peaks[size] = peak
+            print(f"{size:>6} rows, batch --merge: {seconds:6.1f} s, whole run peak "
+                  f"{peak:5.0f} MiB, merged file {megabytes:6.1f} MB "
+                  f"({merged.stat().st_size / size / 1e3:.1f} kB a handout)")
+            if size == 1000:
+                ok = ok and megabytes <= 12
+            if size >= 10000:
+                ok = ok and peak <= 200
+            if size <= old_up_to:
+                for compress in (False, True):
+                    s, old_peak, old_size = old_merge(folder, work / "old.pdf", compress)
+                    how = "with compress_identical_objects" if compress else "PdfWriter"
+                    print(f"{'':>6}   before (pypdf {how}), the merge alone: {s:6.1f} s, "
+                          f"peak {old_peak:5.0f} MiB, file {old_size / 1e6:6.1f} MB")
+            for pdf in folder.glob("*.pdf"):
+                pdf.unlink()
+            merged.unlink()
+    if len(peaks) > 1:
+        low, high = min(peaks), max(peaks)
+        print(f"whole-run peak, {high} rows vs {low}: {peaks[high] / peaks[low] - 1:+.0%}")
+    unmeasured = (["12 MB at 1,000"] if 1000 not in sizes else []) + (
+        ["200 MB at 10,000"] if max(sizes) < 10000 else [])
+    print(f"targets (12 MB at 1,000; 200 MB at 10,000): {'met' if ok else 'NOT MET'}"
+          + (f"; not measured in this run: {', '.join(unmeasured)}" if unmeasured else ""))
+    return 0 if ok else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -110,7 +232,14 @@ def main() -> int:
                         "(default 3)")
     parser.add_argument("--length", choices=("short", "full"), default="",
                         help="a length column for every row (default: none, the short list)")
+    parser.add_argument("--merge", action="store_true",
+                        help="measure whole `batch --merge` runs instead (issue 21)")
+    parser.add_argument("--old-up-to", type=int, default=1000,
+                        help="with --merge: run the old merge too, up to this many rows "
+                        "(default 1000; it holds every page)")
     args = parser.parse_args()
+    if args.merge:
+        return bench_merge(args.sizes, args.old_up_to)
     print(f"machine: {machine()}; best of {args.repeat} runs each"
           + (f"; --length {args.length}" if args.length else ""))
     results: dict[str, float] = {}

@@ -36,6 +36,13 @@ SEEDS = next((folder for folder in (
 ) if folder.is_dir()), Path(__file__).resolve().parents[2] / "shared" / "seeds")
 
 
+@pytest.fixture(autouse=True)
+def _c_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The C locale, which says nothing about how 12/8/2026 reads, whatever the machine's;
+    a test that needs another sets LC_ALL itself."""
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+
+
 @pytest.fixture(scope="session")
 def bank() -> QuestionBank:
     return load_bank()

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -52,7 +53,8 @@ def test_another_encoding_is_a_clear_error(run: Run) -> None:
 @pytest.mark.parametrize(
     ("name", "message"),
     [("no_recurrence.csv", "there is no 'recurrence' column"),
-     ("unknown_column.csv", "unknown column 'recurence'. Did you mean 'recurrence'?"),
+     ("unknown_column.csv", "there is no 'recurrence' column ('recurence' is not a column "
+      "visitprep reads; did you mean 'recurrence'?)"),
      ("header_only.csv", "has a header but no rows to print")],
 )
 def test_file_level_problems_stop_before_any_work(run: Run, tmp_path: Path, name: str,
@@ -121,7 +123,8 @@ def test_rerun_after_fixing_prints_only_what_is_missing(run: Run, tmp_path: Path
     assert (out / "Bad-Row.pdf").is_file()
     for name, mtime in before.items():
         assert (out / name).stat().st_mtime_ns == mtime  # kept, not rewritten
-    assert "row 2 (Maria López): Maria-López-2026-12-03.pdf is already there" in result.out
+    assert "5 handouts unchanged, kept." in result.out
+    assert "Maria-López-2026-12-03.pdf" not in result.out + result.err  # counted, not listed
     forced = run("batch", str(source), "-o", "out", "--force")
     assert "Done: 6 written, 0 already there" in forced.out
 
@@ -401,3 +404,251 @@ def test_reserved_names_are_never_taken_by_a_row(tmp_path: Path) -> None:
     summary = run_batch(source, tmp_path / "out", jobs=1, reserved=frozenset({"ALL.pdf"}))
     assert summary.written == 2
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["Ann.pdf", "all-2.pdf"]
+
+
+# -- a clinic day from a real US spreadsheet (issue 21) -----------------------------------
+
+US_EXPORT = CSV / "us_excel_export.csv"  # 25 rows as Excel in the US saves them
+US_BAD = {7: ["2 problems:", "unknown concern 'money matters'", "'12/33/2026' is not a real "
+              "date"],
+          10: ["2 problems:", "unknown recurrence 'sideways'", "unknown concern 'travel'"],
+          14: ["'2/30/2027' is not a real date"],
+          18: ["'recurrence' is missing"],
+          23: ["'large_print' must be yes or no, not 'maybe'"]}
+US_DAYS = {"12/8/2026": "Tuesday, December 8, 2026", "12/9/2026": "Wednesday, December 9, 2026",
+           "12/10/2026": "Thursday, December 10, 2026",
+           "12/11/2026": "Friday, December 11, 2026", "1/5/2027": "Tuesday, January 5, 2027",
+           "1/6/2027": "Wednesday, January 6, 2027"}
+
+
+def us_rows() -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(US_EXPORT.read_text(encoding="utf-8-sig"))))
+
+
+def text_sizes(path: Path) -> set[int]:
+    """The sizes (pt) of the text on a PDF's first page."""
+    sizes: set[int] = set()
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        if text.strip():
+            sizes.add(round(size * tm[0]))
+
+    PdfReader(path).pages[0].extract_text(visitor_text=visit)
+    return sizes
+
+
+def row_lines(err: str) -> dict[int, str]:
+    """Each reported row's lines on stderr, joined, by row number."""
+    found: dict[int, str] = {}
+    number = 0
+    for line in err.splitlines():
+        if line.startswith("row "):
+            number = int(line.split()[1])
+            found[number] = line
+        elif line.startswith("  - ") and number:
+            found[number] += " " + line.strip()
+    return found
+
+
+def test_the_us_export_is_what_excel_writes() -> None:
+    raw = US_EXPORT.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == 26
+    rows = us_rows()
+    assert len(rows) == 25 and "MRN" in rows[0]
+    assert any("," in row["Concerns"] for row in rows)
+
+
+def test_a_us_clinic_day_prints_under_an_en_us_locale(run: Run, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    source = tmp_path / "clinic-day.csv"
+    source.write_bytes(US_EXPORT.read_bytes())
+    result = run("batch", "clinic-day.csv", "-o", "out", "--merge", "out/all.pdf", "--jobs", "2")
+    assert result.code == 1
+    # Every bad row, with every one of its problems; no other row is reported.
+    reported = row_lines(result.err)
+    assert sorted(reported) == sorted(US_BAD)
+    for number, says in US_BAD.items():
+        for fragment in says:
+            assert fragment in reported[number], (fragment, reported[number])
+    assert "Ignored the columns 'MRN', 'Phone': visitprep does not read them" in result.out
+    assert ("Dates written only in numbers were read month first (12/8/2026 is December 8): "
+            "the computer's locale is en_US.UTF-8") in result.out
+    assert "Done: 20 written, 0 already there, 5 failed" in result.out
+    assert ("row 9 (Hector Ruiz): asks for a4 paper; printed on letter like the rest of the "
+            "merged file.") in result.out
+    # Every good row printed, with its date in words; nothing of the ignored columns.
+    out = tmp_path / "out"
+    good = [row for number, row in enumerate(us_rows(), 2) if number not in US_BAD]
+    for row in good:
+        name = row["Patient Name"]
+        files = list(out.glob(f"{safe_stem(name)}-20*.pdf"))
+        assert len(files) == 1, name
+        first = read_pdf(files[0]).pages[0]
+        assert f"Visit date: {US_DAYS[row['Visit Date']]}" in first, (name, first[:300])
+        assert row["MRN"] not in first and row["Phone"] not in first
+    assert min(text_sizes(next(out.glob("Carmen-D*.pdf")))) >= 18  # 'Large Print: Yes'
+    assert min(text_sizes(out / "Ann-Lee-2026-12-08.pdf")) < 18
+    assert read_pdf(out / "Hector-Ruiz-2026-12-09.pdf").sizes[0] == (612.0, 792.0)
+    # The failures file: the input's columns it reads, the reasons, no MRN or phone.
+    failures = out / "clinic-day-failures.csv"
+    table = list(csv.DictReader(io.StringIO(failures.read_text(encoding="utf-8-sig"))))
+    assert [int(row["row"]) for row in table] == sorted(US_BAD)
+    assert "MRN" not in table[0] and "Phone" not in table[0]
+    assert not any(row["MRN"] in failures.read_text(encoding="utf-8-sig")
+                   for row in us_rows())
+
+
+def test_the_failures_file_is_fixed_and_fed_back(run: Run, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    (tmp_path / "clinic-day.csv").write_bytes(US_EXPORT.read_bytes())
+    run("batch", "clinic-day.csv", "-o", "out")
+    failures = tmp_path / "out" / "clinic-day-failures.csv"
+    # What a navigator does in the spreadsheet: correct the cells, save (the reasons stay).
+    table = list(csv.reader(io.StringIO(failures.read_text(encoding="utf-8-sig"))))
+    header = table[0]
+    fixes = {"money matters, costs": "costs", "12/33/2026": "12/3/2026",
+             "sideways": "regional", "costs, travel": "costs", "2/30/2027": "2/3/2027",
+             "maybe": "yes"}
+    fixed = [[fixes.get(cell, cell) for cell in row] for row in table[1:]]
+    for row in fixed:
+        if row[header.index("Patient Name")] == "Quinn Adams":
+            row[header.index("Recurrence")] = "local"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([header, *fixed])
+    (tmp_path / "fixed.csv").write_bytes(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    result = run("batch", "fixed.csv", "-o", "out")
+    assert result.code == 0, result.err
+    assert "Done: 5 written, 0 already there, 0 failed" in result.out
+    assert "Ignored" not in result.out  # its row and problem columns are its own
+    frank = read_pdf(tmp_path / "out" / "Frank-Ito-2026-12-03.pdf")
+    assert "Visit date: Thursday, December 3, 2026" in frank.pages[0]
+    assert min(text_sizes(tmp_path / "out" / "Victor-Hugo-2027-01-05.pdf")) >= 18
+    # A rerun of the whole list keeps all it printed, says so, and lists the real problems.
+    again = run("batch", "clinic-day.csv", "-o", "out")
+    assert "Done: 0 written, 20 already there, 5 failed" in again.out
+    assert "20 handouts unchanged, kept." in again.out
+    assert sorted(row_lines(again.err)) == sorted(US_BAD)
+    assert "unchanged" not in again.err
+
+
+def test_with_nothing_to_settle_the_order_the_command_is_shown_with_it(
+        run: Run, tmp_path: Path) -> None:
+    (tmp_path / "clinic-day.csv").write_bytes(US_EXPORT.read_bytes())
+    result = run("batch", "clinic-day.csv", "-o", "out")  # the C locale (conftest)
+    assert result.code == 1
+    assert "Done: 0 written, 0 already there, 25 failed" in result.out
+    assert "23 rows have a date written only in numbers that reads two ways" in result.out
+    assert "the locale ('C.UTF-8') does not say" in result.out
+    assert "  visitprep batch clinic-day.csv -o out --date-order mdy\n" in result.out
+    again = run("batch", "clinic-day.csv", "-o", "out", "--date-order", "mdy")
+    assert "Done: 20 written, 0 already there, 5 failed" in again.out
+    assert "were read month first (12/8/2026 is December 8): --date-order mdy" in again.out
+
+
+def test_a_day_first_locale_reads_day_first(run: Run, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "es_MX.UTF-8")
+    (tmp_path / "l.csv").write_text("name,recurrence,visit_date\nAna,local,3/12/2026\n",
+                                    encoding="utf-8")
+    result = run("batch", "l.csv", "-o", "out")
+    assert result.code == 0, result.err
+    assert "read day first (12/8/2026 is 12 August): the computer's locale is es_MX" in result.out
+    assert "Thursday, December 3, 2026" in read_pdf(tmp_path / "out" /
+                                                    "Ana-2026-12-03.pdf").pages[0]
+
+
+def test_the_help_example_works_as_written(run: Run, tmp_path: Path) -> None:
+    """The CSV in `batch --help`, run with its own first example, in the C locale."""
+    help_text = run("batch", "--help").out
+    lines = help_text.split("a CSV file (clinic-day.csv):\n")[1].splitlines()
+    (tmp_path / "clinic-day.csv").write_text(
+        "\n".join(line.strip() for line in lines if line.strip()) + "\n", encoding="utf-8")
+    example = next(line.split() for line in help_text.splitlines()
+                   if line.strip().startswith("visitprep batch clinic-day.csv"))
+    result = run(*example[1:])
+    assert result.code == 0, result.err
+    assert "Ignored the column 'MRN'" in result.out
+    assert "other dates in the same file show it (12/14/2026)" in result.out
+    ann = read_pdf(tmp_path / "handouts" / "Ann-Lee-2026-12-08.pdf").pages[0]
+    assert "Visit date: Tuesday, December 8, 2026" in ann
+
+
+def test_columns_in_plain_words_and_concerns_with_commas(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "l.csv").write_text(
+        "Patient Name,Recurrence,Concerns,Template,Visit date\n"
+        'Ann,local,"costs, clinical trials",Large print,2026-12-08\n', encoding="utf-8")
+    result = run("batch", "l.csv", "-o", "out")
+    assert result.code == 0, result.err
+    ann = read_pdf(tmp_path / "out" / "Ann-2026-12-08.pdf")
+    assert "Costs and insurance" in ann.text and "Clinical trials" in ann.text
+    assert "Ignored" not in result.out
+
+
+def test_a_typo_in_a_column_is_named_in_the_note(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "l.csv").write_text("name,recurrence,conserns\nAnn,local,costs\n",
+                                    encoding="utf-8")
+    result = run("batch", "l.csv", "-o", "out")
+    assert result.code == 0, result.err
+    assert ("Ignored the column 'conserns' (did you mean 'concerns'?): visitprep does not "
+            "read it") in result.out
+
+
+def font_files(reader: PdfReader) -> set[int]:
+    """The embedded font programs a PDF holds (their object numbers)."""
+    found: set[int] = set()
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font")
+        if fonts is None:  # a blank back
+            continue
+        for ref in fonts.get_object().values():
+            font = ref.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is not None and "/FontFile2" in descriptor.get_object():
+                found.add(descriptor.get_object().raw_get("/FontFile2").idnum)
+    return found
+
+
+def test_the_merged_file_is_what_a_print_room_expects(run: Run, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    (tmp_path / "clinic-day.csv").write_bytes(US_EXPORT.read_bytes())
+    result = run("batch", "clinic-day.csv", "-o", "out", "--merge", "all.pdf")
+    assert "Merged all.pdf: 20 handouts, " in result.out
+    assert "a bookmark for each person" in result.out
+    merged = PdfReader(tmp_path / "all.pdf")
+    # One bookmark a person, in row order, at the first page of their handout (a front side).
+    good = [row for number, row in enumerate(us_rows(), 2) if number not in US_BAD]
+    marks = [(item.title, merged.get_destination_page_number(item)) for item in merged.outline]
+    assert [title for title, _ in marks] == [
+        f"{row['Patient Name']}, {US_DAYS[row['Visit Date']]}" for row in good]
+    for (title, page), (_, following) in zip(marks, [*marks[1:], ("", len(merged.pages))],
+                                             strict=True):
+        assert page % 2 == 0, title
+        assert f"Name: {title.split(',')[0]}" in " ".join(
+            merged.pages[page].extract_text().split())
+        handout = following - page
+        assert handout % 2 == 0
+    assert merged.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+    # One paper size, and the fonts once, not once a handout.
+    assert {(float(p.mediabox.width), float(p.mediabox.height)) for p in merged.pages} == {
+        (612.0, 792.0)}
+    assert len(font_files(merged)) <= 4  # regular and bold, standard and large-print subsets
+    singles = sum(p.stat().st_size for p in (tmp_path / "out").glob("*.pdf"))
+    assert (tmp_path / "all.pdf").stat().st_size < singles / 3
+    # A rerun with nothing changed keeps it; a changed row rebuilds it.
+    before = (tmp_path / "all.pdf").stat().st_mtime_ns
+    again = run("batch", "clinic-day.csv", "-o", "out", "--merge", "all.pdf")
+    assert "all.pdf already holds these 20 handouts; kept it." in again.out
+    assert (tmp_path / "all.pdf").stat().st_mtime_ns == before
+
+
+def test_a_broken_handout_leaves_no_merged_file(tmp_path: Path) -> None:
+    from visitprep.errors import OutputError
+
+    good = tmp_path / "a.pdf"
+    good.write_bytes(b"%PDF-1.4 not really")
+    with pytest.raises(OutputError, match="cannot merge .*a.pdf: it is not a whole PDF"):
+        batch.merge_pdfs([good], tmp_path / "all.pdf", force=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]

@@ -9,7 +9,17 @@ from pathlib import Path
 import pytest
 
 from visitprep.batch import csv_date_order
-from visitprep.dates import DateError, file_order, format_day, one_day, read_date
+from visitprep.dates import (
+    DateError,
+    DateOrder,
+    browser_order,
+    file_order,
+    format_day,
+    locale_order,
+    one_day,
+    read_date,
+    settle_order,
+)
 
 from conftest import TODAY as CLOCK
 from conftest import Result
@@ -218,6 +228,49 @@ def test_an_ambiguous_cell_nothing_settles_is_that_rows_error(run: Run, tmp_path
             "--date-order dmy, or write it as YYYY-MM-DD.") in result.err
     assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == [
         "P2-2026-12-04.pdf", "P3-2026-12-13.pdf", "P4-2026-12-13.pdf"]
+
+
+@pytest.mark.parametrize(("env", "order"), [
+    ({"LC_ALL": "en_US.UTF-8"}, "mdy"),
+    ({"LANG": "en_PH.UTF-8"}, "mdy"),
+    ({"LC_TIME": "en_GB.UTF-8", "LANG": "en_US.UTF-8"}, "dmy"),  # LC_TIME before LANG
+    ({"LC_ALL": "de_DE.UTF-8"}, "dmy"),
+    ({"LC_ALL": "es_US.UTF-8"}, "dmy"),  # Spanish is day first, even in the US
+    ({"LC_ALL": "es"}, "dmy"),
+    ({"LC_ALL": "C"}, None),
+    ({"LC_ALL": "C.UTF-8", "LANG": "en_US.UTF-8"}, None),  # LC_ALL wins, and says nothing
+    ({"LANG": "POSIX"}, None),
+    ({"LANG": "ja_JP.UTF-8"}, None),  # year first: says nothing of 12/8/2026
+    ({"LANG": "en"}, None),
+    ({}, None),
+])
+def test_the_locale_settles_the_order(env: dict[str, str], order: str | None) -> None:
+    assert locale_order(env)[0] == order
+
+
+def test_the_order_is_settled_by_the_flag_then_the_file_then_the_locale() -> None:
+    us = {"LC_ALL": "en_US.UTF-8"}
+    texts = ["12/8/2026", "12/9/2026", "2026-12-10"]
+    assert settle_order("dmy", texts, us) == DateOrder("dmy", "--date-order dmy", 2)
+    shown = settle_order(None, [*texts, "13/12/2026"], us)
+    assert (shown.order, shown.why) == ("dmy", "other dates in the same file show it "
+                                        "(13/12/2026)")
+    assert settle_order(None, texts, us) == DateOrder(
+        "mdy", "the computer's locale is en_US.UTF-8", 2, "en_US.UTF-8")
+    nothing = settle_order(None, texts, {"LC_ALL": "C"})
+    assert nothing.order is None and nothing.summary() == ""
+    against = settle_order("mdy", ["13/12/2026", "1/2/2027"], us)
+    assert against.why == ("--date-order mdy, though 13/12/2026 in the same file can only be "
+                           "read day first")
+    assert settle_order(None, ["2026-12-08"], us).summary() == ""  # nothing read two ways
+
+
+def test_the_browser_language_gives_the_web_page_its_default() -> None:
+    assert browser_order(["en-US", "en"]) == "mdy"
+    assert browser_order(["en-GB"]) == "dmy"
+    assert browser_order(["es-US", "en-US"]) == "dmy"
+    assert browser_order(["en", "en-US"]) == "mdy"
+    assert browser_order([]) == "mdy"
 
 
 # -- a weekday and a day of the month, a weekday of next week (issue 23) ----------------

@@ -98,7 +98,7 @@ CSVS = {
     "header_only.csv": ["has a header but no rows"],
     "latin1.csv": ["line 2 is not utf-8 text", "--encoding"],
     "no_recurrence_column.csv": ["no 'recurrence' column"],
-    "unknown_column.csv": ["unknown column 'diagnosis'"],
+    "unknown_column.csv": ["no 'recurrence' column", "did you mean 'recurrence'?"],
     "utf16.csv": ["line 1 is not utf-8 text"],
     "workbook.csv": ["is an Excel or LibreOffice workbook", "CSV UTF-8"],
 }

@@ -462,7 +462,8 @@ def test_batch_rows_choose_html_by_their_output_cell(run: Run, tmp_path: Path) -
     # and says which ones no longer match what the row prints now.
     again = run("batch", "list.csv", "-o", "out", "--merge", "all.pdf")
     assert again.code == 0, again.err
-    assert "row 2 (Ann Lee): ann.html is already there and unchanged; kept it." in again.out
+    assert "4 handouts unchanged, kept." in again.out
+    assert "ann.html" not in again.out + again.err  # kept rows are counted, not listed
     assert "Done: 0 written, 4 already there, 0 failed" in again.out
     assert "all.pdf already holds these 2 handouts; kept it." in again.out
     (tmp_path / "list.csv").write_text(MIXED.replace("Ann Lee,local", "Ann Lee,distant"),

@@ -171,3 +171,40 @@ def test_typed_answers_wrap_between_words(text: str, width: int, pads: dict[int,
     if len(max(text.split(), key=len)) < width:
         assert not any(line.startswith(" ") for line in lines[1:])  # no line starts blank
         assert [w for line in lines for w in line.split()] == text.split()  # no word cut
+
+
+# -- digits in a one-choice list, the list's window (issue 23) ---------------------------
+
+def test_a_typed_digit_picks_that_row_and_a_letter_changes_nothing(
+        bank: QuestionBank, pipe: PipeInput) -> None:
+    prompt = captured(bank, "recurrence")
+    assert prompt.instruction == ("(use the up and down arrow keys, or type a row's number, "
+                                  "then press Enter)")
+    assert real(prompt, pipe, "3" + ENTER) == "distant"
+    assert real(prompt, pipe, "x4" + ENTER) == "unsure"
+
+
+def test_the_list_window_keeps_the_pointer_in_view_with_markers() -> None:
+    from questionary import Choice, Separator
+
+    from visitprep.interview import _Control, _ListView
+
+    choices = [Separator("-- A --"), *(Choice(f"q{i}", value=f"q{i}") for i in range(20)),
+               Separator(" "), Choice([("class:back", "<< Go back")], value=BACK)]
+    control = _Control(choices, pointer="»")
+    view = _ListView(control)
+    lines, split, pointer = view.lines()
+    assert split == 21 and len(lines) == 23  # the heading and 20 rows; then the actions
+    text = lambda shown: ["".join(part[1] for part in line) for line in shown]  # noqa: E731
+    first = text(view.window(lines[:split], pointer, 8))
+    assert len(first) == 8 and "-- A --" in first[0] and "more below" in first[-1]
+    control.pointed_at = 15  # q14
+    shown = text(view.window(lines[:split], view.lines()[2], 8))
+    assert len(shown) == 8 and "more above" in shown[0] and "more below" in shown[-1]
+    assert any("q14" in line for line in shown)
+    control.pointed_at = 20  # q19, the last row: no "more below"
+    shown = text(view.window(lines[:split], view.lines()[2], 8))
+    assert "more above" in shown[0] and "q19" in shown[-1]
+    control.pointed_at = 22  # the action row: the list stays where it was
+    assert text(view.window(lines[:split], view.lines()[2], 8)) == shown
+    assert text(view.window(lines[:split], pointer, 40)) == text(lines[:split])  # all fit

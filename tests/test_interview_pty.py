@@ -173,3 +173,147 @@ def test_ctrl_c_in_a_terminal(tmp_path: Path) -> None:
     person.sees("Stopped; nothing was written.")
     assert person.finish() == 130
     assert list(tmp_path.iterdir()) == []
+
+
+# -- what the screen shows at 80x24 (issue 23) -------------------------------------------
+
+class Screen:
+    """What an 80x24 terminal shows of the interview (pyte keeps the screen as a terminal
+    would draw it, scrolling and all)."""
+
+    def __init__(self, person: Person) -> None:
+        pyte = pytest.importorskip("pyte", reason="pyte is not installed "
+                                   "(pip install -e '.[test]')")
+        self.screen = pyte.Screen(80, 24)
+        self.stream = pyte.Stream(self.screen)
+        person.child.logfile_read = self
+
+    def write(self, text: str) -> None:
+        self.stream.feed(text)
+
+    def flush(self) -> None:
+        pass
+
+    @property
+    def lines(self) -> list[str]:
+        return [line.rstrip() for line in self.screen.display]
+
+    def shows(self, text: str) -> bool:
+        return any(text in line for line in self.lines)
+
+
+def settle(person: Person) -> None:
+    """Let the terminal draw what it was sent (read whatever arrives for a moment)."""
+    try:
+        person.child.expect(pexpect.TIMEOUT, timeout=0.6)
+    except pexpect.EOF:
+        pass
+
+
+ACTION_ROWS = (">> Show more questions I could add", ">> Print every question for my situation",
+               "<< Go back to the previous step")
+
+
+def test_the_action_rows_stay_on_screen_at_80x24(tmp_path: Path) -> None:
+    person = Person(tmp_path)
+    screen = Screen(person)
+    person.sees("Where has the cancer come back?")
+    person.types("x")  # a letter: it says which keys work, and Enter is not yet pressed
+    person.sees("type a row's number")
+    person.types("3")  # the digit moves to the third row
+    person.press(ENTER)
+    person.sees("What else would you like to talk about?")
+    person.press(DOWN, SPACE, DOWN, DOWN, SPACE, ENTER)     # side effects, costs
+    person.sees("Uncheck any you do not want")
+    settle(person)
+    lines = screen.lines
+    # Every action row is on screen, under the list, with the list's "more below" line.
+    for row in ACTION_ROWS:
+        assert screen.shows(row), "\n".join(lines)
+    assert screen.shows("more below: press the down arrow key"), "\n".join(lines)
+    assert screen.shows("the spacebar or Enter does what the row")
+    assert screen.shows("Uncheck any you do not want")  # the question stays at the top
+    # Down through the list: it scrolls, the actions stay, "more above" appears.
+    person.press(*[DOWN] * 15)
+    settle(person)
+    for row in ACTION_ROWS:
+        assert screen.shows(row), "\n".join(screen.lines)
+    assert screen.shows("more above: press the up arrow key"), "\n".join(screen.lines)
+    assert screen.shows("Uncheck any you do not want")
+    person.child.sendintr()
+    person.sees("Stopped; nothing was written.")
+    assert person.finish() == 130
+
+
+def walk(person: Person, name: str) -> None:
+    """The common path for one person (distant, no concerns, a name, 'the 8th')."""
+    person.sees("Where has the cancer come back?")
+    person.press(DOWN, DOWN, ENTER)
+    person.sees("What else would you like to talk about?")
+    person.press(ENTER)
+    person.sees("Uncheck any you do not want")
+    person.press(ENTER)
+    person.sees("Your question:")
+    person.press(ENTER)
+    person.sees("to print first, on page 1")
+    person.press(ENTER)
+    person.sees("Your name, for the top of the page:")
+    person.types(name)
+    person.press(ENTER)
+    person.sees("The date of your visit:")
+    person.types("Tuesday the 8th" if TUESDAY_8TH else "the 8th")
+    person.press(ENTER)
+    person.sees("Is that right?")
+    person.press(ENTER)
+    person.sees("Your doctor's name:")
+    person.press(ENTER)
+    person.sees("Who is coming with you to the visit?")
+    person.press(ENTER)
+    person.sees("How big should the print be?")
+    person.press(ENTER)
+    person.sees("Save the checklist as:")
+    person.press(ENTER)
+    person.sees("Save your answers")
+    person.press(ENTER)
+    person.sees("Save the answers as:")
+    person.press(ENTER)
+
+
+def _eighth() -> dt.date:
+    from visitprep.dates import one_day
+
+    return one_day("the 8th", TODAY)
+
+
+TUESDAY_8TH = _eighth().weekday() == 1
+
+
+def test_two_people_on_one_day_get_two_files(tmp_path: Path) -> None:
+    day = _eighth().isoformat()
+    for name in ("Maria López", "Ann Lee"):
+        person = Person(tmp_path)
+        walk(person, name)
+        person.sees("choose Print")
+        assert person.finish() == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"visit-answers-ann-lee-{day}.yaml", f"visit-answers-maria-lopez-{day}.yaml",
+        f"visit-questions-ann-lee-{day}.pdf", f"visit-questions-maria-lopez-{day}.pdf"]
+    assert "Name: Maria López" in read_pdf(
+        tmp_path / f"visit-questions-maria-lopez-{day}.pdf").pages[0]
+    # The same person again that day: the next free names are offered, nothing replaced.
+    person = Person(tmp_path)
+    screen = Screen(person)
+    walk(person, "Ann Lee")
+    person.sees("choose Print")
+    assert person.finish() == 0
+    assert (tmp_path / f"visit-questions-ann-lee-{day}-2.pdf").is_file()
+    assert (tmp_path / f"visit-answers-ann-lee-{day}-2.yaml").is_file()
+    # The closing lines: each path on a line of its own, never cut at 80 columns.
+    # (A path longer than the screen wraps, but nothing else shares its lines.)
+    shown = screen.lines
+    joined = "".join(line.ljust(80) for line in shown)
+    pdf_line = f"    {tmp_path / f'visit-questions-ann-lee-{day}-2.pdf'}"
+    assert pdf_line.ljust(80 * -(-len(pdf_line) // 80)) in joined
+    cd_line = f"    cd {tmp_path}"
+    assert cd_line.ljust(80 * -(-len(cd_line) // 80)) in joined
+    assert f"    visitprep interview --answers visit-answers-ann-lee-{day}-2.yaml" in shown

@@ -194,3 +194,27 @@ def test_length_and_include(bank: QuestionBank) -> None:
                                     include=["cost-tests"]))
     assert saved["length"] == "full" and saved["include"] == ["cost-tests"]
     assert "length" not in profile_to_mapping(make(bank, recurrence="local"))  # type: ignore[arg-type]
+
+
+def test_a_row_shows_every_problem_at_once(bank: QuestionBank) -> None:
+    from visitprep.profile import RowProblemsError, problems_of
+
+    with pytest.raises(RowProblemsError) as caught:
+        profile_from_mapping({"recurrence": "sideways", "concerns": "costs, travel",
+                              "visit_date": "12/33/2026", "paper": "legal"}, bank, "row 4")
+    problems = problems_of(caught.value)
+    assert [p.field for p in problems] == ["recurrence", "concerns", "visit_date", "paper"]
+    assert [p.value for p in problems] == ["sideways", "travel", "12/33/2026", "legal"]
+    assert caught.value.message.startswith("row 4: 4 problems: 1) unknown recurrence "
+                                           "'sideways'. Allowed values: local, ")
+    assert "4) unknown paper 'legal'. Allowed values: letter, a4." in caught.value.message
+
+
+def test_plain_words_for_a_template_and_commas_between_concerns(bank: QuestionBank) -> None:
+    profile = profile_from_mapping({"recurrence": "local", "template": "Large Print",
+                                    "concerns": "costs, clinical trials; coping"}, bank, "x")
+    assert profile.template == "large-print"
+    assert profile.concerns == ("costs", "clinical-trials", "coping")
+    own = profile_from_mapping({"recurrence": "local",
+                                "custom_questions": "If it hurts, who do I call?"}, bank, "x")
+    assert own.custom_questions == ("If it hurts, who do I call?",)  # its comma stays

@@ -516,7 +516,9 @@ def test_messages_never_send_control_characters_to_the_terminal(run: Run, tmp_pa
           "Ann,local,\x00\n")
     result = run("batch", "r.csv", "-o", "o")
     assert result.code == 1
-    assert "row 2 (<U+001B>[31mRed<U+202E>): unknown recurrence 'sideways'." in result.err
+    assert ("row 2 (<U+001B>[31mRed<U+202E>): 2 problems:\n  - unknown recurrence 'sideways'."
+            in result.err)
+    assert "\n  - 'name' holds an invisible control character (U+001B)" in result.err
     assert "row 3 (Ann): output '<U+0000>' has no letters or digits" in result.err
     for char in ("\x1b", "\x00", "\u202e"):
         assert char not in result.err + result.out

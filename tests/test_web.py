@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from visitprep.models import QuestionBank
 from visitprep.web.app import MAX_ANSWERS_BYTES, MAX_CSV_BYTES, Settings, create_app
@@ -494,11 +495,23 @@ def upload_csv(post: Callable[..., Any], get: Callable[..., Any], content: bytes
     return page(response)
 
 
-def rows_of(html: str) -> list[list[str]]:
-    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
-    assert body
-    return [[unescape(c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
-            for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)]
+def bad_rows(html: str) -> list[tuple[str, list[dict[str, str]]]]:
+    """The result's bad rows: each block's heading and its problems (field, value,
+    allowed, problem)."""
+    found = []
+    for block in re.findall(r'<li class="bad-row"[^>]*>(.*?)</ul>\s*</li>', html, re.S):
+        heading = unescape(re.search(r"<h4>(.*?)</h4>", block, re.S).group(1)).strip()
+        problems = []
+        for item in re.findall(r"<li>(.*?)</li>", block, re.S):
+            facts = dict(re.findall(r'<span class="fact-name">(.*?):</span> (.*?)</p>', item,
+                                    re.S))
+            problem = re.search(r'<p class="problem">(.*?)</p>', item, re.S)
+            problems.append({"field": unescape(facts.get("Field", "")),
+                             "value": unescape(facts.get("Value", "")),
+                             "allowed": unescape(facts.get("Allowed values", "")),
+                             "problem": unescape(problem.group(1)) if problem else ""})
+        found.append((heading, problems))
+    return found
 
 
 def test_a_clinic_list_prints_good_rows_and_lists_bad_ones(post: Callable[..., Any],
@@ -511,15 +524,15 @@ def test_a_clinic_list_prints_good_rows_and_lists_bad_ones(post: Callable[..., A
                b"Ed Poe,unsure,,\n")
     html = upload_csv(post, get, content)
     assert "Printed 2 of 5 rows" in html
-    assert rows_of(html) == [
-        ["3", "Bad Row", "recurrence", "sideways", "local, regional, distant, unsure",
-         "unknown recurrence 'sideways'."],
-        ["4", "Cy Doe", "concerns", "holidays", rows_of(html)[1][4],
-         rows_of(html)[1][5]],
-        ["5", "Di Roe", "paper", "a3", "letter, a4",
-         "unknown paper 'a3'."],
-    ]
-    assert "costs" in rows_of(html)[1][4]
+    found = bad_rows(html)
+    assert [heading for heading, _ in found] == ["Row 3: Bad Row", "Row 4: Cy Doe",
+                                                 "Row 5: Di Roe"]
+    assert found[0][1] == [{"field": "recurrence", "value": "sideways",
+                            "allowed": "local, regional, distant, unsure",
+                            "problem": "unknown recurrence 'sideways'."}]
+    assert found[1][1][0]["field"] == "concerns" and "costs" in found[1][1][0]["allowed"]
+    assert found[2][1] == [{"field": "paper", "value": "a3", "allowed": "letter, a4",
+                            "problem": "unknown paper 'a3'."}]
     merged = read_pdf(get(link(html, "download-merged")).data)
     assert len(merged.pages) % 2 == 0
     assert "Ann Lee" in merged.text and "Ed Poe" in merged.text
@@ -535,15 +548,56 @@ def test_a_clinic_list_from_excel_reads_as_it_is(post: Callable[..., Any],
                                                  get: Callable[..., Any]) -> None:
     html = upload_csv(post, get, (DATA / "csv" / "excel_utf8.csv").read_bytes())
     assert "Printed 6 of 9 rows" in html  # as `batch` does: rows 4, 6 and 11 are bad
-    assert [row[:4] for row in rows_of(html)] == [
-        ["4", "Bad Row", "recurrence", "sideways"],
-        ["6", '=HYPERLINK("http://x")', "concerns", "money matters"],
-        ["11", "Zo\u00eb", "visit_date", "2026-02-30"]]
+    assert [(heading, [(p["field"], p["value"]) for p in problems])
+            for heading, problems in bad_rows(html)] == [
+        ("Row 4: Bad Row", [("recurrence", "sideways")]),
+        ('Row 6: =HYPERLINK("http://x")', [("concerns", "money matters")]),
+        ("Row 11: Zo\u00eb", [("visit_date", "2026-02-30")])]
+
+
+US_EXPORT = DATA / "csv" / "us_excel_export.csv"
+
+
+@pytest.mark.parametrize(("languages", "checked"), [
+    ("en-US,en;q=0.9", "mdy"), ("en-GB,en;q=0.9", "dmy"), ("es-MX,es;q=0.9", "dmy"),
+    ("", "mdy")])
+def test_the_date_order_defaults_from_the_browser_language(
+        get: Callable[..., Any], languages: str, checked: str) -> None:
+    html = page(get("/clinic-list", headers={"Accept-Language": languages}))
+    assert re.search(rf'id="date-order-{checked}"[^>]*checked', html)
+    assert "Dates written only in numbers, like 12/8/2026" in html
+
+
+def test_a_us_clinic_day_on_the_page(post: Callable[..., Any], get: Callable[..., Any]) -> None:
+    html = upload_csv(post, get, US_EXPORT.read_bytes(), name="clinic-day.csv",
+                      date_order="mdy")
+    assert "Printed 20 of 25 rows" in html
+    found = dict(bad_rows(html))
+    assert sorted(found) == ["Row 10: Iris Novak", "Row 14: Mae Johnson",
+                             "Row 18: Quinn Adams", "Row 23: Victor Hugo", "Row 7: Frank Ito"]
+    assert [(p["field"], p["value"]) for p in found["Row 7: Frank Ito"]] == [
+        ("concerns", "money matters"), ("visit_date", "12/33/2026")]
+    assert [(p["field"], p["value"]) for p in found["Row 10: Iris Novak"]] == [
+        ("recurrence", "sideways"), ("concerns", "travel")]
+    assert ("Dates written only in numbers were read month first (12/8/2026 is December 8): "
+            "as chosen on this page") in unescape(html)
+    assert "Ignored the columns &#39;MRN&#39;, &#39;Phone&#39;" in html
+    assert "row 9 (Hector Ruiz): asks for a4 paper; printed on letter" in html
+    merged = PdfReader(io.BytesIO(get(link(html, "download-merged")).data))
+    assert [item.title for item in merged.outline][:2] == [
+        "Ann Lee, Tuesday, December 8, 2026", "Bo Chan, Tuesday, December 8, 2026"]
+    assert {float(p.mediabox.width) for p in merged.pages} == {612.0}
+    failures = get(link(html, "download-failures")).data.decode("utf-8-sig")
+    assert "MRN" not in failures and "100206" not in failures
+    # Day first: the same file's dates read as 12 August and so on.
+    day_first = upload_csv(post, get, US_EXPORT.read_bytes(), date_order="dmy")
+    assert "read day first (12/8/2026 is 12 August): as chosen on this page" in day_first
 
 
 @pytest.mark.parametrize(("content", "fields", "message"), [
     (b"name,concerns\nAnn,costs\n", {}, "clinic.csv: there is no 'recurrence' column"),
-    (b"name,recurrence,colour\n", {}, "clinic.csv: unknown column 'colour'"),
+    (b"name,recurence,colour\n", {}, "clinic.csv: there is no 'recurrence' column "
+     "('recurence' is not a column visitprep reads; did you mean 'recurrence'?)"),
     (b"", {}, "clinic.csv: the file is empty"),
     (b"recurrence\n", {}, "clinic.csv: has a header but no rows to print"),
     ("recurrence,name\nlocal,Jos\u00e9\n".encode("cp1252"), {},

@@ -292,11 +292,12 @@ def test_a_clinic_list_by_keyboard_with_its_bad_rows(browser: Any, server: str,
     browser.find_element(By.ID, "csv").send_keys(str(listing))
     tab_to(browser, "print-list")
     press(browser, Keys.ENTER)
-    wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "table.failures"))
+    wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ".bad-row"))
     no_axe_violations(browser, "clinic list, result with bad rows")
-    cells = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "tbody tr > *")]
-    assert cells[:5] == ["3", "Bad Row", "recurrence", "sideways",
-                         "local, regional, distant, unsure"]
+    block = browser.find_element(By.ID, "bad-row-3").text
+    assert block.splitlines() == [
+        "Row 3: Bad Row", "unknown recurrence 'sideways'.", "Field: recurrence",
+        "Value: sideways", "Allowed values: local, regional, distant, unsure"]
     before = set(downloads.iterdir())
     tab_to(browser, "download-merged")
     press(browser, Keys.ENTER)
@@ -310,6 +311,77 @@ def test_a_clinic_list_by_keyboard_with_its_bad_rows(browser: Any, server: str,
     assert list(csv.reader(io.StringIO(failures)))[1][:2] == [
         "3", "row 3 (Bad Row): unknown recurrence 'sideways'. Allowed values: local, "
         "regional, distant, unsure (use 'unsure' if it is not known yet)."]
+
+
+def test_a_us_clinic_day_by_keyboard_at_390_px(browser: Any, server: str, downloads: Path,
+                                               tmp_path: Path) -> None:
+    """The 25-row US Excel export, month first chosen by keyboard, on a phone-wide page:
+    progress while it prints, every bad row a block with all its problems, no sideways
+    scrolling, the merged file and the failures file downloaded."""
+    from pypdf import PdfReader
+
+    export = Path(__file__).parent / "data" / "csv" / "us_excel_export.csv"
+    listing = tmp_path / "clinic-day.csv"
+    listing.write_bytes(export.read_bytes())
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        browser.get(server + "/clinic-list")
+        assert browser.execute_script("return document.documentElement.clientWidth") == 390
+        assert no_sideways_scroll(browser) <= 0, "clinic list at 390 px"
+        browser.find_element(By.ID, "csv").send_keys(str(listing))
+        tab_to(browser, "date-order-mdy")
+        press(browser, Keys.ARROW_DOWN)  # radios move with the arrows: day first...
+        assert active(browser).get_attribute("id") == "date-order-dmy"
+        press(browser, Keys.ARROW_UP)  # ...and back to month first
+        assert browser.find_element(By.ID, "date-order-mdy").is_selected()
+        # While a list prints, the page says so after a second. (The driver waits for a
+        # page to load before it looks, so the first press is held back to look at it.)
+        browser.execute_script(
+            "window.holdBack = true; document.getElementById('clinic-form')"
+            ".addEventListener('submit', e => { if (window.holdBack) e.preventDefault(); });")
+        tab_to(browser, "print-list")
+        press(browser, Keys.ENTER)
+        status = wait_for(browser, lambda b: b.find_element(By.ID, "working").text
+                          if "Printing the 25 rows of clinic-day.csv"
+                          in b.find_element(By.ID, "working").text else None, timeout=15)
+        assert "keep this page open" in status and "seconds so far" in status
+        assert browser.find_elements(By.CSS_SELECTOR, "#working progress")
+        browser.execute_script("window.holdBack = false;")
+        press(browser, Keys.ENTER)
+        wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ".bad-row"), timeout=120)
+        assert "Printed 20 of 25 rows" in browser.find_element(By.ID, "done-title").text
+        assert no_sideways_scroll(browser) <= 0, "result at 390 px"
+        blocks = {e.get_attribute("id"): e.text.splitlines()
+                  for e in browser.find_elements(By.CSS_SELECTOR, ".bad-row")}
+        assert sorted(blocks) == ["bad-row-10", "bad-row-14", "bad-row-18", "bad-row-23",
+                                  "bad-row-7"]
+        frank = blocks["bad-row-7"]
+        assert frank[0] == "Row 7: Frank Ito"
+        assert "Value: money matters" in frank and "Value: 12/33/2026" in frank
+        width = browser.execute_script(
+            "return document.getElementById('bad-row-7').getBoundingClientRect().width")
+        assert width >= 300  # a block as wide as the page, not a narrow column
+        notes = browser.find_element(By.CSS_SELECTOR, ".notes").text
+        assert "read month first (12/8/2026 is December 8): as chosen on this page" in notes
+        assert "Ignored the columns 'MRN', 'Phone'" in notes
+        browser.save_screenshot(str(tmp_path / "clinic-390.png"))
+        no_axe_violations(browser, "clinic list result at 390 px")
+        before = set(downloads.iterdir())
+        tab_to(browser, "download-merged")
+        press(browser, Keys.ENTER)
+        merged = PdfReader(downloaded(downloads, ".pdf", before))
+        assert len(merged.outline) == 20
+        assert merged.outline[0].title == "Ann Lee, Tuesday, December 8, 2026"
+        before = set(downloads.iterdir())
+        tab_to(browser, "download-failures")
+        press(browser, Keys.ENTER)
+        failures = downloaded(downloads, ".csv", before).read_text(encoding="utf-8-sig")
+        table = list(csv.reader(io.StringIO(failures)))
+        assert [row[0] for row in table[1:]] == ["7", "10", "14", "18", "23"]
+        assert "MRN" not in table[0]
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_a_missing_page_passes_axe(browser: Any, server: str) -> None:

@@ -46,11 +46,19 @@ from visitprep.errors import (
 )
 from visitprep.handout import SUFFIXES as _SUFFIXES
 from visitprep.models import Clinic, QuestionBank
-from visitprep.output import clean_stale_parts, kind_of, os_reason, write_atomic
+from visitprep.output import (
+    clean_stale_parts,
+    kind_of,
+    os_reason,
+    write_atomic,
+    write_atomic_with,
+)
 from visitprep.profile import KEYS, normalize_key, parse_date
 
 OUTPUT_COLUMN = "output"
 COLUMNS: tuple[str, ...] = (*KEYS, OUTPUT_COLUMN)
+LARGE_PRINT = "large_print"  # a yes/no column some clinic lists carry
+READ_COLUMNS: tuple[str, ...] = (*COLUMNS, LARGE_PRINT)
 DELIMITERS = (",", ";", "\t")
 MAX_STEM = 80
 MAX_STEM_BYTES = 160
@@ -93,6 +101,10 @@ class RowResult:
     file: str = ""
     message: str = ""
     kind: str = ""  # for a failure: input, output, changed or bug (what to do next)
+    note: str = ""  # said of a printed row (another paper than it asked for)
+    title: str = ""  # its bookmark in the merged file: the name and the visit date
+    needs_order: bool = False  # failed (among others) on a date that reads two ways
+    problems: tuple[str, ...] = ()  # a failed row's problems, each without the row's name
 
 
 @dataclass
@@ -108,6 +120,9 @@ class Summary:
     failures: list[tuple[Row, str]] = field(default_factory=list)
     files: dict[int, str] = field(default_factory=dict)  # row number -> file, for --merge
     problems: list[tuple[Row, str, str]] = field(default_factory=list)  # row, message, kind
+    titles: dict[int, str] = field(default_factory=dict)  # row number -> bookmark
+    notes: list[str] = field(default_factory=list)  # said of rows that printed
+    needs_order: int = 0  # rows that failed on a date that reads two ways
     signal: str = ""  # the signal that stopped the run: SIGINT or SIGTERM
     workers: int = 0  # how many worker processes the run used (after the cap)
 
@@ -261,13 +276,51 @@ def decode_csv(data: bytes, name: str, encoding: str = "utf-8") -> str:
         ) from None
 
 
+# What schedule exports call the columns visitprep reads (after normalize_key).
+COLUMN_ALIASES = {"patient": "name", "patient_name": "name", "provider": "doctor",
+                  "appointment_date": "visit_date", "appt_date": "visit_date",
+                  "appointment": "visit_date", "large_print": LARGE_PRINT}
+# The failures file's own columns: read back without a note (see failures_csv).
+FAILURES_COLUMNS = ("row", "problem")
+
+
+def column_key(cell: str) -> str:
+    """The key a header cell names ("Visit date" -> visit_date), or "" for an empty one."""
+    if not cell.strip():
+        return ""
+    key = normalize_key(cell)
+    return COLUMN_ALIASES.get(key, key)
+
+
+def ignored_columns(header: list[str]) -> list[str]:
+    """The header cells visitprep does not read (an MRN, a phone), as written."""
+    return [" ".join(cell.split()) for cell in header
+            if (key := column_key(cell)) and key not in READ_COLUMNS
+            and key not in FAILURES_COLUMNS]
+
+
+def column_note(ignored: list[str]) -> str:
+    """The one note about the columns a run ignores, with the column a typo may mean."""
+    if not ignored:
+        return ""
+    named = []
+    for cell in ignored:
+        guess = did_you_mean(column_key(cell), COLUMNS).removeprefix(" ")
+        named.append(f"'{shorten(cell, 40)}'"
+                     + (f" (d{guess[1:]})" if guess else ""))
+    them = "them" if len(ignored) > 1 else "it"
+    return (f"Ignored the column{'s' if len(ignored) > 1 else ''} {', '.join(named)}: "
+            f"visitprep does not read {them}, and never prints or copies {them}.")
+
+
 def _rows_of(records: Iterator[list[str]], name: str) -> Iterator[Row]:
     cells = next(records, [])
     if not cells:
         raise BatchError(f"{name}: the file is empty",
                          hint="It needs a header row, for example: name,recurrence,concerns")
-    header = [normalize_key(h) if h.strip() else "" for h in cells]
+    header = [column_key(h) for h in cells]
     _check_header(name, header)
+    header = [key if key in READ_COLUMNS else "" for key in header]
     number = 1
     for record in records:
         number += 1
@@ -276,10 +329,25 @@ def _rows_of(records: Iterator[list[str]], name: str) -> Iterator[Row]:
         values = {key: cell.strip() for key, cell in zip(header, record, strict=False)
                   if key and cell.strip()}
         problem = ""
-        if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
-            problem = (f"has {len(record)} cells but the header has {len(header)} columns; "
+        if len(record) > len(cells) and any(c.strip() for c in record[len(cells):]):
+            problem = (f"has {len(record)} cells but the header has {len(cells)} columns; "
                        "check for a separator inside a value that is not in quotes")
         yield Row(number=number, values=values, raw=tuple(record), problem=problem)
+
+
+def _large_print(values: dict[str, Any], where: str) -> VisitprepError | None:
+    """A 'Large print' column: yes asks for the large-print template (unless the row's
+    template cell names one); no leaves it; anything else is the row's problem."""
+    cell = str(values.pop(LARGE_PRINT, "") or "")
+    words = cell.strip().lower()
+    if words in ("yes", "y", "true", "1", "x", "on"):
+        values.setdefault("template", "large-print")
+    elif words not in ("", "no", "n", "false", "0", "off"):
+        return ProfileError(f"{where}: 'large_print' must be yes or no, not "
+                            f"'{shorten(cell, 40)}'", hint="Leave it empty for the "
+                            "standard print.", field=LARGE_PRINT, value=cell,
+                            choices=("yes", "no"))
+    return None
 
 
 def _checked(reader: Any, path: Path | str) -> Iterator[list[str]]:
@@ -338,22 +406,36 @@ def header_of(path: Path, encoding: str = "utf-8-sig") -> list[str]:
 def _check_header(path: Path | str, header: list[str]) -> None:
     seen: set[str] = set()
     for key in header:
-        if not key:
-            continue
-        if key not in COLUMNS:
-            raise BatchError(
-                f"{path}: unknown column '{key}'.{did_you_mean(key, COLUMNS)}",
-                hint=f"Columns visitprep reads: {allowed(COLUMNS)}.",
-            )
+        if not key or key not in READ_COLUMNS:
+            continue  # a column visitprep does not read: ignored (see ignored_columns)
         if key in seen:
-            raise BatchError(f"{path}: the column '{key}' appears twice")
+            raise BatchError(f"{path}: the column '{key}' appears twice",
+                             hint="Delete or rename one of them.")
         seen.add(key)
     if "recurrence" not in seen:
+        close = [key for key in header if key and did_you_mean(key, ("recurrence",))]
         raise BatchError(
-            f"{path}: there is no 'recurrence' column",
+            f"{path}: there is no 'recurrence' column"
+            + (f" ('{close[0]}' is not a column visitprep reads; did you mean "
+               "'recurrence'?)" if close else ""),
             hint=f"Columns found: {allowed(h for h in header if h) or 'none'}. "
-            "Every row needs a recurrence: local, regional, distant or unsure.",
+            "Every row needs a recurrence: local, regional, distant or unsure. Columns "
+            f"visitprep reads: {allowed(COLUMNS)}.",
         )
+
+
+def date_order_of(path: Path, encoding: str = "utf-8-sig", flag: str | None = None,
+                  env: Any = None) -> Any:
+    """How the run reads numbers-only dates, and why (a :class:`visitprep.dates.DateOrder`):
+    the flag, else the file's own dates, else the locale (see `dates.settle_order`)."""
+    from visitprep.dates import settle_order
+
+    try:
+        texts = [row.values.get("visit_date", "")
+                 for row in read_rows(path, _csv_encoding(encoding))]
+    except (VisitprepError, OSError, UnicodeError, LookupError, csv.Error):
+        texts = []
+    return settle_order(flag, texts, env)
 
 
 def csv_date_order(path: Path, encoding: str = "utf-8-sig") -> str | None:
@@ -454,7 +536,7 @@ _STATE: dict[str, Any] = {}
 
 def _init_worker(bank: QuestionBank | None, defaults: dict[str, Any], clinic: Clinic | None,
                  folder: str, force: bool, parent: int | None = None,
-                 date_order: str | None = None) -> None:
+                 date_order: str | None = None, paper: str | None = None) -> None:
     if parent is not None:
         # Ctrl-C and SIGTERM go to the parent, which lets running rows finish and cancels
         # the rest; if the parent dies (even by SIGKILL), the worker exits at once.
@@ -469,7 +551,7 @@ def _init_worker(bank: QuestionBank | None, defaults: dict[str, Any], clinic: Cl
     # draws the next handout; only the worker's main thread uses reportlab.
     _STATE.update(bank=bank, defaults=defaults, clinic=clinic, folder=Path(folder),
                   force=force, layouts={}, writer=ThreadPoolExecutor(max_workers=1),
-                  date_order=date_order)
+                  date_order=date_order, paper=paper)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -512,31 +594,64 @@ def failure_message(row: Row, exc: VisitprepError) -> str:
 
 
 def _failed(row: Row, exc: BaseException, kind: str = "input") -> RowResult:
+    from visitprep.profile import AmbiguousDateError, problems_of
+
     error = as_row_error(row, exc)
     if isinstance(error, OutputError):
         kind = "output"
     elif isinstance(error, UnexpectedError):
         kind = "bug"
-    return RowResult(row.number, "failed", message=failure_message(row, error), kind=kind)
+    every = problems_of(error)
+    return RowResult(row.number, "failed", message=failure_message(row, error), kind=kind,
+                     needs_order=any(isinstance(one, AmbiguousDateError) for one in every),
+                     problems=tuple(failure_message(row, one).removeprefix(f"{row.where}: ")
+                                    for one in every))
+
+
+def bookmark(profile: Any, row: Row) -> str:
+    """A handout's bookmark in the merged file: "Ann Lee, Tuesday, December 8, 2026"."""
+    from visitprep.document import format_date
+
+    name = profile.name or f"Row {row.number}"
+    return f"{name}, {format_date(profile.visit_date)}" if profile.visit_date else name
 
 
 def _row_profile(row: Row, bank: QuestionBank, defaults: dict[str, Any],
                  layouts: dict[str, Any], date_order: str | None = None) -> tuple[Any, Any]:
-    """A row's validated profile and its layout (loaded once per template)."""
+    """A row's validated profile and its layout (loaded once per template).
+
+    Raises:
+        VisitprepError: Naming every problem of the row at once (its template too).
+    """
     from visitprep.layout import load_layout
-    from visitprep.profile import profile_from_mapping
+    from visitprep.profile import combine, profile_from_mapping, template_name
 
     values = {k: v for k, v in row.values.items() if k != OUTPUT_COLUMN}
-    profile = profile_from_mapping({**defaults, **values}, bank, row.where,
-                                   date_order=date_order)
-    if profile.template not in layouts:
+    problems: list[VisitprepError] = []
+    large = _large_print(values, row.where)
+    if large:
+        problems.append(large)
+    profile = None
+    try:
+        profile = profile_from_mapping({**defaults, **values}, bank, row.where,
+                                       date_order=date_order)
+        template = profile.template
+    except ProfileError as exc:
+        problems.append(exc)
+        raw = {**defaults, **values}.get("template")
+        template = template_name(raw) if raw not in (None, "") else "standard"
+    if template not in layouts:
         try:
-            layouts[profile.template] = load_layout(profile.template)
+            layouts[template] = load_layout(template)
         except VisitprepError as exc:
             exc.field = exc.field or "template"
-            exc.value = exc.value or profile.template
-            raise
-    return profile, layouts[profile.template]
+            exc.value = exc.value or template
+            if not exc.message.startswith(row.where):
+                exc.message = f"{row.where}: {exc.message}"
+            problems.append(exc)
+    if problems:
+        raise combine(problems, row.where)
+    return profile, layouts[template]
 
 
 def make_row_pdf(row: Row, bank: QuestionBank, defaults: dict[str, Any],
@@ -562,6 +677,43 @@ def make_row_pdf(row: Row, bank: QuestionBank, defaults: dict[str, Any],
         raise as_row_error(row, exc) from None
 
 
+def on_one_paper(profile: Any, row: Row, paper: str | None) -> tuple[Any, str]:
+    """The profile on the merged file's paper, and a note when the row asked another."""
+    if not paper or profile.paper == paper:
+        return profile, ""
+    return dataclasses.replace(profile, paper=paper), (
+        f"{row.where}: asks for {profile.paper} paper; printed on {paper} like the rest of "
+        "the merged file.")
+
+
+@dataclass(frozen=True)
+class Merged:
+    """One row's handout for a merged file: the PDF, its bookmark, and a note if any."""
+
+    pdf: bytes
+    title: str
+    note: str = ""
+
+
+def make_row_for_merge(row: Row, bank: QuestionBank, defaults: dict[str, Any],
+                       clinic: Clinic | None, layouts: dict[str, Any], *,
+                       date_order: str | None = None, paper: str | None = None) -> Merged:
+    """As `make_row_pdf`, on one paper for the whole merged file, with its bookmark.
+
+    Raises:
+        VisitprepError: Naming every problem of the row.
+    """
+    from visitprep.handout import make_handout
+
+    try:
+        profile, layout = _row_profile(row, bank, defaults, layouts, date_order)
+        profile, note = on_one_paper(profile, row, paper)
+        return Merged(make_handout(profile, bank, layout=layout, clinic=clinic),
+                      bookmark(profile, row), note)
+    except Exception as exc:  # noqa: BLE001 - one row's problem of any kind is that row's
+        raise as_row_error(row, exc) from None
+
+
 def _changed(row: Row) -> RowResult:
     return RowResult(
         row.number, "changed", row.output,
@@ -571,7 +723,7 @@ def _changed(row: Row) -> RowResult:
         "file name in the 'output' column.", kind="changed")
 
 
-def render_row(row: Row) -> RowResult | tuple[bytes, str]:
+def render_row(row: Row) -> RowResult | tuple[bytes, str, str, str]:
     """Validate one row and make its handout: the PDF and its fingerprint, or the row's
     result if there is nothing to write. Runs in a worker process; never raises."""
     from visitprep.handout import fingerprint, make_handout, read_fingerprint
@@ -589,20 +741,24 @@ def render_row(row: Row) -> RowResult | tuple[bytes, str]:
                 "column."), kind="output")
         profile, layout = _row_profile(row, _STATE["bank"], _STATE["defaults"],
                                        _STATE["layouts"], _STATE.get("date_order"))
+        pdf = format_of(row.output) == "pdf"  # an HTML page is not in the merged file
+        profile, note = on_one_paper(profile, row, _STATE.get("paper") if pdf else None)
         made_from = fingerprint(profile, _STATE["bank"], layout, _STATE["clinic"])
+        title = bookmark(profile, row)
         if kind == "file" and not _STATE["force"]:
             if read_fingerprint(target) == made_from:
                 return RowResult(row.number, "skipped", row.output,
                                  f"{row.where}: {row.output} is already there and unchanged; "
-                                 "kept it.")
+                                 "kept it.", note=note, title=title)
             return _changed(row)
         return make_handout(profile, _STATE["bank"], layout=layout, clinic=_STATE["clinic"],
-                            fmt=format_of(row.output)), made_from
+                            fmt=format_of(row.output)), made_from, note, title
     except Exception as exc:  # noqa: BLE001 - one row's problem of any kind is that row's
         return _failed(row, exc)
 
 
-def write_row(row: Row, pdf: bytes, made_from: str = "") -> RowResult:
+def write_row(row: Row, pdf: bytes, made_from: str = "", note: str = "",
+              title: str = "") -> RowResult:
     """Write one row's handout atomically, never over an existing file without --force.
 
     Another run may write the same file meanwhile: if it holds this row's handout, it
@@ -615,11 +771,11 @@ def write_row(row: Row, pdf: bytes, made_from: str = "") -> RowResult:
         if made_from and read_fingerprint(_STATE["folder"] / row.output) == made_from:
             return RowResult(row.number, "skipped", row.output,
                              f"{row.where}: {row.output} was made meanwhile by another run, "
-                             "from the same row; kept it.")
+                             "from the same row; kept it.", note=note, title=title)
         return _changed(row)
     except Exception as exc:  # noqa: BLE001 - one row's problem of any kind is that row's
         return _failed(row, exc)
-    return RowResult(row.number, "written", row.output)
+    return RowResult(row.number, "written", row.output, note=note, title=title)
 
 
 def make_rows(rows: list[Row]) -> list[RowResult]:
@@ -696,7 +852,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
               report: Report = lambda result, summary: None,
               total: int | None = None, fmt: str = "pdf",
               reserved: frozenset[str] = frozenset(),
-              date_order: str | None = None) -> Summary:
+              date_order: str | None = None, one_paper: str | None = None) -> Summary:
     """Print one handout per row of a CSV file.
 
     Args:
@@ -717,7 +873,9 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
         reserved: File names in the folder no row may take (the merged file, the CSV
             itself), even if the file changed since it was checked.
         date_order: "mdy" or "dmy" for numbers-only dates that can be read both ways
-            (see :func:`csv_date_order`); None leaves such a date that row's error.
+            (see :func:`date_order_of`); None leaves such a date that row's error.
+        one_paper: Every PDF handout on this paper (for --merge): a row asking another
+            is printed on it, with a note.
 
     Returns:
         The summary; `interrupted` is set when Ctrl-C or SIGTERM stopped the run early.
@@ -757,6 +915,10 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
             summary.problems.append((row, result.message, result.kind or "input"))
         if result.file and result.status in ("written", "skipped"):
             summary.files[row.number] = result.file
+            summary.titles[row.number] = result.title or row.where.capitalize()
+        if result.note:
+            summary.notes.append(result.note)
+        summary.needs_order += result.needs_order
         summary.seconds = time.perf_counter() - start
         report(result, summary)
 
@@ -769,7 +931,7 @@ def run_batch(csv_path: Path, folder: Path, *, jobs: int, force: bool = False,
         return ProcessPoolExecutor(
             max_workers=jobs, initializer=_init_worker,
             initargs=(bank, defaults or {}, clinic, str(folder), force, os.getpid(),
-                      date_order))
+                      date_order, one_paper))
 
     window = jobs * 4  # tasks in flight or waiting to be reported; bounds the rows read
     submitted = 0
@@ -917,12 +1079,17 @@ def failures_csv(header: list[str], failures: list[tuple[Row, str]]) -> bytes:
     """The failures file's bytes: the bad rows, their reasons and their original cells."""
     import io
 
+    # The columns visitprep reads, as the input wrote them (so the file is fixed in a
+    # spreadsheet and fed back as it is); columns it ignores (an MRN, a phone) are never
+    # copied: the row number finds the row in the original list.
+    kept = [i for i, cell in enumerate(header) if column_key(cell) in READ_COLUMNS]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["row", "problem", *header])
+    writer.writerow(["row", "problem", *(header[i] for i in kept)])
     for row, message in sorted(failures, key=lambda pair: pair[0].number):
+        cells = [row.raw[i] if i < len(row.raw) else "" for i in kept]
         writer.writerow([str(row.number), _safe_cell(message),
-                         *(_safe_cell(cell) for cell in row.raw)])
+                         *(_safe_cell(cell) for cell in cells)])
     # UTF-8 with a byte-order mark, so Excel shows every alphabet correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -939,16 +1106,21 @@ def remove_old_failures(path: Path) -> bool:
 
 
 MERGED_MARK = "visitprep-merged:"
+MERGED_FORMAT = "2"  # bookmarks, shared fonts: a merged file of an older visitprep is rebuilt
 
 
-def merged_digest(files: list[Path]) -> str:
-    """What a merged file is made of: each handout's name and fingerprint, in order."""
+def merged_digest(files: list[Path], titles: list[str] | None = None) -> str:
+    """What a merged file is made of: each handout's name, fingerprint and bookmark, in
+    order."""
     import hashlib
 
     from visitprep.handout import read_fingerprint
 
-    parts = [f"{file.name}:{read_fingerprint(file)}" for file in files]
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
+    digest = hashlib.sha256(f"format {MERGED_FORMAT}".encode())
+    for index, file in enumerate(files):
+        title = titles[index] if titles else ""
+        digest.update(f"\n{file.name}:{read_fingerprint(file)}:{title}".encode())
+    return digest.hexdigest()[:32]
 
 
 def read_merged_digest(path: Path) -> str | None:
@@ -966,31 +1138,64 @@ def read_merged_digest(path: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def merge_pdfs(files: list[Path], target: Path, *, force: bool, digest: str = "") -> int:
-    """Join handouts into one file for double-sided printing.
+def merge_pdfs(files: list[Path], target: Path, *, force: bool, digest: str = "",
+               titles: list[str] | None = None) -> int:
+    """Join handouts into one file for double-sided printing, written as they are read.
 
-    Every handout starts on a front side: one with an odd number of pages is followed
-    by a blank page, so no sheet carries two people's questions.
+    Every handout starts on a front side (one with an odd number of pages is followed by
+    a blank page, so no sheet carries two people's questions) and has a bookmark. Memory
+    stays flat however many handouts there are (see :mod:`visitprep.merged`).
 
     Args:
         digest: What the merged file is made of (see `merged_digest`), recorded in it so a
             rerun can tell whether it changed.
+        titles: Each handout's bookmark (default: its file name).
 
     Returns:
         The number of pages of the merged file.
 
     Raises:
-        OutputError: If a handout cannot be read or the file cannot be written.
+        OutputError: If a handout cannot be read or the file cannot be written; no merged
+            file is left behind then.
     """
-    merged, pages = join_pdfs(files, keywords=f"{MERGED_MARK}{digest}" if digest else "")
-    write_atomic(target, merged, force=force)
+    from visitprep.merged import MergedWriter
+
+    pages = 0
+
+    def write(handle: Any) -> None:
+        nonlocal pages
+        merged = MergedWriter(handle, keywords=f"{MERGED_MARK}{digest}" if digest else "")
+        for index, file in enumerate(files):
+            _add(merged, file, titles[index] if titles else Path(file).stem)
+        pages = merged.close()
+
+    write_atomic_with(target, write, force=force)
     return pages
 
 
-def join_pdfs(files: Iterable[Path | bytes], *, keywords: str = "") -> tuple[bytes, int]:
-    """Join handouts (files or bytes) for double-sided printing, as `merge_pdfs` does.
+def _add(merged: Any, file: Path | bytes, title: str) -> None:
+    """One handout into a merged file; a broken one is an OutputError naming it."""
+    from visitprep.merged import HandoutUnreadableError
 
-    A file is read without following a link.
+    try:
+        if isinstance(file, bytes):
+            data = file
+        else:
+            fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as handle:
+                data = handle.read()
+        merged.add(data, title)
+    except (HandoutUnreadableError, OSError):
+        shown = "a handout" if isinstance(file, bytes) else str(file)
+        raise OutputError(f"cannot merge {shown}: it is not a whole PDF any more",
+                          hint="Delete it and run the same command again to make it "
+                          "anew.") from None
+
+
+def join_pdfs(files: Iterable[Path | bytes], *, keywords: str = "",
+              titles: Iterable[str] = ()) -> tuple[bytes, int]:
+    """Join handouts (files or bytes) for double-sided printing, as `merge_pdfs` does,
+    into memory (the web page's merged file).
 
     Returns:
         The merged PDF and its number of pages.
@@ -1000,34 +1205,16 @@ def join_pdfs(files: Iterable[Path | bytes], *, keywords: str = "") -> tuple[byt
     """
     import io
 
-    from pypdf import PdfReader, PdfWriter
+    from visitprep.merged import MergedWriter
 
-    writer = PdfWriter()
-    for file in files:
-        try:
-            if isinstance(file, bytes):
-                data = file
-            else:
-                fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-                with os.fdopen(fd, "rb") as handle:
-                    data = handle.read()
-            pages = list(PdfReader(io.BytesIO(data)).pages)
-            for page in pages:
-                writer.add_page(page)
-            if len(pages) % 2:
-                last = pages[-1]
-                writer.add_blank_page(width=float(last.mediabox.width),
-                                      height=float(last.mediabox.height))
-        except Exception:  # noqa: BLE001 - pypdf raises many kinds for a broken file
-            shown = "a handout" if isinstance(file, bytes) else str(file)
-            raise OutputError(f"cannot merge {shown}: it is not a whole PDF any more",
-                              hint="Delete it and run the same command again to make it "
-                              "anew.") from None
-    writer.add_metadata({"/Title": "visitprep handouts", "/Creator": "visitprep",
-                         **({"/Keywords": keywords} if keywords else {})})
     buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue(), len(writer.pages)
+    merged = MergedWriter(buffer, keywords=keywords)
+    names = iter(titles)
+    for number, file in enumerate(files, 1):
+        title = next(names, "") or (file.stem if isinstance(file, Path) else f"Handout {number}")
+        _add(merged, file, title)
+    pages = merged.close()
+    return buffer.getvalue(), pages
 
 
 def default_jobs() -> int:

@@ -170,23 +170,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     batch = _command(
         commands, "batch", "one handout per row of a CSV file (a clinic list)",
-        "Make one handout per row of a CSV file. Bad rows are reported one line each (and in "
-        "a failures file); every good row is still printed. Exit code 1 when any row failed.\n\n"
+        "Make one handout per row of a CSV file. Each bad row is reported with every problem it "
+        "has, and written to a failures file (DIR/<list>-failures.csv) that you fix in the "
+        "spreadsheet and give back to batch as it is; every good row is still printed, and a "
+        "handout already there and unchanged is kept. Exit code 1 when any row failed.\n\n"
         "CSV columns (a header row; case, spaces, dashes and underscores do not matter; only "
         "recurrence is required):\n" + textwrap.fill(", ".join(CSV_COLUMNS), 79,
                                                 initial_indent="  ", subsequent_indent="  ")
         + "\n"
+        "Other columns (an MRN, a phone) are ignored, with a note, and never printed. "
         "List cells (concerns, custom_questions, top_questions, exclude, include) separate "
         "values with "
-        "';'. The output column names the file (kept inside -o DIR); without it the file is "
-        "named from the name and visit date.",
+        "';' (concerns, exclude and include also with ','). The output column names the file "
+        "(kept inside -o DIR); without it the file is named from the name and visit date.\n\n"
+        "A date written only in numbers that reads two ways (12/8/2026) follows --date-order, "
+        "else any date of the same file that shows the order (12/14/2026 below), else the "
+        "computer's locale (en_US: month first; Spanish and day-first locales: day first).",
         "  visitprep batch clinic-day.csv -o handouts/\n"
         "  visitprep batch clinic-day.csv -o handouts/ --merge handouts/all.pdf\n"
         "  visitprep batch export.csv -o out/ --encoding cp1252 --date-order dmy\n\n"
-        "  a CSV file:\n"
-        "    name,recurrence,concerns,visit_date\n"
-        "    Ann Lee,distant,costs; clinical-trials,12/3/2026\n"
-        "    Bo Chan,local,side-effects,2026-12-04\n",
+        "  a CSV file (clinic-day.csv):\n"
+        "    name,recurrence,concerns,visit_date,MRN\n"
+        "    Ann Lee,distant,costs; clinical-trials,12/8/2026,100234\n"
+        "    Bo Chan,local,side-effects,12/14/2026,100871\n",
     )
     batch.add_argument("csv", metavar="FILE.csv", type=Path, help="the clinic list")
     batch.add_argument("-o", "--output", metavar="DIR", type=Path, required=True,
@@ -277,6 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run visitprep. Returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # to show a command again
     previous = _sigterm_as_interrupt()
     try:
         if args.command is None:
@@ -336,7 +343,9 @@ def _add_date_order(parser: Any) -> None:
     parser.add_argument(
         "--date-order", choices=("mdy", "dmy"),
         help="how to read a date written only in numbers when the day and month could be "
-        "swapped: mdy (12/3/2026 is December 3) or dmy (12/3/2026 is 12 March)")
+        "swapped: mdy (12/3/2026 is December 3) or dmy (12/3/2026 is 12 March); without it "
+        "the locale decides (en_US: mdy; Spanish and day-first locales: dmy), after, in "
+        "batch, any date of the file that shows the order")
 
 
 def _profile_mapping(args: argparse.Namespace) -> tuple[dict[str, Any], str, dict[str, str]]:
@@ -372,7 +381,11 @@ def _cmd_make(args: argparse.Namespace) -> int:
         )
     data, where, flags = _profile_mapping(args)
     bank = load_bank(args.bank)
-    profile = profile_from_mapping(data, bank, where, flags=flags, date_order=args.date_order)
+    from visitprep.dates import locale_order
+
+    # A numbers-only date that reads two ways follows --date-order, else the locale.
+    order = args.date_order or locale_order()[0]
+    profile = profile_from_mapping(data, bank, where, flags=flags, date_order=order)
     clinic = _clinic(args)
     try:
         layout = load_layout(profile.template)
@@ -795,12 +808,27 @@ _ADVICE = {
 }
 
 
+def _advise_date_order(rows: int, locale: str, argv: list[str]) -> None:
+    """Nothing settled how 12/8/2026 reads: show the command again with the order added."""
+    import shlex
+
+    command = shlex.join(["visitprep", *argv])
+    said = f"the locale ('{locale}') does not say" if locale else "no locale is set"
+    print(f"{rows} row{'s have' if rows != 1 else ' has'} a date written only in numbers "
+          f"that reads two ways (12/8/2026: December 8 or 12 August), and nothing says which: "
+          f"no --date-order, no date in the file that shows it, and {said}. Run it again "
+          f"with the order, month first:\n  {command} --date-order mdy\nor day first:\n"
+          f"  {command} --date-order dmy")
+
+
 def _cmd_batch(args: argparse.Namespace) -> int:
     from visitprep.bank import load_bank
     from visitprep.batch import (
-        csv_date_order,
+        column_note,
+        date_order_of,
         format_of,
         header_of,
+        ignored_columns,
         merge_pdfs,
         merged_digest,
         plan_batch,
@@ -823,10 +851,13 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     bank = load_bank(args.bank)  # a broken bank fails here, once, not once per row
     defaults = _handout_defaults(args)
     clinic = _clinic(args)
-    # Numbers-only dates follow --date-order, or the order the file shows elsewhere.
-    date_order = args.date_order or csv_date_order(args.csv, args.encoding)
+    # Numbers-only dates follow --date-order, the order the file shows elsewhere, or the
+    # locale.
+    order = date_order_of(args.csv, args.encoding, args.date_order)
+    date_order = order.order
     # Every file-level problem, before any work.
     plan = plan_batch(args.csv, args.encoding, date_order)
+    ignored = ignored_columns(header_of(args.csv, args.encoding))
     failures_file = folder / f"{args.csv.stem}-failures.csv"
     _check_input_not_written(args.csv, folder, plan.names)
     _prepare_folder(folder)  # first: --merge may name a file in it (-o out --merge out/all.pdf)
@@ -836,16 +867,21 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     if args.jobs is not None and jobs < args.jobs:
         sys.stderr.write(f"Using {jobs} worker{'s' if jobs > 1 else ''}, not {args.jobs}: "
                          "more than the rows, or more than twice the cores, is not faster.\n")
+    if ignored:
+        print(column_note(ignored), flush=True)
+    one_paper = (args.paper or "letter") if args.merge is not None else None
     progress = _Progress(plan.total, sys.stderr)
 
     def report(result: Any, summary: Any) -> None:
+        # Rows kept unchanged are counted, not listed, so a rerun shows the real problems.
         if result.status in ("failed", "changed"):
             progress.clear()
-            sys.stderr.write(f"{result.message}\n")
-        elif result.status == "skipped":
-            progress.clear()
-            sys.stdout.write(f"{result.message}\n")
-            sys.stdout.flush()
+            if len(result.problems) > 1:  # one line each, under the row's name
+                where = result.message.split(": ", 1)[0]
+                sys.stderr.write(f"{where}: {len(result.problems)} problems:\n" + "".join(
+                    f"  - {problem}\n" for problem in result.problems))
+            else:
+                sys.stderr.write(f"{result.message}\n")
         progress.update(summary.done, summary.seconds)
 
     reserved = frozenset(path.name for path in (args.merge, args.csv)
@@ -853,12 +889,21 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     summary = run_batch(args.csv, folder, jobs=jobs, force=args.force,
                         encoding=args.encoding, bank=bank, defaults=defaults,
                         clinic=clinic, report=report, total=plan.total, fmt=args.fmt,
-                        reserved=reserved, date_order=date_order)
+                        reserved=reserved, date_order=date_order, one_paper=one_paper)
     progress.update(summary.done, summary.seconds, final=True)
+    for note in summary.notes:
+        print(note)
     changed = f"{summary.changed} changed and kept, " if summary.changed else ""
     print(f"{'Stopped' if summary.interrupted else 'Done'}: {summary.written} written, "
           f"{summary.skipped} already there, {changed}{summary.failed} failed, "
           f"in {summary.seconds:.1f} s.")
+    if summary.skipped:
+        print(f"{summary.skipped} handout{'s' if summary.skipped != 1 else ''} unchanged, "
+              "kept.")
+    if order.summary():
+        print(order.summary())
+    if summary.needs_order:
+        _advise_date_order(summary.needs_order, order.locale, args.argv)
     if summary.failures:
         try:
             write_failures(failures_file, header_of(args.csv, args.encoding), summary.failures,
@@ -880,23 +925,26 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     if args.merge is not None and not summary.files:
         print(f"No handouts to merge; {args.merge} was not written.")
     if args.merge is not None and summary.files:
-        names = [summary.files[number] for number in sorted(summary.files)]
-        files = [folder / name for name in names if format_of(name) == "pdf"]
-        left_out = len(names) - len(files)
+        numbers = sorted(summary.files)
+        pdfs = [number for number in numbers if format_of(summary.files[number]) == "pdf"]
+        files = [folder / summary.files[number] for number in pdfs]
+        titles = [summary.titles.get(number, "") for number in pdfs]
+        left_out = len(numbers) - len(files)
         if files:
-            digest = merged_digest(files)
+            digest = merged_digest(files, titles)
             before = read_merged_digest(args.merge)
             if before == digest:
                 print(f"{args.merge} already holds these {len(files)} handout"
                       f"{'s' if len(files) != 1 else ''}; kept it.")
             else:
                 pages = merge_pdfs(files, args.merge, force=args.force or before is not None,
-                                   digest=digest)
+                                   digest=digest, titles=titles)
                 what = "Rebuilt" if before is not None else "Merged"
                 why = " (its handouts changed)" if before is not None else ""
                 count = f"{len(files)} handout{'s' if len(files) != 1 else ''}"
-                print(f"{what} {args.merge}{why}: {count}, {pages} pages. Print it "
-                      "double-sided: every handout starts on a new sheet.")
+                print(f"{what} {args.merge}{why}: {count}, {pages} pages, a bookmark for "
+                      "each person. Print it double-sided: every handout starts on a new "
+                      "sheet.")
         if left_out:
             print(f"{left_out} HTML handout{'s' if left_out != 1 else ''} (from the output "
                   f"column) {'are' if left_out != 1 else 'is'} not in {args.merge}: it holds "

@@ -27,6 +27,7 @@ import calendar
 import datetime as dt
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 ORDERS: tuple[str, ...] = ("mdy", "dmy")
@@ -294,12 +295,130 @@ def file_order(texts: list[str]) -> str | None:
     Returns:
         "mdy" or "dmy" when the texts that show an order all agree, else None.
     """
-    shown: set[str] = set()
+    return file_evidence(texts)[0]
+
+
+def file_evidence(texts: list[str]) -> tuple[str | None, str, int]:
+    """The order the texts show, one text that shows it, and how many texts are
+    numbers-only dates that could be read both ways."""
+    shown: dict[str, str] = {}
+    ambiguous = 0
     for text in texts:
         try:
             reading = read_date(text, dt.date(2000, 1, 1))
         except DateError:
             continue
         if reading.numeric:
-            shown.add(reading.numeric)
-    return shown.pop() if len(shown) == 1 else None
+            shown.setdefault(reading.numeric, " ".join(str(text).split()))
+        elif reading.ambiguous:
+            ambiguous += 1
+    if len(shown) == 1:
+        order, example = next(iter(shown.items()))
+        return order, example, ambiguous
+    return None, "", ambiguous
+
+
+# Regions whose people write the month first (12/8/2026 is December 8): the United States
+# and the places that follow its usage. Spanish is read day first wherever it is spoken.
+_MONTH_FIRST_REGIONS = frozenset({"US", "PH", "AS", "GU", "MP", "UM", "VI", "MH", "FM", "PW"})
+# Languages written year first (2026/12/8): their locales say nothing about 12/8/2026.
+_YEAR_FIRST_LANGUAGES = frozenset({"zh", "ja", "ko", "hu", "lt", "mn"})
+LOCALE_VARIABLES = ("LC_ALL", "LC_TIME", "LANG")
+
+
+def locale_order(env: Mapping[str, str] | None = None) -> tuple[str | None, str]:
+    """The numbers-only order the system's locale implies, and the locale's name.
+
+    Reads LC_ALL, LC_TIME, then LANG: en_US (and the other month-first regions) mean
+    "mdy"; Spanish and the day-first locales (en_GB, de_DE, fr_FR...) mean "dmy"; the C
+    and POSIX locales, a language alone ("en") and year-first languages say nothing (None).
+    """
+    env = os.environ if env is None else env
+    for variable in LOCALE_VARIABLES:
+        value = env.get(variable, "")
+        if not value:
+            continue
+        base = value.split(".")[0].split("@")[0]
+        language, _, region = base.partition("_")
+        language = language.lower()
+        if base in ("C", "POSIX") or not language.isalpha() or language in \
+                _YEAR_FIRST_LANGUAGES:
+            return None, value
+        if language == "es":
+            return "dmy", value
+        if region.upper() in _MONTH_FIRST_REGIONS:
+            return "mdy", value
+        if not region and language == "en":
+            return None, value
+        return "dmy", value
+    return None, ""
+
+
+def browser_order(languages: list[str]) -> str:
+    """The order a browser's languages (Accept-Language, best first) imply: en-US means
+    month first; Spanish and the day-first locales day first. Month first when nothing
+    says (the program's users are in the United States)."""
+    for tag in languages:
+        language, _, region = tag.replace("-", "_").partition("_")
+        order, _ = locale_order({"LANG": f"{language}_{region}" if region else language})
+        if order:
+            return order
+    return "mdy"
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """The order a run reads numbers-only dates in, and why (for the summary line).
+
+    Attributes:
+        order: "mdy", "dmy", or None when nothing settles it.
+        why: In plain words: "--date-order mdy", "other dates in the file show it
+            (12/13/2026)", "the computer's locale is en_US.UTF-8".
+        ambiguous: How many dates of the file could be read both ways.
+        locale: The locale looked at (for the message when nothing settles it).
+    """
+
+    order: str | None
+    why: str = ""
+    ambiguous: int = 0
+    locale: str = ""
+
+    def summary(self) -> str:
+        """The line a run prints about its numbers-only dates ("" when it has none)."""
+        if not self.ambiguous or not self.order:
+            return ""
+        way = ("month first (12/8/2026 is December 8)" if self.order == "mdy"
+               else "day first (12/8/2026 is 12 August)")
+        count = f"{self.ambiguous} date{'s' if self.ambiguous != 1 else ''}"
+        return f"Dates written only in numbers were read {way}: {self.why} ({count} " \
+               "could be read both ways). Every handout prints its date in words."
+
+
+def settle_order(flag: str | None, texts: list[str],
+                 env: Mapping[str, str] | None = None, *, flag_name: str = "--date-order",
+                 locale_name: str = "the computer's locale is") -> DateOrder:
+    """Settle how numbers-only dates read, in turn: the flag (or the web page's choice),
+    any date of the same file that shows the order, then the locale.
+
+    Args:
+        flag: "mdy" or "dmy" as given, or None.
+        texts: Every date text of the file.
+        env: The environment whose locale is read (default: os.environ); None values of
+            the mapping are ignored.
+        flag_name: How the reason names the flag: "--date-order" (followed by the order),
+            or words that stand alone ("as chosen on this page").
+        locale_name: How the reason introduces the locale.
+    """
+    shown, example, ambiguous = file_evidence(texts)
+    if flag:
+        why = f"{flag_name} {flag}" if flag_name.startswith("--") else flag_name
+        if shown and shown != flag:
+            other = "day first" if shown == "dmy" else "month first"
+            why += f", though {example} in the same file can only be read {other}"
+        return DateOrder(flag, why, ambiguous)
+    if shown:
+        return DateOrder(shown, f"other dates in the same file show it ({example})", ambiguous)
+    order, locale = locale_order(env)
+    if order:
+        return DateOrder(order, f"{locale_name} {locale}", ambiguous, locale)
+    return DateOrder(None, "", ambiguous, locale)

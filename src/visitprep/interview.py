@@ -88,11 +88,17 @@ def ask(prompt: Prompt, **io: Any) -> Any:
 
     question: Any
     if prompt.kind == "select":
+        # Each row numbered: typing its number moves there (then Enter), as people try.
+        rows = sum(isinstance(o, Option) for o in prompt.options)
+        shortcuts = rows <= 9
         question = questionary.select(
-            prompt.message, choices=_choices(prompt, 3), instruction=_below(prompt.instruction),
+            prompt.message, choices=_choices(prompt, 6 if shortcuts else 3, shortcuts),
+            instruction=_below(prompt.instruction if shortcuts or prompt.instruction != say(
+                "list.one-digits") else say("list.one")),
             default=next((o.value for o in prompt.options
                           if isinstance(o, Option) and o.value == prompt.default), None),
-            use_jk_keys=False, use_shortcuts=False, **io)
+            use_jk_keys=False, use_shortcuts=shortcuts, **io)
+        _say_keys_in_select(question.application, prompt.message)
     elif prompt.kind == "checkbox":
         question = _checkbox(prompt, **io)
     elif prompt.kind == "text":
@@ -132,22 +138,35 @@ def _below(instruction: str | None) -> str:
                                  subsequent_indent="  ", break_on_hyphens=False)
 
 
-def _choices(prompt: Prompt, indent: int) -> list[Any]:
-    """questionary choices, wrapped to the terminal at word boundaries."""
+def _choices(prompt: Prompt, indent: int, numbered: bool = False) -> list[Any]:
+    """questionary choices, wrapped to the terminal at word boundaries.
+
+    Args:
+        prompt: The prompt.
+        indent: Columns before a choice's text (pointer, box or number).
+        numbered: Rows are numbered (a one-choice list): action rows show their number too.
+    """
     import questionary
 
     width = max(_width() - indent, 30)
     out: list[Any] = []
+    number = 0
     for option in prompt.options:
         if isinstance(option, Heading):
             out.append(questionary.Separator(f"-- {option.title} --"))
-        elif option.value in ACTIONS:
+            continue
+        number += 1
+        if option.value in ACTIONS:
             if not isinstance(out[-1] if out else None, questionary.Choice) or \
                     out[-1].value not in ACTIONS:
                 out.append(questionary.Separator(" "))
             mark = "<<" if option.value == BACK else ">>"
-            out.append(questionary.Choice([("class:back", f"{mark} {option.title}")],
-                                          value=option.value))
+            lead = f"{number}) " if numbered else ""
+            start = 3 + len(lead)  # the pointer's columns, then the number
+            title = textwrap.fill(f"{lead}{mark} {option.title}", max(_width() - 3, 30),
+                                  subsequent_indent=" " * (start + 3),
+                                  break_on_hyphens=False)
+            out.append(questionary.Choice([("class:back", title)], value=option.value))
         else:
             title = textwrap.fill(option.title, width, subsequent_indent=" " * indent,
                                   break_on_hyphens=False)
@@ -263,14 +282,115 @@ def _checkbox(prompt: Prompt, **io: Any) -> Any:
     common._fix_unecessary_blank_lines(session)
     message = Window(FormattedTextControl(lambda: control.error_message or ""),
                      wrap_lines=True, dont_extend_height=True)
+    # The list scrolls in the rows the terminal has left; the action rows (show more, the
+    # full list, go back) sit under it in rows of their own, always on screen.
+    view = _ListView(control)
     layout = Layout(HSplit([
         session.layout.container,
-        ConditionalContainer(Window(control), filter=~is_done),
+        ConditionalContainer(Window(view.part("list"), dont_extend_height=True),
+                             filter=~is_done),
+        ConditionalContainer(Window(view.part("actions"), dont_extend_height=True),
+                             filter=~is_done),
         ConditionalContainer(message, filter=Condition(
             lambda: control.error_message is not None) & ~is_done),
     ]))
     return Question(Application(layout=layout, key_bindings=keys,
                                 style=merge_styles_default([None]), **io))
+
+
+class _ListView:
+    """A checkbox list drawn in two parts: the choices, scrolled to keep the pointer in view
+    with "more above" and "more below" lines, and the action rows under them, never
+    scrolled away (at 80x24 they would otherwise sit below the screen's last row)."""
+
+    def __init__(self, control: Any) -> None:
+        self.control = control
+        self.top = 0  # the first list line shown
+
+    def lines(self) -> tuple[list[list[Any]], int, tuple[int, int]]:
+        """The control's lines, the first line of the action rows, and the pointer's lines."""
+        from questionary import Separator
+
+        lines: list[list[Any]] = [[]]
+        for fragment in self.control._get_choice_tokens():
+            style, text = fragment[0], fragment[1]
+            if style == "[SetCursorPosition]":
+                continue
+            parts = text.split("\n")
+            for index, part in enumerate(parts):
+                if index:
+                    lines.append([])
+                if part:
+                    lines[-1].append((style, part))
+        if lines and not lines[-1]:
+            lines.pop()
+        starts, line = [], 0
+        for choice in self.control.choices:
+            starts.append(line)
+            title = choice.title
+            text = title if isinstance(title, str) else "".join(part[1] for part in title)
+            line += 1 + text.count("\n")
+        split = line
+        for index, choice in enumerate(self.control.choices):
+            if getattr(choice, "value", None) in ACTIONS:
+                before = self.control.choices[index - 1] if index else None
+                split = starts[index - 1] if isinstance(before, Separator) else starts[index]
+                break
+        pointed = self.control.pointed_at
+        start = starts[pointed] if pointed < len(starts) else 0
+        end = starts[pointed + 1] if pointed + 1 < len(starts) else line
+        return lines, split, (start, end)
+
+    def part(self, which: str) -> Any:
+        from prompt_toolkit.layout.controls import UIContent, UIControl
+
+        view = self
+
+        class Part(UIControl):
+            def preferred_height(self, width: int, max_available_height: int,
+                                 wrap_lines: bool, get_line_prefix: Any) -> int:
+                lines, split, _ = view.lines()
+                return len(lines[:split] if which == "list" else lines[split:])
+
+            def create_content(self, width: int, height: int) -> UIContent:
+                lines, split, pointer = view.lines()
+                shown = (view.window(lines[:split], pointer, height) if which == "list"
+                         else lines[split:])
+                return UIContent(get_line=lambda i: shown[i], line_count=len(shown),
+                                 show_cursor=False)
+
+            def is_focusable(self) -> bool:
+                return False
+
+        return Part()
+
+    def window(self, lines: list[list[Any]], pointer: tuple[int, int],
+               height: int) -> list[list[Any]]:
+        """The list lines that fit in `height` rows, the pointer's among them."""
+        if len(lines) <= height or height < 3:
+            self.top = 0
+            return lines[:max(height, 1)] if len(lines) > height else lines
+        count = len(lines)
+
+        def rows(top: int) -> int:
+            """List lines shown from `top`, after the "more above/below" lines."""
+            room = height - (top > 0)
+            return room - (top + room < count)
+
+        start, end = pointer
+        if start >= count:  # the pointer is on an action row: the list stays as it is
+            start = end = self.top
+        if start < self.top:
+            self.top = start if start > 1 else 0  # the first row shows its topic too
+        while end > self.top + rows(self.top) and self.top < start:
+            self.top += 1
+        room = rows(self.top)
+        shown = lines[self.top:self.top + room]
+        if self.top > 0:
+            shown.insert(0, [("class:separator", "   " + say("list.more-above"))])
+        if self.top + room < count:
+            shown.append([("class:separator", "   " + say("list.more-below"))])
+        return shown
 
 
 def _control_class() -> Any:
@@ -363,6 +483,40 @@ def _tall_messages(application: Any) -> None:
             text = container.content.text
             if "ValidationToolbar" in getattr(text, "__qualname__", ""):
                 container.height = None
+
+
+def _say_keys_in_select(application: Any, message: str = "") -> None:
+    """Any other key typed in a one-choice list says which keys work there (questionary
+    ignores it silently, and Enter then takes the row the pointer is on)."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+    from prompt_toolkit.layout import Window
+    from questionary.prompts.common import InquirerControl
+
+    control: Any = next((w.content for w in application.layout.find_all_windows()
+                    if isinstance(w, Window) and isinstance(w.content, InquirerControl)), None)
+    if control is None:  # pragma: no cover - questionary's layout changed
+        return
+    extra = KeyBindings()
+
+    @extra.add(Keys.Any)
+    def _other(event: Any) -> None:
+        control.error_message = say("list.keys-one")
+
+    @extra.add(Keys.ControlM, eager=True)
+    def _done(event: Any) -> None:
+        choice = control.get_pointed_at()
+        title = choice.title
+        text = " ".join((title if isinstance(title, str) else "".join(
+            part[1] for part in title)).split())
+        if choice.value in ACTIONS:  # said back in short: "More options"
+            choice.title = [("class:back", text.split(" (")[0].split(" ", 2)[-1])]
+        elif len(message) + len(text) + 3 > _width():  # said back on one line
+            choice.title = text.split(": ")[0].split(" (")[0]
+        control.is_answered = True
+        event.app.exit(result=choice.value)
+
+    application.key_bindings = merge_key_bindings([application.key_bindings, extra])
 
 
 def _stop_on_ctrl_d(application: Any) -> None:
@@ -534,7 +688,7 @@ class Interview:
             kind, name or step_id, message or spec.text(), _options(groups, back=back,
                                                             with_hints=with_hints),
             default=_checked(groups) if kind == "select" else None,
-            instruction=say("list.one" if kind == "select" else "list.many"),
+            instruction=say("list.one-digits" if kind == "select" else "list.many"),
             validate=validate,
         ))
 
@@ -677,7 +831,7 @@ class Interview:
                 chosen = ask(Prompt(
                     "select", "visit-date-which", say("visit-date.which", text=answer),
                     _options(steps.date_choices(checked.days)),
-                    instruction=say("list.one")))
+                    instruction=say("list.one-digits")))
                 if chosen == BACK:
                     current = answer
                     continue
@@ -710,7 +864,7 @@ class Interview:
             answer = ask(Prompt(
                 "select", "template", steps.step("template").text(),
                 (*options, Option(more, MORE), Option(say("back"), BACK)),
-                default=self.draft.template, instruction=say("list.one")))
+                default=self.draft.template, instruction=say("list.one-digits")))
             if answer == BACK:
                 return BACK
             if answer != MORE:

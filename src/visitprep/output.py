@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from visitprep.errors import OutputError, TargetExistsError
 
@@ -172,6 +173,18 @@ def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
     Raises:
         OutputError: If the file exists (without force) or cannot be written.
     """
+    write_atomic_with(path, lambda handle: handle.write(data), force=force)
+
+
+def write_atomic_with(path: Path, write: Callable[[BinaryIO], object], *,
+                      force: bool) -> None:
+    """As `write_atomic`, for a file written piece by piece: `write` gets the temporary
+    file's handle; whatever it raises leaves no file behind.
+
+    Raises:
+        OutputError: If the file exists (without force) or cannot be written, and
+            whatever `write` raises.
+    """
     check_target(path, force=force)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f"{PART_PREFIX}{os.getpid()}-",
@@ -182,7 +195,7 @@ def write_atomic(path: Path, data: bytes, *, force: bool) -> None:
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644 & ~_umask())

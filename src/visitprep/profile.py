@@ -17,7 +17,7 @@ from typing import Any
 
 from visitprep import dates
 from visitprep.bank import ID_PATTERN
-from visitprep.errors import ProfileError, YamlError, allowed, did_you_mean
+from visitprep.errors import ProfileError, VisitprepError, YamlError, allowed, did_you_mean
 from visitprep.models import (
     LANGUAGES,
     LENGTHS,
@@ -115,12 +115,48 @@ def clean_text(value: object, field: str | None, where: str, *,
     return text
 
 
-def _as_list(value: object, field: str | None, where: str) -> list[Any]:
+class AmbiguousDateError(ProfileError):
+    """A numbers-only date that can be read two ways, and no order given."""
+
+
+class RowProblemsError(ProfileError):
+    """Several problems in one answers mapping (a CSV row), each its own ProfileError."""
+
+    def __init__(self, where: str, problems: list[VisitprepError]) -> None:
+        self.problems = problems
+        self.parts = [_without(where, problem.one_line()) for problem in problems]
+        super().__init__(f"{where}: {len(problems)} problems")
+        # Each part was shortened and made visible already; the whole line is not cut.
+        self.message = f"{where}: {len(problems)} problems: " + " ".join(
+            f"{number}) {part}" for number, part in enumerate(self.parts, 1))
+        self.args = (self.message,)
+
+
+def _without(where: str, text: str) -> str:
+    """A message without its leading "row 4 (Ann Lee): ", which the whole line names once."""
+    return text.removeprefix(f"{where}: ").removeprefix(f"{where} ")
+
+
+def problems_of(error: VisitprepError) -> list[VisitprepError]:
+    """Every problem an error stands for: its own list, or itself."""
+    return list(error.problems) if isinstance(error, RowProblemsError) else [error]
+
+
+def combine(problems: list[VisitprepError], where: str) -> VisitprepError:
+    """One error for one problem; a RowProblemsError naming each for several."""
+    flat = [one for problem in problems for one in problems_of(problem)]
+    return flat[0] if len(flat) == 1 else RowProblemsError(where, flat)
+
+
+def _as_list(value: object, field: str | None, where: str, *,
+             commas: bool = False) -> list[Any]:
     if value is None:
         return []
     if isinstance(value, str):
-        # CSV cells and flags hold several values separated by ';' or line breaks.
-        return [part for part in (p.strip() for p in re.split(r"[;\n]", value)) if part]
+        # CSV cells and flags hold several values separated by ';' or line breaks; a list
+        # of ids or topics (never holding a comma itself) may use ',' too.
+        separators = r"[;,\n]" if commas else r"[;\n]"
+        return [part for part in (p.strip() for p in re.split(separators, value)) if part]
     if isinstance(value, list | tuple):
         return list(value)
     raise ProfileError(f"{_subject(where, field)} must be a list, not {type_name(value)}")
@@ -191,10 +227,12 @@ def parse_date(value: object, where: str = "visit_date", *, today: dt.date | Non
         return one_day(text, today or dates.today(), order)
     except DateError as exc:
         if "could be" in str(exc):
-            hint = "Add --date-order mdy or --date-order dmy, or write it as YYYY-MM-DD."
-        else:
-            hint = FORMS_HINT
-        raise ProfileError(f"{where}: {exc}.", hint=hint) from None
+            raise AmbiguousDateError(
+                f"{where}: {exc}.",
+                hint="Add --date-order mdy or --date-order dmy, or write it as YYYY-MM-DD.",
+                field="visit_date", value=text) from None
+        raise ProfileError(f"{where}: {exc}.", hint=FORMS_HINT, field="visit_date",
+                           value=text) from None
 
 
 def parse_bool(value: object, field: str, where: str) -> bool:
@@ -300,85 +338,118 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
         values[key] = value
 
     check_shapes(values, where)
-    recurrence = parse_recurrence(values.get("recurrence"), src("recurrence"))
+    # Every field is checked, so a row shows all its problems at once (a bad concern
+    # must not hide a bad date in the same row).
+    problems: list[VisitprepError] = []
+
+    def field_value(read: Any, *args: Any, default: Any = None, **kwargs: Any) -> Any:
+        try:
+            return read(*args, **kwargs)
+        except ProfileError as exc:
+            problems.append(exc)
+            return default
+
+    recurrence = field_value(parse_recurrence, values.get("recurrence"), src("recurrence"))
     concerns: list[str] = []
-    for item in _as_list(values.get("concerns"), name("concerns"), src("concerns")):
-        concern = parse_concern(item, bank, src("concerns"))
-        if concern not in concerns:
+    for item in _as_list(values.get("concerns"), name("concerns"), src("concerns"),
+                         commas=True):
+        concern = field_value(parse_concern, item, bank, src("concerns"))
+        if concern is not None and concern not in concerns:
             concerns.append(concern)
 
     own_at = (name("custom_questions"), src("custom_questions"))
-    own = [clean_text(q, *own_at, limit=MAX_OWN_QUESTION_LENGTH)
+    own = [field_value(clean_text, q, *own_at, limit=MAX_OWN_QUESTION_LENGTH, default="")
            for q in _as_list(values.get("custom_questions"), *own_at)]
     own = [q for q in own if q]
     if len(own) > MAX_OWN_QUESTIONS:
-        raise ProfileError(
+        problems.append(ProfileError(
             f"{_subject(*own_at[::-1])} has {len(own)} questions; "
             f"the limit is {MAX_OWN_QUESTIONS}",
             hint="Keep the ones that matter most for this visit.",
-        )
+            field="custom_questions",
+        ))
 
     exclude: list[str] = []
-    for item in _as_list(values.get("exclude"), name("exclude"), src("exclude")):
+    for item in _as_list(values.get("exclude"), name("exclude"), src("exclude"), commas=True):
         qid = str(item).strip()
-        _check_question_id(qid, bank, name("exclude"), src("exclude"))
+        field_value(_check_question_id, qid, bank, name("exclude"), src("exclude"))
         exclude.append(qid)
 
     include: list[str] = []
-    for item in _as_list(values.get("include"), "include", where):
+    for item in _as_list(values.get("include"), "include", where, commas=True):
         qid = str(item).strip()
-        _check_question_id(qid, bank, "include", where)
+        field_value(_check_question_id, qid, bank, "include", where)
         if qid not in include:
             include.append(qid)
 
     top: list[str] = []
     top_at = (name("top_questions"), src("top_questions"))
     for item in _as_list(values.get("top_questions"), *top_at):
-        text = clean_text(item, *top_at, limit=MAX_OWN_QUESTION_LENGTH)
+        text = field_value(clean_text, item, *top_at, limit=MAX_OWN_QUESTION_LENGTH,
+                           default="")
         if not text:
             continue
         if ID_PATTERN.match(text):  # looks like an id, so it must be one
-            _check_question_id(text, bank, *top_at)
+            field_value(_check_question_id, text, bank, *top_at)
             if text in exclude:
-                raise ProfileError(
+                problems.append(ProfileError(
                     f"{where}: question '{text}' is both in 'top_questions' and in 'exclude'",
-                    hint="Remove it from one of them.",
-                )
+                    hint="Remove it from one of them.", field="top_questions", value=text,
+                ))
         if text not in top:
             top.append(text)
     if len(top) > MAX_TOP_QUESTIONS:
-        raise ProfileError(
+        problems.append(ProfileError(
             f"{_subject(*top_at[::-1])} has {len(top)} entries; choose up to "
-            f"{MAX_TOP_QUESTIONS}",
-        )
+            f"{MAX_TOP_QUESTIONS}", field="top_questions",
+        ))
 
     visit_date = values.get("visit_date")
     template = values.get("template")
-    try:
-        day = (parse_date(visit_date, _subject(src("visit_date"), name("visit_date")),
-                          today=today, order=date_order)
-               if visit_date not in (None, "") else None)
-    except ProfileError as exc:
-        exc.field, exc.value = "visit_date", str(visit_date)
-        raise
+    day = (field_value(parse_date, visit_date,
+                       _subject(src("visit_date"), name("visit_date")),
+                       today=today, order=date_order)
+           if visit_date not in (None, "") else None)
+    texts = {key: field_value(clean_text, values.get(key), name(key), src(key), default="")
+             for key in ("name", "doctor", "companion")}
+    paper = field_value(_choice, values.get("paper"), "paper", PAPERS, where, "letter",
+                        default="letter")
+    fillable = field_value(parse_bool, values.get("fillable"), "fillable", where,
+                           default=False)
+    language = field_value(_choice, values.get("language"), "language", LANGUAGES, where,
+                           "en", default="en")
+    length = field_value(_choice, values.get("length"), "length", LENGTHS, where, "short",
+                         default="short")
+    if problems:
+        raise combine(problems, where)
     return Profile(
         recurrence=recurrence,
         concerns=tuple(concerns),
-        name=clean_text(values.get("name"), name("name"), src("name")),
-        doctor=clean_text(values.get("doctor"), name("doctor"), src("doctor")),
+        name=texts["name"],
+        doctor=texts["doctor"],
         visit_date=day,
-        companion=clean_text(values.get("companion"), name("companion"), src("companion")),
+        companion=texts["companion"],
         custom_questions=tuple(own),
         top_questions=tuple(top),
         exclude=tuple(exclude),
-        template=str(template).strip() if template not in (None, "") else "standard",
-        paper=_choice(values.get("paper"), "paper", PAPERS, where, "letter"),
-        fillable=parse_bool(values.get("fillable"), "fillable", where),
-        language=_choice(values.get("language"), "language", LANGUAGES, where, "en"),
-        length=_choice(values.get("length"), "length", LENGTHS, where, "short"),
+        template=template_name(template) if template not in (None, "") else "standard",
+        paper=paper,
+        fillable=fillable,
+        language=language,
+        length=length,
         include=tuple(include),
         room=_choice(values.get("room"), "room", ROOMS, where, "standard"),
     )
+
+
+def template_name(value: object) -> str:
+    """A built-in template named in plain words ("Large print") by its name
+    ("large-print"); anything else (a file's path) as written."""
+    from visitprep.layout import builtin_names
+
+    text = str(value).strip()
+    words = _words(text).replace(" ", "-")
+    return words if words in builtin_names() else text
 
 
 def load_answers(path: Path) -> dict[str, Any]:

@@ -79,8 +79,9 @@ MESSAGES: dict[str, str] = {
     "yes-no.default-yes": "(yes or no; just Enter means yes)",
     "yes-no.default-no": "(yes or no; just Enter means no)",
     "list.one": "(use the up and down arrow keys, then press Enter)",
-    "list.many": "(up and down arrow keys to move, spacebar to check a box, Enter when done; "
-                 "a row starting with >> acts at once)",
+    "list.many": "(up and down arrow keys to move, spacebar to check a box, Enter when "
+                 "done. On a row starting with >> or <<, the spacebar or Enter does what "
+                 "the row says.)",
     "list.none": "none",
     "list.checked": "{count} checked",
     "list.keys": "Typing does nothing in a list. Use the up and down arrow keys to move, "
@@ -174,6 +175,12 @@ MESSAGES: dict[str, str] = {
     "visit-date.both": "“{text}” could be {first} or {second}. To choose, write the "
                        "month as a word, like {example}.",
     "own-keep.now": "Your own questions so far. Keep them?",
+    "list.more-above": "\u2191 more above: press the up arrow key",
+    "list.more-below": "\u2193 more below: press the down arrow key",
+    "list.one-digits": "(use the up and down arrow keys, or type a row's number, then "
+                       "press Enter)",
+    "list.keys-one": "Use the up and down arrow keys, or type a row's number, then press "
+                     "Enter.",
     "room.label": "How much room would you like to write the answers?",
     "room.standard": "Standard: one line to write on under each question",
     "room.more": "More room: three lines under each question (more pages)",

@@ -28,7 +28,7 @@ from flask import Flask, Request, Response, g, redirect, render_template, reques
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from visitprep import dates, steps
-from visitprep.dates import format_day
+from visitprep.dates import ORDERS, format_day
 from visitprep.errors import VisitprepError
 from visitprep.handout import count_pages
 from visitprep.models import MAX_TOP_QUESTIONS, Clinic, Profile, QuestionBank
@@ -511,18 +511,28 @@ def create_app(settings: Settings) -> Flask:
         return Response(render_template("clinic.html", info=None,
                                         **clinic_context(errors, chosen or {})), status=status)
 
+    def browser_date_order() -> str:
+        """How the browser's languages write 12/8/2026 (en-US: month first)."""
+        from visitprep.dates import browser_order
+
+        return browser_order([tag for tag, _ in request.accept_languages])
+
     def clinic_context(errors: dict[str, str], chosen: dict[str, str]) -> dict[str, Any]:
         templates = forms.template_choices(bank, settings.defaults.get("template", "standard"))
         papers = forms.paper_choices(bank)
-        order = ("csv", "encoding", "template", "paper")
+        order = ("csv", "date_order", "encoding", "template", "paper")
         return {
             "errors": [(k, errors[k]) for k in order if k in errors], "error_for": errors,
             "labels": {"csv": text("csv_label"), "encoding": text("encoding_legend"),
                        "template": text("clinic_template_legend"),
-                       "paper": text("clinic_paper_legend")},
+                       "paper": text("clinic_paper_legend"),
+                       "date_order": text("date_order_legend")},
             "anchors": {"csv": "csv", "encoding": f"encoding-{ENCODINGS[0]}",
                         "template": f"template-{templates[0][0]}",
-                        "paper": f"paper-{papers[0][0]}"},
+                        "paper": f"paper-{papers[0][0]}",
+                        "date_order": f"date-order-{ORDERS[0]}"},
+            "orders_named": [(o, text(f"date_order_{o}")) for o in ORDERS],
+            "default_order": browser_date_order(),
             "encodings_named": [(e, text(f"encoding_{e}")) for e in ENCODINGS],
             "templates": templates, "papers": papers, "chosen": chosen,
             "default_template": settings.defaults.get("template", "standard"),
@@ -540,7 +550,7 @@ def create_app(settings: Settings) -> Flask:
         from visitprep.web.clinic_list import print_list_isolated
 
         chosen = {key: str(request.form.get(key, "")) for key in ("encoding", "template",
-                                                                    "paper")}
+                                                                    "paper", "date_order")}
         errors: dict[str, str] = {}
         encoding = chosen["encoding"] or "utf-8"
         template = chosen["template"] or settings.defaults.get("template", "standard")
@@ -552,6 +562,9 @@ def create_app(settings: Settings) -> Flask:
             errors["template"] = text("bad_choice")
         if paper not in dict(forms.paper_choices(bank)):
             errors["paper"] = text("bad_choice")
+        date_order = chosen["date_order"] or browser_date_order()
+        if date_order not in ORDERS:
+            errors["date_order"] = text("bad_choice")
         upload = request.files.get("csv")
         if upload is None or not upload.filename:
             errors = {"csv": text("csv_missing"), **errors}
@@ -571,7 +584,7 @@ def create_app(settings: Settings) -> Flask:
         del data
         with clinic_lists:  # one list at a time: each takes a core while it prints
             made = print_list_isolated(csv_text, name, defaults, bank, settings.clinic,
-                                       MAX_CSV_ROWS)
+                                       MAX_CSV_ROWS, date_order)
         if made.too_many:
             return page_clinic({"csv": text("csv_too_many", rows=MAX_CSV_ROWS)},
                                chosen=chosen)

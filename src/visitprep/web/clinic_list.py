@@ -43,20 +43,29 @@ class ListResult:
 
 
 def print_list(text: str, name: str, defaults: dict[str, Any], bank: QuestionBank,
-               clinic: Clinic | None, max_rows: int) -> ListResult:
+               clinic: Clinic | None, max_rows: int,
+               date_order: str | None = None) -> ListResult:
     """Read the decoded CSV `text`, draw each good row's handout, merge them.
 
+    Args:
+        date_order: The page's choice for dates written only in numbers that read two
+            ways ("mdy" or "dmy"); the file's own dates settle it when it is None.
+
     Never raises for bad input: a list that cannot be read is `error`, a bad row is
-    listed in `info['bad']` and in the failures file.
+    listed in `info['bad']` (with every one of its problems) and in the failures file.
     """
     from visitprep.batch import (
+        column_note,
         failure_message,
         failures_csv,
+        ignored_columns,
         join_pdfs,
-        make_row_pdf,
+        make_row_for_merge,
         read_rows_text,
         safe_stem,
     )
+    from visitprep.dates import settle_order
+    from visitprep.profile import problems_of
 
     try:
         header, rows = read_rows_text(text, name)
@@ -67,26 +76,36 @@ def print_list(text: str, name: str, defaults: dict[str, Any], bank: QuestionBan
         return ListResult(error=f"{name}: has a header but no rows to print")
     if len(rows_list) > max_rows:
         return ListResult(too_many=True)
+    order = settle_order(date_order, [row.values.get("visit_date", "") for row in rows_list],
+                         {}, flag_name="as chosen on this page")
+    paper = defaults.get("paper") or "letter"  # one paper for the whole merged file
     layouts: dict[str, Any] = {}
     pdfs: list[bytes] = []
+    titles: list[str] = []
+    notes: list[str] = []
     failures: list[tuple[Any, str]] = []
-    bad: list[dict[str, str]] = []
+    bad: list[dict[str, Any]] = []
     for row in rows_list:
         try:
             if row.problem:
-                raise VisitprepError(row.problem)
-            pdfs.append(make_row_pdf(row, bank, defaults, clinic, layouts))
+                raise VisitprepError(f"{row.where}: {row.problem}")
+            made = make_row_for_merge(row, bank, defaults, clinic, layouts,
+                                      date_order=order.order, paper=paper)
+            pdfs.append(made.pdf)
+            titles.append(made.title)
+            if made.note:
+                notes.append(made.note)
             continue
         except VisitprepError as exc:
             outcome = exc
         message = failure_message(row, outcome)
         failures.append((row, message))
-        bad.append({"row": str(row.number), "name": row.name,
-                    "field": outcome.field, "value": outcome.value,
-                    "allowed": ", ".join(outcome.choices),
-                    # The allowed values have their own column; the hint would repeat them.
-                    "problem": (outcome.message if outcome.choices else message)
-                    .removeprefix(f"{row.where}: ")})
+        bad.append({"row": str(row.number), "name": row.name, "problems": [
+            {"field": one.field, "value": one.value, "allowed": ", ".join(one.choices),
+             # The allowed values are shown on their own; the hint would repeat them.
+             "problem": (one.message if one.choices else failure_message(row, one))
+             .removeprefix(f"{row.where}: ")}
+            for one in problems_of(outcome)]})
     files: dict[str, tuple[bytes, str]] = {}
     # A file name safe on every system (and in a header): quotes and line breaks go.
     stem = safe_stem(re.sub(r"\.csv$", "", name, flags=re.IGNORECASE)) or "clinic-list"
@@ -96,7 +115,7 @@ def print_list(text: str, name: str, defaults: dict[str, Any], bank: QuestionBan
         # while they are made only costs time (this process ends with the list).
         gc.disable()
         try:
-            merged, pages = join_pdfs(pdfs)
+            merged, pages = join_pdfs(pdfs, titles=titles)
         finally:
             gc.enable()
         del pdfs[:]
@@ -105,7 +124,8 @@ def print_list(text: str, name: str, defaults: dict[str, Any], bank: QuestionBan
         files[f"{stem}-failures.csv"] = (failures_csv(header, failures), "text/csv")
     written = len(rows_list) - len(failures)
     info = {"kind": "clinic", "written": written, "total": len(rows_list),
-            "pages": pages, "bad": bad,
+            "pages": pages, "bad": bad, "notes": notes,
+            "columns": column_note(ignored_columns(header)), "dates": order.summary(),
             "merged": f"{stem}-handouts.pdf" if written else "",
             "failures": f"{stem}-failures.csv" if failures else ""}
     return ListResult(files, info)

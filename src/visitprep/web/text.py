@@ -120,7 +120,24 @@ TEXT: dict[str, str] = {
     "encoding_cp1252": "Windows (cp1252): older Excel on Windows",
     "encoding_latin-1": "Latin-1",
     "clinic_template_legend": "Print size for rows that do not say",
-    "clinic_paper_legend": "Paper for rows that do not say",
+    "clinic_paper_legend": "Paper for every handout",
+    "clinic_paper_hint": "The merged file is printed on one paper: a row that asks for "
+    "another is printed on this one, and the result says which rows.",
+    "date_order_legend": "Dates written only in numbers, like 12/8/2026",
+    "date_order_hint": "How your spreadsheet writes them (set from your browser's language). "
+    "Every handout prints its date in words, so a wrong choice shows at a glance.",
+    "date_order_mdy": "Month first: 12/8/2026 is December 8 (United States)",
+    "date_order_dmy": "Day first: 12/8/2026 is 12 August",
+    "clinic_working": "Printing the handouts of {name}. A list of a few hundred rows takes "
+    "a minute or two; keep this page open.",
+    "clinic_working_rows": "Printing the {rows} rows of {name}. A list of a few hundred rows "
+    "takes a minute or two; keep this page open.",
+    "clinic_elapsed": "{seconds} seconds so far.",
+    "clinic_notes_title": "Notes",
+    "bad_row": "Row {row}",
+    "bad_field": "Field",
+    "bad_value": "Value",
+    "bad_allowed": "Allowed values",
     "clinic_button": "Print the list",
     "csv_missing": "Choose the clinic list (a .csv file), then press Print the list.",
     "csv_too_big": "The clinic list is larger than {limit}. Split it into smaller lists.",

@@ -122,4 +122,46 @@
   // The sentence for browsers that cannot show a PDF in the page, only where it is true.
   var fallback = document.getElementById("preview-fallback");
   if (fallback && navigator.pdfViewerEnabled === true) { fallback.hidden = true; }
+  // A clinic list takes a while to print: after a second, say so, and count the time.
+  var clinic = document.getElementById("clinic-form");
+  var working = document.getElementById("working");
+  if (clinic && working) {
+    clinic.addEventListener("submit", function () {
+      var input = document.getElementById("csv");
+      var file = input && input.files && input.files[0];
+      if (!file) { return; }
+      var rows = null;
+      var started = Date.now();
+      var say = function () {
+        var text = rows ? clinic.dataset.workingRows.replace("{rows}", rows)
+          : clinic.dataset.working;
+        working.textContent = "";
+        var line = document.createElement("p");
+        line.textContent = text.replace("{name}", file.name);
+        var bar = document.createElement("progress");
+        bar.setAttribute("aria-hidden", "true");
+        var elapsed = document.createElement("p");
+        elapsed.className = "elapsed";
+        elapsed.setAttribute("aria-hidden", "true");
+        working.appendChild(line);
+        working.appendChild(bar);
+        working.appendChild(elapsed);
+        var tick = function () {
+          var seconds = Math.round((Date.now() - started) / 1000);
+          elapsed.textContent = clinic.dataset.elapsed.replace("{seconds}", seconds);
+        };
+        tick();
+        setInterval(tick, 1000);
+      };
+      if (file.text && file.size < 5000000) {
+        file.text().then(function (content) {
+          rows = content.split(/\r\n|\n|\r/).filter(function (line) {
+            return line.trim() !== "";
+          }).length - 1;
+        }).catch(function () { rows = null; });
+      }
+      setTimeout(say, 1000);
+      document.getElementById("print-list").setAttribute("aria-disabled", "true");
+    });
+  }
 }());
