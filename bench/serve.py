@@ -19,11 +19,10 @@ import http.client
 import re
 import statistics
 import subprocess
-import sys
 import time
 import urllib.parse
 
-from common import machine
+from common import machine, start_server
 
 FIRST_PAGE_TARGET = 1.0
 HANDOUT_TARGET = 0.150
@@ -31,15 +30,7 @@ HANDOUT_TARGET = 0.150
 
 def start() -> tuple[subprocess.Popen[str], str, float]:
     began = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "visitprep", "serve", "--no-browser",
-                                "--port", "0"], stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    match = re.search(r"http://(127\.0\.0\.1:\d+)/", line)
-    if not match:
-        process.kill()
-        raise SystemExit(f"the server did not start: {line!r}")
-    host = match.group(1)
+    process, host = start_server()
     connection = http.client.HTTPConnection(host, timeout=10)
     connection.request("GET", "/")
     body = connection.getresponse().read()

@@ -25,14 +25,13 @@ import os
 import re
 import statistics
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from common import machine
+from common import machine, start_server
 
 KEEP_MINUTES = 0.25  # the new server lets results go after 15 s in this bench
 
@@ -41,17 +40,11 @@ def start(source: Path | None, keep: bool) -> tuple[subprocess.Popen[str], str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     if source is not None:
         env["PYTHONPATH"] = str(source / "src")
-    command = [sys.executable, "-m", "visitprep", "serve", "--no-browser", "--port", "0"]
-    if keep:
-        command += ["--keep-minutes", str(KEEP_MINUTES)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-    if not match:
-        process.kill()
-        raise SystemExit(f"the server did not start: {line!r}")
-    return process, match.group(0)
+    # quiet: waitress's "Task queue depth" warnings (the code before this issue prints one
+    # for every request that waits) would bury the figures.
+    process, host = start_server(*(["--keep-minutes", str(KEEP_MINUTES)] if keep else []),
+                                 env=env, quiet=True)
+    return process, f"http://{host}/"
 
 
 class Browser:

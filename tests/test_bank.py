@@ -535,17 +535,30 @@ def _document(bank: QuestionBank, profile: Profile) -> Document:
 def test_the_handout_prints_only_the_glossary_words_it_uses(bank: QuestionBank) -> None:
     distant = _document(bank, Profile(recurrence="distant"))
     # "metastatic" is in the About-my-cancer line of a distant recurrence.
-    assert "metastatic" in [term for term, _ in distant.glossary]
+    assert "Metastatic" in [term for term, _ in distant.glossary]
     unsure = _document(bank, Profile(recurrence="unsure", concerns=("symptoms",)))
-    assert "metastatic" not in [term for term, _ in unsure.glossary]
+    assert "Metastatic" not in [term for term, _ in unsure.glossary]
     for document in (distant, unsure):
         texts = " ".join(text for _, text in document.texts())
+        assert document.figure is not None
         for term, _ in document.glossary:
-            entry = next(e for e in bank.glossary if e.term == term)
+            entry = next(e for e in bank.glossary if e.term.lower() == term.lower())
             assert any(uses_word(t, entry) for t in
-                       [document.situation] + [i.text for s in document.sections
-                                               for i in s.items]), term
+                       [document.situation, *document.figure.caption_lines()]
+                       + [s.title for s in document.sections]
+                       + [i.text for s in document.sections for i in s.items]), term
         assert ("Words you may hear" in texts) == bool(document.glossary)
+
+
+def test_the_glossary_box_checks_headings_too(bank: QuestionBank) -> None:
+    """A word a heading alone uses is explained (the box looked at questions only)."""
+    topics = tuple(t if t.id != "costs" else
+                   type(t)(t.id, "Costs of palliative care", t.hint, t.always, t.aliases)
+                   for t in bank.topics)
+    from dataclasses import replace
+    changed = replace(bank, topics=topics)
+    document = _document(changed, Profile(recurrence="local", concerns=("costs",)))
+    assert "Palliative care" in [term for term, _ in document.glossary]
 
 
 def test_the_last_page_names_only_the_sources_the_handout_cites(bank: QuestionBank) -> None:
@@ -559,7 +572,7 @@ def test_the_last_page_names_only_the_sources_the_handout_cites(bank: QuestionBa
 def test_the_pdf_has_the_glossary_box_and_the_number_to_call(bank: QuestionBank) -> None:
     profile = Profile(recurrence="unsure", concerns=("symptoms", "follow-up"))
     text = read_pdf(make_handout(profile, bank)).text
-    assert "Words you may hear" in text and "follow-up care plan:" in text
+    assert "Words you may hear" in text and "Follow-up care plan:" in text
     assert "The number to call:" in text
     assert "tell your cancer care team" in text
     assert "American Cancer Society" in text.split("Where these questions come from")[1]

@@ -171,7 +171,7 @@ def test_usage_errors_exit_2(run: Run, args: tuple[str, ...]) -> None:
 def test_questions_lists_ids_and_sources(run: Run) -> None:
     result = run("questions", "--recurrence", "unsure", "--concern", "costs")
     assert result.code == 0
-    assert "About my recurrence (my-recurrence)" in result.out
+    assert "About my cancer coming back (my-recurrence)" in result.out
     assert "  rec-tests-to-find-out: What tests will show if my cancer has come back?" in result.out
     source = '      from What Is Cancer Recurrence?, "How is a cancer recurrence diagnosed?"'
     assert source in result.out
@@ -333,3 +333,19 @@ def test_more_room_in_a_csv_column_and_as_the_batch_default(run: Run, tmp_path: 
     assert result.code == 0, result.err
     again = {p.stem: len(read_pdf(p).pages) for p in (tmp_path / "out2").glob("*.pdf")}
     assert again["Ann"] == again["Bo"] == pages["Ann"] and again["Cy"] == pages["Cy"]
+
+
+def test_a_default_name_already_taken_gives_the_next_free_one(run: Run, tmp_path: Path) -> None:
+    # The interview's "print the same checklist again" command, typed where it printed.
+    (tmp_path / "answers.yaml").write_text("recurrence: local\nname: Ann Lee\n"
+                                           "visit_date: 2026-12-08\n")
+    first = run("make", "--answers", "answers.yaml")
+    assert first.code == 0
+    taken = tmp_path / "visit-questions-ann-lee-2026-12-08.pdf"
+    taken.write_bytes(b"filled in by hand")
+    again = run("make", "--answers", "answers.yaml")
+    assert again.code == 0, again.err
+    assert ("visit-questions-ann-lee-2026-12-08.pdf is already there; writing "
+            "visit-questions-ann-lee-2026-12-08-2.pdf instead") in again.out
+    assert taken.read_bytes() == b"filled in by hand"
+    assert (tmp_path / "visit-questions-ann-lee-2026-12-08-2.pdf").read_bytes()[:4] == b"%PDF"

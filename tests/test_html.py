@@ -139,7 +139,8 @@ def test_headings_one_h1_then_h2_in_reading_order_without_skipping(bank: Questio
         assert texts[0] == layout.text["title"]
         if "label_box" in layout.features:  # the navigator's clinic block, on page 1
             assert texts[1] == clinic
-        assert [t for t in texts if t != clinic][1:3] == ["My top questions", "My own questions"]
+        rest = [t for t in texts if t not in (clinic, "Words you may hear")]
+        assert rest[1:4] == ["My top questions", "How to use this list", "My own questions"]
         assert texts.index("Symptoms I have noticed") < texts.index("Notes")
         assert texts[-2:] == ["Where to learn more", "Where these questions come from"]
         # One named region, the top questions, so that a screen reader's list of
@@ -453,7 +454,8 @@ def test_batch_rows_choose_html_by_their_output_cell(run: Run, tmp_path: Path) -
                                                       "di.htm"]
     ann = Page((out / "ann.html").read_text(encoding="utf-8"))
     assert words(ann.all("main")[0].text).startswith(
-        "Questions about my cancer coming back Name: Ann Lee")
+        "Questions about my cancer coming back This page does not keep what you type.")
+    assert "before you close it. Name: Ann Lee" in words(ann.all("main")[0].text)
     assert (out / "bo.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "di.htm").read_bytes().startswith(b"<!DOCTYPE html>")
     assert "Merged all.pdf: 2 handouts" in result.out
@@ -517,10 +519,11 @@ def test_the_glossary_box_lists_the_words_the_questions_use(bank: QuestionBank) 
     meanings = [words(e.text) for e in page.all("dd")]
     assert list(zip(terms, meanings, strict=True)) == [
         (term, words(meaning)) for term, meaning in document.glossary]
-    # As in the PDF: it opens the closing blocks, after the questions and the notes.
+    # As in the PDF: under "About my cancer", after the steps and before the first topic.
     headings = [words(h.text) for h in page.all("h2")]
-    assert headings.index(document.glossary_title) == headings.index("Notes") + 1
-    assert headings.index("Symptoms I have noticed") < headings.index("Notes")
+    assert headings.index(document.glossary_title) == headings.index("How to use this list") + 1
+    assert headings.index(document.glossary_title) < headings.index(
+        document.sections[0].title)
     empty = dataclasses.replace(document, glossary=(), glossary_title="")
     assert not Page(render_html(empty, layout)).all("dl")
 

@@ -156,3 +156,37 @@ def test_the_accessibility_tree_names_every_box_and_answer(browser: Any, tmp_pat
     assert {level for _, level in headings[1:]} == {2}
     regions = [value(n, "name") for n in shown if value(n, "role") == "region"]
     assert regions == ["My top questions"]
+
+
+def test_a_typed_answer_grows_and_prints_whole(browser: Any, tmp_path: Path,
+                                               bank: QuestionBank) -> None:
+    """Issue 24: a three-line answer prints its three lines (it printed only the first);
+    the note to print or save the page is on screen, not on paper; the last printed page
+    holds where to learn more with every source, never one source line alone."""
+    from pypdf import PdfReader
+
+    profile = profile_for("standard")
+    open_handout(browser, tmp_path, bank, profile)
+    note = browser.find_element("css selector", ".keep-note")
+    assert note.is_displayed() and "save it as a PDF before you close it" in note.text
+    box = browser.find_element("css selector", "textarea[name='rec-where-now_answer']")
+    before = box.size["height"]
+    lines = ("It is in my liver", "and in two lymph nodes", "Scan again in March")
+    box.send_keys("\n".join(lines))
+    browser.execute_script("document.activeElement.blur()")
+    assert box.size["height"] > before  # it grew to show what was typed
+    assert browser.execute_script("return arguments[0].scrollHeight <= "
+                                  "arguments[0].clientHeight + 1", box)
+    printed = browser.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True,
+                                                          "displayHeaderFooter": False})
+    pdf = PdfReader(io.BytesIO(base64.b64decode(printed["data"])))
+    pages = [page.extract_text() or "" for page in pdf.pages]
+    everything = "\n".join(pages)
+    for line in lines:
+        assert line in everything, line
+    assert "save it as a PDF" not in everything
+    document, _ = make_document(profile, bank)
+    last = " ".join(pages[-1].split())
+    assert "Where to learn more" in last and document.sources_title in last
+    for source in document.sources:
+        assert " ".join(source.split()) in last, source

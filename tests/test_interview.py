@@ -143,7 +143,8 @@ def test_the_review_shows_every_picked_question_ticked_with_a_page_count(
     result, script = interact(happy_path())
     review = script.prompt("review")
     headings = [o.title for o in review.options if isinstance(o, Heading)]
-    assert headings == ["About my recurrence", "My treatment choices", "Costs and insurance",
+    assert headings == ["About my cancer coming back", "My treatment choices",
+                        "Costs and insurance",
                         "Symptoms to tell my care team"]
     questions = [o for o in review.options
                  if isinstance(o, Option) and o.value not in interview.ACTIONS]
@@ -621,7 +622,7 @@ def test_not_sure_yet_never_says_an_empty_topic_is_always_included(
         interact: Callable[..., tuple[Result, Script]]) -> None:
     result, _ = interact(happy_path(recurrence="unsure", concerns=[], top=[]))
     assert result.code == 0, result.err
-    assert 'Questions "About my recurrence" are always included.' in result.out
+    assert 'Questions "About my cancer coming back" are always included.' in result.out
     assert "My treatment choices" not in result.out.split("What else")[0]
 
 

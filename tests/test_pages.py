@@ -205,14 +205,17 @@ def test_navigator_clinic_block_on_page_1_and_support_on_the_last(
     assert title[3].startswith("Questionsaboutmycancer") and title[1] < float(label["top"])  # type: ignore[arg-type]
 
 
-def test_page_1_has_the_header_top_questions_about_line_and_first_questions(
+def test_page_1_has_the_header_top_questions_steps_and_about_line(
         bank: QuestionBank) -> None:
     for template in ("standard", "navigator"):
         for paper in ("letter", "a4"):
             document, pages = rendered(bank, template, paper, "short")
             first = " ".join(text for _, _, _, text in text_lines(pages[0]))
-            for text in ("Name:", "My top questions", "About my cancer:",
-                         document.sections[0].title):
+            texts = ["Name:", "My top questions", "How to use this list", *document.steps,
+                     "About my cancer:"]
+            if not document.explain_inline:  # the standard print: the words and the drawing
+                texts += ["Words you may hear", "Three kinds of recurrence"]
+            for text in texts:
                 assert text.replace(" ", "") in first.replace(" ", ""), (template, text)
             layout = load_layout(template)
             boxes = [r for r in pages[0].rects

@@ -47,7 +47,8 @@ def test_every_form_field_has_a_tooltip_matching_its_printed_label(
     assert tips["top_1_done"] == "What are my treatment choices?"
     assert tips["top_1_answer_1"] == "Answer to: What are my treatment choices?"
     assert tips["top_2_done"] == tips["top_2_question"] == "My top questions 2"
-    assert tips["top_2_answer_1"] == "Answer to: My top questions 2"
+    if template != "large-print":  # (there, the steps on page 1 take the top lines' room)
+        assert tips["top_2_answer_1"] == "Answer to: My top questions 2"
     assert tips["own_1_done"] == "Is x<y & z a problem?"
     assert tips["own_2_done"] == LONG  # whole, however long
     assert "tx-choices_done" not in tips  # it is a top question here

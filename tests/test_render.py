@@ -50,7 +50,7 @@ def test_sections_by_topic_and_footer_on_every_page(bank: QuestionBank) -> None:
     pdf = pdf_for(bank, concerns=("costs", "clinical-trials"))
     pages = pdf.pages  # type: ignore[attr-defined]
     text = pdf.text  # type: ignore[attr-defined]
-    for heading in ("About my recurrence", "My treatment choices", "Clinical trials",
+    for heading in ("About my cancer coming back", "My treatment choices", "Clinical trials",
                     "Costs and insurance"):
         assert heading in text
     assert "Side effects" not in text.replace("side effects", "")

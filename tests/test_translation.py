@@ -90,7 +90,7 @@ def test_the_cisn_twelve_are_translated_whole(bank: QuestionBank,
 
 
 def test_nci_terms_are_used_and_both_given_on_first_use(spanish: QuestionBank) -> None:
-    assert spanish.topic("my-recurrence").title == "Sobre mi recidiva o recurrencia"
+    assert spanish.topic("my-recurrence").title == "Sobre el regreso de mi cáncer"
     assert spanish.glossary[0].term == "recidiva o recurrencia"
     assert spanish.topic("clinical-trials").title == "Estudios clínicos (ensayos clínicos)"
     # the first clinical-trial question each kind prints names both

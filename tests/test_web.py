@@ -327,8 +327,8 @@ def test_a_top_question_that_is_unticked_is_an_error(post: Callable[..., Any],
     ids = re.findall(r'id="keep-[^"]+" name="q-\d+" value="([^"]+)"', update)
     html = page(post("/", {"action": "make", "recurrence": "local", "shown": " ".join(ids),
                            "keep": ids[1:], "top": [ids[0]]}))
-    message = f"\u201c{bank.question(ids[0]).text}\u201d is unticked in the list of " \
-              "questions. Tick it again, or choose another top question."
+    message = f"\u201c{bank.question(ids[0]).text}\u201d is unchecked in the list of " \
+              "questions. Check it again, or choose another top question."
     assert summary(html) == [("top-1", message)]
 
 
@@ -388,7 +388,7 @@ def test_the_preview_counts_questions_and_pages(post: Callable[..., Any]) -> Non
     assert re.fullmatch(r"\d+ questions, \d+ pages\.", data["count"])
     assert data["date"] == "Thursday, December 3, 2026. Is that right?"
     assert 'name="q-1"' in data["review"]
-    assert data["top_groups"][0][0] == "About my recurrence"
+    assert data["top_groups"][0][0] == "About my cancer coming back"
     assert all(len(pair) == 2 for _, pairs in data["top_groups"] for pair in pairs)
     empty = post("/api/preview", {}).get_json()
     assert empty["count"] == "" and "Choose where the cancer has come back" in empty["review"]

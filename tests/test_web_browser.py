@@ -521,10 +521,10 @@ def test_the_list_is_headed_by_topic_and_described_by_its_instruction(
     browser.find_element(By.ID, "recurrence-distant").click()
     wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "[id^=keep-]"))
     headings = browser.find_elements(By.CSS_SELECTOR, "#review-body h3")
-    assert [h.text for h in headings][:2] == ["About my recurrence", "My treatment choices"]
+    assert [h.text for h in headings][:2] == ["About my cancer coming back", "My treatment choices"]
     for fieldset in browser.find_elements(By.CSS_SELECTOR, "#review-body fieldset"):
         assert fieldset.get_attribute("aria-describedby") == "review-hint"
-    assert "Untick any question" in browser.find_element(By.ID, "review-hint").text
+    assert "Uncheck any question" in browser.find_element(By.ID, "review-hint").text
     # Short or full, on the page: the full list adds questions, and the focus stays.
     short = len(browser.find_elements(By.CSS_SELECTOR, "[id^=keep-]"))
     full = browser.find_element(By.ID, "length-full")

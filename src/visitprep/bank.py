@@ -649,6 +649,11 @@ def _uses(text: str, words: tuple[str, ...]) -> bool:
                for word in words)
 
 
+def uses_any(text: str, words: tuple[str, ...]) -> bool:
+    """True when a text uses one of these words or phrases (whole words, any case)."""
+    return _uses(text, tuple(word.lower() for word in words))
+
+
 def glossary_for(bank: QuestionBank, texts: list[str] | tuple[str, ...]) -> tuple[
         GlossaryEntry, ...]:
     """The glossary entries that these texts use, in glossary order."""
@@ -656,8 +661,11 @@ def glossary_for(bank: QuestionBank, texts: list[str] | tuple[str, ...]) -> tupl
 
 
 def glossary_problems(bank: QuestionBank) -> list[str]:
-    """Glossary terms that would never print: no question (nor recurrence line) uses them."""
+    """Glossary terms that would never print: no question, heading, checklist nor
+    recurrence line uses them."""
     texts = [q.text for q in bank.questions] + [k.meaning for k in bank.recurrences]
+    texts += [t.title for t in bank.topics]
+    texts += [text for c in bank.checklists for text in (c.title, c.intro, *c.items)]
     return [f"glossary: no question uses '{entry.term}' (words: {', '.join(entry.words)})"
             for entry in bank.glossary if not any(uses_word(t, entry) for t in texts)]
 

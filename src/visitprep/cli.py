@@ -368,7 +368,13 @@ def _cmd_make(args: argparse.Namespace) -> int:
     from visitprep.bank import load_bank
     from visitprep.handout import count_pages, make_handout, output_format
     from visitprep.layout import load_layout
-    from visitprep.output import check_target, clean_stale_parts, default_name, write_atomic
+    from visitprep.output import (
+        check_target,
+        clean_stale_parts,
+        default_name,
+        free_name,
+        write_atomic,
+    )
     from visitprep.profile import profile_from_mapping
 
     fmt = output_format(args.output, args.fmt)  # a clash is a usage error, before any work
@@ -395,6 +401,12 @@ def _cmd_make(args: argparse.Namespace) -> int:
         raise TemplateError(f"{where}: 'template': {exc.message}", hint=exc.hint) from None
     output: Path = args.output or Path(default_name("visit-questions", profile.visit_date,
                                                     f".{fmt}", profile.name))
+    if args.output is None and not args.force and (output.exists() or output.is_symlink()):
+        # The name was ours to choose: take a free one rather than refuse (the command the
+        # interview prints for "print it again" works in the folder it printed in).
+        taken, output = output, Path(free_name(Path("."), output.name))
+        print(f"{taken} is already there; writing {output} instead (add --force to replace "
+              f"{taken}).", flush=True)
     _check_not_an_input(output, args)
     check_target(output, force=args.force)
     clean_stale_parts(output.parent)

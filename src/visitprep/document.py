@@ -7,7 +7,7 @@ keeps it easy to test without a PDF.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from visitprep.layout import Layout
@@ -18,10 +18,43 @@ from visitprep.models import (
     Item,
     Profile,
     QuestionBank,
+    Section,
     Selection,
 )
 
 GLOSSARY_TITLE = "Words you may hear"
+STEP_KEYS: tuple[str, ...] = ("step_top", "step_bring", "step_show", "step_answer",
+                              "step_check")  # the template's texts, numbered in this order
+FIGURE_KINDS: tuple[str, ...] = ("local", "regional", "distant")  # as drawn, left to right
+
+Term = tuple[str, str]
+"""A glossary word and its meaning, as printed where the reader first meets the word."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """The small drawing of the three kinds of recurrence beside "About my cancer"."""
+
+    title: str
+    key: str
+    """What the shapes mean, printed under the drawing."""
+    labels: tuple[tuple[str, str], ...]
+    """(kind id, label) for each kind drawn, left to right."""
+    mark: str
+    """The reader's kind, drawn with a thick box; '' when not sure yet."""
+    mark_words: str = ""
+    """Printed under the reader's kind, so that the thick box is not all that says it."""
+
+    @property
+    def alt(self) -> str:
+        """The drawing in words, for the tagged PDF and the HTML page."""
+        kinds = "; ".join(f"{label} {self.mark_words}" if kind == self.mark else label
+                          for kind, label in self.labels)
+        return f"Drawing. {self.title}: {kinds}. {self.key}"
+
+    def caption_lines(self) -> tuple[str, ...]:
+        """What prints over and under the drawing."""
+        return (self.title, self.key)
 
 
 @dataclass(frozen=True)
@@ -39,6 +72,8 @@ class DocSection:
 
     title: str
     items: tuple[Item, ...]
+    terms: tuple[Term, ...] = ()
+    """With the words box last: the glossary words first met in this section."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +115,32 @@ class Document:
     fillable: bool = False
     glossary_title: str = ""
     glossary: tuple[tuple[str, str], ...] = ()
-    """(term, meaning) for the words the handout's questions use, in the bank's order."""
+    """(term, meaning) for the words the handout uses (its headings, questions, checklists,
+    "About my cancer" and the drawing), in the bank's order, but those first met in the
+    top questions: printed under "About my cancer", before any topic."""
+    how_to_title: str = ""
+    steps: tuple[str, ...] = ()
+    """"How to use this list", numbered, on page 1."""
+    example_question: str = ""
+    example_answer: str = ""
+    """One worked example: a checked box, a question, and an answer on its line."""
+    top_empty: str = ""
+    """Said inside the top questions' box when the person gave none: it is theirs to fill."""
+    figure: Figure | None = None
+    explain_inline: bool = False
+    """Each word is explained where first met (situation_terms, each section's terms),
+    with no words box; the PDF leaves out the drawing, and the worked example unless it
+    fits beside the steps (its pages are short: large print, the navigator's clinic
+    block). The HTML shows them."""
+    situation_terms: tuple[Term, ...] = ()
+    top_terms: tuple[Term, ...] = ()
+    """Words first met in the top questions, explained in their box."""
+    continued: str = "{title} (continued)"
+    """The heading repeated where a topic runs onto the next page."""
+
+    def continued_title(self, title: str) -> str:
+        """The heading of a topic that runs onto the next page."""
+        return self.continued.format(title=title)
     translation_note: str = ""
     """In a translated handout whose texts a health professional has not all reviewed:
     the line saying so, printed at the end of the last page."""
@@ -98,8 +158,24 @@ class Document:
         for number, item in enumerate(self.top, 1):
             yield f"top question {number}", item.text
         yield "the template's invitation line", self.invite
+        if self.top_empty:
+            yield "the template's text", self.top_empty
+        for term, meaning in self.top_terms + self.situation_terms:
+            yield f"the glossary entry '{term}'", f"{term}: {meaning}"
+        if self.figure is not None:
+            for _, label in self.figure.labels:
+                yield "the drawing's label", label
+            yield "the drawing's label", self.figure.mark_words
+            for line in self.figure.caption_lines():
+                yield "the drawing's caption", line
+        for text in (self.how_to_title, *self.steps, self.example_question,
+                     self.example_answer):
+            yield "the template's text", text
         for section in self.sections:
             yield f"the heading '{section.title}'", section.title
+            for term, meaning in section.terms:
+                yield f"the glossary entry '{term}'", f"{term}: {meaning}"
+            yield f"the heading '{section.title}'", self.continued_title(section.title)
             for number, item in enumerate(section.items, 1):
                 origin = f"question '{item.id}'" if item.id else f"your own question {number}"
                 yield origin, item.text
@@ -166,13 +242,26 @@ def build_document(
     sections: list[DocSection] = []
     if selection.own:
         sections.append(DocSection(text["own_questions"], selection.own))
-    sections.extend(DocSection(s.title, s.items) for s in selection.sections)
+    sections.extend(DocSection(s.title, s.items) for s in gather_topics(bank, selection))
     resources = tuple(f"{r.name}: {r.phone}, {r.website}" for r in bank.resources)
-    glossary = handout_glossary(bank, selection, profile.recurrence)
-    sources = cited_sources(bank, selection, glossary)
+    figure = build_figure(text, profile.recurrence)
+    situation = bank.recurrence(profile.recurrence).meaning
+    places = first_met(bank, selection.top, situation, figure, sections, selection.checklists)
+    # the words first met in the top questions are explained in their box; every other
+    # word the handout uses, in the "Words you may hear" box under "About my cancer"
+    top_terms = places.pop("top")
+    explain_inline = "explain_inline" in layout.features
+    if explain_inline:
+        sections = [DocSection(section.title, section.items, places[f"section {number}"])
+                    for number, section in enumerate(sections)]
+    met = {term.lower() for terms in places.values() for term, _ in terms}
+    glossary = tuple(entry for entry in bank.glossary if entry.term.lower() in met)
+    used = glossary + tuple(entry for entry in bank.glossary
+                            if any(entry.term.lower() == term.lower() for term, _ in top_terms))
+    sources = cited_sources(bank, selection, used)
     show_support = "support_people" in layout.features and bank.support is not None
-    printed = printed_keys(bank, selection, profile.recurrence, glossary=glossary,
-                           support=show_support, sources=cited_files(bank, selection, glossary))
+    printed = printed_keys(bank, selection, profile.recurrence, glossary=used,
+                           support=show_support, sources=cited_files(bank, selection, used))
     if bank.language != "en":
         require_translated(bank, printed)
     title = text["title"]
@@ -185,7 +274,7 @@ def build_document(
         intro=text["intro"],
         fields=fields,
         situation_label=text["situation"],
-        situation=bank.recurrence(profile.recurrence).meaning,
+        situation=situation,
         top_title=text["top_questions"],
         top=selection.top,
         top_slots=max(layout.top_slots, len(selection.top)),
@@ -212,22 +301,98 @@ def build_document(
         support_intro=text["support_intro"] if show_support else "",
         support=bank.support.items if show_support and bank.support else (),
         fillable=profile.fillable,
-        glossary_title=GLOSSARY_TITLE if glossary else "",
-        glossary=tuple((entry.term, entry.meaning) for entry in glossary),
+        # (with the words explained last, each is explained under its heading instead)
+        glossary_title=GLOSSARY_TITLE if glossary and not explain_inline else "",
+        glossary=() if explain_inline else tuple(
+            (entry.term[:1].upper() + entry.term[1:], entry.meaning) for entry in glossary),
+        how_to_title=text["how_to"],
+        steps=tuple(text[key] for key in STEP_KEYS if text[key]),
+        example_question=text["example_question"],
+        example_answer=text["example_answer"],
+        top_empty=text["top_empty"] if not selection.top else "",
+        figure=figure,
+        top_terms=top_terms,
+        explain_inline=explain_inline,
+        # ("This is also called metastatic cancer" explains that word where it stands)
+        situation_terms=tuple(
+            (term, meaning) for term, meaning in places["situation"]
+            if not _names_itself(situation, next(e.words for e in bank.glossary
+                                                 if e.term.lower() == term.lower()))
+        ) if explain_inline else (),
+        continued=text["continued"],
         translation_note=bank.translation_note if printed & bank.unreviewed else "",
     )
 
 
-def handout_glossary(bank: QuestionBank, selection: Selection,
-                     recurrence: str) -> tuple[GlossaryEntry, ...]:
-    """The glossary entries whose words the handout uses: its questions and its
-    "About my cancer" line."""
-    from visitprep.bank import glossary_for
+def build_figure(text: Mapping[str, str], recurrence: str) -> Figure:
+    """The drawing of the three kinds, the reader's marked (none when not sure yet)."""
+    mark = recurrence if recurrence in FIGURE_KINDS else ""
+    return Figure(
+        title=text["figure_title"],
+        key=text["figure_key"],
+        labels=tuple((kind, text[f"figure_{kind}"]) for kind in FIGURE_KINDS),
+        mark=mark,
+        mark_words=text["figure_mark"] if mark else "",
+    )
 
-    texts = [bank.recurrence(recurrence).meaning]
-    texts += [item.text for item in selection.top + selection.own]
-    texts += [item.text for section in selection.sections for item in section.items]
-    return glossary_for(bank, texts)
+
+def gather_topics(bank: QuestionBank, selection: Selection) -> tuple[Section, ...]:
+    """The selection's sections, each topic under one heading: a question of a topic every
+    handout has ("My treatment choices") that names a chosen topic by its title or one of
+    its other names ("Is a clinical trial available to me?") moves to the start of that
+    topic's section, so that a topic never reads as two."""
+    from visitprep.bank import uses_any
+
+    always = {topic.id for topic in bank.topics if topic.always}
+    chosen = [section for section in selection.sections if section.topic not in always]
+    names = {section.topic: (bank.topic(section.topic).title,
+                             *bank.topic(section.topic).aliases) for section in chosen}
+    moved: dict[str, list[Item]] = {section.topic: [] for section in chosen}
+    kept: dict[str, list[Item]] = {}
+    for section in selection.sections:
+        kept[section.topic] = []
+        for item in section.items:
+            home = next((other.topic for other in chosen if section.topic in always
+                         and uses_any(item.text, names[other.topic])), None)
+            (moved[home] if home else kept[section.topic]).append(item)
+    gathered = [Section(section.topic, section.title,
+                        tuple(moved.get(section.topic, ())) + tuple(kept[section.topic]))
+                for section in selection.sections]
+    return tuple(section for section in gathered if section.items)
+
+
+def _names_itself(text: str, words: tuple[str, ...]) -> bool:
+    """True when the text explains the word by naming it: "... also called metastatic"."""
+    lowered = " ".join(text.lower().split())
+    return any(f"called {word.lower()}" in lowered for word in words)
+
+
+def first_met(bank: QuestionBank, top: tuple[Item, ...], situation: str, figure: Figure,
+              sections: list[DocSection],
+              checklists: tuple[Checklist, ...]) -> dict[str, tuple[Term, ...]]:
+    """Where the reader first meets each glossary word, in reading order: the top
+    questions, "About my cancer" (its line, the drawing's words and the word
+    "recurrence" the drawing names), each section (heading and questions), each
+    checklist. Returns the words to explain at each place, keyed "top", "situation",
+    "section N", "checklist N"."""
+    from visitprep.bank import uses_word
+
+    places: list[tuple[str, list[str]]] = [
+        ("top", [item.text for item in top]),
+        ("situation", [situation, *(label for _, label in figure.labels),
+                       *figure.caption_lines()]),
+    ]
+    places += [(f"section {n}", [s.title, *(item.text for item in s.items)])
+               for n, s in enumerate(sections)]
+    places += [(f"checklist {n}", [c.title, c.intro, *c.items, c.call_line])
+               for n, c in enumerate(checklists)]
+    found: dict[str, list[Term]] = {place: [] for place, _ in places}
+    for entry in bank.glossary:
+        for place, texts in places:
+            if any(uses_word(t, entry) for t in texts):
+                found[place].append((entry.term[:1].upper() + entry.term[1:], entry.meaning))
+                break
+    return {place: tuple(terms) for place, terms in found.items()}
 
 
 def cited_sources(bank: QuestionBank, selection: Selection,

@@ -23,8 +23,14 @@ TEXT_KEYS: tuple[str, ...] = (
     "title", "intro", "name", "visit_date", "doctor", "companion", "situation",
     "top_questions", "invite", "own_questions", "symptom_when", "notes", "learn_more",
     "sources", "footer", "page", "clinic_contact", "label", "support_title", "support_intro",
+    "how_to", "step_top", "step_bring", "step_show", "step_answer", "step_check",
+    "example_question", "example_answer", "top_empty", "figure_title", "figure_key", "figure_mark",
+    "figure_local", "figure_regional", "figure_distant", "continued",
 )
-FEATURES: tuple[str, ...] = ("clinic_block", "label_box", "support_people")
+# Text keys added after templates were first copied: a template that does not extend a
+# built-in one and lacks them gets the standard template's words.
+_NEWER_TEXTS: tuple[str, ...] = TEXT_KEYS[TEXT_KEYS.index("how_to"):]
+FEATURES: tuple[str, ...] = ("clinic_block", "label_box", "support_people", "explain_inline")
 
 # key path -> (kind, low, high); kinds: number, int, text
 _SCHEMA: dict[str, tuple[str, float, float]] = {
@@ -174,6 +180,12 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
                 hint=f"Template keys: {allowed(_SCHEMA)}.",
             )
     values: dict[str, Any] = {}
+    if any(f"text.{key}" not in flat for key in _NEWER_TEXTS) and \
+            not name.endswith("standard.yaml"):
+        standard = _flatten(_read_merged(builtin_dir() / "standard.yaml", ()), "standard")
+        for key in _NEWER_TEXTS:
+            flat.setdefault(f"text.{key}", standard[f"text.{key}"])
+    flat.setdefault("features.explain_inline", False)  # added after templates were copied
     for key, (kind, low, high) in _SCHEMA.items():
         if key in _OPTIONAL and flat.get(key) is None and flat.get(_OPTIONAL[key]) is not None:
             flat[key] = flat[_OPTIONAL[key]]
@@ -210,6 +222,7 @@ def _validate(data: dict[str, Any], name: str) -> Layout:
             )
         values[key] = value
     check_page_label(values["text.page"], name)
+    check_continued(values["text.continued"], name)
     layout = Layout(
         name=values["name"],
         description=values["description"],
@@ -260,6 +273,21 @@ def check_text_length(key: str, text: str, name: str) -> None:
                             hint="A word that long cannot wrap onto the next line.")
 
 
+def _label_fields(label: str, key: str, name: str, hint: str) -> tuple[list[str], bool]:
+    """The {fields} a template text holds, and whether any has a format or conversion.
+
+    Raises:
+        TemplateError: For a brace not closed or not opened.
+    """
+    try:
+        parsed = [(field, spec or conv) for _, field, spec, conv in
+                  string.Formatter().parse(label) if field is not None]
+    except ValueError:
+        raise TemplateError(f"{name}: '{key}' ('{label}') has a brace that is not closed "
+                            "or not opened", hint=hint) from None
+    return [field for field, _ in parsed], any(extra for _, extra in parsed)
+
+
 def check_page_label(label: str, name: str) -> None:
     """The page label holds {page} and {pages} and no other field, in valid braces.
 
@@ -267,14 +295,7 @@ def check_page_label(label: str, name: str) -> None:
         TemplateError: Naming the label and what is wrong with it.
     """
     hint = "For example: \"Page {page} of {pages}\". Write a brace as {{ or }}."
-    try:
-        fields = [field for _, field, spec, conv in string.Formatter().parse(label)
-                  if field is not None]
-        specs = [(spec, conv) for _, field, spec, conv in string.Formatter().parse(label)
-                 if field is not None and (spec or conv)]
-    except ValueError:
-        raise TemplateError(f"{name}: 'text.page' ('{label}') has a brace that is not closed "
-                            "or not opened", hint=hint) from None
+    fields, specs = _label_fields(label, "text.page", name, hint)
     unknown = [field for field in fields if field not in ("page", "pages")]
     if unknown or specs:
         shown = unknown[0] if unknown else fields[0]
@@ -283,6 +304,19 @@ def check_page_label(label: str, name: str) -> None:
     if "page" not in fields or "pages" not in fields:
         raise TemplateError(f"{name}: 'text.page' must contain {{page}} and {{pages}} "
                             f"(it is '{label}')", hint=hint)
+
+
+def check_continued(label: str, name: str) -> None:
+    """The "(continued)" heading holds {title} once, as it is, and no other field.
+
+    Raises:
+        TemplateError: Naming the label and what is wrong with it.
+    """
+    hint = "For example: \"{title} (continued)\". Write a brace as {{ or }}."
+    fields, specs = _label_fields(label, "text.continued", name, hint)
+    if fields != ["title"] or specs:
+        raise TemplateError(f"{name}: 'text.continued' must contain {{title}} once, as it "
+                            f"is, and no other field (it is '{label}')", hint=hint)
 
 
 # Page furniture, as the renderer draws it (render/pdf.py): the footer's note sits 0.4 inch

@@ -114,7 +114,7 @@ class GlossaryEntry:
 
 @dataclass(frozen=True)
 class Checklist:
-    """A tick list printed when its topic is chosen (the symptoms list)."""
+    """A checklist printed when its topic is chosen (the symptoms list)."""
 
     topic: str
     title: str

@@ -107,7 +107,7 @@ def rules_ops(segments: tuple[tuple[float, float, float], ...]) -> str:
 
 @lru_cache(maxsize=1024)
 def box_ops(x: float, y: float, size: float) -> str:
-    """PDF operators for an empty black square to tick, 1 pt lines."""
+    """PDF operators for an empty black square to check, 1 pt lines."""
     return f"{_INK_STROKE} 1 w n {fp_str(x, y, size, size)} re S"
 
 
@@ -1108,7 +1108,7 @@ class LabelBox(Flowable):
 
 
 class ChecklistRows(Flowable):
-    """A tick list ("Symptoms I have noticed"): a title, its introduction, a column
+    """A checklist ("Symptoms I have noticed"): a title, its introduction, a column
     header, rows of a box, the item, and a line to write when it started, and a foot
     under the rows (the line for the number to call).
 
@@ -1140,7 +1140,9 @@ class ChecklistRows(Flowable):
             for number, _ in items:
                 row = table.add("TR")
                 self.cells[number] = (row.add("TD"), row.add("TD"))
-        self.head = head  # the title and the introduction; empty on a continuation
+        self.head = head  # the title and the introduction; on a continuation, continued_head
+        # the title "(continued)", heading the rows carried to the next page
+        self.continued_head: list[Flowable] = []
         self.foot = foot or []  # under the last rows; empty on a first part
         self.column = column
         self.items = items  # (number, text)
@@ -1228,10 +1230,11 @@ class ChecklistRows(Flowable):
 
     def _part(self, items: list[tuple[int, str]], pad: float, keep_head: bool,
               keep_foot: bool = True) -> ChecklistRows:
-        part = ChecklistRows(self.head if keep_head else [], self.column, items,
-                             (self.label_style, self.style), self.box, self.row_pad,
-                             self.form, self.column_width,
+        part = ChecklistRows(self.head if keep_head else list(self.continued_head),
+                             self.column, items, (self.label_style, self.style), self.box,
+                             self.row_pad, self.form, self.column_width,
                              self.foot if keep_foot else None)
+        part.continued_head = self.continued_head
         part.pad = pad
         part.table, part.header = self.table, self.header  # the same table, continued
         part.cells = {number: self.cells[number] for number, _ in items}
@@ -1271,3 +1274,250 @@ class ChecklistRows(Flowable):
         for part, height in zip(self.foot, self.foot_heights, strict=True):
             top -= height
             part.drawOn(canvas, 0, top)
+
+
+class Marked(Flowable):
+    """A flowable drawn whole as the content of one node of the structure tree (the
+    drawing of the three kinds as a Figure with its alternative text, the worked
+    example as a paragraph)."""
+
+    def __init__(self, inner: Flowable, node: Node | None) -> None:
+        super().__init__()
+        self.inner = inner
+        self.node = node
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        width, height = self.inner.wrap(avail_width, avail_height)
+        self.width, self.height = width, height
+        return width, height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return []
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name
+        return float(self.inner.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 - reportlab's name
+        return float(self.inner.getSpaceAfter())
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
+        start = opening(canvas, self.node)
+        if not start:
+            self.inner.drawOn(canvas, x, y, _sW)
+            return
+        canvas.addLiteral(start)
+        tags, canvas.tags = canvas.tags, None  # all of it is the node's: nothing nested
+        try:
+            self.inner.drawOn(canvas, x, y, _sW)
+        finally:
+            canvas.tags = tags
+        canvas.addLiteral(END)
+
+
+class ExampleBlock(Flowable):
+    """The worked example of how to use an item: a checked box, a question beside it,
+    and on its writing line, the words "Write the answer here."
+
+    Drawn like a question block, but never a form field: it is not the reader's.
+    """
+
+    def __init__(self, question: str, answer: str, style: ParagraphStyle,
+                 layout: Layout) -> None:
+        super().__init__()
+        self.question, self.answer = question, answer
+        self.style = style
+        self.box = layout.checkbox_size
+        self.gap = layout.line_gap
+        self.indent = self.box + style.fontSize * 0.7
+        self.after = style.fontSize * 0.35
+        self.lines: tuple[str, ...] = ()
+        self.answer_lines: tuple[str, ...] = ()
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        style = self.style
+        room = avail_width - self.indent
+        self.lines = wrap_text(self.question, style.fontName, style.fontSize, room)
+        self.answer_lines = wrap_text(self.answer, style.fontName, style.fontSize, room)
+        self.text_height = len(self.lines) * style.leading
+        self.width = avail_width
+        self.height = (max(self.text_height, self.box) + len(self.answer_lines) * self.gap
+                       + self.after)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas, style = self.canv, self.style
+        first_baseline, box_y, ys = _question_geometry(
+            self.height - self.after, style.fontSize, self.box, self.text_height, self.gap,
+            len(self.answer_lines))
+        first_baseline, box_y = first_baseline + self.after, box_y + self.after
+        ys = tuple(y + self.after for y in ys)
+        canvas.addLiteral(box_ops(0, box_y, self.box))
+        # the check mark, drawn: a short stroke down and a long one up
+        size = self.box
+        canvas.saveState()
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(max(1.2, size * 0.14))
+        canvas.setLineCap(1)
+        canvas.setLineJoin(1)
+        path = canvas.beginPath()
+        path.moveTo(size * 0.18, box_y + size * 0.52)
+        path.lineTo(size * 0.42, box_y + size * 0.22)
+        path.lineTo(size * 0.85, box_y + size * 0.88)
+        canvas.drawPath(path, stroke=1, fill=0)
+        canvas.restoreState()
+        # (a space after the question, which prints nothing, so that text read back
+        # from the page does not run it into the answer)
+        lines = (*self.lines[:-1], f"{self.lines[-1]} ") if self.lines else ()
+        draw_lines(canvas, self.indent, first_baseline, lines, style)
+        rules(canvas, tuple((self.indent, self.width, y) for y in ys))
+        for y, line in zip(ys, self.answer_lines, strict=True):
+            draw_lines(canvas, self.indent + style.fontSize * 0.4, y + 2 + style.fontSize * 0.24,
+                       (line,), style)
+
+
+class KindsFigure(Flowable):
+    """The drawing of the three kinds of recurrence, from the sources' definitions: the
+    place the cancer first started (a circle) and where it comes back (black dots): in
+    the same place, in nearby lymph nodes or tissue, in an organ far away.
+
+    Its title above; under each picture (or beside it, in rows, when the labels would
+    take more than two lines under it, as in large print), its label; the key under all.
+    The reader's kind has a thick box and says so in words; none is marked for "not
+    sure yet". Simple vector shapes, sized from the body text.
+    """
+
+    MAX_LABEL_LINES = 2  # under a picture; more, and the kinds go one under the other
+
+    def __init__(self, title: str, labels: tuple[tuple[str, str], ...], mark: str,
+                 mark_words: str, caption: str, styles: tuple[ParagraphStyle, ParagraphStyle],
+                 alt: str = "") -> None:
+        super().__init__()
+        self.title, self.labels, self.mark = title, labels, mark
+        self.mark_words, self.caption = mark_words, caption
+        self.bold, self.style = styles
+        self.alt = alt  # the drawing in words, for a tagged PDF's Figure
+        size = self.style.fontSize
+        self.gap = size * 0.8
+        self.pad = size * 0.45
+        self.picture = size * 2.6
+        self.row_picture = size * 2.0  # in rows
+        self.picture_width = size * 5.5
+        self.rows = False
+
+    def _label_lines(self, kind: str, label: str, width: float) -> tuple[tuple[str, ...],
+                                                                          tuple[str, ...]]:
+        words = wrap_text(label, self.style.fontName, self.style.fontSize, width)
+        mark = wrap_text(self.mark_words, self.bold.fontName, self.bold.fontSize, width) \
+            if kind == self.mark and self.mark_words else ()
+        return words, mark
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        style, bold = self.style, self.bold
+        panel = (avail_width - 2 * self.gap) / 3
+        self.panels = [self._label_lines(kind, label, panel - 2 * self.pad)
+                       for kind, label in self.labels]
+        self.rows = max(len(words) for words, _ in self.panels) > self.MAX_LABEL_LINES
+        if self.rows:
+            text_width = avail_width - self.picture_width - 3 * self.pad
+            self.panels = [self._label_lines(kind, label, text_width)
+                           for kind, label in self.labels]
+            self.row_heights = [max(self.row_picture, (len(words) + len(mark)) * style.leading)
+                                + 2 * self.pad for words, mark in self.panels]
+            self.panel_height = sum(self.row_heights) + self.pad * 0.4 * 2
+        else:
+            longest = max(len(words) + len(mark) for words, mark in self.panels)
+            self.panel_height = self.pad * 2.5 + self.picture + longest * style.leading
+        self.title_lines = wrap_text(self.title, bold.fontName, bold.fontSize, avail_width)
+        self.caption_lines = wrap_text(self.caption, style.fontName, style.fontSize,
+                                       avail_width)
+        self.height = (len(self.title_lines) * bold.leading + self.pad * 0.6
+                       + self.panel_height + self.pad * 0.4
+                       + len(self.caption_lines) * style.leading)
+        return self.width, self.height
+
+    def _box(self, canvas: Canvas, marked: bool, x: float, y: float, width: float,
+               height: float) -> None:
+        canvas.saveState()
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(3.0 if marked else 0.8)
+        inset = 1.5 if marked else 0.4
+        canvas.rect(x + inset, y + inset, width - 2 * inset, height - 2 * inset, stroke=1,
+                    fill=0)
+        canvas.restoreState()
+
+    def _label(self, canvas: Canvas, x: float, top: float, words: tuple[str, ...],
+               mark: tuple[str, ...]) -> None:
+        style, bold = self.style, self.bold
+        draw_lines(canvas, x, baseline_below(top, style), words, style)
+        if mark:
+            draw_lines(canvas, x, baseline_below(top - len(words) * style.leading, bold),
+                       mark, bold)
+
+    def draw(self) -> None:
+        canvas, style, bold = self.canv, self.style, self.bold
+        top = self.height
+        draw_lines(canvas, 0, baseline_below(top, bold), self.title_lines, bold)
+        top -= len(self.title_lines) * bold.leading + self.pad * 0.6
+        bottom = top - self.panel_height
+        if self.rows:
+            row_top = top - self.pad * 0.4
+            for (kind, _), (words, mark), height in zip(self.labels, self.panels,
+                                                        self.row_heights, strict=True):
+                self._box(canvas, kind == self.mark, 0, row_top - height, self.width,
+                            height)
+                middle = row_top - height / 2
+                self._picture(canvas, kind, self.pad, middle - self.row_picture / 2,
+                              self.picture_width, self.row_picture)
+                text_height = (len(words) + len(mark)) * style.leading
+                self._label(canvas, self.picture_width + 2 * self.pad,
+                            middle + text_height / 2, words, mark)
+                row_top -= height
+        else:
+            panel = (self.width - 2 * self.gap) / 3
+            for index, ((kind, _), (words, mark)) in enumerate(zip(self.labels, self.panels,
+                                                                   strict=True)):
+                left = index * (panel + self.gap)
+                self._box(canvas, kind == self.mark, left, bottom, panel, self.panel_height)
+                picture_top = top - self.pad
+                self._picture(canvas, kind, left + self.pad, picture_top - self.picture,
+                              panel - 2 * self.pad, self.picture)
+                self._label(canvas, left + self.pad, picture_top - self.picture - self.pad * 0.5,
+                            words, mark)
+        draw_lines(canvas, 0, baseline_below(bottom - self.pad * 0.4, style),
+                   self.caption_lines, style)
+
+    @staticmethod
+    def _picture(canvas: Canvas, kind: str, x: float, y: float, width: float,
+                 height: float) -> None:
+        """One picture: the first place as a circle, where it comes back as black dots."""
+        radius = height * 0.3
+        cx, cy = x + min(width * 0.22, height * 0.6), y + height / 2
+        canvas.saveState()
+        canvas.setStrokeColor(INK)
+        canvas.setFillColor(INK)
+        canvas.setLineWidth(1.2)
+        canvas.circle(cx, cy, radius, stroke=1, fill=0)
+        dot = radius * 0.32
+        if kind == "local":
+            canvas.circle(cx + radius * 0.25, cy + radius * 0.2, dot, stroke=0, fill=1)
+            canvas.circle(cx - radius * 0.3, cy - radius * 0.25, dot * 0.8, stroke=0, fill=1)
+        elif kind == "regional":
+            canvas.setLineWidth(0.8)
+            nodes = ((cx + radius * 2.0, cy + radius * 0.9), (cx + radius * 2.3, cy - radius * 0.2),
+                     (cx + radius * 1.9, cy - radius * 1.1))
+            for nx, ny in nodes:
+                canvas.line(cx + radius, cy, nx, ny)  # the lymph vessels
+            for nx, ny in nodes:
+                canvas.circle(nx, ny, dot * 1.1, stroke=1, fill=1)
+        else:  # distant: an organ far away, across the panel
+            far_x = x + width - height * 0.45
+            canvas.setLineWidth(1.2)
+            canvas.ellipse(far_x - height * 0.35, cy - height * 0.4, far_x + height * 0.35,
+                           cy + height * 0.4, stroke=1, fill=0)
+            canvas.circle(far_x, cy, dot * 1.2, stroke=0, fill=1)
+            canvas.setDash(2, 2)
+            canvas.setLineWidth(0.8)
+            canvas.line(cx + radius + 2, cy, far_x - height * 0.35 - 3, cy)
+            canvas.setDash()
+        canvas.restoreState()

@@ -33,6 +33,12 @@ WORDS = {
     "slot_done": "Top question {number} answered",
     "slot_answer": "Answer to top question {number}",
     "logo": "The clinic's logo",
+    "keep": "This page does not keep what you type. To keep your answers, print the page "
+            "or save it as a PDF before you close it.",
+    "example_checked": "A checked box:",
+    "picture_local": "A circle with black dots inside it.",
+    "picture_regional": "A circle with black dots near it, joined to it by lines.",
+    "picture_distant": "A circle, and far from it another shape with a black dot inside.",
 }
 MIN_SCREEN_PX = 18.0  # base text on screen, whatever the print size
 _PX_PER_PT = 4 / 3
@@ -134,6 +140,25 @@ def _top_slots(document: Document) -> list[tuple[int, Item | None]]:
             for number in range(1, document.top_slots + 1)]
 
 
+def kind_picture(kind: str) -> Markup:
+    """The drawing of one kind as inline SVG (numbers only: nothing to escape): the place
+    the cancer first started as a circle, where it comes back as black dots."""
+    shapes = ['<circle cx="22" cy="25" r="13" fill="none" stroke="#000" stroke-width="2"/>']
+    if kind == "local":
+        shapes += ['<circle cx="25" cy="22" r="4" fill="#000"/>',
+                   '<circle cx="18" cy="29" r="3.5" fill="#000"/>']
+    elif kind == "regional":
+        for x, y in ((52, 13), (57, 27), (50, 39)):
+            shapes += [f'<line x1="35" y1="25" x2="{x}" y2="{y}" stroke="#000" '
+                       'stroke-width="1.2"/>', f'<circle cx="{x}" cy="{y}" r="4.5" fill="#000"/>']
+    else:
+        shapes += ['<line x1="37" y1="25" x2="83" y2="25" stroke="#000" stroke-width="1.2" '
+                   'stroke-dasharray="3 3"/>',
+                   '<ellipse cx="100" cy="25" rx="15" ry="19" fill="none" stroke="#000" '
+                   'stroke-width="2"/>', '<circle cx="100" cy="25" r="4.5" fill="#000"/>']
+    return Markup("".join(shapes))
+
+
 def css_string(text: str) -> str:
     """Quote text as a CSS string: every character but letters, digits and spaces
     escaped, so no text can end the string or the style sheet."""
@@ -172,6 +197,9 @@ def _sizes(layout: Layout) -> dict[str, float]:
         "top_answer_height": max(layout.top_answer_lines, 1) * layout.line_gap,
         "notes_height": max(layout.notes_lines, 3) * layout.line_gap,
         "clinic_height": 2 * layout.line_gap,
+        "answer_screen_rows": max(layout.answer_lines, 2),
+        "top_screen_rows": max(layout.top_answer_lines, 2),
+        "notes_screen_rows": max(layout.notes_lines, 3),
     }
 
 
@@ -221,6 +249,7 @@ def render_html(document: Document, layout: Layout, *, paper: str = "letter",
         answer_rows=max(layout.answer_lines, 2),
         notes_rows=max(layout.notes_lines, 3),
         words=WORDS,
+        picture=kind_picture,
         link=link_addresses,
         version=__version__,
         keywords=keywords,

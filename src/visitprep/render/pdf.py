@@ -43,12 +43,15 @@ from visitprep.render.flowables import (
     INK,
     Box,
     ChecklistRows,
+    ExampleBlock,
     FieldRows,
     Figure,
     Form,
+    KindsFigure,
     LabelBox,
     LeadText,
     Lines,
+    Marked,
     NotesLines,
     PlainText,
     QuestionBlock,
@@ -345,6 +348,7 @@ class _TopBox(Box):
     """A table that splits only after its title, invitation and first question."""
 
     KEEP = 3
+    lines: int | None = None  # the writing lines each question was given, if not the template's
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         parts = super().split(availWidth, availHeight)
@@ -370,6 +374,8 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
     node.kids.clear()
     rows: list[list[Any]] = [[PlainText(document.top_title, styles.heading, node.add("H2"))],
                              [PlainText(document.invite, styles.bold, node.add("P"))]]
+    if document.top_empty:  # blank: the box is the reader's to fill in, and says so
+        rows.append([PlainText(document.top_empty, styles.body, node.add("P"))])
     questions = node.add("L")
     slots = document.top_slots
     for number in range(1, slots + 1):
@@ -379,9 +385,13 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
         rows.append([QuestionBlock(item.text if item else None, styles.body, layout, form,
                                    f"top_{number}", number, lines=count,
                                    slot=f"{document.top_title} {number}", node=questions)])
+    rows += [[LeadText(f"{term}:", meaning, styles.bold, styles.body, node.add("P"))]
+             for term, meaning in document.top_terms]
     # If the box ever has to split, its title repeats on the next page.
     table = _TopBox(rows, colWidths=[width], repeatRows=1)
     table.node = node
+    table.lines = lines
+    table.KEEP = 4 if document.top_empty else 3
     table.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 2, INK),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
@@ -390,14 +400,15 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, 0), pad * 0.3),
         ("BOTTOMPADDING", (0, 0), (-1, 0), pad * 0.2),
-        ("BOTTOMPADDING", (0, 1), (-1, 1), pad * 0.45),
+        ("BOTTOMPADDING", (0, 1), (-1, 1), pad * (0.2 if document.top_empty else 0.45)),
+        ("BOTTOMPADDING", (0, 2), (-1, 2), pad * 0.45 if document.top_empty else 0),
         ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.2),
     ]))
     return table
 
 
 def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layout,
-               width: float, form: Form) -> Flowable:
+               width: float, form: Form, continued: str = "") -> Flowable:
     tree = form.tree
     head: list[Flowable] = [PlainText(checklist.title, styles.heading, tree.add("H2")),
                             PlainText(checklist.intro, styles.body, tree.add("P"))]
@@ -409,9 +420,12 @@ def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layou
     # than take width from the items (in large print it would take a third).
     heading = pdfmetrics.stringWidth(column, FONT_BOLD, layout.body_size) + layout.body_size * 0.5
     column_width = max(width * 0.2, min(heading, width * 0.24))
-    return ChecklistRows(head, column, list(enumerate(checklist.items, 1)),
+    rows = ChecklistRows(head, column, list(enumerate(checklist.items, 1)),
                          (styles.bold, styles.body), layout.checkbox_size,
                          layout.body_size * 0.35, form, column_width, foot, table)
+    if continued:  # where its rows run onto the next page, its title repeats there
+        rows.continued_head = [PlainText(continued, styles.bold)]  # (an artifact)
+    return rows
 
 
 def _call_line(label: str, styles: _Styles, layout: Layout, width: float,
@@ -452,7 +466,7 @@ def _glossary(document: Document, styles: _Styles, layout: Layout,
         ("TOPPADDING", (0, 0), (-1, -1), pad * 0.3),
         ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
     ]))
-    return Together([Spacer(1, layout.body_size * 0.5), box])
+    return Together([Spacer(1, layout.body_size * 0.4), box])
 
 
 def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
@@ -461,8 +475,6 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
     label box), the people who can support you, where to learn more, the sources."""
     tree = form.tree
     blocks: list[Flowable] = []
-    if document.glossary:
-        blocks.append(_glossary(document, styles, layout, width, form))
     if document.clinic_title and not document.label_box:
         blocks.append(Together([Spacer(1, layout.body_size * 0.5),
                                 _clinic_block(document, styles, layout, width, form)]))
@@ -511,32 +523,51 @@ def _story(document: Document, layout: Layout, width: float, height: float,
     tree = form.tree  # the structure tree's nodes are made in reading order
     # Page 1 leads with who and when, then the top questions, so that even in large
     # print they stay on the first page; how to use the list follows the box.
+    # (the structure tree's nodes are made in reading order: page 1's top first)
+    top = _page_one_top(document, styles, layout, width, form)
+    box = _top_box(document, styles, layout, width, form)
+    how_to, has_example = _how_to(document, styles, layout, width, tree)
+    _role(how_to, "how")
     story: list[Flowable] = [
-        *_page_one_top(document, styles, layout, width, form),
+        *top,
         Spacer(1, space * 0.3),
-        _top_box(document, styles, layout, width, form),
-        Spacer(1, space * 0.6),
-        LeadText(f"{document.situation_label}:", document.situation, styles.bold, styles.body,
-                 tree.add("P")),
-        Spacer(1, space * 0.4),
-        PlainText(document.intro, styles.body, tree.add("P")),
+        box,
+        Spacer(1, space * 0.5),
+        how_to,
+        Spacer(1, space * 0.5),
+        *_situation(document, styles, layout, width, form),
     ]
+    # (where words are explained inline, page space is short: the title says what the
+    # list is, and the example goes only beside the steps)
+    lead_in = [] if document.explain_inline else _lead_in(document, styles, layout,
+                                                        not has_example, tree)
     own = 0
     for section in document.sections:
         heading = tree.add("H2")
+        blocks: list[Flowable] = [LeadText(f"{term}:", meaning, styles.bold, styles.body,
+                                           tree.add("P"))
+                                  for term, meaning in section.terms]
         questions = tree.add("L")
-        blocks: list[Flowable] = []
         for item in section.items:
             if item.id is None:
                 own += 1
             field = item.id if item.id is not None else f"own_{own}"
-            blocks.append(QuestionBlock(item.text, styles.body, layout, form, field,
-                                        node=questions))
-        story += _headed(PlainText(section.title, styles.heading, heading), blocks)
+            block = QuestionBlock(item.text, styles.body, layout, form, field, node=questions)
+            blocks.append(block)
+        for block in blocks[:-1]:  # (the test: not for a last question alone)
+            block.continued_title = document.continued_title(section.title)
+        heading = PlainText(section.title, styles.heading, heading)
+        if lead_in:  # before the first topic
+            story += [Spacer(1, space * 0.4), _role(Together(lead_in), "lead")]
+            lead_in = []
+        grouped = _headed(heading, blocks)
+        if "first" not in {getattr(flowable, "page_one_role", "") for flowable in story}:
+            _role(grouped[0], "first")
+        story += grouped
     _fill_page_one(story, document, styles, layout, width, height, form)
     for checklist in document.checklists:
         story.append(_checklist(checklist, document.checklist_column, styles, layout, width,
-                                form))
+                                form, document.continued_title(checklist.title)))
     # The notes take what is left of the last questions' page; the closing blocks
     # follow them on the last page.
     heading, fields = tree.add("H2"), tree.add("Div")
@@ -548,6 +579,79 @@ def _story(document: Document, layout: Layout, width: float, height: float,
                          document.notes_title, continues=notes, node=fields),
               *closing]
     return story
+
+
+def _how_to(document: Document, styles: _Styles, layout: Layout,
+            width: float, tree: Node) -> tuple[Flowable, bool]:
+    """ "How to use this list" on page 1: the numbered steps, and beside them the worked
+    example of an item when there is room for it (not in large print). Returns the
+    block, and whether it holds the example."""
+    heading = PlainText(document.how_to_title, styles.heading, tree.add("H2"))
+    heading.spaceBefore = 0  # it follows the top questions' box closely
+    listing = tree.add("L")  # each step an item: its number the label
+    steps: list[Flowable] = []
+    for number, step in enumerate(document.steps, 1):
+        item = listing.add("LI")
+        label = item.add("Lbl")
+        steps.append(LeadText(f"{number}.", step, styles.bold, styles.body, item.add("LBody"),
+                              label))
+    gap = layout.body_size * 1.5
+    column = max((pdfmetrics.stringWidth(f"{number}.", FONT_BOLD, layout.body_size)
+                  + pdfmetrics.stringWidth(f" {step}", FONT, layout.body_size)
+                  for number, step in enumerate(document.steps, 1)), default=0.0) + 2
+    if document.example_question and width - column - gap >= layout.body_size * 11:
+        example = Marked(ExampleBlock(document.example_question, document.example_answer,
+                                      styles.body, layout), tree.add("P"))
+        table = Table([[steps, [Spacer(1, styles.body.leading * 0.3), example]]],
+                      colWidths=[column + gap, width - column - gap])
+        table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                                   ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        return Together([heading, table]), True
+    return Together([heading, *steps]), False
+
+
+def _lead_in(document: Document, styles: _Styles, layout: Layout,
+             example: bool, tree: Node) -> list[Flowable]:
+    """What the list is, and (unless "How to use this list" holds it) one worked example
+    of how to use an item (a checked box, and the answer on its line), before the first
+    topic."""
+    parts: list[Flowable] = [PlainText(document.intro, styles.body, tree.add("P"))] \
+        if document.intro else []
+    if example and document.example_question:
+        parts.append(Marked(ExampleBlock(document.example_question, document.example_answer,
+                                         styles.body, layout), tree.add("P")))
+    return parts
+
+
+def _situation(document: Document, styles: _Styles, layout: Layout,
+               width: float, form: Form) -> list[Flowable]:
+    """ "About my cancer": the kind's meaning, the words the handout uses (recurrence
+    first), and the drawing of the three kinds with the reader's marked."""
+    tree = form.tree
+    parts: list[Flowable] = [LeadText(f"{document.situation_label}:", document.situation,
+                                      styles.bold, styles.body, tree.add("P"))]
+    parts += [LeadText(f"{term}:", meaning, styles.bold, styles.body, tree.add("P"))
+              for term, meaning in document.situation_terms]
+    if not document.explain_inline and document.glossary:
+        parts.append(_glossary(document, styles, layout, width, form))
+    about = _role(Together(parts), "about")
+    figure = document.figure
+    if document.explain_inline or figure is None:
+        return [about]
+    drawing = Marked(KindsFigure(figure.title, figure.labels, figure.mark, figure.mark_words,
+                                 figure.key, (styles.bold, styles.body), alt=figure.alt),
+                     tree.add("Figure", alt=figure.alt))
+    return [about, _role(Together([Spacer(1, styles.body.fontSize * 0.6), drawing]),
+                         "figure")]
+
+
+def _role(flowable: Flowable, role: str) -> Flowable:
+    """Name a block of page 1, for _fill_page_one to find."""
+    flowable.page_one_role = role
+    return flowable
 
 
 def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
@@ -567,26 +671,57 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
             room = height - (through - story[box].wrap(width, 1e6)[1])
             parts = story[box].split(width, room)
             if len(parts) > 1:
-                on_page_one = len(parts[0]._cellvalues) - 2  # after the title and invitation
+                # after the title, the invitation (and the note when the box is blank)
+                on_page_one = len(parts[0]._cellvalues) - (3 if document.top_empty else 2)
                 spare = int((room - parts[0].wrap(width, room)[1] - 1) // layout.line_gap)
                 if on_page_one > 0 and spare > 0:
                     story[box] = _top_box(document, styles, layout, width, form,
                                           lines=fewest, more={on_page_one: spare},
                                           node=story[box].node)
         return
-    first = story.index(next(f for f in story[box:] if isinstance(f, Together)))
-    page_one = _stack_height(story[:first], width)
-    if page_one > height:  # "About my cancer" starts page 2: the box ends page 1
-        about = next(index for index in range(box + 1, first)
-                     if not isinstance(story[index], Spacer))
-        page_one = _stack_height(story[:box + 1], width)
-        if page_one > height or _stack_height(story[:about + 1], width) <= height:
-            return
-    elif _stack_height(story[:first + 1], width) <= height:
+    role = {getattr(flowable, "page_one_role", ""): index for index, flowable in enumerate(story)}
+    how, about, first = role["how"], role["about"], role["first"]
+    if _stack_height(story[:first + 1], width) <= height:
         return
-    extra = int((height - page_one - 1) // layout.line_gap)
+    fewest = min(layout.top_answer_lines, layout.answer_lines)
+    if _stack_height(story[:how + 1], width) > height:
+        # "How to use this list" stays on page 1: the top questions give up lines for it
+        for lines in range(fewest, -1, -1):
+            story[box] = _top_box(document, styles, layout, width, form, lines=lines,
+                                  node=story[box].node)
+            if _stack_height(story[:how + 1], width) <= height:
+                break
+        else:
+            story[box] = _top_box(document, styles, layout, width, form,
+                                  node=story[box].node)
+            return
+        end = how + 1
+    else:
+        # "About my cancer" (and the words box) stay on page 1 when the top questions can
+        # give up lines for them (not in large print, where they open page 2)
+        # (and the drawing with them when it can)
+        for target in (role.get("figure", about), about):
+            for lines in range(layout.top_answer_lines, max(fewest, 1) - 1, -1):
+                story[box] = _top_box(document, styles, layout, width, form, lines=lines,
+                                      node=story[box].node)
+                if _stack_height(story[:target + 1], width) <= height:
+                    break
+            if _stack_height(story[:target + 1], width) <= height:
+                break
+        else:
+            story[box] = _top_box(document, styles, layout, width, form,
+                                  node=story[box].node)
+        if _stack_height(story[:first + 1], width) <= height:
+            return
+        # the page breaks after the last block that fits (the steps, "About my cancer",
+        # the drawing, the example): the top questions take the space left
+        end = max(index + 1 for name, index in role.items()
+                  if name in ("how", "about", "figure", "lead")
+                  and _stack_height(story[:index + 1], width) <= height)
+    extra = int((height - _stack_height(story[:end], width) - 1) // layout.line_gap)
     if extra > 0:
-        story[box] = _top_box(document, styles, layout, width, form, extra,
+        given = story[box].lines if isinstance(story[box], _TopBox) else None
+        story[box] = _top_box(document, styles, layout, width, form, extra, lines=given,
                               node=story[box].node)
 
 
@@ -643,7 +778,22 @@ def _page_furniture(document: Document, layout: Layout,
 
 
 class _Handout(SimpleDocTemplate):
-    """Gives the space a page leaves under its last question to that question's answer."""
+    """Gives the space a page leaves under its last question to that question's answer,
+    and repeats a topic's heading, "(continued)", on a page that its questions run onto."""
+
+    continued_style: ParagraphStyle | None = None
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:  # noqa: N802 - reportlab's
+        first = flowables[0] if flowables else None
+        title = getattr(first, "continued_title", "")
+        frame = getattr(self, "frame", None)
+        if first is not None and title and frame is not None and getattr(frame, "_atTop", 0) \
+                and self.continued_style is not None and self.page > 1:
+            heading = PlainText(title, self.continued_style)
+            heading.spaceBefore = 0
+            del first.continued_title  # once: the same block may come back here if it moves
+            flowables[0] = Together([heading, first])
+        super().handle_flowable(flowables)
 
     def handle_pageBegin(self) -> None:  # noqa: N802 - reportlab's name
         self._last_question: QuestionBlock | None = None
@@ -723,6 +873,7 @@ def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
         displayDocTitle=True,
         invariant=1 if invariant else 0,
     )
+    doc.continued_style = _styles(layout).bold
     form = Form(document.fillable, layout.body_size)
     story = _story(document, layout, doc.width - 2 * FRAME_PADDING,
                    doc.height - 2 * FRAME_PADDING, form)

@@ -36,10 +36,10 @@ TEXT: dict[str, str] = {
     "step": "Step {number} of {total}",
     "recurrence_title": "Where has the cancer come back?",
     "concerns_title": "What would you like to talk about?",
-    "concerns_more": "Tick what else you want to talk about. Ticking none is fine.",
+    "concerns_more": "Check what else you want to talk about. Checking none is fine.",
     "concerns_always": "Questions under {always} are always included.",
     "review_title": "The questions picked for you",
-    "review_hint": "Untick any question that does not fit. They are grouped by topic.",
+    "review_hint": "Uncheck any question that does not fit. They are grouped by topic.",
     "review_empty": "Choose where the cancer has come back (step 1), then press "
     "\u201cShow my questions\u201d to see the questions picked for you.",
     "review_update": "Show my questions",
@@ -79,7 +79,7 @@ TEXT: dict[str, str] = {
     "make_button": "Make my checklist",
     "recurrence_missing": "Choose where the cancer has come back. If you do not know yet, "
     "choose \u201c{unsure}\u201d.",
-    "top_unticked": "\u201c{text}\u201d is unticked in the list of questions. Tick it again, "
+    "top_unticked": "\u201c{text}\u201d is unchecked in the list of questions. Check it again, "
     "or choose another top question.",
     "top_too_many": "Pick up to {max} top questions.",
     "own_too_many": "You have {count} questions of your own; the limit is {limit}. Keep the "
