@@ -16,6 +16,8 @@ from visitprep.batch import Names, Row, output_name, read_rows, run_batch, safe_
 
 from conftest import DATA, Result, read_pdf
 
+pytestmark = pytest.mark.clock  # run again under faketime in CI (.ci/run)
+
 CSV = DATA / "csv"
 Run = Callable[..., Result]
 
@@ -652,3 +654,12 @@ def test_a_broken_handout_leaves_no_merged_file(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="cannot merge .*a.pdf: it is not a whole PDF"):
         batch.merge_pdfs([good], tmp_path / "all.pdf", force=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]
+
+
+def test_the_note_on_ignored_columns_shows_control_characters(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "l.csv").write_text("name,recurrence,\x1b[31mMRN: x\n"
+                                    "Ann: the first,local,1\nBo,sideways,2\n",
+                                    encoding="utf-8")
+    result = run("batch", "l.csv", "-o", "out")
+    assert "Ignored the column '<U+001B>[31mMRN: x'" in result.out
+    assert "\x1b" not in result.out + result.err

@@ -13,6 +13,8 @@ import pytest
 
 from conftest import DATA, Result, read_pdf
 
+pytestmark = pytest.mark.clock  # run again under faketime in CI (.ci/run)
+
 FULL = DATA / "answers" / "full.yaml"
 Run = Callable[..., Result]
 
@@ -45,6 +47,20 @@ def test_make_from_flags(run: Run, tmp_path: Path) -> None:
     assert "Дмитрий" in text and "Who pays for parking?" in text
     assert "Costs and insurance" in text and "A second opinion" in text
     assert "1. Should I get a second opinion?" in text
+
+
+def test_concerns_with_commas_and_the_plural_flag(run: Run, tmp_path: Path) -> None:
+    """A tired navigator types --concerns, or several at once with commas: both work, and
+    an unknown one among them is named alone."""
+    result = run("make", "--recurrence", "distant", "--concerns", "costs, second-opinion",
+                 "--concern", "síntomas", "-o", "out.pdf")
+    assert result.code == 0, result.err
+    text = read_pdf(tmp_path / "out.pdf").text
+    assert "Costs and insurance" in text and "A second opinion" in text
+    assert "Symptoms to tell my care team" in text
+    bad = run("make", "--recurrence", "distant", "--concern", "costs,nope", "-o", "bad.pdf")
+    assert bad.code == 1 and "unknown concern 'nope'" in bad.err
+    assert not (tmp_path / "bad.pdf").exists()
 
 
 def test_flags_replace_the_answers_file(run: Run, tmp_path: Path) -> None:

@@ -24,6 +24,8 @@ from visitprep.dates import (
 from conftest import TODAY as CLOCK
 from conftest import Result
 
+pytestmark = pytest.mark.clock  # run again under faketime in CI (.ci/run)
+
 Run = Callable[..., Result]
 TODAY = dt.date(2026, 11, 22)  # a Sunday
 DEC3 = dt.date(2026, 12, 3)

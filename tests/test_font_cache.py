@@ -58,7 +58,7 @@ def test_the_cached_face_is_the_parsed_face(tmp_path: Path,
 
 
 @pytest.mark.parametrize("damage", ["cut short", "garbage", "group-writable", "a folder",
-                                    "a link"])
+                                    "a link", "a pipe"])
 def test_a_bad_entry_is_passed_over(tmp_path: Path, damage: str) -> None:
     good = make_in_a_new_process(tmp_path)
     for entry in entries(tmp_path):
@@ -71,9 +71,12 @@ def test_a_bad_entry_is_passed_over(tmp_path: Path, damage: str) -> None:
         elif damage == "a folder":
             entry.unlink()
             entry.mkdir()
-        else:
+        elif damage == "a link":
             entry.unlink()
             entry.symlink_to("/dev/zero")
+        else:
+            entry.unlink()
+            os.mkfifo(entry)  # opening it for reading would wait for a writer
     assert make_in_a_new_process(tmp_path) == good
 
 

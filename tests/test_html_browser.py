@@ -4,14 +4,13 @@ reading order, and its print style sheet prints page numbers and every question.
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from chromium import axe_module, start_chromium  # noqa: E402  (skips without Chromium)
+from chromium import axe_module, print_to_pdf, start_chromium  # noqa: E402  (skips without Chromium)
 
 from visitprep.handout import make_document, make_handout
 from visitprep.layout import builtin_names
@@ -104,9 +103,7 @@ def test_prints_with_page_numbers_and_every_question(browser: Any, tmp_path: Pat
 
     profile = profile_for("standard", paper="a4")
     open_handout(browser, tmp_path, bank, profile)
-    printed = browser.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True,
-                                                          "displayHeaderFooter": False})
-    pdf = PdfReader(io.BytesIO(base64.b64decode(printed["data"])))
+    pdf = PdfReader(io.BytesIO(print_to_pdf(browser)))
     pages = [" ".join((page.extract_text() or "").split()) for page in pdf.pages]
     assert 4 <= len(pages) <= 16
     assert round(float(pdf.pages[0].mediabox.width)) == 595  # A4, from the page's style
@@ -177,9 +174,7 @@ def test_a_typed_answer_grows_and_prints_whole(browser: Any, tmp_path: Path,
     assert box.size["height"] > before  # it grew to show what was typed
     assert browser.execute_script("return arguments[0].scrollHeight <= "
                                   "arguments[0].clientHeight + 1", box)
-    printed = browser.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True,
-                                                          "displayHeaderFooter": False})
-    pdf = PdfReader(io.BytesIO(base64.b64decode(printed["data"])))
+    pdf = PdfReader(io.BytesIO(print_to_pdf(browser)))
     pages = [page.extract_text() or "" for page in pdf.pages]
     everything = "\n".join(pages)
     for line in lines:

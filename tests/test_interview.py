@@ -18,6 +18,8 @@ from visitprep.profile import load_answers, profile_from_mapping
 
 from conftest import TODAY, Result, read_pdf
 
+pytestmark = pytest.mark.clock  # run again under faketime in CI (.ci/run)
+
 TOMORROW = TODAY + dt.timedelta(days=1)
 STEPS = ("recurrence", "concerns", "review", "own", "top", "name", "visit-date",
          "visit-date-confirm", "doctor", "companion", "paper", "template", "pdf-path",
@@ -40,8 +42,12 @@ class Script:
     def __init__(self, steps: list[tuple[str, Any]]) -> None:
         self.steps = list(steps)
         self.prompts: list[Prompt] = []
+        self.first_screen: Prompt | None = None
 
     def __call__(self, prompt: Prompt, **io: Any) -> Any:
+        if prompt.name == "language" and (not self.steps or self.steps[0][0] != "language"):
+            self.first_screen = prompt
+            return prompt.default  # the first screen's language, unless a script chooses
         self.prompts.append(prompt)
         assert self.steps, f"unexpected prompt {prompt.name}"
         name, answer = self.steps.pop(0)
@@ -92,7 +98,8 @@ def happy_path(**changes: Any) -> list[tuple[str, Any]]:
 def interact(monkeypatch: pytest.MonkeyPatch, run: Callable[..., Result]
              ) -> Callable[..., tuple[Result, Script]]:
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
-    for name in ("LC_ALL", "LC_PAPER", "LANG"):  # a locale that says nothing: paper is asked
+    for name in ("LC_ALL", "LC_PAPER", "LANG", "LANGUAGE", "LC_MESSAGES"):
+        # a locale that says nothing: paper is asked, English first
         monkeypatch.delenv(name, raising=False)
 
     def go(steps: list[tuple[str, Any]], *argv: str) -> tuple[Result, Script]:
@@ -380,7 +387,7 @@ def test_reportlab_is_not_loaded_before_the_first_prompt(tmp_path: Path) -> None
     done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
                           text=True, check=False)
     assert done.returncode == 130, done.stderr
-    assert "PROMPT recurrence False" in done.stdout
+    assert "PROMPT language False" in done.stdout
 
 
 def test_handout_options_apply_to_the_interview(

@@ -110,13 +110,25 @@ def test_date_text_then_confirm(bank: QuestionBank, pipe: PipeInput) -> None:
     assert real(prompt, pipe, "Dec 3" + ENTER) == "Dec 3"
 
 
+UP = "\x1b[A"
+
+
 @pytest.mark.parametrize(("keys", "default", "answer"), [
-    ("n" + ENTER, True, False), ("no" + ENTER, True, False), ("yes" + ENTER, False, True),
-    ("Yes" + ENTER, False, True), (ENTER, True, True), (ENTER, False, False)])
-def test_yes_or_no_is_typed_as_a_word_then_enter(pipe: PipeInput, keys: str, default: bool,
-                                                answer: bool) -> None:
-    # The letters after y or n do nothing, so they never spill into the next prompt.
+    (ENTER, True, True), (ENTER, False, False), (DOWN + ENTER, True, False),
+    (UP + ENTER, False, True), ("y" + ENTER, False, False), ("no" + ENTER, True, True)])
+def test_yes_or_no_is_a_list_of_two(pipe: PipeInput, keys: str, default: bool,
+                                    answer: bool) -> None:
+    # A list with Yes and No (Sí and No in Spanish): letters do nothing, so they never
+    # spill into the next prompt, and "Sí" needs no y key.
     assert real(Prompt("confirm", "c", "Save?", default=default), pipe, keys) is answer
+
+
+def test_yes_or_no_in_spanish(pipe: PipeInput) -> None:
+    from visitprep import i18n
+
+    with i18n.using("es"):
+        assert real(Prompt("confirm", "c", "¿Guardar?", default=True), pipe,
+                    DOWN + ENTER) is False
 
 
 @pytest.mark.parametrize("key", [CTRL_C, CTRL_D])

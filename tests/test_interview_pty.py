@@ -12,11 +12,13 @@ import pytest
 
 from conftest import TODAY, read_pdf
 
+pytestmark = pytest.mark.clock  # run again under faketime in CI (.ci/run)
+
 pexpect = pytest.importorskip("pexpect")
 
 DOWN, UP, SPACE, ENTER = "\x1b[B", "\x1b[A", " ", "\r"
 README = Path(__file__).resolve().parents[1] / "README.md"
-COMMON_PATH_KEYS = 21  # the README states this figure
+COMMON_PATH_KEYS = 22  # the README states this figure
 
 
 class Person:
@@ -58,6 +60,8 @@ def test_the_common_path_as_a_first_timer(tmp_path: Path) -> None:
     """A kind, two concerns, keep the list, no own questions, name, 'next Friday', confirm,
     save: at most 30 keys besides the typed text."""
     person = Person(tmp_path)
+    person.sees("Language / Idioma")
+    person.press(ENTER)                                   # English, from the locale
     person.sees("Where has the cancer come back?")
     person.press(DOWN, DOWN, ENTER)                       # Distant
     person.sees("What else would you like to talk about?")
@@ -102,8 +106,67 @@ def test_the_common_path_as_a_first_timer(tmp_path: Path) -> None:
     assert answers.is_file()
 
 
+def test_the_common_path_in_spanish(tmp_path: Path) -> None:
+    """Under a Spanish locale the first screen starts in Spanish: the same path, in Spanish,
+    within 30 keys, and a Spanish handout with the date in Spanish."""
+    from visitprep import i18n
+    from visitprep.dates import format_day
+
+    person = Person(tmp_path, lang="es_US.UTF-8")
+    person.sees("visitprep hace una lista de preguntas")
+    person.sees("Idioma / Language")
+    person.press(ENTER)                                   # Español, from the locale
+    person.sees("¿Dónde volvió el cáncer?")
+    person.press(DOWN, DOWN, ENTER)
+    person.sees("¿De qué más le gustaría hablar?")
+    person.press(DOWN, SPACE, DOWN, DOWN, SPACE, ENTER)
+    person.sees("Desmarque las que no quiera")
+    person.press(ENTER)
+    person.sees("Su pregunta:")
+    person.press(ENTER)
+    person.sees("para imprimirlas primero, en la página 1")
+    person.press(ENTER)
+    person.sees("Su nombre, para la parte de arriba de la página:")
+    person.types("Ana López")
+    person.press(ENTER)
+    person.sees("La fecha de su cita:")
+    person.types("el próximo martes")
+    person.press(ENTER)
+    tuesday = TODAY + dt.timedelta(days=(1 - TODAY.weekday()) % 7 or 7)
+    with i18n.using("es"):
+        said = format_day(tuesday)
+    person.sees(f"{said}. ¿Es correcto?")
+    person.sees("Sí")
+    person.press(ENTER)                                   # Sí
+    person.sees("El nombre de su médico:")
+    person.press(ENTER)
+    person.sees("¿Quién le acompaña a la cita?")
+    person.press(ENTER)
+    person.sees("¿De qué tamaño quiere la letra?")
+    person.press(ENTER)
+    person.sees("Guardar la lista como:")
+    person.press(ENTER)
+    person.sees("Se guardó su lista")
+    person.sees("¿Guardar sus respuestas")
+    person.press(ENTER)
+    person.sees("Guardar las respuestas como:")
+    person.press(ENTER)
+    person.sees("Se guardaron sus respuestas en este archivo:")
+    assert person.finish() == 0
+    assert person.keys == COMMON_PATH_KEYS <= 30  # as many as in English
+    (made,) = tmp_path.glob(f"visit-questions-*{tuesday.isoformat()}.pdf")
+    pdf = read_pdf(made)
+    assert "Nombre: Ana López" in pdf.pages[0]
+    assert said in pdf.text.replace("\n", " ")
+    assert "Página 1 de" in pdf.pages[0]
+    (saved,) = tmp_path.glob(f"visit-answers-*{tuesday.isoformat()}.yaml")
+    assert "language: es" in saved.read_text("utf-8")  # the saved answers remember the language
+
+
 def test_a_full_interview_in_a_terminal(tmp_path: Path) -> None:
     person = Person(tmp_path, lang="C")                   # a locale that names no paper
+    person.sees("Language / Idioma")
+    person.press(ENTER)
     person.sees("Where has the cancer come back?")
     person.press(DOWN, DOWN, ENTER)                       # distant
     person.sees("What else would you like to talk about?")
@@ -130,15 +193,14 @@ def test_a_full_interview_in_a_terminal(tmp_path: Path) -> None:
     person.sees("Which day do you mean by 3/12/2027?")
     person.press(DOWN, ENTER)                             # Friday, December 3, 2027
     person.sees("more than a year away. Is that the right date?")
-    person.types("no")
-    person.press(ENTER)
+    person.types("no")                                    # letters do nothing in the list
+    person.press(ENTER)                                   # No: a warning starts on No
     person.sees("The date of your visit")
     person.press(*["\x7f"] * 9)
     person.types("December 3rd, 2026")
     person.press(ENTER)
     person.sees("Thursday, December 3, 2026. Is that right?")
-    person.types("yes")
-    person.press(ENTER)
+    person.press(ENTER)                                   # Yes
     person.sees("doctor's name")
     person.types("Dr. Ng")
     person.press(ENTER)
@@ -151,8 +213,7 @@ def test_a_full_interview_in_a_terminal(tmp_path: Path) -> None:
     person.sees("Save the checklist as:")
     person.press(ENTER)
     person.sees("Save your answers")
-    person.types("no")
-    person.press(ENTER)
+    person.press(DOWN, ENTER)                             # No
     assert person.finish() == 0
     pdf = read_pdf(tmp_path / "visit-questions-lukasik-2026-12-03.pdf")
     first = pdf.pages[0]
@@ -166,6 +227,8 @@ def test_a_full_interview_in_a_terminal(tmp_path: Path) -> None:
 
 def test_ctrl_c_in_a_terminal(tmp_path: Path) -> None:
     person = Person(tmp_path, "interview")
+    person.sees("Language / Idioma")
+    person.press(ENTER)
     person.sees("Where has the cancer come back?")
     person.press(ENTER)
     person.sees("What else would you like to talk about?")
@@ -217,6 +280,8 @@ ACTION_ROWS = (">> Show more questions I could add", ">> Print every question fo
 def test_the_action_rows_stay_on_screen_at_80x24(tmp_path: Path) -> None:
     person = Person(tmp_path)
     screen = Screen(person)
+    person.sees("Language / Idioma")
+    person.press(ENTER)
     person.sees("Where has the cancer come back?")
     person.types("x")  # a letter: it says which keys work, and Enter is not yet pressed
     person.sees("type a row's number")
@@ -247,6 +312,8 @@ def test_the_action_rows_stay_on_screen_at_80x24(tmp_path: Path) -> None:
 
 def walk(person: Person, name: str) -> None:
     """The common path for one person (distant, no concerns, a name, 'the 8th')."""
+    person.sees("Language / Idioma")
+    person.press(ENTER)
     person.sees("Where has the cancer come back?")
     person.press(DOWN, DOWN, ENTER)
     person.sees("What else would you like to talk about?")

@@ -35,6 +35,7 @@ def test_wheel_holds_the_bank_templates_and_fonts(wheel: Path) -> None:
         assert f"visitprep/fonts/{font}" in names
     for page in ("handout.html", "handout.css"):
         assert f"visitprep/render/html_templates/{page}" in names
+    assert "visitprep/locale/es/LC_MESSAGES/visitprep.po" in names
 
 
 def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -> None:
@@ -59,6 +60,45 @@ def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -
     assert html.returncode == 0, html.stderr
     page = (elsewhere / "handout.html").read_text("utf-8")
     assert "<h1>Questions about my cancer coming back</h1>" in page
+    spanish = subprocess.run([sys.executable, "-m", "visitprep", "make", "--recurrence", "local",
+                              "--language", "es", "-o", "es.html"], cwd=elsewhere, env=env,
+                             capture_output=True, text=True, check=False)
+    assert spanish.returncode == 0, spanish.stderr  # the catalog ships, and compiles there
+    page = (elsewhere / "es.html").read_text("utf-8")
+    assert '<html lang="es">' in page and "Preguntas sobre mi cáncer que volvió" in page
+
+
+def test_the_lock_file_is_what_the_tests_install_and_run() -> None:
+    """requirements-test.txt pins every dependency and test tool within pyproject's ranges;
+    the README's test command and CI install from it; reportlab, pypdf and PyYAML stop below
+    their next major version, and the ones installed are the ones locked."""
+    import importlib.metadata as metadata
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [Requirement(r) for r in
+              project["dependencies"] + project["optional-dependencies"]["test"]]
+    pins: dict[str, str] = {}
+    for line in (REPO / "requirements-test.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith((" ", "#")):
+            name, version = line.split("==")
+            pins[canonicalize_name(name)] = version.strip()
+    for requirement in wanted:
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is not in requirements-test.txt: run .ci/refresh-lock"
+        assert requirement.specifier.contains(pins[name]), (name, pins[name])
+    for name, next_major in (("reportlab", "6"), ("pypdf", "8"), ("pyyaml", "7")):
+        (requirement,) = [r for r in wanted if canonicalize_name(r.name) == name]
+        assert not requirement.specifier.contains(f"{next_major}.0"), requirement
+        assert metadata.version(name) == pins[name], f"{name}: install from requirements-test.txt"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    command = "pip install -r requirements-test.txt -e . && pytest"
+    assert command in readme
+    assert command in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert ".ci/refresh-lock" in readme
 
 
 def _imports(path: Path, package: str) -> set[str]:
@@ -118,8 +158,10 @@ def test_the_package_has_no_import_circle() -> None:
         if name not in state:
             visit(name, [name])
     assert "visitprep.render.pdf" not in {t for t in graph["visitprep.bank"]}
-    # fonts sit below everything but the error types, the font metrics' cache and the
-    # import that keeps reportlab's import cheap (neither imports anything of visitprep)
+    # fonts sit below everything but the error types, the font metrics' cache, the
+    # import that keeps reportlab's import cheap and the message catalogs (its messages are
+    # translated); none of these imports anything of visitprep
     assert graph["visitprep.fonts"] <= {"visitprep.errors", "visitprep.font_cache",
-                                        "visitprep.render.quick_platypus"}
-    assert not graph["visitprep.font_cache"] and not graph["visitprep.render.quick_platypus"]
+                                        "visitprep.render.quick_platypus", "visitprep.i18n"}
+    for below in ("visitprep.font_cache", "visitprep.render.quick_platypus", "visitprep.i18n"):
+        assert not graph[below], below

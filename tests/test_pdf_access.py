@@ -26,7 +26,7 @@ def reader(profile: Profile, bank: QuestionBank, clinic: Clinic | None = None) -
 def test_language_and_title_in_the_title_bar(bank: QuestionBank, fillable: bool) -> None:
     pdf = reader(Profile(recurrence="local", name="Ana <B> & C", fillable=fillable), bank)
     root = pdf.trailer["/Root"]
-    assert root["/Lang"] == "en"
+    assert root["/Lang"] == "en-US"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"] == BooleanObject(True)
     assert pdf.metadata is not None
     assert pdf.metadata.title == "Questions about my cancer coming back: Ana <B> & C"

@@ -16,6 +16,8 @@ from visitprep.profile import (
     profile_to_mapping,
 )
 
+pytestmark = pytest.mark.clock  # run again under faketime in CI (.ci/run)
+
 
 def make(bank: QuestionBank, **data: object) -> object:
     return profile_from_mapping(data, bank, "answers.yaml")
@@ -186,12 +188,13 @@ def test_length_and_include(bank: QuestionBank) -> None:
     message = error(bank, recurrence="local", length="long")
     assert "answers.yaml: unknown length 'long'" in message
     assert "Allowed values: short, full" in message
-    profile = make(bank, recurrence="local", include="cost-tests; cost-how-much")
+    profile = make(bank, recurrence="local", concerns="costs",
+                   include="cost-tests; cost-how-much")
     assert profile.include == ("cost-tests", "cost-how-much")  # type: ignore[attr-defined]
     assert "'include' names an unknown question id 'cost-test'" in error(
         bank, recurrence="local", include=["cost-test"])
     saved = profile_to_mapping(make(bank, recurrence="local", length="full",  # type: ignore[arg-type]
-                                    include=["cost-tests"]))
+                                    concerns=["costs"], include=["cost-tests"]))
     assert saved["length"] == "full" and saved["include"] == ["cost-tests"]
     assert "length" not in profile_to_mapping(make(bank, recurrence="local"))  # type: ignore[arg-type]
 

@@ -137,3 +137,59 @@ def test_generated_csv_rows_load_or_say_why(tmp_path: Path,
                 assert exc.message.startswith(row.where)
     except BatchError as exc:
         assert str(path) in exc.message
+
+
+# -- issue 17: relative dates and exclusions, through the handout itself -----------------
+
+RELATIVE = st.builds(lambda count, unit, plural: f"in {count} {unit}{'s' if plural else ''}",
+                     st.one_of(st.integers(0, 4000), st.integers(0, 10**40)),
+                     st.sampled_from(["day", "week", "month"]), st.booleans())
+
+
+@SETTINGS
+@given(RELATIVE, st.dates())
+def test_generated_relative_dates_read_or_say_why(text: str, today: Any) -> None:
+    """Any count of days, weeks or months, on any day: a day at most ten years ahead, or
+    the one message; never past the calendar's end."""
+    import datetime as dt
+
+    from visitprep.dates import MAX_AHEAD_DAYS, DateError, read_date
+
+    try:
+        (day,) = read_date(text, today).days
+    except DateError as exc:
+        assert "more than 10 years away" in str(exc) or "end of the calendar" in str(exc)
+    else:
+        assert today <= day <= today + dt.timedelta(days=MAX_AHEAD_DAYS)
+
+
+@SETTINGS
+@given(st.data(), st.sampled_from(["local", "regional", "distant", "unsure"]),
+       st.lists(st.sampled_from(["costs", "side-effects", "clinical-trials"]), unique=True),
+       st.lists(st.text(alphabet="abc ?", min_size=1, max_size=12), max_size=2))
+def test_generated_exclusions_make_a_handout_or_say_why(data: st.DataObject, recurrence: str,
+                                                        concerns: list[str],
+                                                        own: list[str]) -> None:
+    """Leave out any questions, up to all of them, with or without own questions: a handout
+    holding what is left, or 'there is nothing to print' when nothing is."""
+    from visitprep.handout import make_handout
+    from visitprep.selection import select_questions
+
+    bank = the_bank()
+    mapping = {"recurrence": recurrence, "concerns": concerns}
+    listed = [item.id for section in select_questions(
+        bank, profile_from_mapping(mapping, bank, "a")).sections for item in section.items]
+    excluded = data.draw(st.one_of(st.just(listed),
+                                   st.lists(st.sampled_from(listed), unique=True)
+                                   if listed else st.just([])))
+    profile = profile_from_mapping({**mapping, "exclude": excluded,
+                                    "custom_questions": own}, bank, "a")
+    own_left = [q for q in profile.custom_questions if q.strip()]
+    try:
+        pdf = make_handout(profile, bank)
+    except VisitprepError as exc:
+        assert "there is nothing to print" in exc.message
+        assert set(excluded) == set(listed) and not own_left
+    else:
+        assert pdf.startswith(b"%PDF")
+        assert set(excluded) != set(listed) or own_left

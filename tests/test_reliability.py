@@ -226,7 +226,10 @@ def _start_batch(tmp_path: Path, rows: int) -> subprocess.Popen[str]:
           + "".join(f"P{i},distant,costs;coping;side-effects\n" for i in range(rows)))
     return subprocess.Popen(
         [sys.executable, "-m", "visitprep", "batch", "many.csv", "-o", "o", "--jobs", "2"],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # As from a terminal: Ctrl-C reaches it even when the tests run in the background
+        # (a shell's background job ignores SIGINT, and its children inherit that).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _wait_for_pdfs(folder: Path, count: int, process: subprocess.Popen[str]) -> None:

@@ -126,7 +126,7 @@ def test_metadata(bank: QuestionBank) -> None:
     meta = pdf.metadata  # type: ignore[attr-defined]
     assert meta["/Title"] == "Questions about my cancer coming back: Maria López"
     assert meta["/Subject"] == "Questions to ask the care team about cancer that has come back"
-    assert meta["/Lang"] == "en"
+    assert meta["/Lang"] == "en-US"
     assert meta["/Creator"].startswith("visitprep")
 
 

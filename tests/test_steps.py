@@ -13,6 +13,8 @@ from visitprep import steps
 from visitprep.models import Profile, QuestionBank
 from visitprep.profile import profile_from_mapping
 
+pytestmark = pytest.mark.clock  # run again under faketime in CI (.ci/run)
+
 TODAY = dt.date(2026, 11, 22)
 
 

@@ -123,7 +123,7 @@ def test_the_catalog_pages_and_metadata_declare_a_tagged_pdf_ua_document(
         assert root.MarkInfo.Marked is True
         assert root.StructTreeRoot.Type == "/StructTreeRoot"
         assert root.StructTreeRoot.K.S == "/Document"
-        assert str(root.Lang) == "en"
+        assert str(root.Lang) == "en-US"
         assert root.ViewerPreferences.DisplayDocTitle is True
         xmp = root.Metadata.read_bytes().decode("utf-8")
         assert "<pdfuaid:part>1</pdfuaid:part>" in xmp

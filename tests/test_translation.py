@@ -397,3 +397,24 @@ def test_check_bank_names_a_spanish_text_the_handout_could_not_print(
     assert "Cannot print 1 Spanish text (every handout that uses them would fail):" in result.out
     assert "question 'rec-why': '¿Por qué regresó mi cáncer?" in result.out
     assert "U+200B" in result.out
+
+
+@pytest.mark.parametrize(("typed", "topic"), [
+    ("costos", "costs"), ("Seguro médico", "costs"), ("síntomas", "symptoms"),
+    ("sintomas", "symptoms"), ("Estudios clínicos (ensayos clínicos)", "clinical-trials"),
+    ("segunda opinion", "second-opinion"), ("cuidados paliativos", "supportive-care"),
+    ("insurance", "costs")])
+def test_a_concern_may_be_named_in_spanish(bank: QuestionBank, typed: str,
+                                           topic: str) -> None:
+    from visitprep.profile import parse_concern
+
+    assert parse_concern(typed, bank, "row 2: 'concerns'") == topic
+
+
+def test_a_broken_translation_never_hides_an_unknown_concern(bank_copy: Path) -> None:
+    from visitprep.errors import ProfileError
+    from visitprep.profile import parse_concern
+
+    _replace(translation_path(bank_copy, "es"), "language: es\n", "language: fr\n")
+    with pytest.raises(ProfileError, match="unknown concern 'nada'"):
+        parse_concern("nada", load_bank(bank_copy), "x")

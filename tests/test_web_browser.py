@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,32 +13,20 @@ from typing import Any
 
 import pytest
 import yaml
-from chromium import axe_module, start_chromium  # noqa: E402  (skips without Chromium)
+from chromium import axe_module, serving, start_chromium  # noqa: E402  (skips without Chromium)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from visitprep.bank import load_bank
 from visitprep.models import QuestionBank
-from visitprep.web.app import Settings, create_app
 
 from conftest import read_pdf
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    from waitress.server import create_server
-
-    settings = Settings(bank=load_bank(), hosts=())
-    app = create_app(settings)
-    httpd = create_server(app, host="127.0.0.1", port=0, threads=4)
-    settings.hosts = (f"127.0.0.1:{httpd.effective_port}",)
-    thread = threading.Thread(target=httpd.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.effective_port}"
-    finally:
-        httpd.close()
+    with serving() as address:
+        yield address
 
 
 def start_browser(downloads: Path, *, javascript: bool = True) -> Any:
@@ -490,8 +477,18 @@ def hints(browser: Any, *topics: str) -> list[str]:
     return [browser.find_element(By.ID, f"concerns-{topic}-hint").text for topic in topics]
 
 
-def test_step_2_hints_follow_the_kind_chosen(browser: Any, server: str,
-                                              bank: QuestionBank) -> None:
+def test_step_2_hints_follow_the_kind_chosen(server: str, bank: QuestionBank,
+                                              tmp_path: Path) -> None:
+    # A browser of its own: one that has just made a checklist carries that page's state
+    # (the shared browser made this test depend on the tests before it).
+    browser = start_browser(tmp_path)
+    try:
+        _step_2_hints(browser, server, bank)
+    finally:
+        browser.quit()
+
+
+def _step_2_hints(browser: Any, server: str, bank: QuestionBank) -> None:
     browser.set_window_size(1280, 900)
     browser.get(server + "/")
     later = "No questions yet: these come once a recurrence is confirmed."
@@ -504,7 +501,10 @@ def test_step_2_hints_follow_the_kind_chosen(browser: Any, server: str,
                            ("local", plain), ("regional", plain)):
         radio = browser.find_element(By.ID, f"recurrence-{kind}")
         radio.send_keys(" ")  # by keyboard: the focus moves to it
-        wait_for(browser, lambda b, e=expected: hints(b, *topics) == e)
+        try:
+            wait_for(browser, lambda b, e=expected: hints(b, *topics) == e)
+        except AssertionError:
+            raise AssertionError(f"{kind}: {hints(browser, *topics)} != {expected}") from None
         assert active(browser).get_attribute("id") == f"recurrence-{kind}"
         wanted = kind != "unsure"
         wait_for(browser, lambda b, w=wanted: ('"My treatment choices"' in b.find_element(

@@ -49,6 +49,7 @@ from visitprep.yamlfile import (
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_QUESTION_LENGTH = 300
+MAX_SOURCE_BYTES = 20_000_000
 MAX_MEAN_GRADE = 6.0
 MAX_QUESTION_GRADE = 8.0
 # Spanish: Fernández-Huerta reading ease, higher is easier (see readability.py).
@@ -743,9 +744,29 @@ def citation_problems(bank: QuestionBank, texts: dict[str, str]) -> list[str]:
 
 def read_sources(folder: Path, bank: QuestionBank) -> dict[str, str]:
     """Read the bank's source documents from a folder (the files named in sources.yaml)."""
+    if not folder.is_dir():
+        raise BankError(f"--seeds {folder}: is not a folder",
+                        hint="Give the folder that holds the source documents.")
     texts: dict[str, str] = {}
     for source in bank.sources:
         path = folder / source.file
-        if path.is_file():
-            texts[source.file] = path.read_text(encoding="utf-8")
+        if not path.is_file():
+            continue
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_SOURCE_BYTES + 1)
+        except OSError as exc:
+            raise BankError(f"{path}: cannot be read ({(exc.strerror or str(exc)).lower()})",
+                            hint="Check the file's permissions.") from None
+        if len(raw) > MAX_SOURCE_BYTES:
+            raise BankError(f"{path}: is larger than {MAX_SOURCE_BYTES // 1_000_000} MB; a "
+                            "source document is plain text", hint="Check that this is the "
+                            "right file.")
+        try:
+            texts[source.file] = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[:exc.start].count(b"\n") + 1
+            raise BankError(f"{path}, line {line}: is not UTF-8 text (the byte "
+                            f"0x{raw[exc.start]:02x})",
+                            hint="Save the source document as UTF-8 and check again.") from None
     return texts

@@ -139,6 +139,54 @@ class Summary:
 
 # -- reading the CSV --------------------------------------------------------------------
 
+def _check_not_utf16(path: Path, encoding: str) -> None:
+    """UTF-16 without a byte-order mark decodes as UTF-8 text with a NUL between the
+    letters ("unknown column 'n a m e'"): say what it is instead."""
+    if "16" in encoding or "32" in encoding:
+        return
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(400)
+    except OSError:
+        return
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or not head:
+        return  # a byte-order mark: the decoder's own message names the line
+    if head.count(b"\x00") * 3 >= len(head):
+        raise BatchError(f"{path}: is UTF-16 text without a byte-order mark",
+                         hint="Save it from your spreadsheet as 'CSV UTF-8', or give "
+                         "--encoding utf-16-le.")
+
+
+_MOJIBAKE = re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161"
+                       "\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
+
+
+def _check_not_mojibake(data: bytes, name: str, encoding: str) -> None:
+    """A UTF-8 file read as cp1252 or latin-1 prints 'ZoÃ« Ã‘ÃºÃ±ez' for 'Zoë Ñúñez': when
+    the bytes are UTF-8 and the encoding given makes that pattern of them, say so.
+
+    Raises:
+        BatchError: Showing a name both ways, and the fix.
+    """
+    if _csv_encoding(encoding) == "utf-8-sig" or data.isascii():
+        return
+    try:
+        as_utf8 = data.decode("utf-8-sig")
+        as_given = data.decode(text_encoding(encoding))
+    except (UnicodeError, LookupError, ValueError):
+        return  # not UTF-8 (a real cp1252 file), or the given encoding's own message
+    found = _MOJIBAKE.search(as_given)
+    if not found:
+        return
+    line = as_given.count("\n", 0, found.start())
+    shown = as_given.splitlines()[line].strip() if as_given.splitlines() else ""
+    meant = as_utf8.splitlines()[line].strip() if as_utf8.splitlines() else ""
+    raise BatchError(
+        f"{name}: line {line + 1} reads as '{shorten(meant, 40)}' in UTF-8, but as "
+        f"'{shorten(shown, 40)}' in {encoding}: the file is UTF-8",
+        hint=f"Leave out --encoding {encoding} (UTF-8 is the default).")
+
+
 def check_encoding(path: Path, encoding: str) -> None:
     """Decode the whole file once, in chunks, so a wrong encoding fails before any work.
 
@@ -147,6 +195,12 @@ def check_encoding(path: Path, encoding: str) -> None:
     """
     decoder = codecs.getincrementaldecoder(text_encoding(encoding))()
     _check_not_a_workbook(path)
+    _check_not_utf16(path, encoding)
+    try:
+        with path.open("rb") as handle:
+            _check_not_mojibake(handle.read(1 << 20), str(path), encoding)
+    except OSError:
+        pass  # the read below names the problem
     line = 1
     try:
         with path.open("rb") as handle:
@@ -243,7 +297,22 @@ def read_rows(path: Path, encoding: str = "utf-8-sig") -> Iterator[Row]:
             text that cannot be read as CSV (naming the line).
     """
     with _csv_records(path, encoding) as records:
-        yield from _rows_of(_checked(records, str(path)), str(path))
+        for row in _rows_of(_checked(records, str(path)), str(path)):
+            yield _template_beside(row, path.parent)
+
+
+def _template_beside(row: Row, folder: Path) -> Row:
+    """A template cell that is a relative path names a file beside the CSV, wherever the
+    command runs (as a clinic file's logo is beside the clinic file)."""
+    from visitprep.layout import builtin_names, looks_like_path
+
+    value = row.values.get("template", "")
+    if not value or value in builtin_names() or not looks_like_path(value):
+        return row
+    path = Path(value).expanduser() if value.startswith("~") else Path(value)
+    if path.is_absolute():
+        return row
+    return dataclasses.replace(row, values={**row.values, "template": str(folder / path)})
 
 
 def read_rows_text(text: str, name: str) -> tuple[list[str], Iterator[Row]]:
@@ -264,6 +333,7 @@ def decode_csv(data: bytes, name: str, encoding: str = "utf-8") -> str:
     Raises:
         BatchError: For an unknown encoding or bytes that are not text in it.
     """
+    _check_not_mojibake(data, name, encoding)
     encoding = text_encoding(_csv_encoding(encoding))
     try:
         return data.decode(encoding)
@@ -306,7 +376,7 @@ def column_note(ignored: list[str]) -> str:
     named = []
     for cell in ignored:
         guess = did_you_mean(column_key(cell), COLUMNS).removeprefix(" ")
-        named.append(f"'{shorten(cell, 40)}'"
+        named.append(f"'{visible(shorten(cell, 40))}'"
                      + (f" (d{guess[1:]})" if guess else ""))
     them = "them" if len(ignored) > 1 else "it"
     return (f"Ignored the column{'s' if len(ignored) > 1 else ''} {', '.join(named)}: "
@@ -332,7 +402,19 @@ def _rows_of(records: Iterator[list[str]], name: str) -> Iterator[Row]:
         if len(record) > len(cells) and any(c.strip() for c in record[len(cells):]):
             problem = (f"has {len(record)} cells but the header has {len(cells)} columns; "
                        "check for a separator inside a value that is not in quotes")
+        elif any(_swallowed(cell, len(header), len(record) < len(header))
+                 for cell in record):
+            problem = ("has a quote mark (\") that is never closed, so the lines after it "
+                       "were read into one of its cells; close the quote, or remove it")
         yield Row(number=number, values=values, raw=tuple(record), problem=problem)
+
+
+def _swallowed(cell: str, columns: int, short: bool) -> bool:
+    """A cell that holds whole rows: after a line break, a line with separators (any, in
+    a row short of cells; as many as a row has, otherwise)."""
+    need = 1 if short else max(columns - 1, 1)
+    return any(later.count(sep) >= need for later in cell.split("\n")[1:]
+               for sep in (",", ";", "\t"))
 
 
 def _large_print(values: dict[str, Any], where: str) -> VisitprepError | None:
@@ -458,7 +540,9 @@ def csv_date_order(path: Path, encoding: str = "utf-8-sig") -> str | None:
 
 def safe_stem(text: str) -> str:
     """Turn text into a file name part that is safe on Windows, macOS and Linux."""
-    text = unicodedata.normalize("NFC", text)
+    # Invisible formatting (a soft hyphen, a zero-width space) is dropped, not made a '-'.
+    text = "".join(c for c in unicodedata.normalize("NFC", text)
+                   if unicodedata.category(c) != "Cf")
     stem = _UNSAFE.sub("-", text.strip()).strip("-.")
     stem = re.sub(r"-{2,}", "-", stem)[:MAX_STEM]
     while len(stem.encode("utf-8")) > MAX_STEM_BYTES:  # room for '-2' and a date on any disk
@@ -1106,6 +1190,7 @@ def remove_old_failures(path: Path) -> bool:
 
 
 MERGED_MARK = "visitprep-merged:"
+MEMBERS_MARK = "handouts:"  # then the file names a merged file holds, tab-separated
 MERGED_FORMAT = "2"  # bookmarks, shared fonts: a merged file of an older visitprep is rebuilt
 
 
@@ -1125,17 +1210,30 @@ def merged_digest(files: list[Path], titles: list[str] | None = None) -> str:
 
 def read_merged_digest(path: Path) -> str | None:
     """The digest recorded in a merged file visitprep wrote, or None (never raises)."""
+    return _read_merged(path)[0]
+
+
+def read_merged_members(path: Path) -> list[str]:
+    """The handouts (file names) a merged file visitprep wrote holds; [] if it does not say
+    (never raises)."""
+    return _read_merged(path)[1]
+
+
+def _read_merged(path: Path) -> tuple[str | None, list[str]]:
     try:
         if kind_of(path) != "file":
-            return None
+            return None, []
         from pypdf import PdfReader
 
         metadata: Any = PdfReader(path).metadata or {}  # reads the trailer, not every page
         keywords = str(metadata.get("/Keywords", ""))
     except Exception:  # noqa: BLE001 - anything unreadable is not a merged file
-        return None
-    match = re.fullmatch(re.escape(MERGED_MARK) + r"([0-9a-f]{32})", keywords)
-    return match.group(1) if match else None
+        return None, []
+    match = re.fullmatch(re.escape(MERGED_MARK) + r"([0-9a-f]{32})(?: " + re.escape(MEMBERS_MARK)
+                         + r"(.*))?", keywords, flags=re.S)
+    if not match:
+        return None, []
+    return match.group(1), [name for name in (match.group(2) or "").split("\t") if name]
 
 
 def merge_pdfs(files: list[Path], target: Path, *, force: bool, digest: str = "",
@@ -1164,7 +1262,10 @@ def merge_pdfs(files: list[Path], target: Path, *, force: bool, digest: str = ""
 
     def write(handle: Any) -> None:
         nonlocal pages
-        merged = MergedWriter(handle, keywords=f"{MERGED_MARK}{digest}" if digest else "")
+        # The handouts it holds ride along, so a rerun can tell whom a rebuild would drop.
+        members = "\t".join(Path(file).name for file in files if not isinstance(file, bytes))
+        merged = MergedWriter(handle, keywords=(f"{MERGED_MARK}{digest}" + (
+            f" {MEMBERS_MARK}{members}" if members else "")) if digest else "")
         for index, file in enumerate(files):
             _add(merged, file, titles[index] if titles else Path(file).stem)
         pages = merged.close()

@@ -11,19 +11,21 @@ from typing import Any, NoReturn
 
 from visitprep import __version__
 from visitprep.errors import (
+    OutputError,
     RenderError,
     TemplateError,
     Terminated,
     UsageError,
     VisitprepError,
 )
+from visitprep.i18n import LANGUAGES, N_, SOURCE_LANGUAGE, gettext
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143  # SIGTERM
-STOPPED = "Stopped; nothing was written."
+STOPPED = N_("Stopped; nothing was written.")
 # models.FORMATS, written out: importing models costs --help ~10 ms (a test keeps them equal)
 FORMATS = ("pdf", "html")
 DEFAULT_PORT = 8765
@@ -31,6 +33,20 @@ DEFAULT_PORT = 8765
 CSV_COLUMNS = ("recurrence", "concerns", "name", "doctor", "visit_date", "companion",
                "custom_questions", "top_questions", "exclude", "template", "paper", "fillable",
                "language", "length", "include", "room", "output")
+
+
+class _Folder(type(Path())):  # type: ignore[misc]
+    """A path typed with a trailing slash: it names a folder, never a file."""
+
+
+def _path(text: str) -> Path:
+    """A file or folder option: never empty (`--answers ''` would read the current folder);
+    a trailing slash keeps its meaning, a folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; give a file or folder name")
+    if "\x00" in text:
+        raise argparse.ArgumentTypeError("holds a null character")
+    return _Folder(text) if text.endswith(("/", os.sep)) else Path(text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,7 +59,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _add_handout_options(parser: argparse.ArgumentParser, *, force: bool = True) -> None:
     group = parser.add_argument_group("how the handout is made")
-    group.add_argument("--bank", metavar="DIR", type=Path,
+    group.add_argument("--bank", metavar="DIR", type=_path,
                        help="a clinic's own question bank folder (default: the built-in bank)")
     group.add_argument("--template", metavar="NAME|FILE",
                        help="a layout name or a template .yaml file (see 'visitprep templates')")
@@ -53,6 +69,10 @@ def _add_handout_options(parser: argparse.ArgumentParser, *, force: bool = True)
                        "full: every question for it")
     group.add_argument("--fillable", action="store_true", default=None,
                        help="make the checkboxes and lines real form fields")
+    group.add_argument("--language", choices=LANGUAGES,
+                       help="en (English, the default) or es (Spanish, español): the "
+                       "handout's language, and the interview's or the page's; in batch, for "
+                       "rows without a language column")
     group.add_argument("--room", choices=("standard", "more"),
                        help="room to write the answers: standard (one line under each "
                        "question, the default) or more (three lines; more pages)")
@@ -61,7 +81,7 @@ def _add_handout_options(parser: argparse.ArgumentParser, *, force: bool = True)
                            help="replace a file that already exists")
     clinic = parser.add_argument_group(
         "the clinic block (printed by the navigator template, or whenever given)")
-    clinic.add_argument("--clinic", metavar="FILE", type=Path,
+    clinic.add_argument("--clinic", metavar="FILE", type=_path,
                         help="a clinic file (YAML: name, phone, address, website)")
     clinic.add_argument("--clinic-name", metavar="TEXT", help="the clinic's name")
     clinic.add_argument("--clinic-phone", metavar="TEXT", help="the clinic's phone number")
@@ -75,9 +95,10 @@ def _add_profile_options(parser: argparse.ArgumentParser, *, listing: bool = Fal
                        help="where the cancer has come back: local, regional, distant or unsure")
     see = ("'visitprep questions' with no options lists every topic with its id" if listing
            else "'visitprep questions' lists every topic with its id")
-    group.add_argument("--concern", metavar="C", action="append", dest="concerns",
+    group.add_argument("--concern", "--concerns", metavar="C", action="append",
+                       dest="concerns",
                        help=f"a topic to ask about, such as costs or side-effects; repeat for "
-                       f"more ({see})")
+                       f"more, or give several with commas: costs,side-effects ({see})")
 
 
 def _wrap(text: str) -> str:
@@ -126,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  visitprep interview --answers visit-answers-2026-12-03.yaml\n"
         "  visitprep interview --template large-print --paper a4\n",
     )
-    interview.add_argument("--answers", metavar="FILE", type=Path,
+    interview.add_argument("--answers", metavar="FILE", type=_path,
                            help="start from answers saved last time (every prompt pre-filled)")
     _add_date_order(interview)
     _add_handout_options(interview)
@@ -140,8 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
         "      --name 'Ann Lee' --visit-date 'next Friday' -o ann.pdf\n"
         "  visitprep make --answers saved.yaml --visit-date 12/3/2026 --date-order mdy\n",
     )
-    make.add_argument("--answers", metavar="FILE", type=Path, help="an answers file (YAML)")
-    make.add_argument("-o", "--output", metavar="OUT.pdf", type=Path,
+    make.add_argument("--answers", metavar="FILE", type=_path, help="an answers file (YAML)")
+    make.add_argument("-o", "--output", metavar="OUT.pdf", type=_path,
                       help="where to write the handout, .pdf or .html (default: "
                       "visit-questions[-DATE].pdf here)")
     _add_profile_options(make)
@@ -194,10 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
         "    Ann Lee,distant,costs; clinical-trials,12/8/2026,100234\n"
         "    Bo Chan,local,side-effects,12/14/2026,100871\n",
     )
-    batch.add_argument("csv", metavar="FILE.csv", type=Path, help="the clinic list")
-    batch.add_argument("-o", "--output", metavar="DIR", type=Path, required=True,
+    batch.add_argument("csv", metavar="FILE.csv", type=_path, help="the clinic list")
+    batch.add_argument("-o", "--output", metavar="DIR", type=_path, required=True,
                        help="the folder for the handouts (created if missing)")
-    batch.add_argument("--merge", metavar="ALL.pdf", type=Path,
+    batch.add_argument("--merge", metavar="ALL.pdf", type=_path,
                        help="also write one file of all handouts, for double-sided printing")
     batch.add_argument("--jobs", metavar="N", type=int,
                        help="worker processes (default: one per core)")
@@ -218,9 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
         "  visitprep questions --answers visit-answers.yaml\n",
     )
     _add_profile_options(questions, listing=True)
-    questions.add_argument("--answers", metavar="FILE", type=Path,
+    questions.add_argument("--answers", metavar="FILE", type=_path,
                            help="list the questions for this answers file")
-    questions.add_argument("--bank", metavar="DIR", type=Path, help="a clinic's question bank")
+    questions.add_argument("--bank", metavar="DIR", type=_path, help="a clinic's question bank")
     questions.add_argument("--length", choices=("short", "full"),
                            help="short: the key questions (default); full: every question")
 
@@ -233,9 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
         "  visitprep check-bank\n  visitprep check-bank my-clinic-questions/\n"
         "  visitprep check-bank my-clinic-questions/ --seeds shared/seeds/\n",
     )
-    check.add_argument("folder", metavar="DIR", nargs="?", type=Path,
+    check.add_argument("folder", metavar="DIR", nargs="?", type=_path,
                        help="a bank folder (default: the built-in bank)")
-    check.add_argument("--seeds", metavar="DIR", type=Path,
+    check.add_argument("--seeds", metavar="DIR", type=_path,
                        help="a folder holding the source documents: check that every "
                        "citation's section and quote are in them")
 
@@ -281,6 +302,12 @@ def _keep_minutes(value: str) -> float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run visitprep. Returns the exit code."""
+    _standard_streams()
+    # pypdf logs its own reading of a file that is not a PDF ("invalid pdf header"); the
+    # user gets visitprep's one message about that file instead.
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # to show a command again
@@ -297,7 +324,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "templates": _cmd_templates,
             "serve": _cmd_serve,
         }[args.command]
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a full disk or a closed pipe is met here, not at exit
+        return code
     except VisitprepError as exc:
         sys.stderr.write(f"Error: {exc.message}\n")
         if exc.hint:
@@ -308,14 +337,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         # Output piped into `head` or similar: not an error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _drop_stdout()
         return EXIT_OK
+    except OSError as exc:
+        if exc.filename is not None or not _stdout_failed(exc):
+            raise
+        # Standard output is a full disk (`> /dev/full`) or a device that fails.
+        _drop_stdout()
+        from visitprep.output import os_reason
+
+        sys.stderr.write(f"Error: cannot write the output: {os_reason(exc)}.\n"
+                         "Send it to another file or disk, then run the same command again.\n")
+        return EXIT_BAD_INPUT
     finally:
         if previous is not None:
             import signal
 
             signal.signal(signal.SIGTERM, previous)
+
+
+def _standard_streams() -> None:
+    """A standard stream that was closed (`0<&-`, `>&-`) reads as empty and writes nowhere,
+    rather than failing on its first use."""
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+
+
+def _stdout_failed(exc: OSError) -> bool:
+    """True when the error came from writing standard output (its buffer holds text)."""
+    import errno
+
+    return exc.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT)
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so the exit flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _sigterm_as_interrupt() -> Any:
@@ -336,7 +398,8 @@ _FLAGS = {"recurrence": "--recurrence", "concerns": "--concern", "name": "--name
           "doctor": "--doctor", "visit_date": "--visit-date", "companion": "--companion",
           "custom_questions": "--question", "top_questions": "--top", "exclude": "--exclude",
           "template": "--template", "paper": "--paper", "fillable": "--fillable",
-          "length": "--length", "include": "--include", "room": "--room"}
+          "length": "--length", "include": "--include", "room": "--room",
+          "language": "--language"}
 
 
 def _add_date_order(parser: Any) -> None:
@@ -377,6 +440,13 @@ def _cmd_make(args: argparse.Namespace) -> int:
     )
     from visitprep.profile import profile_from_mapping
 
+    folder = Path()
+    if isinstance(args.output, _Folder):  # -o newdir/: the default name, in that folder
+        if not args.output.is_dir():
+            raise OutputError(f"-o {args.output}{os.sep}: the folder {args.output} does not "
+                              "exist", hint="Create it first, or leave out the trailing slash "
+                              "to name a file.")
+        folder, args.output = args.output, None
     fmt = output_format(args.output, args.fmt)  # a clash is a usage error, before any work
     if args.answers is None and args.recurrence is None:
         raise UsageError(
@@ -399,15 +469,15 @@ def _cmd_make(args: argparse.Namespace) -> int:
         if args.template:
             raise
         raise TemplateError(f"{where}: 'template': {exc.message}", hint=exc.hint) from None
-    output: Path = args.output or Path(default_name("visit-questions", profile.visit_date,
-                                                    f".{fmt}", profile.name))
+    output: Path = args.output or folder / default_name("visit-questions", profile.visit_date,
+                                                        f".{fmt}", profile.name)
     if args.output is None and not args.force and (output.exists() or output.is_symlink()):
         # The name was ours to choose: take a free one rather than refuse (the command the
         # interview prints for "print it again" works in the folder it printed in).
-        taken, output = output, Path(free_name(Path("."), output.name))
+        taken, output = output, output.parent / free_name(output.parent, output.name)
         print(f"{taken} is already there; writing {output} instead (add --force to replace "
               f"{taken}).", flush=True)
-    _check_not_an_input(output, args)
+    _check_not_an_input(output, args, profile, clinic)
     check_target(output, force=args.force)
     clean_stale_parts(output.parent)
     try:
@@ -416,18 +486,31 @@ def _cmd_make(args: argparse.Namespace) -> int:
         if not args.answers:
             raise
         raise RenderError(f"{where}: {exc.message}", hint=exc.hint) from None
-    if fmt == "html":
+    from visitprep.i18n import pages_text, using
+
+    with using(profile.language):  # the person's language: they read what make says
+        if fmt == "html":
+            write_atomic(output, handout, force=args.force)
+            print(gettext("Wrote {path}. Open it in a web browser to read it, fill it in or "
+                          "print it.").format(path=output))
+            return EXIT_OK
+        _say_topics_without_questions(bank.in_language(profile.language), profile)
+        pages = count_pages(handout)
+        paper = "A4" if profile.paper == "a4" else gettext("Letter")
+        said = {("short", "standard"): gettext(
+                    "{pages}: the {template} template, the short list, on {paper}."),
+                ("full", "standard"): gettext(
+                    "{pages}: the {template} template, the full list, on {paper}."),
+                ("short", "more"): gettext("{pages}: the {template} template, the short "
+                                           "list, more room to write, on {paper}."),
+                ("full", "more"): gettext("{pages}: the {template} template, the full list, "
+                                          "more room to write, on {paper}.")}[
+            (profile.length, profile.room)]
+        print(said.format(pages=pages_text(pages), template=layout.name, paper=paper),
+              flush=True)
         write_atomic(output, handout, force=args.force)
-        print(f"Wrote {output}. Open it in a web browser to read it, fill it in or print it.")
-        return EXIT_OK
-    _say_topics_without_questions(bank, profile)
-    pages = count_pages(handout)
-    paper = "A4" if profile.paper == "a4" else "Letter"
-    room = ", more room to write" if profile.room == "more" else ""
-    print(f"{_n(pages, 'page')}: the {layout.name} template, the {profile.length} list"
-          f"{room}, on {paper}.", flush=True)
-    write_atomic(output, handout, force=args.force)
-    print(f"Wrote {output} ({_n(pages, 'page')}). Print it and bring it to your visit.")
+        print(gettext("Wrote {path} ({pages}). Print it and bring it to your visit.")
+              .format(path=output, pages=pages_text(pages)))
     return EXIT_OK
 
 
@@ -440,9 +523,7 @@ def _say_topics_without_questions(bank: Any, profile: Any) -> None:
     if empty:
         from visitprep import steps  # its sentences; most handouts need none of them
 
-        names = " and ".join(f'"{title}"' for title in empty)
-        print(steps.say("concerns.none-yet", topics=names,
-                        have="has" if len(empty) == 1 else "have"), flush=True)
+        print(steps.none_yet(empty), flush=True)
 
 
 def _clinic(args: argparse.Namespace) -> Any:
@@ -458,8 +539,8 @@ def _handout_defaults(args: argparse.Namespace) -> dict[str, Any]:
     if args.template:
         load_layout(args.template)  # a broken template fails now, not once per handout
     return {key: getattr(args, key) for key in ("template", "paper", "fillable", "length",
-                                                "room")
-            if getattr(args, key) is not None}
+                                                 "room", "language")
+            if getattr(args, key, None) is not None}
 
 
 def _cmd_questions(args: argparse.Namespace) -> int:
@@ -787,13 +868,28 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _check_not_an_input(output: Path, args: argparse.Namespace) -> None:
-    """-o never names a file this run reads (the answers, clinic, template or CSV file)."""
-    for flag in ("answers", "clinic", "template", "csv"):
-        value = getattr(args, flag, None)
+def _check_not_an_input(output: Path, args: argparse.Namespace, profile: Any = None,
+                        clinic: Any = None, flag: str = "-o") -> None:
+    """-o never names a file this run reads: the answers, clinic, template or CSV file, the
+    template an answers file names, or the clinic's logo (even with --force)."""
+    from visitprep.layout import builtin_names, looks_like_path
+
+    for given in ("answers", "clinic", "template", "csv"):
+        value = getattr(args, given, None)
         if value and _same_file(output, Path(value)):
-            raise UsageError(f"-o {output} is the file given to --{flag}; visitprep never "
-                             "writes over its input", hint="Choose another name for -o.")
+            raise UsageError(f"{flag} {output} is the file given to --{given}; visitprep "
+                             "never writes over its input", hint=f"Choose another name for {flag}.")
+    template = getattr(profile, "template", "")
+    if template and template not in builtin_names() and looks_like_path(template) and \
+            _same_file(output, Path(template)):
+        raise UsageError(f"{flag} {output} is the template file that {args.answers} names; "
+                         "visitprep never writes over its input",
+                         hint=f"Choose another name for {flag}.")
+    logo = getattr(clinic, "logo", "")
+    if logo and _same_file(output, Path(logo)):
+        raise UsageError(f"{flag} {output} is the clinic's logo ({args.clinic}: 'logo'); "
+                         "visitprep never writes over its input",
+                         hint=f"Choose another name for {flag}.")
 
 
 def _check_input_not_written(csv_path: Path, folder: Path, names: dict[str, int]) -> None:
@@ -845,6 +941,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         merged_digest,
         plan_batch,
         read_merged_digest,
+        read_merged_members,
         remove_old_failures,
         run_batch,
         worker_count,
@@ -872,6 +969,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     ignored = ignored_columns(header_of(args.csv, args.encoding))
     failures_file = folder / f"{args.csv.stem}-failures.csv"
     _check_input_not_written(args.csv, folder, plan.names)
+    if args.merge is not None:
+        _check_not_an_input(args.merge, args, clinic=clinic, flag="--merge")
     _prepare_folder(folder)  # first: --merge may name a file in it (-o out --merge out/all.pdf)
     if args.merge is not None:
         _check_merge(args.merge, folder, args.csv, failures_file, plan.names, args.force)
@@ -889,7 +988,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         if result.status in ("failed", "changed"):
             progress.clear()
             if len(result.problems) > 1:  # one line each, under the row's name
-                where = result.message.split(": ", 1)[0]
+                where = result.message.split(f": {len(result.problems)} problems: ", 1)[0]
                 sys.stderr.write(f"{where}: {len(result.problems)} problems:\n" + "".join(
                     f"  - {problem}\n" for problem in result.problems))
             else:
@@ -942,6 +1041,23 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         files = [folder / summary.files[number] for number in pdfs]
         titles = [summary.titles.get(number, "") for number in pdfs]
         left_out = len(numbers) - len(files)
+        missing = [row for row, _, _ in summary.problems]
+        kept = {file.name.casefold() for file in files}
+        lost = [name for name in read_merged_members(args.merge) if name.casefold() not in kept]
+        if files and lost and not args.force:
+            # Rebuilding would silently shrink what the clinic prints.
+            them, have = ("them", "have") if len(lost) > 1 else ("it", "has")
+            who = ", ".join(lost[:5]) + (f" and {len(lost) - 5} more" if len(lost) > 5 else "")
+            print(f"Kept {args.merge} as it was: it holds {who}, which {have} no handout "
+                  f"this time, and rebuilding it would leave {them} out. Fix the row"
+                  f"{'s' if len(lost) > 1 else ''} and run the same command again, or add "
+                  f"--force to rebuild it without {them}.")
+            files = []
+        elif files and missing:
+            who = "; ".join(row.where for row in missing[:5]) + (
+                f"; and {len(missing) - 5} more" if len(missing) > 5 else "")
+            print(f"{args.merge} leaves out {_n(len(missing), 'row')} that did not print "
+                  f"({who}).")
         if files:
             digest = merged_digest(files, titles)
             before = read_merged_digest(args.merge)
@@ -1007,19 +1123,28 @@ def _cmd_interview(args: argparse.Namespace) -> int:
         from visitprep.fonts import unprintable
 
         problem = unprintable(text)
-        return f"This {problem}. Write it another way, or leave it out." if problem else None
+        return (gettext("This {problem}. Write it another way, or leave it out.")
+                .format(problem=problem) if problem else None)
 
-    try:
-        run_interview(bank, start=start, today=dates.today(),
-                      count_pages=lambda profile: handout_pages(profile, bank, clinic=clinic),
-                      write_pdf=write_pdf, write_answers=write_answers,
-                      answers_path=args.answers, check_text=check_text, defaults=defaults,
-                      force=args.force, locale_paper=paper_from_locale(),
-                      open_file=_viewer())
-    except StoppedAfterWritingError as exc:
-        sys.stderr.write(f"\nStopped. Your checklist is saved ({exc.pdf}); "
-                         "your answers were not saved.\n")
-        return EXIT_INTERRUPTED
+    from visitprep.i18n import language_from_locale, using
+
+    with using(SOURCE_LANGUAGE):  # the interview sets the language chosen on its first screen
+        try:
+            run_interview(bank, start=start, today=dates.today(),
+                          count_pages=lambda profile: handout_pages(profile, bank,
+                                                                    clinic=clinic),
+                          write_pdf=write_pdf, write_answers=write_answers,
+                          answers_path=args.answers, check_text=check_text, defaults=defaults,
+                          force=args.force, locale_paper=paper_from_locale(),
+                          open_file=_viewer(), locale_language=language_from_locale())
+        except StoppedAfterWritingError as exc:
+            sys.stderr.write("\n" + gettext("Stopped. Your checklist is saved ({path}); your "
+                                            "answers were not saved.").format(path=exc.pdf)
+                             + "\n")
+            return EXIT_INTERRUPTED
+        except KeyboardInterrupt as stop:  # said in the language of the interview
+            sys.stderr.write(f"\n{gettext(STOPPED)}\n")
+            return EXIT_TERMINATED if isinstance(stop, Terminated) else EXIT_INTERRUPTED
     return EXIT_OK
 
 

@@ -15,6 +15,8 @@ A clinic file::
 
 from __future__ import annotations
 
+import os
+import stat
 import struct
 import zlib
 from pathlib import Path
@@ -28,6 +30,7 @@ from visitprep.yamlfile import check_keys, read_yaml
 MAX_ADDRESS_LINES = 4
 KEYS = ("name", "phone", "address", "website", "logo", "alt")
 MAX_LOGO_BYTES = 5_000_000
+MAX_LOGO_PIXELS = 25_000_000  # a 5,000 x 5,000 image; a logo prints about 2 inches wide
 
 
 def clinic_from_values(values: dict[str, Any], where: str) -> Clinic:
@@ -44,7 +47,7 @@ def clinic_from_values(values: dict[str, Any], where: str) -> Clinic:
     if len(address) > MAX_ADDRESS_LINES:
         raise ProfileError(f"{where}: 'address' has {len(address)} lines; "
                            f"the limit is {MAX_ADDRESS_LINES}")
-    return Clinic(
+    clinic = Clinic(
         name=clean_text(values.get("name"), "name", where),
         phone=clean_text(values.get("phone"), "phone", where),
         address=tuple(clean_text(line, "address" if len(address) == 1 else
@@ -54,6 +57,25 @@ def clinic_from_values(values: dict[str, Any], where: str) -> Clinic:
         logo=str(values.get("logo") or ""),
         alt=clean_text(values.get("alt"), "alt", where),
     )
+    _check_printable(clinic, where)
+    return clinic
+
+
+def _check_printable(clinic: Clinic, where: str) -> None:
+    """Each field the font cannot print (right-to-left text, Chinese...) is refused here,
+    naming the clinic file and the field, not later as 'the clinic's details'."""
+    from visitprep.fonts import unprintable  # reportlab: only with clinic details
+
+    fields = [("name", clinic.name), ("phone", clinic.phone), ("website", clinic.website)]
+    fields += [("address" if len(clinic.address) == 1 else f"address, line {number}", line)
+               for number, line in enumerate(clinic.address, 1)]
+    for field, value in fields:
+        problem = unprintable(value) if value else None
+        if problem:
+            raise ProfileError(f"{where}: '{field}' ('{value}') {problem}",
+                               hint="Write it another way (for example in Latin letters), or "
+                               "leave it out and write it on the printed page by hand.",
+                               field=field, value=value)
 
 
 def load_clinic(path: Path) -> Clinic:
@@ -77,28 +99,69 @@ def load_clinic(path: Path) -> Clinic:
 def check_logo(path: Path, where: str) -> Path:
     """Check that a logo file is a whole PNG or JPEG image; return its path.
 
-    The image is read here, before any handout is made, so that a missing or broken
-    file is one clear message rather than a failure on every handout of a batch.
+    The image is read and decoded here, before any handout is made, so that a missing or
+    broken file is one clear message rather than a failure on every handout of a batch.
+    Only a regular file is opened (a device such as /dev/zero, or a pipe, is refused
+    without reading it), and never more than the size limit is read.
 
     Raises:
         ProfileError: Naming the file and what is wrong with it.
     """
     hint = "Give a PNG or JPEG file (a path beside the clinic file, or a full path)."
-    try:
-        data = path.read_bytes() if path.stat().st_size <= MAX_LOGO_BYTES else None
-    except FileNotFoundError:
-        raise ProfileError(f"{where}: no such file {path}", hint=hint) from None
-    except OSError as exc:
-        raise ProfileError(f"{where}: cannot read {path} ({exc.strerror})", hint=hint) from None
-    if data is None:
-        raise ProfileError(f"{where}: {path} is larger than {MAX_LOGO_BYTES // 1_000_000} MB",
-                           hint="Use a smaller image; the logo prints about 2 inches wide.")
+    data = _read_logo(path, where, hint)
     problem = _png_problem(data) if data.startswith(b"\x89PNG\r\n\x1a\n") else (
         _jpeg_problem(data) if data.startswith(b"\xff\xd8\xff") else
         "is not a PNG or JPEG image")
+    problem = problem or _decode_problem(data)
     if problem:
         raise ProfileError(f"{where}: {path} {problem}", hint=hint)
     return path
+
+
+def _read_logo(path: Path, where: str, hint: str) -> bytes:
+    too_big = ProfileError(f"{where}: {path} is larger than {MAX_LOGO_BYTES // 1_000_000} MB",
+                           hint="Use a smaller image; the logo prints about 2 inches wide.")
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise ProfileError(f"{where}: {path} is not a regular file (a device, a pipe or a "
+                               "folder)", hint=hint)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped meanwhile
+                raise ProfileError(f"{where}: {path} is not a regular file", hint=hint)
+            data = handle.read(MAX_LOGO_BYTES + 1)
+    except FileNotFoundError:
+        raise ProfileError(f"{where}: no such file {path}", hint=hint) from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "a bad name"
+        raise ProfileError(f"{where}: cannot read {path} ({reason.lower()})",
+                           hint=hint) from None
+    if len(data) > MAX_LOGO_BYTES:
+        raise too_big
+    return data
+
+
+def _decode_problem(data: bytes) -> str | None:
+    """Decode the whole image, as the renderer will (Pillow, which reportlab uses)."""
+    import io
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow's own size warning: the check is below
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if width * height > MAX_LOGO_PIXELS:
+                    return (f"is {width:,} x {height:,} pixels; a logo can have at most "
+                            f"{MAX_LOGO_PIXELS:,} pixels")
+                image.load()
+    except Image.DecompressionBombError:
+        return f"has far more pixels than a logo needs (at most {MAX_LOGO_PIXELS:,})"
+    except Exception:  # noqa: BLE001 - any decoder failure means the same thing here
+        return "is damaged (its image data cannot be decoded)"
+    return None
 
 
 def _png_problem(data: bytes) -> str | None:

@@ -14,6 +14,13 @@ a day of the month (``the 8th``, ``on the 8th``: the next 8th, today included; `
 8th``: the same, and it must be a Tuesday), ``in 3 days``, ``in 2 weeks``, ``in a week``,
 ``in one month``.
 
+The same in Spanish, in either language (the words cannot be mistaken): ``8 de diciembre``,
+``el 8 de diciembre``, ``martes 8 de diciembre``, ``8 de diciembre de 2026``, ``hoy``,
+``mañana``, ``pasado mañana``, ``el martes``, ``el próximo martes``, ``este martes``,
+``en dos semanas``, ``dentro de 3 días``, ``en un mes`` (accents optional).
+Numbers-only dates are read day first where the language writes them so
+(:func:`day_first`: Spanish, from CLDR), unless an order is given.
+
 Nothing is guessed silently. A date written only in numbers whose day and month can be
 swapped (``12/3/2026``: December 3 or 12 March) gives both days unless an order
 (``"mdy"`` or ``"dmy"``) is given; a weekday that does not match the date is refused.
@@ -27,8 +34,11 @@ import calendar
 import datetime as dt
 import os
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from visitprep.i18n import babel_locale, current, gettext
 
 ORDERS: tuple[str, ...] = ("mdy", "dmy")
 FORMS_HINT = ("Write it like: 2026-12-03, 3 December 2026, Dec 3, 12/3/2026, tomorrow, "
@@ -41,15 +51,35 @@ _MONTHS["sept"] = 9
 _WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
 _WEEKDAYS.update({name.lower(): number for number, name in enumerate(calendar.day_abbr)})
 _WEEKDAYS.update({"tues": 1, "thur": 3, "thurs": 3, "weds": 2})
+# Spanish, without accents (the text is compared without them). "mar" stays March: as a
+# weekday it would be martes, so the short weekday names are left out where they clash.
+_MONTHS.update({name: number for number, name in enumerate(
+    ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+     "octubre", "noviembre", "diciembre"), 1)})
+_MONTHS.update({"ene": 1, "abr": 4, "ago": 8, "set": 9, "setiembre": 9, "dic": 12})
+_WEEKDAYS.update({name: number for number, name in enumerate(
+    ("lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo"))})
+_WEEKDAYS.update({"lun": 0, "mie": 2, "jue": 3, "vie": 4, "sab": 5, "dom": 6})
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
                  "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
-                 "twelve": 12}
+                 "twelve": 12,
+                 "un": 1, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
+                 "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11,
+                 "doce": 12}
+_FILLERS = ("the", "of", "on", "de", "del", "el", "la")
 _TIME = re.compile(r"(?:[ t]+|(?<=\d)t)(?:at )?\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?\s*(?:[ap]\.?m\.?)?"
                    r"(?:\s*(?:z|utc|[+-]\d{2}:?\d{2}))?$")
 _TIME_WORD = re.compile(r"\s+(?:at\s+)?\d{1,2}\s*[ap]\.?m\.?$")
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _NUMERIC = re.compile(r"(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?")
 _IN = re.compile(r"in (\d+|[a-z]+) (day|week|month)s?")
+# No visit is booked more than ten years ahead: a date further on is a typo (or a hostile
+# cell), refused whether written as a day or counted from today, and never computed past
+# the calendar's end.
+MAX_AHEAD_YEARS = 10
+MAX_AHEAD_DAYS = 3653
+_EN = re.compile(r"(?:en|dentro de) (\d+|[a-z]+) (dia|semana|mes)(?:s|es)?")
+_ES_UNITS = {"dia": "day", "semana": "week", "mes": "month"}
 
 
 class DateError(ValueError):
@@ -106,9 +136,33 @@ class Reading:
 
 
 def format_day(day: dt.date) -> str:
-    """A date the way people read it: 'Thursday, December 3, 2026'."""
-    return f"{calendar.day_name[day.weekday()]}, {calendar.month_name[day.month]} {day.day}, " \
-           f"{day.year}"
+    """A date the way people read it, in the language in use (CLDR's long form, through
+    Babel): 'Thursday, December 3, 2026', 'jueves, 3 de diciembre de 2026'."""
+    from babel.dates import format_date
+
+    return str(format_date(day, "full", locale=babel_locale()))
+
+
+def weekday_name(number: int) -> str:
+    """The name of a weekday (0 is Monday) in the language in use."""
+    from babel.dates import get_day_names
+
+    return str(get_day_names("wide", locale=babel_locale())[number])
+
+
+def day_first(language: str | None = None) -> bool:
+    """True where a language writes numbers-only dates day first (8/12/2026 in Spanish),
+    from CLDR's short date pattern."""
+    from babel.dates import get_date_format
+
+    pattern = get_date_format("short", locale=babel_locale(language or current())).pattern
+    return pattern.find("d") < pattern.find("M")
+
+
+def _plain(text: str) -> str:
+    """Lower case, without accents: 'Miércoles' -> 'miercoles'."""
+    return "".join(char for char in unicodedata.normalize("NFKD", text.lower())
+                   if not unicodedata.combining(char))
 
 
 def read_date(text: str, today: dt.date, order: str | None = None) -> Reading:
@@ -122,27 +176,36 @@ def read_date(text: str, today: dt.date, order: str | None = None) -> Reading:
     Raises:
         DateError: When the text is empty, not a date, or not a real day (30 February).
     """
-    words = " ".join(str(text).strip().lower().split())
+    words = " ".join(_plain(str(text)).strip().split())
     if not words:
-        raise DateError("there is no date")
+        raise DateError(gettext("there is no date"))
+    reading = _read(words, today, order, str(text))
+    for day in reading.days:
+        if (day - today).days > MAX_AHEAD_DAYS:
+            raise DateError(gettext("'{text}' is {day}, more than {years} years away").format(
+                text=text, day=format_day(day), years=MAX_AHEAD_YEARS))
+    return reading
+
+
+def _read(words: str, today: dt.date, order: str | None, text: str) -> Reading:
     words = _TIME_WORD.sub("", _TIME.sub("", words)).strip()
-    relative = _relative(words, today)
+    relative = _relative(words, today, text)
     if relative is not None:
         return Reading((relative,))
     match = _ISO.fullmatch(words)
     if match:
-        return Reading((_day(int(match[1]), int(match[2]), int(match[3]), str(text)),))
+        return Reading((_day(int(match[1]), int(match[2]), int(match[3]), text),))
     match = _NUMERIC.fullmatch(words)
     if match:
-        return _numeric(match, today, order, str(text))
-    return Reading((_with_month_name(words, today, str(text)),))
+        return _numeric(match, today, order, text)
+    return Reading((_with_month_name(words, today, text),))
 
 
 def _day(year: int, month: int, day: int, text: str) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise DateError(f"'{text}' is not a real date") from None
+        raise DateError(gettext("'{text}' is not a real date").format(text=text)) from None
 
 
 def _next(month: int, day: int, today: dt.date, text: str) -> dt.date:
@@ -154,17 +217,18 @@ def _next(month: int, day: int, today: dt.date, text: str) -> dt.date:
             continue
         if candidate >= today:
             return candidate
-    raise DateError(f"'{text}' is not a real date")
+    raise DateError(gettext("'{text}' is not a real date").format(text=text))
 
 
-def _relative(words: str, today: dt.date) -> dt.date | None:
-    if words in ("today", "now"):
+def _relative(words: str, today: dt.date, text: str) -> dt.date | None:
+    if words in ("today", "now", "hoy"):
         return today
-    if words == "tomorrow":
+    if words in ("tomorrow", "manana"):
         return today + dt.timedelta(days=1)
-    if words in ("the day after tomorrow", "day after tomorrow"):
+    if words in ("the day after tomorrow", "day after tomorrow", "pasado manana"):
         return today + dt.timedelta(days=2)
-    weekday = re.fullmatch(r"(?:(?:this|next|on|coming|this coming) )?([a-z]+)\.?", words)
+    weekday = re.fullmatch(r"(?:(?:this|next|on|coming|this coming|el|este|el proximo|proximo)"
+                           r" )?([a-z]+)\.?(?: (?:que viene|proximo))?", words)
     if weekday and weekday[1] in _WEEKDAYS:
         ahead = (_WEEKDAYS[weekday[1]] - today.weekday()) % 7
         return today + dt.timedelta(days=ahead or 7)
@@ -176,17 +240,28 @@ def _relative(words: str, today: dt.date) -> dt.date | None:
         monday = today + dt.timedelta(days=7 - today.weekday())
         return monday + dt.timedelta(days=_WEEKDAYS[next_week[1]])
     match = _IN.fullmatch(words)
-    if match:
-        count = int(match[1]) if match[1].isdigit() else _NUMBER_WORDS.get(match[1])
+    spanish = _EN.fullmatch(words)
+    if match is not None or spanish is not None:
+        number, unit = ((match[1], match[2]) if match is not None else
+                        (spanish[1], _ES_UNITS[spanish[2]]) if spanish is not None else ("", ""))
+        count = int(number) if number.isdigit() else _NUMBER_WORDS.get(number)
         if count is None:
             return None
-        if match[2] == "day":
-            return today + dt.timedelta(days=count)
-        if match[2] == "week":
-            return today + dt.timedelta(weeks=count)
-        month0 = today.month - 1 + count
-        year, month = today.year + month0 // 12, month0 % 12 + 1
-        return dt.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+        unit_days = {"day": 1, "week": 7, "month": 28}[unit]
+        if count > MAX_AHEAD_DAYS // unit_days:  # bounded before any sum: no overflow
+            raise DateError(gettext("'{text}' is more than {years} years away").format(
+                text=text, years=MAX_AHEAD_YEARS))
+        try:
+            if unit == "day":
+                return today + dt.timedelta(days=count)
+            if unit == "week":
+                return today + dt.timedelta(weeks=count)
+            month0 = today.month - 1 + count
+            year, month = today.year + month0 // 12, month0 % 12 + 1
+            return dt.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+        except (OverflowError, ValueError):  # only from a clock near the year 9999
+            raise DateError(gettext("'{text}' is past the end of the calendar").format(
+                text=text)) from None
     return None
 
 
@@ -206,7 +281,8 @@ def _numeric(match: re.Match[str], today: dt.date, order: str | None, text: str)
     if shows == "mdy" or (not shows and order == "mdy"):
         return Reading((make(first, second),), shows)
     if first > 12 and second > 12:
-        raise DateError(f"'{text}' has no month: neither {first} nor {second} is 1 to 12")
+        raise DateError(gettext("'{text}' has no month: neither {first} nor {second} is 1 to "
+                                "12").format(text=text, first=first, second=second))
     days: list[dt.date] = []
     for month, day in ((first, second), (second, first)):
         try:
@@ -216,12 +292,12 @@ def _numeric(match: re.Match[str], today: dt.date, order: str | None, text: str)
         if candidate not in days:
             days.append(candidate)
     if not days:
-        raise DateError(f"'{text}' is not a real date")
+        raise DateError(gettext("'{text}' is not a real date").format(text=text))
     return Reading(tuple(days))
 
 
 def _with_month_name(words: str, today: dt.date, text: str) -> dt.date:
-    tokens = [t for t in re.split(r"[\s,./-]+", words) if t and t not in ("the", "of", "on")]
+    tokens = [t for t in re.split(r"[\s,./-]+", words) if t and t not in _FILLERS]
     month = day = year = None
     weekday = None
     for token in tokens:
@@ -237,22 +313,28 @@ def _with_month_name(words: str, today: dt.date, text: str) -> dt.date:
         elif re.fullmatch(r"'\d{2}", plain) and year is None:
             year = 2000 + int(plain[1:])
         else:
-            raise DateError(f"'{text}' is not a date visitprep can read")
+            raise DateError(_unreadable(text))
     if month is None and day is not None and year is None and (
-            re.search(r"\d(?:st|nd|rd|th)\b", words) or re.search(r"\bthe \d", words)):
-        # "the 8th", "Tuesday the 8th": the next 8th, today included.
+            re.search(r"\d(?:st|nd|rd|th)\b", words) or re.search(r"\b(?:the|el) \d", words)
+            or weekday is not None):
+        # "the 8th", "Tuesday the 8th", "el martes 8": the next 8th, today included.
         found = _next_of_month(day, today, text)
         if weekday is not None and found.weekday() != weekday:
-            raise DateError(f"the next {_ordinal(day)} is {format_day(found)}, not a "
-                            f"{calendar.day_name[weekday]}")
+            raise DateError(gettext("the next {ordinal} is {day}, not a {weekday}").format(
+                ordinal=_ordinal(day), day=format_day(found), weekday=weekday_name(weekday)))
         return found
     if month is None or day is None:
-        raise DateError(f"'{text}' is not a date visitprep can read")
+        raise DateError(_unreadable(text))
     found = _day(year, month, day, text) if year is not None else _next(month, day, today, text)
     if weekday is not None and found.weekday() != weekday:
-        raise DateError(f"{format_day(found)} is a {calendar.day_name[found.weekday()]}, "
-                        f"not a {calendar.day_name[weekday]}")
+        raise DateError(gettext("{day} is a {weekday}, not a {other}").format(
+            day=format_day(found), weekday=weekday_name(found.weekday()),
+            other=weekday_name(weekday)))
     return found
+
+
+def _unreadable(text: str) -> str:
+    return gettext("'{text}' is not a date visitprep can read").format(text=text)
 
 
 def _next_of_month(day: int, today: dt.date, text: str) -> dt.date:
@@ -264,11 +346,13 @@ def _next_of_month(day: int, today: dt.date, text: str) -> dt.date:
             if candidate >= today:
                 return candidate
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    raise DateError(f"'{text}' is not a real date")
+    raise DateError(gettext("'{text}' is not a real date").format(text=text))
 
 
 def _ordinal(number: int) -> str:
-    """8 -> '8th', 1 -> '1st', 22 -> '22nd'."""
+    """8 -> '8th', 1 -> '1st', 22 -> '22nd' (in English; other languages: the number)."""
+    if current() != "en":
+        return str(number)
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
         number % 10, "th")
     return f"{number}{suffix}"
@@ -284,8 +368,9 @@ def one_day(text: str, today: dt.date, order: str | None = None) -> dt.date:
     reading = read_date(text, today, order)
     if reading.ambiguous:
         first, second = reading.days
-        raise DateError(f"'{text}' could be {format_day(first)} (month first) or "
-                        f"{format_day(second)} (day first)")
+        raise DateError(gettext("'{text}' could be {first} (month first) or {second} (day "
+                                "first)").format(text=text, first=format_day(first),
+                                                 second=format_day(second)))
     return reading.days[0]
 
 
@@ -305,7 +390,8 @@ def file_evidence(texts: list[str]) -> tuple[str | None, str, int]:
     ambiguous = 0
     for text in texts:
         try:
-            reading = read_date(text, dt.date(2000, 1, 1))
+            reading = _read(" ".join(_plain(str(text)).strip().split()), dt.date(2000, 1, 1),
+                            None, str(text))
         except DateError:
             continue
         if reading.numeric:

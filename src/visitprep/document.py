@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from visitprep.i18n import N_, gettext
 from visitprep.layout import Layout
 from visitprep.models import (
     Checklist,
@@ -22,7 +23,7 @@ from visitprep.models import (
     Selection,
 )
 
-GLOSSARY_TITLE = "Words you may hear"
+GLOSSARY_TITLE = N_("Words you may hear")
 STEP_KEYS: tuple[str, ...] = ("step_top", "step_bring", "step_show", "step_answer",
                               "step_check")  # the template's texts, numbered in this order
 FIGURE_KINDS: tuple[str, ...] = ("local", "regional", "distant")  # as drawn, left to right
@@ -206,8 +207,11 @@ class Document:
 
 
 def format_date(day: dt.date) -> str:
-    """Write a date the way people read it: 'Tuesday, December 1, 2026'."""
-    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+    """Write a date the way people read it, in the language in use: 'Tuesday, December 1,
+    2026', 'martes, 1 de diciembre de 2026'."""
+    from visitprep.dates import format_day
+
+    return format_day(day)
 
 
 def build_document(
@@ -231,7 +235,9 @@ def build_document(
     """
     from visitprep.translation import printed_keys, require_translated
 
-    text = layout.text
+    # The template's words are English source text: the catalog has the built-in ones'
+    # translations (a clinic's own wording not in it prints as written).
+    text = {key: gettext(value) if value else value for key, value in layout.text.items()}
     fields = (
         HeaderField("name", text["name"], profile.name),
         HeaderField("visit_date", text["visit_date"],
@@ -269,7 +275,7 @@ def build_document(
     return Document(
         title=title,
         meta_title=meta_title,
-        subject="Questions to ask the care team about cancer that has come back",
+        subject=gettext("Questions to ask the care team about cancer that has come back"),
         language=profile.language,
         intro=text["intro"],
         fields=fields,
@@ -302,7 +308,7 @@ def build_document(
         support=bank.support.items if show_support and bank.support else (),
         fillable=profile.fillable,
         # (with the words explained last, each is explained under its heading instead)
-        glossary_title=GLOSSARY_TITLE if glossary and not explain_inline else "",
+        glossary_title=gettext(GLOSSARY_TITLE) if glossary and not explain_inline else "",
         glossary=() if explain_inline else tuple(
             (entry.term[:1].upper() + entry.term[1:], entry.meaning) for entry in glossary),
         how_to_title=text["how_to"],

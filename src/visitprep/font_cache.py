@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import stat
 import tempfile
 import threading
 from pathlib import Path
@@ -96,13 +97,13 @@ def _face(ttfonts: Any, state: dict[str, Any], data: bytes) -> Any:
 def _read(entry: Path) -> dict[str, Any] | None:
     """An entry's state, if it is this user's own regular file and reads whole."""
     try:
-        fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # Never a link, and never waiting on a pipe someone put there (checked below).
+        fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     try:
         info = os.fstat(fd)
-        import stat
-
         if (not stat.S_ISREG(info.st_mode) or info.st_mode & 0o022
                 or (hasattr(os, "getuid") and info.st_uid != os.getuid())
                 or info.st_size > 16 * 1024 * 1024):

@@ -20,7 +20,8 @@ from typing import Any
 
 from visitprep import __version__
 from visitprep.document import Document, build_document
-from visitprep.errors import UsageError
+from visitprep.errors import ProfileError, UsageError
+from visitprep.i18n import SOURCE_LANGUAGE, catalog_digest, using
 from visitprep.layout import Layout, load_layout
 from visitprep.models import FORMATS, Clinic, Profile, QuestionBank
 from visitprep.selection import select_questions
@@ -38,6 +39,11 @@ _BANK_DIGESTS: dict[int, tuple[QuestionBank, str]] = {}
 __all__ = ["FORMATS", "count_pages", "fingerprint", "make_document", "make_handout",
            "output_format", "read_fingerprint"]
 SUFFIXES: dict[str, str] = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+# A handout may hold only the person's own questions; with none of those either, there is
+# nothing to print, and no front door makes an empty checklist.
+NOTHING_TO_PRINT = ("there is nothing to print: every question of the list is left out, "
+                    "and there are no questions of your own")
+NOTHING_TO_PRINT_HINT = "Keep at least one question of the list, or add one of your own."
 
 
 def output_format(path: Path | None, given: str | None) -> str:
@@ -85,7 +91,11 @@ def make_document(profile: Profile, bank: QuestionBank, *, layout: Layout | None
     bank = bank.in_language(profile.language)
     layout = with_room(load_layout(profile.template) if layout is None else layout,
                        profile.room)
-    return build_document(bank, profile, select_questions(bank, profile), layout, clinic), layout
+    selection = select_questions(bank, profile)
+    if not selection.count:
+        raise ProfileError(NOTHING_TO_PRINT, hint=NOTHING_TO_PRINT_HINT, field="exclude")
+    with using(profile.language):
+        return build_document(bank, profile, selection, layout, clinic), layout
 
 
 def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None = None,
@@ -107,6 +117,12 @@ def make_handout(profile: Profile, bank: QuestionBank, *, layout: Layout | None 
     bank = bank.in_language(profile.language)  # its texts are what the fingerprint holds
     document, layout = make_document(profile, bank, layout=layout, clinic=clinic)
     made_from = FINGERPRINT_MARK + fingerprint(profile, bank, layout, clinic)
+    with using(profile.language):  # the renderers' own words (page numbers, tooltips)
+        return _render(document, layout, profile, made_from, invariant, fmt)
+
+
+def _render(document: Document, layout: Layout, profile: Profile, made_from: str,
+            invariant: bool, fmt: str) -> bytes:
     if fmt == "html":
         from visitprep.render.html import render_html  # no reportlab for HTML
 
@@ -157,8 +173,11 @@ def bank_digest(bank: QuestionBank) -> str:
 def fingerprint(profile: Profile, bank: QuestionBank, layout: Layout,
                 clinic: Clinic | None) -> str:
     """What a handout is made from, as 32 hex digits: equal fingerprints, equal handouts."""
-    return _digest({"version": [__version__, LAYOUT_VERSION], "profile": profile,
-                    "bank": bank_digest(bank), "layout": layout, "clinic": clinic})
+    made_from: dict[str, Any] = {"version": [__version__, LAYOUT_VERSION], "profile": profile,
+                                 "bank": bank_digest(bank), "layout": layout, "clinic": clinic}
+    if profile.language != SOURCE_LANGUAGE:  # its catalog's words print too
+        made_from["catalog"] = catalog_digest(profile.language)
+    return _digest(made_from)
 
 
 def read_fingerprint(path: Path) -> str | None:
@@ -215,4 +234,6 @@ def handout_pages(profile: Profile, bank: QuestionBank, *, layout: Layout | None
     Raises:
         VisitprepError: For anything in the inputs that cannot be printed.
     """
+    if not select_questions(bank, profile).count:
+        return 0  # nothing to print yet: the front door says so before it writes anything
     return count_pages(make_handout(profile, bank, layout=layout, clinic=clinic))

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from visitprep import steps
+from visitprep import i18n, steps
 from visitprep.errors import OutputError
 from visitprep.models import Profile, QuestionBank
 from visitprep.output import default_name, free_name, validate_save_path
+from visitprep.selection import printable_include, select_questions
 from visitprep.steps import say
 
 BACK = "__back__"
@@ -31,10 +32,14 @@ MORE = "__more__"
 MORE_QUESTIONS = "__more_questions__"
 LENGTH = "__length__"
 ACTIONS = (BACK, MORE, MORE_QUESTIONS, LENGTH)  # list rows that act instead of being checked
-# (name, title) pairs, for callers that predate steps.choices("template"/"paper").
-TEMPLATES = tuple((name, say(f"template.{name}")) for name in steps.TEMPLATES)
-PAPERS = tuple((name, say(f"paper.{name}")) for name in steps.PAPERS)
-BACK_WORD = say("back.word")
+YES = "__yes__"
+NO = "__no__"
+
+
+def is_back(text: str) -> bool:
+    """True for the word that goes back: "back", or its translation ("volver")."""
+    word = " ".join(text.split()).lower()
+    return bool(word) and word in ("back", say("back.word").lower())
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,10 @@ def ask(prompt: Prompt, **io: Any) -> Any:
     """
     import questionary
 
+    # A question longer than the terminal wraps between words under the "? " (a list's
+    # question is not wrapped by prompt_toolkit: it would be cut off at the edge).
+    prompt = dataclasses.replace(prompt, message=textwrap.fill(
+        prompt.message, _width() - 2, subsequent_indent="  ", break_on_hyphens=False))
     question: Any
     if prompt.kind == "select":
         # Each row numbered: typing its number moves there (then Enter), as people try.
@@ -116,11 +125,21 @@ def ask(prompt: Prompt, **io: Any) -> Any:
             prompt_continuation="  ", **io)
         _tall_messages(question.application)
     elif prompt.kind == "confirm":
+        # A list of two rows, "Yes" and "No" in the language in use: questionary's confirm()
+        # takes only y or n and shows "(Y/n)", which a Spanish reader cannot use ("Sí").
         default = bool(prompt.default)
-        question = questionary.confirm(
-            prompt.message, default=default, auto_enter=False,
-            instruction=_below(prompt.instruction or say(
-                "yes-no.default-yes" if default else "yes-no.default-no")) + " ", **io)
+        yes_no = Prompt("select", prompt.name, prompt.message,
+                        (Option(say("yes.choice"), YES), Option(say("no.choice"), NO)),
+                        default=YES if default else NO)
+        question = questionary.select(
+            prompt.message, choices=_choices(yes_no, 3),
+            instruction=_below(prompt.instruction or say("list.one")),
+            default=YES if default else NO, use_jk_keys=False, use_shortcuts=False, **io)
+        _stop_on_ctrl_d(question.application)
+        try:
+            return question.unsafe_ask() == YES
+        except EOFError:
+            raise KeyboardInterrupt from None
     else:  # pragma: no cover - a bug, not an input
         raise ValueError(prompt.kind)
     _stop_on_ctrl_d(question.application)
@@ -192,7 +211,7 @@ def _checkbox(prompt: Prompt, **io: Any) -> Any:
         if control.is_answered:
             picked = len(control.selected_options)
             out.append(("class:answer", state["said"] or (
-                say("list.none") if not picked else say("list.checked", count=picked))))
+                say("list.none") if not picked else steps.checked_text(picked))))
         elif prompt.instruction:
             out.append(("class:instruction", _below(prompt.instruction)))
         return out
@@ -520,14 +539,24 @@ def _say_keys_in_select(application: Any, message: str = "") -> None:
 
 
 def _stop_on_ctrl_d(application: Any) -> None:
-    """Make Ctrl-D stop every prompt, as Ctrl-C does (questionary's lists ignore it)."""
+    """Make Ctrl-D stop every prompt, as Ctrl-C does (questionary's lists ignore it).
+
+    Also drop what reads as a mouse report: the interview asks the terminal for none, so
+    it is pasted text holding an escape sequence (a colour code such as ESC [31m), which
+    prompt_toolkit's own mouse handler fails on, stopping the interview in a loop of
+    "Unhandled exception in event loop" that neither Enter nor Ctrl-C leaves."""
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
 
     extra = KeyBindings()
 
     @extra.add("c-d", eager=True)
     def _stop(event: Any) -> None:
         event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    @extra.add(Keys.Vt100MouseEvent, eager=True)
+    def _ignore(event: Any) -> None:
+        return None
 
     application.key_bindings = merge_key_bindings([application.key_bindings, extra])
 
@@ -570,6 +599,7 @@ class Draft:
     length: str = "short"
     include: list[str] = field(default_factory=list)
     room: str = "standard"
+    language: str = "en"
 
     @classmethod
     def from_profile(cls, profile: Profile) -> Draft:
@@ -580,7 +610,7 @@ class Draft:
             top=list(profile.top_questions), name=profile.name, visit_date=profile.visit_date,
             doctor=profile.doctor, companion=profile.companion, template=profile.template,
             paper=profile.paper, fillable=profile.fillable, length=profile.length,
-            include=list(profile.include), room=profile.room,
+            include=list(profile.include), room=profile.room, language=profile.language,
         )
 
     def profile(self) -> Profile:
@@ -592,7 +622,7 @@ class Draft:
             top_questions=tuple(t for t in self.top if t not in self.exclude),
             exclude=tuple(self.exclude), template=self.template, paper=self.paper,
             fillable=self.fillable, length=self.length, include=tuple(self.include),
-            room=self.room,
+            room=self.room, language=self.language,
         )
 
 
@@ -634,8 +664,11 @@ class Interview:
                  cwd: Path | None = None,
                  check_text: Callable[[str], str | None] = lambda text: None,
                  force: bool = False, ask_paper: bool = False,
-                 open_file: Callable[[Path], str | None] | None = None) -> None:
-        self.bank = bank
+                 open_file: Callable[[Path], str | None] | None = None,
+                 ask_language: bool = True) -> None:
+        self.source_bank = bank
+        self.bank = bank.in_language(draft.language)
+        self.ask_language = ask_language
         self.open_file = open_file
         self.own_seen = False  # the own-questions step was shown once already
         self.force = force
@@ -657,7 +690,10 @@ class Interview:
             KeyboardInterrupt: When stopped before the PDF was written.
             StoppedAfterWritingError: When stopped after it was.
         """
+        i18n.activate(self.draft.language)  # the caller's block resets it
         say_out(say("intro") + "\n")
+        if self.ask_language:
+            self.step_language()
         order: list[Callable[[], str | None]] = [
             self.step_recurrence, self.step_concerns, self.step_review, self.step_own,
             self.step_top, self.step_name, self.step_date, self.step_doctor,
@@ -694,12 +730,29 @@ class Interview:
 
     # -- what and why ---------------------------------------------------------------
 
+    def step_language(self) -> None:
+        """The first screen: the language, named in itself (English, Español)."""
+        options = tuple(Option(i18n.NAMES.get(code, code), code) for code in i18n.LANGUAGES)
+        chosen = ask(Prompt("select", "language", say("language.label"), options,
+                            default=self.draft.language, instruction=say("list.one")))
+        if chosen != self.draft.language:
+            self.draft.language = chosen
+            self.bank = self.source_bank.in_language(chosen)
+            i18n.activate(chosen)
+            say_out(say("intro") + "\n")
+
     def step_recurrence(self) -> str | None:
         groups = self._groups("recurrence")
         if not self.draft.recurrence:
             groups = tuple(dataclasses.replace(g, choices=tuple(
                 dataclasses.replace(c, checked=False) for c in g.choices)) for g in groups)
         self.draft.recurrence = self._list("recurrence", "select", groups, back=False)
+        # Questions picked for another kind may not fit this one: they no longer print.
+        self.draft.include = printable_include(self.bank, self.draft.recurrence,
+                                               self.draft.concerns, self.draft.include)
+        fits = {q.id for q in self.bank.questions if self.draft.recurrence in q.recurrence}
+        ids = {q.id for q in self.bank.questions}
+        self.draft.top = [t for t in self.draft.top if t not in ids or t in fits]
         return None
 
     def step_concerns(self) -> str | None:
@@ -708,6 +761,8 @@ class Interview:
         if BACK in answer:
             return BACK
         self.draft.concerns = list(answer)
+        self.draft.include = printable_include(self.bank, self.draft.recurrence,
+                                               self.draft.concerns, self.draft.include)
         return None
 
     def step_review(self) -> str | None:
@@ -772,10 +827,13 @@ class Interview:
                 validate=lambda value: self._check_text(value, "own"),
             ))
             text = " ".join(text.split())
-            if text.lower() == BACK_WORD:
+            if is_back(text):
                 return BACK
             if not text:
-                return None
+                if select_questions(self.bank, self.draft.profile()).count:
+                    return None
+                say_out(say("own.nothing"))  # an empty checklist is never printed
+                continue
             if text not in self.draft.own:
                 self.draft.own.append(text)
 
@@ -791,7 +849,7 @@ class Interview:
     # -- the header -----------------------------------------------------------------
 
     def _check_text(self, value: str, step_id: str) -> bool | str:
-        if value.strip().lower() == BACK_WORD:
+        if is_back(value):
             return True
         checked = steps.check_text(value, step_id, self.check_text)
         return checked.error or True
@@ -803,7 +861,7 @@ class Interview:
             validate=lambda value: self._check_text(value, step_id),
         ))
         answer = " ".join(answer.split())
-        if answer.lower() == BACK_WORD:
+        if is_back(answer):
             return BACK
         setattr(self.draft, spec.field, answer)
         return None
@@ -821,7 +879,7 @@ class Interview:
                 instruction=spec.hint_text,
                 validate=lambda value: _validate_date(value, self.today),
             )).strip()
-            if answer.lower() == BACK_WORD:
+            if is_back(answer):
                 return BACK
             checked = steps.check_date(answer, self.today)
             if not checked.days:
@@ -908,7 +966,7 @@ class Interview:
                 "text", "pdf-path", spec.text(), default=default, instruction=spec.hint_text,
                 validate=lambda value: _validate_path(value, self.cwd, ".pdf"),
             )).strip()
-            if answer.lower() == BACK_WORD:
+            if is_back(answer):
                 return BACK
             path = _as_path(answer, self.cwd, ".pdf")
             replace = self.force
@@ -983,7 +1041,7 @@ def _validate_top(answer: list[str]) -> bool | str:
 
 def _validate_date(value: str, today: dt.date) -> bool | str:
     text = value.strip()
-    if text.lower() == BACK_WORD:
+    if is_back(text):
         return True
     return steps.check_date(text, today).error or True
 
@@ -996,7 +1054,7 @@ def _as_path(value: str, cwd: Path, suffix: str) -> Path:
 
 
 def _validate_path(value: str, cwd: Path, suffix: str) -> bool | str:
-    return validate_save_path(value, cwd, suffix, BACK_WORD)  # never raises on half a path
+    return validate_save_path(value, cwd, suffix, say("back.word"))  # never raises on half a path
 
 
 def run_interview(bank: QuestionBank, *, start: Profile | None, today: dt.date,
@@ -1006,7 +1064,8 @@ def run_interview(bank: QuestionBank, *, start: Profile | None, today: dt.date,
                   check_text: Callable[[str], str | None] = lambda text: None,
                   defaults: dict[str, Any] | None = None, force: bool = False,
                   locale_paper: str | None = None,
-                  open_file: Callable[[Path], str | None] | None = None) -> Outcome:
+                  open_file: Callable[[Path], str | None] | None = None,
+                  locale_language: str | None = None) -> Outcome:
     """Run the whole interview.
 
     Args:
@@ -1025,8 +1084,15 @@ def run_interview(bank: QuestionBank, *, start: Profile | None, today: dt.date,
             so the paper is asked unless the answers or an option give it).
         open_file: Opens a file in the default viewer, returning why it could not (or
             None); None when there is no viewer to open (no display): then it is not offered.
+        locale_language: The language the system's locale asks for (the first screen starts
+            in it, unless the answers or --language say another).
+
+    The first screen offers the language (unless --language gave it); the language chosen
+    stays in use after the interview returns or stops, for the caller's last message.
     """
     draft = Draft.from_profile(start) if start else Draft()
+    if start is None and locale_language:
+        draft.language = locale_language
     known = start is not None or "paper" in (defaults or {})
     if not known and locale_paper:
         draft.paper = locale_paper
@@ -1036,5 +1102,6 @@ def run_interview(bank: QuestionBank, *, start: Profile | None, today: dt.date,
                           write_pdf=write_pdf, write_answers=write_answers,
                           answers_path=answers_path, cwd=cwd, check_text=check_text,
                           force=force, ask_paper=not known and not locale_paper,
-                          open_file=open_file)
+                          open_file=open_file,
+                          ask_language="language" not in (defaults or {}))
     return interview.run()

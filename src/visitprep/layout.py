@@ -103,10 +103,15 @@ def load_layout(name_or_path: str | Path) -> Layout:
     return _validate(_read_merged(path, seen=()), str(path))
 
 
+def looks_like_path(value: str) -> bool:
+    """True for a template given as a file (a .yaml name, or a path), not a built-in name."""
+    return value.endswith((".yaml", ".yml")) or "/" in value or "\\" in value
+
+
 def _resolve(value: str) -> Path:
     if value in builtin_names():
         return builtin_dir() / f"{value}.yaml"
-    if value.endswith((".yaml", ".yml")) or "/" in value or "\\" in value:
+    if looks_like_path(value):
         path = Path(value)
         try:
             found, there = path.is_file(), path.exists()

@@ -6,11 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The languages with a message catalog (visitprep/locale/), English first.
+from visitprep.i18n import LANGUAGES as LANGUAGES
+
 RECURRENCES: tuple[str, ...] = ("local", "regional", "distant", "unsure")
 PAPERS: tuple[str, ...] = ("letter", "a4")
 LENGTHS: tuple[str, ...] = ("short", "full")
 ROOMS: tuple[str, ...] = ("standard", "more")  # room to write: more lines a question
-LANGUAGES: tuple[str, ...] = ("en",)
 FORMATS: tuple[str, ...] = ("pdf", "html")  # the handout as print, or as an accessible page
 MAX_TOP_QUESTIONS = 3
 
@@ -41,12 +43,14 @@ class SourceDoc:
     def citation(self) -> str:
         """The line printed on the handout: the title, then its publisher and date in
         brackets, or what is missing."""
+        from visitprep.i18n import gettext
+
         if self.translated_citation:
             return self.translated_citation
         if not self.publisher and not self.date:
-            return f"{self.title} (no author or date given)"
+            return gettext("{title} (no author or date given)").format(title=self.title)
         publisher = self.publisher[:1].upper() + self.publisher[1:]
-        date = self.date or "no date"
+        date = self.date or gettext("no date")
         return f"{self.title} ({publisher}, {date})" if publisher else f"{self.title} ({date})"
 
 
@@ -147,7 +151,9 @@ class Clinic:
     @property
     def lines(self) -> tuple[str, ...]:
         """The block's lines, in print order, without empty ones."""
-        phone = f"Phone: {self.phone}" if self.phone else ""
+        from visitprep.i18n import gettext
+
+        phone = gettext("Phone: {phone}").format(phone=self.phone) if self.phone else ""
         return tuple(line for line in (self.name, *self.address, phone, self.website) if line)
 
 

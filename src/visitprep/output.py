@@ -292,35 +292,39 @@ def save_path_problem(value: str, cwd: Path, suffix: str) -> tuple[Path | None, 
     Returns:
         (the path, None) when a file can be saved there, else (None, what is wrong).
     """
+    from visitprep.i18n import gettext as _
+
     try:
         text = value.strip()
         if not text:
-            return None, "Type a file name."
+            return None, _("Type a file name.")
         if "\x00" in text:
-            return None, "A file name cannot hold a null character."
+            return None, _("A file name cannot hold a null character.")
         path = Path(text).expanduser()
         if not path.name or text.endswith(("/", os.sep)):
-            return None, "Add a file name after the folder."
+            return None, _("Add a file name after the folder.")
         if path.suffix.lower() != suffix and not (suffix == ".yaml" and path.suffix == ".yml"):
             path = path.with_name(path.name + suffix)
         path = path if path.is_absolute() else cwd / path
         check_name(path)
         kind = kind_of(path)
         if kind == "a folder":
-            return None, "That is a folder. Add a file name."
+            return None, _("That is a folder. Add a file name.")
+        if kind == "a link":
+            return None, _("That is a link, not a file.")
         if kind not in (None, "file"):
-            return None, f"That is {kind}, not a file."
+            return None, _("That is a device, pipe or socket, not a file.")
         if not path.parent.is_dir():
-            return None, f"The folder {path.parent} does not exist."
+            return None, _("The folder {folder} does not exist.").format(folder=path.parent)
         return path, None
     except OutputError as exc:
         return None, exc.message[:1].upper() + exc.message[1:]
     except RuntimeError:  # '~someone' with no such user
         user = value.strip()[1:].split("/", 1)[0]
-        return None, f"There is no home folder for '~{user}'."
+        return None, _("There is no home folder for '~{user}'.").format(user=user)
     except (OSError, ValueError, KeyError) as exc:  # ValueError: a name Path cannot take
-        reason = os_reason(exc) if isinstance(exc, OSError) else "check the name"
-        return None, f"That is not a path visitprep can use ({reason})."
+        reason = os_reason(exc) if isinstance(exc, OSError) else _("check the name")
+        return None, _("That is not a path visitprep can use ({reason}).").format(reason=reason)
 
 
 def validate_save_path(value: str, cwd: Path, suffix: str, back_word: str = "back") -> bool | str:

@@ -80,9 +80,25 @@ def one_line(value: object) -> str:
 
 
 def control_character(text: str) -> str | None:
-    """The first invisible control character in the text (a soft hyphen is allowed)."""
+    """The first invisible control or formatting character in the text.
+
+    The one rule for every front door (answers files, flags, CSV cells, the web page, the
+    interview): such a character is refused with a message, never printed or put in a file
+    name. A soft hyphen (U+00AD), pasted from a word processor, would print as a visible
+    hyphen ("Ma-ria") and end up in the file name, so it is refused like the others.
+    """
     return next((char for char in text if unicodedata.category(char) in
-                 ("Cc", "Cf", "Co", "Cs") and char != "\u00ad"), None)
+                 ("Cc", "Cf", "Co", "Cs")), None)
+
+
+_NAMED = {"\u00ad": "a soft hyphen", "\ufeff": "a byte-order mark"}
+
+
+def character_code(char: str) -> str:
+    """'00AD, a soft hyphen': the code of an invisible character, with its name when people
+    know it by one."""
+    named = _NAMED.get(char)
+    return f"{ord(char):04X}, {named}" if named else f"{ord(char):04X}"
 
 
 def clean_text(value: object, field: str | None, where: str, *,
@@ -104,7 +120,7 @@ def clean_text(value: object, field: str | None, where: str, *,
     if char:
         raise ProfileError(
             f"{_subject(where, field)} holds an invisible control character "
-            f"(U+{ord(char):04X})",
+            f"(U+{character_code(char)})",
             hint="Retype the text, or paste it as plain text.", field=field or "", value=text,
         )
     if len(text) > limit:
@@ -195,12 +211,42 @@ def parse_concern(value: object, bank: QuestionBank, where: str) -> str:
     for topic in bank.topics:
         if words == _words(topic.id) or words in (_words(a) for a in topic.aliases):
             return topic.id
+    found = _translated_concern(words, bank)
+    if found:
+        return found
     suggestion = did_you_mean(words.replace(" ", "-"), bank.concern_ids)
     raise ProfileError(
         f"{where}: unknown concern '{value}'.{suggestion}",
         hint=f"Allowed concerns: {allowed(bank.concern_ids)}.",
         field="concerns", value=str(value), choices=bank.concern_ids,
     )
+
+
+def _translated_concern(words: str, bank: QuestionBank) -> str:
+    """The topic a concern names in one of the bank's translations ("costos", "Síntomas"),
+    its title or an alias, with or without accents; '' for none."""
+    from visitprep.errors import BankError
+    from visitprep.translation import available_languages
+
+    plain = _unaccented(words)
+    for language in available_languages(bank.path)[1:]:
+        try:
+            translated = bank.in_language(language)
+        except BankError:  # a broken translation is check-bank's to report
+            continue
+        for topic in translated.topics:
+            names = (topic.title, *topic.aliases)
+            if plain in (_unaccented(_words(name)) for name in names):
+                return topic.id
+    return ""
+
+
+def _unaccented(text: str) -> str:
+    """'sintomas' for 'síntomas': spreadsheets often lose the accents."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", text)
+                   if not unicodedata.combining(c))
 
 
 def parse_date(value: object, where: str = "visit_date", *, today: dt.date | None = None,
@@ -263,6 +309,27 @@ def _choice(value: object, field: str, choices: tuple[str, ...], where: str, def
     return words
 
 
+def language_code(value: object) -> object:
+    """A language as a spreadsheet may write it: 'es', 'es-US', 'Spanish', 'Español' -> 'es'
+    (a name in English or in itself, from the catalogs' names). Anything else is returned as
+    it is, for the error that names the allowed values."""
+    import unicodedata
+
+    from visitprep.i18n import NAMES
+
+    if not isinstance(value, str) or not value.strip():
+        return value
+    plain = "".join(char for char in unicodedata.normalize("NFKD", value.strip().lower())
+                    if not unicodedata.combining(char))
+    names = {"english": "en", "ingles": "en", "spanish": "es", "espanol": "es"}
+    names.update({"".join(c for c in unicodedata.normalize("NFKD", name.lower())
+                          if not unicodedata.combining(c)): code for code, name in NAMES.items()})
+    if plain in names:
+        return names[plain]
+    code = plain.replace("_", "-").split("-")[0]
+    return code if code in LANGUAGES and len(plain) <= 6 else value
+
+
 def _check_question_id(value: str, bank: QuestionBank, field: str | None, where: str) -> None:
     ids = [q.id for q in bank.questions]
     if value not in ids:
@@ -272,6 +339,38 @@ def _check_question_id(value: str, bank: QuestionBank, field: str | None, where:
             hint="Run 'visitprep questions' to see every question with its id.",
             field=field or "", value=value,
         )
+
+
+def _check_fits(qid: str, bank: QuestionBank, recurrence: str, field: str | None,
+                where: str) -> None:
+    """A question named to print (top or include) must be one asked for this kind of
+    recurrence: a question that assumes the recurrence is confirmed never prints for
+    someone not sure yet."""
+    if not recurrence or qid not in {q.id for q in bank.questions}:
+        return  # an unknown kind or id has its own message
+    question = bank.question(qid)
+    if recurrence in question.recurrence:
+        return
+    if question.needs_confirmed and recurrence == "unsure":
+        why = "assumes the recurrence is confirmed, and 'recurrence' is unsure"
+    else:
+        why = f"is not asked for a {recurrence} recurrence"
+    raise ProfileError(f"{_subject(where, field)}: question '{qid}' {why}",
+                       hint="Remove it, or write the question in your own words "
+                       "('custom_questions').", field=field or "", value=qid)
+
+
+def _check_topic_chosen(qid: str, bank: QuestionBank, concerns: list[str], where: str) -> None:
+    """An 'include' adds a question to its topic's short list: the topic must print."""
+    if qid not in {q.id for q in bank.questions}:
+        return  # an unknown id has its own message
+    topic = next(t for t in bank.topics if t.id == bank.question(qid).topic)
+    if not topic.always and topic.id not in concerns:
+        raise ProfileError(
+            f"{_subject(where, 'include')}: question '{qid}' is in the topic "
+            f"\"{topic.title}\", which is not among the concerns",
+            hint=f"Add '{topic.id}' to 'concerns', or remove '{qid}' from 'include'.",
+            field="include", value=qid)
 
 
 LIST_KEYS = ("concerns", "custom_questions", "top_questions", "exclude", "include")
@@ -351,8 +450,11 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
 
     recurrence = field_value(parse_recurrence, values.get("recurrence"), src("recurrence"))
     concerns: list[str] = []
-    for item in _as_list(values.get("concerns"), name("concerns"), src("concerns"),
-                         commas=True):
+    given = _as_list(values.get("concerns"), name("concerns"), src("concerns"), commas=True)
+    # a flag given once with several ('--concern costs,side-effects') counts each
+    for item in [part for value in given
+                 for part in (_as_list(value, None, "", commas=True)
+                              if isinstance(value, str) else [value])]:
         concern = field_value(parse_concern, item, bank, src("concerns"))
         if concern is not None and concern not in concerns:
             concerns.append(concern)
@@ -369,16 +471,19 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
             field="custom_questions",
         ))
 
+    # Question ids are read in any case (TX-CHOICES is tx-choices), in every list.
     exclude: list[str] = []
     for item in _as_list(values.get("exclude"), name("exclude"), src("exclude"), commas=True):
-        qid = str(item).strip()
+        qid = str(item).strip().lower()
         field_value(_check_question_id, qid, bank, name("exclude"), src("exclude"))
         exclude.append(qid)
 
     include: list[str] = []
     for item in _as_list(values.get("include"), "include", where, commas=True):
-        qid = str(item).strip()
+        qid = str(item).strip().lower()
         field_value(_check_question_id, qid, bank, "include", where)
+        field_value(_check_fits, qid, bank, recurrence, "include", where)
+        field_value(_check_topic_chosen, qid, bank, concerns, where)
         if qid not in include:
             include.append(qid)
 
@@ -389,8 +494,10 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
                            default="")
         if not text:
             continue
-        if ID_PATTERN.match(text):  # looks like an id, so it must be one
+        if ID_PATTERN.match(text.lower()):  # looks like an id, so it must be one
+            text = text.lower()
             field_value(_check_question_id, text, bank, *top_at)
+            field_value(_check_fits, text, bank, recurrence, top_at[0], top_at[1])
             if text in exclude:
                 problems.append(ProfileError(
                     f"{where}: question '{text}' is both in 'top_questions' and in 'exclude'",
@@ -406,6 +513,12 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
 
     visit_date = values.get("visit_date")
     template = values.get("template")
+    language = field_value(_choice, language_code(values.get("language")), "language",
+                           LANGUAGES, where, "en", default="en")
+    if date_order is None and visit_date not in (None, ""):
+        from visitprep.dates import day_first
+
+        date_order = "dmy" if day_first(language) else None  # 8/12/2026 in Spanish
     day = (field_value(parse_date, visit_date,
                        _subject(src("visit_date"), name("visit_date")),
                        today=today, order=date_order)
@@ -416,8 +529,6 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
                         default="letter")
     fillable = field_value(parse_bool, values.get("fillable"), "fillable", where,
                            default=False)
-    language = field_value(_choice, values.get("language"), "language", LANGUAGES, where,
-                           "en", default="en")
     length = field_value(_choice, values.get("length"), "length", LENGTHS, where, "short",
                          default="short")
     if problems:
@@ -497,6 +608,8 @@ def profile_to_mapping(profile: Profile) -> dict[str, Any]:
         out["include"] = list(profile.include)
     if profile.room != "standard":
         out["room"] = profile.room
+    if profile.language != "en":
+        out["language"] = profile.language  # a saved file remembers its language
     return out
 
 

@@ -120,3 +120,14 @@ def more_questions(bank: QuestionBank, profile: Profile) -> tuple[Section, ...]:
         if items:
             sections.append(Section(topic=topic.id, title=topic.title, items=items))
     return tuple(sections)
+
+
+def printable_include(bank: QuestionBank, recurrence: str, concerns: tuple[str, ...] | list[str],
+                      include: list[str]) -> list[str]:
+    """The added questions that still print after the kind or the concerns changed: those
+    of a chosen (or always printed) topic that fit the kind. An answers file with any other
+    is refused with a message; the interview and the web page drop them as the person
+    changes their answers, so what they save can be read back."""
+    chosen = {t.id for t in bank.topics if t.always or t.id in concerns}
+    fits = {q.id for q in bank.questions if q.topic in chosen and recurrence in q.recurrence}
+    return [qid for qid in include if qid in fits]

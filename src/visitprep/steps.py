@@ -60,7 +60,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from visitprep.dates import DateError, format_day, read_date
+from visitprep.dates import DateError, day_first, format_day, read_date
+from visitprep.i18n import N_, gettext, ngettext
+from visitprep.i18n import checked_text as checked_text  # the counted words, re-exported
+from visitprep.i18n import pages_text as pages_text
+from visitprep.i18n import questions_text as questions_text
 from visitprep.models import MAX_TOP_QUESTIONS, ROOMS, Profile, QuestionBank
 from visitprep.profile import MAX_FIELD_LENGTH, MAX_OWN_QUESTION_LENGTH
 
@@ -70,133 +74,146 @@ PAPERS: tuple[str, ...] = ("letter", "a4")
 
 MESSAGES: dict[str, str] = {
     # shared
-    "intro": "visitprep makes a checklist of questions to bring to your cancer care visit. "
-             "It takes about three minutes.\nNothing is saved until the end. To stop at any "
-             "time, hold the Ctrl key and press C.",
-    "back": "Go back to the previous step",
-    "back.word": "back",
-    "yes-no": "(type yes or no, then press Enter)",
-    "yes-no.default-yes": "(yes or no; just Enter means yes)",
-    "yes-no.default-no": "(yes or no; just Enter means no)",
-    "list.one": "(use the up and down arrow keys, then press Enter)",
-    "list.many": "(up and down arrow keys to move, spacebar to check a box, Enter when "
-                 "done. On a row starting with >> or <<, the spacebar or Enter does what "
-                 "the row says.)",
-    "list.none": "none",
-    "list.checked": "{count} checked",
-    "list.keys": "Typing does nothing in a list. Use the up and down arrow keys to move, "
-                 "the spacebar to check a box, and Enter when done.",
-    "list.nothing-checked": "You did not check anything. Go on without any? Press Enter "
-                            "again to go on, or the spacebar to check a box.",
-    "text.skip": "(press Enter to skip; type back to go back)",
-    "text.too-long": "This is {length} characters long; the limit is {limit}. Shorten it.",
-    "text.control": "This holds an invisible character (U+{code}). Retype it, or paste it "
-                    "as plain text.",
+    "intro": N_("visitprep makes a checklist of questions to bring to your cancer care visit. "
+                "It takes about three minutes.\nNothing is saved until the end. To stop at any "
+                "time, hold the Ctrl key and press C."),
+    "back": N_("Go back to the previous step"),
+    "back.word": N_("back"),
+    "list.one": N_("(use the up and down arrow keys, then press Enter)"),
+    "list.many": N_("(up and down arrow keys to move, spacebar to check a box, Enter when "
+                    "done. On a row starting with >> or <<, the spacebar or Enter does what "
+                    "the row says.)"),
+    "list.none": N_("none"),
+    "list.keys": N_("Typing does nothing in a list. Use the up and down arrow keys to move, "
+                    "the spacebar to check a box, and Enter when done."),
+    "list.nothing-checked": N_("You did not check anything. Go on without any? Press Enter "
+                               "again to go on, or the spacebar to check a box."),
+    "text.skip": N_("(press Enter to skip; type back to go back)"),
+    "text.too-long": N_("This is {length} characters long; the limit is {limit}. Shorten it."),
+    "text.control": N_("This holds an invisible character (U+{code}). Retype it, or paste it "
+                       "as plain text."),
     # steps
-    "recurrence.label": "Where has the cancer come back?",
-    "concerns.intro": "Questions {always} are always included.",
-    "concerns.label": "What else would you like to talk about?",
-    "concerns.hint": "Check any that apply. Checking none is fine.",
-    "concerns.later": "No questions yet: these come once a recurrence is confirmed.",
-    "concerns.none-yet": "Note: {topics} {have} no questions while a recurrence is not "
-                         "confirmed; they come once it is.",
-    "review.intro": "Here are the questions picked for you, by topic.",
-    "review.label": "{count}, {pages}. Uncheck any you do not want:",
-    "review.done": "{count}, {pages}.",
-    "review.more": "Show more questions I could add ({count} more)",
-    "review.full": "Print every question for my situation (the full list)",
-    "review.short": "Print the short list again (the key questions only)",
-    "length.label": "How long should the list be?",
-    "length.short": "Short: the key questions for you",
-    "length.full": "Full: every question for your situation",
-    "more.label": "Check the questions to add to your list:",
-    "own-keep.label": "Your own questions from last time. Keep them?",
-    "own.intro": "Add questions of your own, one at a time. When you are done, press Enter "
-                 "on an empty line. To go back, type back.",
-    "own.label": "Your question:",
-    "own.hint": "(type it, then press Enter; just Enter when you are done)",
-    "top.label": "Check up to {max} to print first, on page 1:",
-    "top.hint": "Checking none is fine.",
-    "top.intro": "Which questions matter most to you? The ones you check print first, on "
-                 "page 1, where your care team sees them. Checking none is fine.",
-    "top.too-many": "Check up to {max}: {count} are checked. Uncheck one with the spacebar.",
-    "details.intro": "A few details for the top of the page. All can be left empty: press "
-                     "Enter to skip one.",
-    "name.label": "Your name, for the top of the page:",
-    "visit-date.label": "The date of your visit:",
-    "visit-date.hint": "(like: next Friday, Dec 3, 12/3/2026, in 2 weeks; Enter to skip)",
-    "visit-date.unreadable": "{problem}. Write it like: next Friday, Dec 3, 12/3/2026, "
-                             "2026-12-03, or in 2 weeks.",
-    "visit-date.which": "Which day do you mean by {text}?",
-    "visit-date.readback": "{day}. Is that right?",
-    "visit-date.past": "{day} is in the past. Is that the right date?",
-    "visit-date.far": "{day} is more than a year away. Is that the right date?",
-    "doctor.label": "Your doctor's name:",
-    "companion.label": "Who is coming with you to the visit?",
-    "template.label": "How big should the print be?",
-    "template.standard": "Standard print (12 point)",
-    "template.large-print": "Large print (18 point), easier to read",
-    "template.yours": "Your own layout ({name})",
-    "template.pages": "{pages} in this print size.",
-    "template.more": "More options (paper size: {paper}; fill in on the computer: "
-                     "{fillable}; room to write: {room})",
-    "paper.label": "What paper will you print on?",
-    "paper.letter": "Letter (US and Canada)",
+    "recurrence.label": N_("Where has the cancer come back?"),
+    "concerns.intro": N_("Questions {always} are always included."),
+    "concerns.label": N_("What else would you like to talk about?"),
+    "concerns.hint": N_("Check any that apply. Checking none is fine."),
+    "concerns.later": N_("No questions yet: these come once a recurrence is confirmed."),
+    "review.intro": N_("Here are the questions picked for you, by topic."),
+    "review.label": N_("{count}, {pages}. Uncheck any you do not want:"),
+    "review.done": N_("{count}, {pages}."),
+    "review.more": N_("Show more questions I could add ({count} more)"),
+    "review.full": N_("Print every question for my situation (the full list)"),
+    "review.short": N_("Print the short list again (the key questions only)"),
+    "length.label": N_("How long should the list be?"),
+    "length.short": N_("Short: the key questions for you"),
+    "length.full": N_("Full: every question for your situation"),
+    "more.label": N_("Check the questions to add to your list:"),
+    "own-keep.label": N_("Your own questions from last time. Keep them?"),
+    "own.intro": N_("Add questions of your own, one at a time. When you are done, press Enter "
+                    "on an empty line. To go back, type back."),
+    "own.label": N_("Your question:"),
+    "own.nothing": N_("Nothing is left to print: every question of the list is unchecked. "
+                      "Add a question of your own, or type back to keep some of the list."),
+    "own.hint": N_("(type it, then press Enter; just Enter when you are done)"),
+    "top.label": N_("Check up to {max} to print first, on page 1:"),
+    "top.hint": N_("Checking none is fine."),
+    "top.intro": N_("Which questions matter most to you? The ones you check print first, on "
+                    "page 1, where your care team sees them. Checking none is fine."),
+    "top.too-many": N_("Check up to {max}: {count} are checked. Uncheck one with the spacebar."),
+    "details.intro": N_("A few details for the top of the page. All can be left empty: press "
+                        "Enter to skip one."),
+    "name.label": N_("Your name, for the top of the page:"),
+    "visit-date.label": N_("The date of your visit:"),
+    "visit-date.hint": N_("(like: next Friday, Dec 3, 12/3/2026, in 2 weeks; Enter to skip)"),
+    "visit-date.unreadable": N_("{problem}. Write it like: next Friday, Dec 3, 12/3/2026, "
+                                "2026-12-03, or in 2 weeks."),
+    "visit-date.which": N_("Which day do you mean by {text}?"),
+    "visit-date.readback": N_("{day}. Is that right?"),
+    "visit-date.past": N_("{day} is in the past. Is that the right date?"),
+    "visit-date.far": N_("{day} is more than a year away. Is that the right date?"),
+    "doctor.label": N_("Your doctor's name:"),
+    "companion.label": N_("Who is coming with you to the visit?"),
+    "template.label": N_("How big should the print be?"),
+    "template.standard": N_("Standard print (12 point)"),
+    "template.large-print": N_("Large print (18 point), easier to read"),
+    "template.yours": N_("Your own layout ({name})"),
+    "template.pages": N_("{pages} in this print size."),
+    "template.more": N_("More options (paper size: {paper}; fill in on the computer: "
+                        "{fillable}; room to write: {room})"),
+    "paper.label": N_("What paper will you print on?"),
+    "paper.letter": N_("Letter (US and Canada)"),
     "paper.a4": "A4 (most other countries)",
-    "fillable.label": "Would you like to fill in the checklist on the computer before "
-                      "printing it?",
-    "pdf-path.label": "Save the checklist as:",
-    "pdf-path.hint": "(press Enter to save; type back to go back)",
-    "pdf-path.empty": "Type a file name.",
-    "pdf-path.folder": "That is a folder. Add a file name.",
-    "pdf-path.no-folder": "The folder {folder} does not exist.",
-    "pdf-path.replace": "{name} already exists. Replace it?",
-    "pdf-path.failed": "Could not save it: {problem}",
-    "pdf-path.saved": "\nSaved your checklist ({pages}) in this file:\n    {path}\nBring "
-                      "it to your visit, and show page 1 to your care team.\n",
-    "save-answers.label": "Save your answers, to print this again or change it next time?",
-    "answers-path.label": "Save the answers as:",
-    "answers-path.hint": "(press Enter to save)",
-    "answers-path.failed": "Could not save them: {problem}",
-    "answers-path.saved": "Saved your answers in this file:\n    {path}\n\nNext time, open "
-                          "a terminal, go to that folder with this line:\n    cd {folder}"
-                          "\nthen type this to start from your answers:\n    visitprep "
-                          "interview --answers {file}\nor this to print the same "
-                          "checklist again:\n    visitprep make --answers {file}",
-    "yes": "yes",
-    "no": "no",
+    "fillable.label": N_("Would you like to fill in the checklist on the computer before "
+                         "printing it?"),
+    "pdf-path.label": N_("Save the checklist as:"),
+    "pdf-path.hint": N_("(press Enter to save; type back to go back)"),
+    "pdf-path.empty": N_("Type a file name."),
+    "pdf-path.folder": N_("That is a folder. Add a file name."),
+    "pdf-path.no-folder": N_("The folder {folder} does not exist."),
+    "pdf-path.replace": N_("{name} already exists. Replace it?"),
+    "pdf-path.failed": N_("Could not save it: {problem}"),
+    "pdf-path.saved": N_("\nSaved your checklist ({pages}) in this file:\n    {path}\nBring "
+                         "it to your visit, and show page 1 to your care team.\n"),
+    "save-answers.label": N_("Save your answers, to print this again or change it next time?"),
+    "answers-path.label": N_("Save the answers as:"),
+    "answers-path.hint": N_("(press Enter to save)"),
+    "answers-path.failed": N_("Could not save them: {problem}"),
+    "answers-path.saved": N_("Saved your answers in this file:\n    {path}\n\nNext time, open "
+                             "a terminal, go to that folder with this line:\n    cd {folder}"
+                             "\nthen type this to start from your answers:\n    visitprep "
+                             "interview --answers {file}\nor this to print the same "
+                             "checklist again:\n    visitprep make --answers {file}"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+    "yes.choice": N_("Yes"),
+    "no.choice": N_("No"),
+    "language.label": N_("Language / Idioma:"),
     # issue 23: the closing lines, room to write
-    "open.label": "Open your checklist now, to print it?",
-    "open.opened": "It is opening in your PDF viewer. Choose Print there (often in the File "
-                   "menu).",
-    "open.failed": "Could not open it ({problem}). To print it, open this file and choose "
-                   "Print:\n    {path}",
-    "open.how": "To print it, open this file and choose Print:\n    {path}",
-    "visit-date.both": "“{text}” could be {first} or {second}. To choose, write the "
-                       "month as a word, like {example}.",
-    "own-keep.now": "Your own questions so far. Keep them?",
-    "list.more-above": "\u2191 more above: press the up arrow key",
-    "list.more-below": "\u2193 more below: press the down arrow key",
-    "list.one-digits": "(use the up and down arrow keys, or type a row's number, then "
-                       "press Enter)",
-    "list.keys-one": "Use the up and down arrow keys, or type a row's number, then press "
-                     "Enter.",
-    "room.label": "How much room would you like to write the answers?",
-    "room.standard": "Standard: one line to write on under each question",
-    "room.more": "More room: three lines under each question (more pages)",
-    "room.word-standard": "standard",
-    "room.word-more": "more",
+    "open.label": N_("Open your checklist now, to print it?"),
+    "open.opened": N_("It is opening in your PDF viewer. Choose Print there (often in the File "
+                      "menu)."),
+    "open.failed": N_("Could not open it ({problem}). To print it, open this file and choose "
+                      "Print:\n    {path}"),
+    "open.how": N_("To print it, open this file and choose Print:\n    {path}"),
+    "visit-date.both": N_("“{text}” could be {first} or {second}. To choose, write the "
+                          "month as a word, like {example}."),
+    "own-keep.now": N_("Your own questions so far. Keep them?"),
+    "list.more-above": N_("\u2191 more above: press the up arrow key"),
+    "list.more-below": N_("\u2193 more below: press the down arrow key"),
+    "list.one-digits": N_("(use the up and down arrow keys, or type a row's number, then "
+                          "press Enter)"),
+    "list.keys-one": N_("Use the up and down arrow keys, or type a row's number, then press "
+                        "Enter."),
+    "room.label": N_("How much room would you like to write the answers?"),
+    "room.standard": N_("Standard: one line to write on under each question"),
+    "room.more": N_("More room: three lines under each question (more pages)"),
+    "room.word-standard": N_("standard"),
+    "room.word-more": N_("more"),
 }
 
 
 def say(key: str, **values: Any) -> str:
-    """The message `key`, with `values` filled in."""
-    return MESSAGES[key].format(**values) if values else MESSAGES[key]
+    """The message `key` in the language in use, with `values` filled in."""
+    text = gettext(MESSAGES[key])
+    return text.format(**values) if values else text
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
-    """'1 page', '3 pages'."""
+    """'1 page', '3 pages': questions and pages from the catalog, other words in English."""
+    if one == "question":
+        return questions_text(count)
+    if one == "page":
+        return pages_text(count)
     return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def join_words(words: list[str] | tuple[str, ...]) -> str:
+    """'A, B and C' as the language in use writes a list (CLDR, through Babel)."""
+    from babel.lists import format_list
+
+    from visitprep.i18n import babel_locale
+
+    return format_list(list(words), locale=babel_locale()) if words else ""
 
 
 @dataclass(frozen=True)
@@ -273,10 +290,10 @@ STEPS: tuple[Step, ...] = (
          limit=MAX_FIELD_LENGTH),
     Step("template", "one", "template", "template.label", "list.one"),
     Step("paper", "one", "paper", "paper.label", "list.one", more=True),
-    Step("fillable", "yes-no", "fillable", "fillable.label", "yes-no.default-no", more=True),
+    Step("fillable", "yes-no", "fillable", "fillable.label", "list.one", more=True),
     Step("room", "one", "room", "room.label", "list.one", more=True),
     Step("pdf-path", "file", "", "pdf-path.label", "pdf-path.hint", terminal_only=True),
-    Step("save-answers", "yes-no", "", "save-answers.label", "yes-no.default-yes",
+    Step("save-answers", "yes-no", "", "save-answers.label", "list.one",
          terminal_only=True),
     Step("answers-path", "file", "", "answers-path.label", "answers-path.hint",
          terminal_only=True),
@@ -344,7 +361,7 @@ def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
         picked = select(bank, dataclasses.replace(profile, top_questions=()))
         groups = []
         if picked.own:
-            groups.append(Group("My own questions", tuple(
+            groups.append(Group(gettext("My own questions"), tuple(
                 Choice(i.text, i.text, checked=i.text in profile.top_questions)
                 for i in picked.own)))
         groups += [Group(s.title, tuple(Choice(i.id or i.text, i.text, checked=(i.id or i.text)
@@ -359,13 +376,22 @@ def choices(step_id: str, bank: QuestionBank, profile: Profile, *,
     raise KeyError(step_id)
 
 
+def none_yet(titles: list[str]) -> str:
+    """The note that chosen concerns hold no question until a recurrence is confirmed."""
+    return ngettext(
+        "Note: {topics} has no questions while a recurrence is not confirmed; they come "
+        "once it is.",
+        "Note: {topics} have no questions while a recurrence is not confirmed; they come "
+        "once it is.", len(titles)).format(topics=join_words([f'"{t}"' for t in titles]))
+
+
 def always_topics(bank: QuestionBank, recurrence: str = "") -> str:
     """The topics every handout has, for the concerns step's intro: those that print
     something for this kind of recurrence ("" when none does)."""
     from visitprep.selection import topics_without_questions
 
     empty = set(topics_without_questions(bank, recurrence, always=True))
-    return " and ".join(f'"{t.title}"' for t in bank.topics if t.always and t.id not in empty)
+    return join_words([f'"{t.title}"' for t in bank.topics if t.always and t.id not in empty])
 
 
 def concerns_intro(bank: QuestionBank, recurrence: str = "") -> str:
@@ -386,12 +412,12 @@ def check_text(value: str, step_id: str,
         step_id: name, doctor, companion or own (sets the length limit).
         printable: Returns why a text cannot print (a character the font lacks), or None.
     """
-    from visitprep.profile import control_character, one_line  # the rules files follow
+    from visitprep.profile import character_code, control_character, one_line  # as files
 
     text = one_line(value)
     char = control_character(text)
     if char:
-        return Checked(text, say("text.control", code=f"{ord(char):04X}"))
+        return Checked(text, say("text.control", code=character_code(char)))
     limit = step(step_id).limit or MAX_FIELD_LENGTH
     if len(text) > limit:
         return Checked(text, say("text.too-long", length=len(text), limit=limit))
@@ -431,7 +457,8 @@ def check_date(value: str, today: dt.date) -> DateCheck:
     if not text:
         return DateCheck()
     try:
-        reading = read_date(text, today)
+        # Numbers only: day first where the language writes dates so (8/12 in Spanish).
+        reading = read_date(text, today, "dmy" if day_first() else None)
     except DateError as exc:
         problem = str(exc)
         return DateCheck(error=say("visit-date.unreadable",
@@ -459,12 +486,15 @@ def confirm_date(day: dt.date, today: dt.date) -> str:
 
 def both_days(text: str, days: tuple[dt.date, ...]) -> str:
     """What a numbers-only date such as 12/3 can mean, and how to write the one meant."""
-    import calendar
+    from babel.dates import format_skeleton
+
+    from visitprep.i18n import babel_locale
 
     first, second = days[0], days[-1]
+    # The month as a word, as the language writes it: "Dec 3", "3 dic" (CLDR).
+    example = str(format_skeleton("MMMd", first, locale=babel_locale())).rstrip(".")
     return say("visit-date.both", text=text, first=format_day(first),
-               second=format_day(second),
-               example=f"{calendar.month_abbr[first.month]} {first.day}")
+               second=format_day(second), example=example)
 
 
 def date_choices(days: tuple[dt.date, ...]) -> tuple[Group, ...]:

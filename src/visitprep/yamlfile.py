@@ -190,6 +190,29 @@ class _Builder:
         return data, size
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _check_characters(text: str, name: str) -> None:
+    """A raw control character is one message naming its line (PyYAML's would be
+    "unacceptable character #x0000"); NULs between the letters mean UTF-16 text.
+
+    Raises:
+        YamlError: Naming the file and the line, or the encoding to save it in.
+    """
+    found = _CONTROL.search(text)
+    if not found:
+        return
+    head = text[:200]
+    if found.group() == "\x00" and head.count("\x00") * 3 >= len(head):
+        raise YamlError(f"{name}: is UTF-16 text, not UTF-8",
+                        hint="Save the file as UTF-8 (in Notepad: Save as, Encoding: UTF-8).")
+    line = text.count("\n", 0, found.start()) + 1
+    raise YamlError(f"{name}, line {line}: holds a control character "
+                    f"(U+{ord(found.group()):04X}), which is not text",
+                    hint="Remove it, or retype that line; the file must be plain text.")
+
+
 def _too_deep(text: str) -> int | None:
     """The line where brackets ('[', '{') outside quotes and comments first open more than
     MAX_DEPTH deep, or None. Only asked after the parser failed, so a '[' in plain text that
@@ -222,6 +245,16 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
+def _quote_inside_quotes(line: str) -> bool:
+    """A value such as '['standard']': quoted, with the same quote mark inside."""
+    value = line.split(":", 1)[1].strip() if ":" in line else line.strip()
+    value = value.lstrip("- ").strip()
+    # ('' inside single quotes is YAML's own way to write one quote mark)
+    return any(value.startswith(q) and value.count(q) > 2
+               and not (q == "'" and value.count("''") * 2 >= value.count("'") - 2)
+               for q in ("'", '"'))
+
+
 def _line(text: str, number: int) -> str:
     lines = text.splitlines()
     return lines[number] if 0 <= number < len(lines) else ""
@@ -241,6 +274,7 @@ def parse_yaml(text: str, name: str) -> Any:
     Raises:
         YamlError: On bad syntax, a duplicate key, a tag, or a file beyond the bounds.
     """
+    _check_characters(text, name)
     parser = _Parser(text)
     try:
         return _Builder(parser).document()
@@ -258,6 +292,10 @@ def parse_yaml(text: str, name: str) -> Any:
         if mark and "cannot start any token" in problem and "\t" in _line(text, mark.line):
             problem = "has a tab where YAML needs spaces"
             hint = "Indent with spaces, not tabs."
+        elif mark and _quote_inside_quotes(_line(text, mark.line)):
+            problem = "has a quote mark inside a quoted value"
+            hint = ("A quoted value ends at its next quote mark. Leave out the outer quotes "
+                    "(extends: standard), or write each inner ' as ''.")
         raise YamlError(f"{where_}: {problem}.", hint=hint) from None
     except yaml.YAMLError as exc:
         deep = _too_deep(text)

@@ -64,22 +64,35 @@ def coverage() -> frozenset[int]:
     return frozenset(regular.face.charToGlyph) & frozenset(bold.face.charToGlyph)
 
 
-@lru_cache(maxsize=4096)  # bank texts repeat in every handout of a batch
 def unprintable(text: str) -> str | None:
-    """Say why the handout's font cannot print this text, or return None if it can."""
+    """Say why the handout's font cannot print this text, or return None if it can.
+
+    The reason is in the language in use (visitprep.i18n), as the rest of the message.
+    """
     if text.isascii() and text.isprintable():
         return None  # DejaVu Sans has every printable ASCII letter (a test checks)
+    from visitprep.i18n import current
+
+    return _unprintable(text, current())
+
+
+@lru_cache(maxsize=4096)  # bank texts repeat in every handout of a batch
+def _unprintable(text: str, language: str) -> str | None:
+    from visitprep.i18n import gettext
+
     covered = coverage()
     for char in text:
         if char.isspace():
             continue
         name = unicodedata.name(char, "unnamed character")
         if unicodedata.bidirectional(char) in _RTL:
-            return (f"is written right to left ('{char}', {name}); "
-                    "visitprep cannot print right-to-left text correctly yet")
+            return gettext("is written right to left ('{char}', {name}); visitprep cannot "
+                           "print right-to-left text correctly yet").format(char=char,
+                                                                            name=name)
         if ord(char) not in covered:
-            return (f"has the character '{char}' (U+{ord(char):04X}, {name}), which the "
-                    f"handout's font ({FONT_LABEL}) cannot print")
+            return gettext("has the character '{char}' (U+{code}, {name}), which the "
+                           "handout's font ({font}) cannot print").format(
+                char=char, code=f"{ord(char):04X}", name=name, font=FONT_LABEL)
     return None
 
 

@@ -26,6 +26,7 @@ from reportlab.pdfbase.pdfmetrics import getAscent, getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Table
 
+from visitprep.i18n import gettext
 from visitprep.layout import Layout
 from visitprep.render.tags import ARTIFACT, END, Node, tags_of
 
@@ -34,16 +35,76 @@ RULE = colors.Color(0.35, 0.35, 0.35)
 FIELD_FONT = "Helvetica"  # form fields can only use the 14 standard PDF fonts
 
 
-@lru_cache(maxsize=8192)  # bank questions repeat in every handout of a batch
-def wrap_text(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
+# Hyphenate a word at a line's end only when the line would otherwise be less full than this
+# (ragged-right text: a few hyphens where they save much room, not one on every line).
+HYPHENATE_BELOW = 0.8
+HYPHENATED_LANGUAGES = ("es",)  # Spanish runs about a fifth longer than English
+
+
+@lru_cache(maxsize=4)
+def _hyphenator(language: str) -> Any:
+    """pyphen's dictionary for a language whose text is hyphenated, or None."""
+    if language not in HYPHENATED_LANGUAGES:
+        return None
+    import pyphen
+
+    return pyphen.Pyphen(lang=language, left=2, right=3)
+
+
+def _split_hyphenated(text: str, font: str, size: float, width: float,
+                      hyphenator: Any) -> list[str]:
+    """simpleSplit's greedy lines, hyphenating a long word at a line's end (pyphen) where
+    the line would otherwise end well short of the width."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if stringWidth(candidate, font, size) <= width:
+                line = candidate
+                continue
+            if line and word.isalpha() and not word[0].isupper() and \
+                    stringWidth(line, font, size) < width * HYPHENATE_BELOW:
+                for start, rest in hyphenator.iterate(word):  # the longest start first
+                    if stringWidth(f"{line} {start}-", font, size) <= width:
+                        lines.append(f"{line} {start}-")
+                        line = rest
+                        break
+                else:
+                    lines.append(line)
+                    line = word
+                continue
+            if line:
+                lines.append(line)
+            line = word
+        lines.append(line)
+    return lines
+
+
+def wrap_text(text: str, font: str, size: float, width: float, *,
+              hyphenate: bool = False) -> tuple[str, ...]:
     """Break plain text into lines that fit the width; words too long for a line are cut.
+
+    With `hyphenate` (running text: questions, paragraphs, checklist items, not names,
+    dates or labels), text in a hyphenated language (Spanish) breaks a long word at a
+    line's end as its pyphen dictionary allows.
 
     A line that ends between two words keeps one space at its end: it prints nothing,
     but text read back from the page (a screen reader, copy and paste, the structure
     tree) gets "go over them" rather than "go overthem".
     """
+    from visitprep.i18n import current
+
+    return _wrap_text(text, font, size, width, current() if hyphenate else "")
+
+
+@lru_cache(maxsize=8192)  # bank questions repeat in every handout of a batch
+def _wrap_text(text: str, font: str, size: float, width: float,
+               language: str) -> tuple[str, ...]:
     lines: list[str] = []
-    split = simpleSplit(text, font, size, width)
+    hyphenator = _hyphenator(language)
+    split = (_split_hyphenated(text, font, size, width, hyphenator) if hyphenator is not None
+             else simpleSplit(text, font, size, width))
     for number, line in enumerate(split, 1):
         # simpleSplit only overflows with one word longer than the line: cut it.
         while " " not in line and len(line) > 1 and stringWidth(line, font, size) > width:
@@ -57,7 +118,8 @@ def wrap_text(text: str, font: str, size: float, width: float) -> tuple[str, ...
                 cut = mark + 1
             lines.append(line[:cut])
             line = line[cut:]
-        lines.append(line if number == len(split) else f"{line} ")
+        # (a word hyphenated at the line's end reads back whole but for its hyphen)
+        lines.append(line if number == len(split) or line.endswith("-") else f"{line} ")
     return tuple(lines)
 
 
@@ -276,8 +338,8 @@ class PlainText(DirectFlowable):
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         style = self.style
         if avail_width != getattr(self, "width", None):  # platypus often wraps twice
-            self.lines = wrap_text(self.text, style.fontName, style.fontSize, avail_width) \
-                if self.text else ()
+            self.lines = wrap_text(self.text, style.fontName, style.fontSize, avail_width,
+                                   hyphenate=True) if self.text else ()
         self.width = avail_width
         self.height = len(self.lines) * style.leading
         return avail_width, self.height
@@ -317,7 +379,8 @@ class Lines(PlainText):
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         if avail_width != getattr(self, "width", None):
             style = self.style
-            wrapped = [wrap_text(entry, style.fontName, style.fontSize, avail_width)
+            wrapped = [wrap_text(entry, style.fontName, style.fontSize, avail_width,
+                                 hyphenate=True)
                        for entry in self.entries]
             self.lines = tuple(line for lines in wrapped for line in lines)
             self.owners = tuple(index for index, lines in enumerate(wrapped) for _ in lines)
@@ -875,7 +938,8 @@ class QuestionBlock(DirectFlowable):
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         if self.label and avail_width != getattr(self, "width", None):
             self.lines_of_text = wrap_text(self.label, self.style.fontName,
-                                           self.style.fontSize, avail_width - self.indent)
+                                           self.style.fontSize, avail_width - self.indent,
+                                           hyphenate=True)
         self.width = avail_width
         if self.label:
             self.text_height = len(self.lines_of_text) * self.style.leading
@@ -915,7 +979,8 @@ class QuestionBlock(DirectFlowable):
             for index, line in enumerate(ys, self.lines + 1):
                 self.form.line(canvas, f"{self.field}_answer_{index}", x + self.indent,
                                x + self.width, line, self.gap * 0.8,
-                               f"Answer to: {self.text or self.slot}", self.body)
+                               gettext("Answer to: {question}").format(question=self.text)
+                               if self.text else gettext("Answer"), self.body)
         return len(ys)
 
     def ops(self, canvas: Canvas) -> str | None:
@@ -974,7 +1039,8 @@ class QuestionBlock(DirectFlowable):
         for index, line in enumerate(ys, 1):
             self.form.line(canvas, f"{self.field}_answer_{index}", x + self.indent,
                            x + self.width, y + line, self.gap * 0.8,
-                           f"Answer to: {self.text or self.slot}", self.body)
+                           gettext("Answer to: {question}").format(
+                               question=self.text or self.slot), self.body)
 
     def draw(self) -> None:
         canvas = self.canv
@@ -1174,7 +1240,7 @@ class ChecklistRows(Flowable):
         width = self._text_width(avail_width)
         self.rows = []
         for _, text in self.items:
-            lines = wrap_text(text, self.style.fontName, self.style.fontSize, width)
+            lines = wrap_text(text, self.style.fontName, self.style.fontSize, width, hyphenate=True)
             self.rows.append((lines, pad + max(len(lines) * self.style.leading, self.box) + 1))
         self.foot_heights = [float(part.getSpaceBefore() + part.wrap(avail_width, 1e6)[1])
                              for part in self.foot]

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from visitprep import __version__
 from visitprep.document import Document
 from visitprep.errors import RenderError
+from visitprep.i18n import N_, gettext
 from visitprep.layout import Layout
 from visitprep.models import Item
 
@@ -28,17 +29,17 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "html_templates"
 PAPER_CSS = {"letter": "letter", "a4": "A4"}
 # The few words the page adds to the Document's (for labels a screen reader reads out).
 WORDS = {
-    "answer_to": "Answer to: {question}",
-    "slot": "Write your own top question {number} here",
-    "slot_done": "Top question {number} answered",
-    "slot_answer": "Answer to top question {number}",
-    "logo": "The clinic's logo",
-    "keep": "This page does not keep what you type. To keep your answers, print the page "
-            "or save it as a PDF before you close it.",
-    "example_checked": "A checked box:",
-    "picture_local": "A circle with black dots inside it.",
-    "picture_regional": "A circle with black dots near it, joined to it by lines.",
-    "picture_distant": "A circle, and far from it another shape with a black dot inside.",
+    "answer_to": N_("Answer to: {question}"),
+    "slot": N_("Write your own top question {number} here"),
+    "slot_done": N_("Top question {number} answered"),
+    "slot_answer": N_("Answer to top question {number}"),
+    "logo": N_("The clinic's logo"),
+    "keep": N_("This page does not keep what you type. To keep your answers, print the page "
+            "or save it as a PDF before you close it."),
+    "example_checked": N_("A checked box:"),
+    "picture_local": N_("A circle with black dots inside it."),
+    "picture_regional": N_("A circle with black dots near it, joined to it by lines."),
+    "picture_distant": N_("A circle, and far from it another shape with a black dot inside."),
 }
 MIN_SCREEN_PX = 18.0  # base text on screen, whatever the print size
 _PX_PER_PT = 4 / 3
@@ -248,7 +249,7 @@ def render_html(document: Document, layout: Layout, *, paper: str = "letter",
         top_rows=max(layout.top_answer_lines, 2),
         answer_rows=max(layout.answer_lines, 2),
         notes_rows=max(layout.notes_lines, 3),
-        words=WORDS,
+        words={key: gettext(value) for key, value in WORDS.items()},
         picture=kind_picture,
         link=link_addresses,
         version=__version__,

@@ -37,6 +37,7 @@ from visitprep import __version__
 from visitprep.document import Document, HeaderField
 from visitprep.errors import RenderError
 from visitprep.fonts import FONT, FONT_BOLD, check_printable, register
+from visitprep.i18n import tag
 from visitprep.layout import Layout
 from visitprep.models import Checklist
 from visitprep.render.flowables import (
@@ -680,6 +681,8 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
                                           node=story[box].node)
         return
     role = {getattr(flowable, "page_one_role", ""): index for index, flowable in enumerate(story)}
+    if not {"how", "about", "first"} <= set(role):
+        return  # only top questions (no list follows the box): nothing to fill
     how, about, first = role["how"], role["about"], role["first"]
     if _stack_height(story[:first + 1], width) <= height:
         return
@@ -732,7 +735,7 @@ def _furniture_geometry(document: Document, layout: Layout,
     size = layout.small_size
     leading = size * 1.2
     margin = layout.margin_in * inch + FRAME_PADDING
-    note = wrap_text(document.footer, FONT, size, width - 2 * margin)
+    note = wrap_text(document.footer, FONT, size, width - 2 * margin, hyphenate=True)
     baseline = EDGE + DESCENT * size
     top = baseline + (max(len(note), 1) - 1) * leading + ASCENT * size
     vertical = layout.margin_top_bottom_in * inch
@@ -761,7 +764,7 @@ def _page_furniture(document: Document, layout: Layout,
         artifact = PAGINATION if tagged else ""
         draw_lines(canvas, width - margin - label_width, height - head_baseline, (label,), style,
                    artifact)
-        lines = wrap_text(document.footer, FONT, size, width - 2 * margin)
+        lines = wrap_text(document.footer, FONT, size, width - 2 * margin, hyphenate=True)
         if lines:
             draw_lines(canvas, margin, baseline + (len(lines) - 1) * style.leading, lines, style,
                        opening(canvas, footer) if page == pages and tagged else artifact)
@@ -869,7 +872,7 @@ def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
         subject=document.subject,
         keywords=keywords,
         creator=f"visitprep {__version__}",
-        lang=document.language,
+        lang=tag(document.language),  # es-US
         displayDocTitle=True,
         invariant=1 if invariant else 0,
     )

@@ -27,13 +27,13 @@ from typing import IO, Any
 from flask import Flask, Request, Response, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from visitprep import dates, steps
+from visitprep import dates, i18n, steps
 from visitprep.dates import ORDERS, format_day
 from visitprep.errors import VisitprepError
 from visitprep.handout import count_pages
 from visitprep.models import MAX_TOP_QUESTIONS, Clinic, Profile, QuestionBank
 from visitprep.web import form as forms
-from visitprep.web.text import TEXT, count_text, result_summary, show_more_text, text
+from visitprep.web.text import T, count_text, found, result_summary, show_more_text, text
 
 KB = 1024
 MB = 1024 * KB
@@ -226,10 +226,10 @@ def create_app(settings: Settings) -> Flask:
     app.request_class = _MemoryRequest
     app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, MAX_FORM_MEMORY_SIZE=MAX_CSV_BYTES,
                       TEMPLATES_AUTO_RELOAD=False, SEND_FILE_MAX_AGE_DEFAULT=0)
-    app.jinja_env.globals.update(t=TEXT, text=text, token=settings.token,
+    app.jinja_env.globals.update(t=T, text=text, token=settings.token,
                                  MAX_TOP_QUESTIONS=MAX_TOP_QUESTIONS, count_text=count_text,
                                  show_more_text=show_more_text,
-                                 result_summary=result_summary)
+                                 result_summary=result_summary, pages_text=steps.pages_text)
     app.jinja_env.globals["steps"] = steps
     app.jinja_env.filters["day"] = format_day
     # The interview's questions end with ':' before an answer; the page's labels do not.
@@ -241,8 +241,41 @@ def create_app(settings: Settings) -> Flask:
     results = Results(keep_seconds=settings.keep_seconds)
     app.extensions["visitprep_results"] = results  # the server expires them each minute
     maker = Maker(settings)
+
+    def localized() -> QuestionBank:
+        """The bank in the language of this request."""
+        return settings.bank.in_language(i18n.current())
+
+    @app.before_request
+    def pick_language() -> None:
+        """This request's language: the page's switch or form (language=), else
+        `serve --language`, else the browser's Accept-Language; English by default."""
+        chosen = str(request.values.get("switch_language", "")
+                     or request.values.get("language", "") or request.args.get("lang", ""))
+        if chosen not in i18n.LANGUAGES:
+            chosen = settings.defaults.get("language") or i18n.language_from_header(
+                request.headers.get("Accept-Language"))
+        g.language_token = i18n.enter(chosen)
+
+    @app.teardown_request
+    def forget_language(exc: BaseException | None) -> None:
+        token = g.pop("language_token", None)
+        if token is not None:
+            i18n.leave(token)
+
+    @app.context_processor
+    def language_switch() -> dict[str, Any]:
+        here = i18n.current()
+
+        def switch_url(code: str) -> str:
+            if request.method == "GET" and request.endpoint:
+                return url_for(request.endpoint, **(request.view_args or {}), lang=code)
+            return url_for("index", lang=code)
+
+        return {"lang": here, "switch_url": switch_url,
+                "languages": [(code, i18n.NAMES.get(code, code))
+                              for code in i18n.LANGUAGES if code != here]}
     clinic_lists = threading.Lock()
-    bank = settings.bank
 
     @app.before_request
     def guard() -> Response | None:
@@ -302,6 +335,7 @@ def create_app(settings: Settings) -> Flask:
 
     def page_form(state: forms.FormState, *, notice: str = "", status: int = 200,
                   load_error: str = "") -> Response:
+        bank = localized()
         count = preview(state) if state.draft.recurrence and not state.errors else None
         errors = state.ordered_errors
         if load_error:
@@ -353,11 +387,13 @@ def create_app(settings: Settings) -> Flask:
         hints, not "no questions yet", which is only true for "not sure yet")."""
         import dataclasses
 
+        bank = localized()
         profile = dataclasses.replace(draft.profile(), recurrence=draft.recurrence)
         return steps.choices("concerns", bank, profile)[0].choices
 
     def preview(state: forms.FormState) -> tuple[int, int] | None:
         """(questions, pages) for the form as it stands, or None if it cannot be drawn."""
+        bank = localized()
         from visitprep.selection import select_questions
 
         profile = state.profile()
@@ -368,18 +404,20 @@ def create_app(settings: Settings) -> Flask:
         return select_questions(bank, profile).count, pages
 
     def read(require_recurrence: bool = True) -> forms.FormState:
+        bank = localized()
         return forms.read_form(request.form, bank, today=settings.today(),
                                defaults=settings.defaults, check_text=check_text,
                                require_recurrence=require_recurrence)
 
     @app.get("/")
     def index() -> Response:
+        bank = localized()
         return page_form(forms.read_form(_Empty(), bank, today=settings.today(),
                                          defaults=settings.defaults, require_recurrence=False))
 
     @app.post("/")
     def submit() -> Response:
-        if request.form.get("action") == "update":
+        if request.form.get("action") == "update" or request.form.get("switch_language"):
             state = read(require_recurrence=False)
             return page_form(state)
         state = read()
@@ -389,12 +427,14 @@ def create_app(settings: Settings) -> Flask:
         try:
             pdf = maker.pdf(profile)
         except VisitprepError as exc:
-            state.errors["review"] = str(exc)
+            state.errors["review"] = found("make_failed", str(exc))
             return page_form(state)
         key = results.add(made_checklist(profile, pdf), g.browser)
-        return redirect(url_for("result", key=key), code=303)  # type: ignore[return-value]
+        return redirect(url_for("result", key=key, lang=i18n.current()),  # type: ignore[return-value]
+                        code=303)
 
     def made_checklist(profile: Profile, pdf: bytes) -> Made:
+        bank = localized()
         from visitprep.output import default_name
         from visitprep.profile import dump_answers
         from visitprep.selection import select_questions
@@ -444,6 +484,7 @@ def create_app(settings: Settings) -> Flask:
 
     @app.post("/load")
     def load() -> Response:
+        bank = localized()
         from visitprep.profile import profile_from_mapping
         from visitprep.yamlfile import parse_yaml
 
@@ -474,20 +515,26 @@ def create_app(settings: Settings) -> Flask:
                     f"{name}: the template '{profile.template}' is not one this page offers",
                     hint="Choose the print size on the page instead.")
         except VisitprepError as exc:
-            return load_failed(str(exc).replace("\n", " "))
+            return load_failed(found("load_failed", str(exc)))
+        if profile.language != i18n.current():  # the answers file remembers its language
+            i18n.activate(profile.language)
         state = forms.FormState.from_profile(profile, settings.today())
         for key, value in settings.defaults.items():
+            if key == "language":  # the file's own language wins over serve --language
+                continue
             if key != "template" or profile.template == "standard":
                 setattr(state.draft, key, value)
         return page_form(state, notice=text("loaded", name=name) if upload else "")
 
     def load_failed(message: str, status: int = 200) -> Response:
+        bank = localized()
         state = forms.read_form(_Empty(), bank, today=settings.today(),
                                 defaults=settings.defaults, require_recurrence=False)
         return page_form(state, load_error=message, status=status)
 
     @app.post("/api/preview")
     def api_preview() -> Response:
+        bank = localized()
         state = read(require_recurrence=False)
         count = preview(state) if state.draft.recurrence and not state.errors else None
         fragments = {
@@ -518,6 +565,7 @@ def create_app(settings: Settings) -> Flask:
         return browser_order([tag for tag, _ in request.accept_languages])
 
     def clinic_context(errors: dict[str, str], chosen: dict[str, str]) -> dict[str, Any]:
+        bank = localized()
         templates = forms.template_choices(bank, settings.defaults.get("template", "standard"))
         papers = forms.paper_choices(bank)
         order = ("csv", "date_order", "encoding", "template", "paper")
@@ -546,6 +594,7 @@ def create_app(settings: Settings) -> Flask:
 
     @app.post("/clinic-list")
     def clinic_print() -> Response:
+        bank = localized()
         from visitprep.batch import decode_csv
         from visitprep.web.clinic_list import print_list_isolated
 
@@ -580,19 +629,23 @@ def create_app(settings: Settings) -> Flask:
         try:
             csv_text = decode_csv(data, name, encoding)
         except VisitprepError as exc:
-            return page_clinic({"csv": str(exc).replace("\n", " ")}, chosen=chosen)
+            return page_clinic({"csv": found("csv_failed", str(exc))}, chosen=chosen)
         del data
         with clinic_lists:  # one list at a time: each takes a core while it prints
-            made = print_list_isolated(csv_text, name, defaults, bank, settings.clinic,
-                                       MAX_CSV_ROWS, date_order)
+            # The English bank: each row makes its handout in its own language.
+            made = print_list_isolated(csv_text, name, defaults, settings.bank, settings.clinic,
+                                       MAX_CSV_ROWS, date_order, tuple(dict(forms.template_choices(
+                                           bank, settings.defaults.get("template",
+                                                                       "standard")))))
         if made.too_many:
             return page_clinic({"csv": text("csv_too_many", rows=MAX_CSV_ROWS)},
                                chosen=chosen)
         if made.error:
-            return page_clinic({"csv": made.error}, chosen=chosen)
+            return page_clinic({"csv": found("csv_failed", made.error)}, chosen=chosen)
         files, info = made.files, made.info
         key = results.add(Made(files, info), g.browser)
-        return redirect(url_for("result", key=key), code=303)  # type: ignore[return-value]
+        return redirect(url_for("result", key=key, lang=i18n.current()),  # type: ignore[return-value]
+                        code=303)
 
     return app
 

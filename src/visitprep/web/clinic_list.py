@@ -44,8 +44,12 @@ class ListResult:
 
 def print_list(text: str, name: str, defaults: dict[str, Any], bank: QuestionBank,
                clinic: Clinic | None, max_rows: int,
-               date_order: str | None = None) -> ListResult:
+               date_order: str | None = None,
+               offered: tuple[str, ...] = ()) -> ListResult:
     """Read the decoded CSV `text`, draw each good row's handout, merge them.
+
+    A row's template may only be one the page offers (`offered`): a cell is never taken
+    as a path on this computer (the page would read, and echo, any file it names).
 
     Args:
         date_order: The page's choice for dates written only in numbers that read two
@@ -65,6 +69,7 @@ def print_list(text: str, name: str, defaults: dict[str, Any], bank: QuestionBan
         safe_stem,
     )
     from visitprep.dates import settle_order
+    from visitprep.errors import ProfileError, allowed, shorten
     from visitprep.profile import problems_of
 
     try:
@@ -89,6 +94,12 @@ def print_list(text: str, name: str, defaults: dict[str, Any], bank: QuestionBan
         try:
             if row.problem:
                 raise VisitprepError(f"{row.where}: {row.problem}")
+            template = row.values.get("template", "")
+            if template and template not in offered:
+                raise ProfileError(
+                    f"{row.where}: 'template': '{shorten(template)}' is not a template this "
+                    f"page offers ({allowed(offered)})", field="template", value=template,
+                    choices=offered)
             made = make_row_for_merge(row, bank, defaults, clinic, layouts,
                                       date_order=order.order, paper=paper)
             pdfs.append(made.pdf)

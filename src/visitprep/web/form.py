@@ -17,10 +17,11 @@ from typing import Any
 
 from visitprep import steps
 from visitprep.errors import ProfileError
+from visitprep.i18n import current
 from visitprep.interview import Draft
 from visitprep.models import MAX_TOP_QUESTIONS, Profile, QuestionBank
 from visitprep.profile import MAX_OWN_QUESTIONS, parse_concern, parse_recurrence
-from visitprep.selection import more_questions, select_questions
+from visitprep.selection import more_questions, printable_include, select_questions
 from visitprep.web.text import text
 
 # The fields in page order: the error summary lists problems in this order, and each
@@ -120,7 +121,7 @@ def read_form(form: FormData, bank: QuestionBank, *, today: dt.date,
                   paper=defaults.get("paper") or steps.paper_from_locale() or "letter",
                   fillable=bool(defaults.get("fillable", False)),
                   length=defaults.get("length", "short"),
-                  room=defaults.get("room", "standard"))
+                  room=defaults.get("room", "standard"), language=current())
     state = FormState(draft=draft)
     errors = state.errors
     ids = {q.id for q in bank.questions}
@@ -167,6 +168,8 @@ def read_form(form: FormData, bank: QuestionBank, *, today: dt.date,
         draft.include = [qid for qid in added if qid not in listed]
         draft.include += [qid for qid in shown if qid in keep and qid in added]
         draft.include += [qid for qid in more if qid in add]
+        draft.include = printable_include(bank, draft.recurrence, draft.concerns,
+                                          draft.include)
         draft.exclude = [qid for qid in other if qid not in listed]
         draft.exclude += [qid for qid in shown if qid not in keep and qid not in added]
     length = one("length")

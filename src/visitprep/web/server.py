@@ -15,6 +15,22 @@ from visitprep.web.app import MB, Settings, create_app
 
 LOCAL = "127.0.0.1"
 THREADS = 4
+# One program on this computer must not lock a patient out of the page: a client has
+# REQUEST_SECONDS to send a whole request once it starts one (or to start one at all), and
+# holds at most CLIENT_CONNECTIONS connections at once. Past that, a new connection from the
+# same address closes that client's oldest one that is not being answered, so a browser's
+# new request always gets in, while connections that hold half-sent headers are dropped.
+REQUEST_SECONDS = 10
+CLIENT_CONNECTIONS = 32
+CONNECTION_LIMIT = 256
+OPTIONS: dict[str, Any] = {
+    "threads": THREADS, "ident": "visitprep", "expose_tracebacks": False,
+    # Uploads are refused above their own limits by the app, with a message; this
+    # only stops a runaway request before it reaches the app.
+    "max_request_body_size": 16 * MB, "clear_untrusted_proxy_headers": True,
+    "channel_timeout": 3 * REQUEST_SECONDS, "cleanup_interval": 1,
+    "connection_limit": CONNECTION_LIMIT,
+}
 
 
 class ServeError(VisitprepError):
@@ -72,12 +88,7 @@ def serve(settings: Settings, host: str, port: int, *, open_browser: bool,
     # a moment under load, and nothing the person at the terminal can act on.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     app = create_app(settings)
-    options: dict[str, Any] = {
-        "threads": THREADS, "ident": "visitprep", "expose_tracebacks": False,
-        # Uploads are refused above their own limits by the app, with a message; this
-        # only stops a runaway request before it reaches the app.
-        "max_request_body_size": 16 * MB, "clear_untrusted_proxy_headers": True,
-    }
+    options = OPTIONS
     try:
         server = create_server(app, host=host, port=port, **options)
     except OSError as exc:
@@ -90,6 +101,7 @@ def serve(settings: Settings, host: str, port: int, *, open_browser: bool,
             server = create_server(app, host=host, port=0, **options)
         except OSError as again:
             raise ServeError(f"cannot listen on {host} ({again.strerror})") from None
+    guard(server)
     effective = int(getattr(server, "effective_port", port))
     settings.hosts = host_values(host, effective)
     if ipaddress.ip_address(host).is_unspecified:  # 0.0.0.0 or ::, every address
@@ -110,6 +122,69 @@ def serve(settings: Settings, host: str, port: int, *, open_browser: bool,
     finally:
         stop.set()
         server.close()
+
+
+def guard(server: Any) -> None:
+    """Bound how long a client may take to send a request, and how many connections one
+    client holds (see REQUEST_SECONDS and CLIENT_CONNECTIONS): waitress's own limits are
+    for the whole server (100 connections), so 100 half-sent requests would lock everyone
+    out for two minutes."""
+    base = type(server)
+
+    class Guarded(base):  # type: ignore[valid-type,misc]
+        def handle_accept(self) -> None:
+            super().handle_accept()
+            _evict(self)
+
+        def maintenance(self, now: float) -> None:
+            super().maintenance(now)
+            _close_slow(self, now)
+
+    server.__class__ = Guarded
+
+
+def _busy(channel: Any) -> bool:
+    """A request of this connection is being answered (or its answer is being sent)."""
+    return bool(channel.requests) or bool(getattr(channel, "total_outbufs_len", 0))
+
+
+def _close_slow(server: Any, now: float) -> None:
+    """Close each connection that has taken more than REQUEST_SECONDS over its request.
+
+    Runs while the loop gathers what to watch: a socket is marked to close, never closed
+    here (the loop may already be about to wait on it)."""
+    for channel in list(server.active_channels.values()):
+        if _busy(channel):
+            channel.__dict__.pop("vp_waiting", None)
+            continue
+        parser = channel.request
+        waiting = channel.__dict__.get("vp_waiting")
+        if waiting is None or waiting[0] is not parser:
+            # A new request has started (or the connection is new, or was just answered).
+            started = channel.creation_time if waiting is None else now
+            channel.vp_waiting = (parser, started)
+        elif parser is not None and now - waiting[1] > REQUEST_SECONDS:
+            channel.will_close = True  # closed by the loop, as waitress closes idle ones
+
+
+def _evict(server: Any) -> None:
+    """Keep each client within CLIENT_CONNECTIONS, and the server below its limit, by
+    closing the oldest connections that are not being answered."""
+    channels = sorted(server.active_channels.values(), key=lambda c: c.creation_time)
+    by_client: dict[Any, list[Any]] = {}
+    for channel in channels:
+        address = channel.addr[0] if isinstance(channel.addr, tuple) else channel.addr
+        by_client.setdefault(address, []).append(channel)
+    closing: list[Any] = []
+    for own in by_client.values():
+        idle = [c for c in own if not _busy(c)]
+        closing += idle[:max(0, len(own) - CLIENT_CONNECTIONS)]
+    left = [c for c in channels if c not in closing]
+    spare = len(left) - (CONNECTION_LIMIT - 1)
+    if spare > 0:
+        closing += [c for c in left if not _busy(c)][:spare]
+    for channel in closing:
+        channel.will_close = True
 
 
 def _expire_results(app: Any, stop: threading.Event, every: float = 60.0) -> None:
