@@ -197,11 +197,20 @@ def test_symptom_checklist_covers_the_seed_list_and_says_tell_the_team(
                         "any of the problems listed below, tell your cancer care team:")
     seed_items = list(itertools.takewhile(lambda line: line.startswith("- "), lines[start + 1:]))
     assert len(seed_items) == 11 == len(checklist.items)
-    # What the source says to do: tell the care team; many have other causes; whom to call.
-    assert "if you have any of these problems, tell your cancer care team" in checklist.intro
-    assert "colds, infections, or arthritis" in checklist.intro
-    assert checklist.call_line == "The number to call:"
-    assert not re.search(r"\b(wait|visit|note)\b", checklist.intro, re.IGNORECASE)
+    # What the source says: a few of these could mean serious problems, many have other
+    # causes, and tell the care team: now, not at the visit. Whose numbers to call.
+    assert checklist.intro == "A few of these could mean serious problems. Many have other causes."
+    assert checklist.act_now == ("Do not wait for your visit. If you have any of these, call "
+                                 "your cancer care team now.")
+    assert checklist.how_to == ("Check Yes for each one you have, write when it started, and "
+                                "show this page to your care team.")
+    assert checklist.columns == ("Yes", "Problem")
+    assert checklist.call_line == "My care team's number:"
+    assert checklist.after_hours_line == "After hours:"
+    assert not re.search(r"\b(tick|noticed)\b", " ".join(
+        (checklist.title, checklist.intro, checklist.how_to)), re.IGNORECASE)
+    # the last item keeps the source's "unusual", so it is not an invitation to judge alone
+    assert checklist.items[-1].startswith("Any other unusual symptom")
 
 
 def test_resources_carry_the_numbers_from_seed_004(bank: QuestionBank) -> None:
@@ -213,10 +222,11 @@ def test_resources_carry_the_numbers_from_seed_004(bank: QuestionBank) -> None:
 
 def test_sources_are_named_as_the_documents_name_themselves(bank: QuestionBank) -> None:
     named = {s.file: s.citation for s in bank.sources}
-    assert named[CISN] == ("Cancer 101: Cancer Recurrence (Cancer Information & Support "
-                           "Network (CISN), no date)")
+    # seed 001 names itself only "CISN": the handout says no more than the seed does
+    assert named[CISN] == "Cancer 101: Cancer Recurrence (CISN, no date)"
+    assert "Information & Support" not in " ".join(named.values())
     assert "American Cancer Society" in named[ACS] and "October 21, 2025" in named[ACS]
-    assert "National Cancer Institute" in named["004_7cb2ee495880c826.txt"]
+    assert "NCI" in named["004_7cb2ee495880c826.txt"]  # "a handout adapted from the NCI"
     assert "January 2017" in named["004_7cb2ee495880c826.txt"]
     for unsigned in ("000_6087e03643a4c49b.txt", "003_4b90977765187626.txt"):
         assert named[unsigned].endswith("(no author or date given)")
@@ -227,10 +237,14 @@ def test_sources_are_named_as_the_documents_name_themselves(bank: QuestionBank) 
 def test_named_publishers_carry_most_citations(bank: QuestionBank) -> None:
     unsigned = [q.id for q in bank.questions
                 if q.source.file in ("000_6087e03643a4c49b.txt", "003_4b90977765187626.txt")]
-    assert len(unsigned) <= 10, unsigned
-    # Seed 000's list of the site's other articles is a teaser, not content.
-    assert not any("Many of the posts below" in ref.section or "posts below" in ref.quote
-                   for _, ref in citations(bank))
+    # each where only an unsigned article says it (palliative care, tumor markers, drug
+    # interactions, new or changing symptoms during treatment, visits in the care plan)
+    assert len(unsigned) <= 12, unsigned
+    # Seed 000's list of the site's other articles is a teaser: only its mention of drug
+    # interactions (named in the seeds' README as what seed 000 gives) backs a question.
+    teaser = [what for what, ref in citations(bank)
+              if "Many of the posts below" in ref.section or "posts below" in ref.quote]
+    assert teaser == ["question 'tx-other-medicines'"]
 
 
 # --- fitting the question to where the person is ------------------------------------------
@@ -324,8 +338,60 @@ def test_the_merged_duplicates_are_gone(bank: QuestionBank) -> None:
     for gone in ("rec-type", "rec-same-place", "rec-biopsy", "ct-insurance",
                  "se-call-right-away", "se-which", "se-what-helped", "pc-during-treatment",
                  "se-daily-life", "dec-who-helps", "cost-check-first", "cost-who-to-ask",
-                 "pc-team", "chr-support-places", "dec-what-shapes-choice"):
+                 "pc-team", "chr-support-places", "dec-what-shapes-choice",
+                 # the second pass (issue 18)
+                 "tx-same-again", "se-keep-track", "risk-feel-well", "pc-comfort",
+                 "rec-what-it-means", "ct-chances", "dec-worried-waiting", "rec-results",
+                 "chr-how-often", "risk-long-term-medicine"):
         assert gone not in ids, gone
+
+
+# Four pairs that printed together, asking one thing in words the overlap check passed.
+SAME_ASK_PAIRS = (
+    ("tx-same-again", "treatment-choices",
+     "Can I have the same treatment I had the first time, or will it work less well now?",
+     "How is this treatment the same as or different from my last treatment?"),
+    ("se-keep-track", "side-effects",
+     "How should I tell you about side effects, or about symptoms that are new or changing?",
+     "Who should I call if I notice a new symptom, or a change in one?"),
+    ("risk-feel-well", "lowering-risk",
+     "Besides my treatment, what can I do to feel as well as I can?",
+     "How can I live as well as I can over a long time with cancer?"),
+    ("pc-comfort", "supportive-care", "What care can help keep me comfortable?",
+     "What is palliative care? Is there a team here that could help me while I am being "
+     "treated?"),
+)
+
+
+@pytest.mark.parametrize(("qid", "topic", "first", "second"), SAME_ASK_PAIRS)
+def test_two_ways_of_asking_one_thing_are_caught(qid: str, topic: str, first: str,
+                                                 second: str, bank_copy: Path) -> None:
+    assert near_duplicates(first, second) and near_duplicates(second, first)
+    # and in a bank: the old question put back beside the one it duplicates
+    path = bank_copy / f"{topic}.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        f"  - id: {qid}\n    text: \"{first}\"\n    recurrence: [local, regional, distant]\n"
+        "    source: {file: 002_232169e8006b1272.txt, section: x}\n"), encoding="utf-8")
+    bank = load_bank(bank_copy)
+    problems = duplicate_problems(bank)
+    assert any(f"'{qid}'" in problem for problem in problems), problems
+
+
+def test_the_same_ask_check_passes_distinct_questions(bank: QuestionBank) -> None:
+    assert duplicate_problems(bank) == []
+    for first, second in (
+            ("What is the goal of my treatment? Is it to control the cancer, cure it, or make "
+             "me more comfortable?", "What is palliative care? Could it ease my symptoms and "
+             "side effects during treatment?"),
+            ("Which symptoms mean I should call you right away?",
+             "Who should I call if I have a side effect, or a symptom that is new or changing?"),
+            ("Who can I talk with about my fear that the cancer will grow or come back?",
+             "Has my cancer come back, or has it been growing all along (progression)?"),
+            ("Will the side effects I had before change which treatment I get now?",
+             "Who should I call if I have a side effect, or a symptom that is new or changing?"),
+            ("What should I eat to stay as healthy as I can?",
+             "How can I live as well as I can over a long time with cancer?")):
+        assert not near_duplicates(first, second), (first, second)
 
 
 def test_a_reworded_copy_is_caught(bank_copy: Path) -> None:
@@ -347,17 +413,25 @@ def test_a_reworded_copy_is_caught(bank_copy: Path) -> None:
 
 def test_short_list_counts(bank: QuestionBank) -> None:
     for kind in RECURRENCES:
-        mine = [q for q in bank.questions
-                if q.core and kind in q.recurrence and q.topic == "my-recurrence"]
-        assert 3 <= len(mine) <= 5, (kind, [q.id for q in mine])
+        mine = [q for q in bank.questions if q.is_core(kind) and q.topic == "my-recurrence"]
+        assert 1 <= len(mine) <= 5, (kind, [q.id for q in mine])
         for topic in bank.topics:
             if not topic.always:
-                count = sum(q.core and kind in q.recurrence and q.topic == topic.id
-                            for q in bank.questions)
+                count = sum(q.is_core(kind) and q.topic == topic.id for q in bank.questions)
                 assert count <= 4, (kind, topic.id)
     treatment = [q for q in bank.questions if q.topic == "treatment-choices" and q.core]
-    assert len(treatment) == 12 and all(q.source.section.startswith("Questions about")
-                                        for q in treatment)
+    cisn = [q for q in treatment if q.source.section.startswith("Questions about")]
+    assert len(cisn) == 12
+    # Besides CISN's twelve: the goal of treatment and whom to call on every confirmed short
+    # list, palliative care on the distant one; nothing else takes a slot.
+    assert sorted(q.id for q in treatment if q not in cisn) == [
+        "sym-who-to-call", "tx-goal", "tx-palliative"]
+    for kind in ("local", "regional", "distant"):
+        default = _printed(bank, Profile(recurrence=kind))
+        ids = [q.id for q in default]
+        assert "tx-goal" in ids and "sym-who-to-call" in ids, kind
+        assert ("tx-palliative" in ids) == (kind == "distant"), kind
+        assert len(default) <= 17, (kind, ids)
 
 
 # --- glossary --------------------------------------------------------------------------------
@@ -570,11 +644,11 @@ def test_the_last_page_names_only_the_sources_the_handout_cites(bank: QuestionBa
 
 
 def test_the_pdf_has_the_glossary_box_and_the_number_to_call(bank: QuestionBank) -> None:
-    profile = Profile(recurrence="unsure", concerns=("symptoms", "follow-up"))
+    profile = Profile(recurrence="unsure", concerns=("symptoms", "follow-up"), length="full")
     text = read_pdf(make_handout(profile, bank)).text
-    assert "Words you may hear" in text and "Follow-up care plan:" in text
-    assert "The number to call:" in text
-    assert "tell your cancer care team" in text
+    assert "Words you may hear" in text and "Second cancer:" in text
+    assert "My care team's number:" in text and "After hours:" in text
+    assert "call your cancer care team now" in text
     assert "American Cancer Society" in text.split("Where these questions come from")[1]
 
 
@@ -596,7 +670,96 @@ def test_a_bad_glossary_entry_is_located(bank_copy: Path) -> None:
 def test_questions_lists_each_source_with_its_quote(run: Run) -> None:
     result = run("questions", "--recurrence", "local")
     assert result.code == 0
-    assert ('      which says: "This does not mean your treatment for the original diagnosis '
-            'was wrong, or that you did something wrong."') in result.out
+    assert ('      which says: "Doctors define recurrent cancers by where they develop."'
+            in result.out)
     whole = run("questions").out
     assert "      for: local, regional, distant; short list; from " in whole
+
+
+# --- linked pairs, short lists of some kinds, counts ----------------------------------------
+
+def test_linked_pairs_never_split(bank: QuestionBank) -> None:
+    followers = [q for q in bank.questions if q.follows]
+    assert [(q.follows, q.id) for q in followers] == [("tx-choices", "tx-suggest")]
+    for kind in RECURRENCES:
+        for qid in ("tx-choices", "tx-suggest"):
+            for profile in (Profile(recurrence=kind, top_questions=(qid,)),
+                            Profile(recurrence=kind, exclude=(qid,)),
+                            Profile(recurrence=kind, length="full"),
+                            Profile(recurrence=kind, concerns=tuple(bank.concern_ids))):
+                selection = select_questions(bank, profile)
+                printed = [i.id for s in selection.sections for i in s.items]
+                for follower in followers:
+                    if follower.id in printed:
+                        at = printed.index(follower.id)
+                        assert at > 0 and printed[at - 1] == follower.follows, profile
+                    assert (follower.id in printed) == (follower.follows in printed), profile
+                if profile.top_questions and kind != "unsure":
+                    (top,) = selection.top
+                    assert top.text == ("What are my treatment choices? "
+                                        "Which do you suggest for me?")
+
+
+def test_a_follower_that_could_print_alone_is_refused(bank_copy: Path) -> None:
+    path = bank_copy / "treatment-choices.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    follows: tx-choices", "    follows: tx-hospital"),
+                    encoding="utf-8")
+    assert "follows 'tx-hospital' but is not right after it" in _error(bank_copy)
+    path.write_text(text.replace("    follows: tx-choices", "    follows: tx-choice"),
+                    encoding="utf-8")
+    assert "Did you mean 'tx-choices'?" in _error(bank_copy)
+
+
+def test_core_can_name_the_kinds_whose_short_list_holds_a_question(bank: QuestionBank) -> None:
+    tests = bank.question("cost-tests")
+    assert tests.is_core("unsure") and not tests.is_core("local")
+    short = [i.id for s in select_questions(
+        bank, Profile(recurrence="unsure", concerns=("costs",))).sections for i in s.items]
+    assert "cost-tests" in short and "cost-how-much" not in short
+    local = [i.id for s in select_questions(
+        bank, Profile(recurrence="local", concerns=("costs",))).sections for i in s.items]
+    assert "cost-tests" not in local and "cost-how-much" in local
+
+
+def test_check_bank_counts_what_the_handout_prints(run: Run, bank: QuestionBank) -> None:
+    result = run("check-bank")
+    every = tuple(bank.concern_ids)
+    for kind in RECURRENCES:
+        full = _printed(bank, Profile(recurrence=kind, concerns=every, length="full"))
+        short = _printed(bank, Profile(recurrence=kind, concerns=every))
+        none = _printed(bank, Profile(recurrence=kind))
+        assert (f"    {kind}: {len(full)} full, {len(short)} short "
+                f"({len(none)} short with no concern)") in result.out
+    assert "    unsure: 37 full, 17 short (4 short with no concern)" in result.out
+
+
+def test_nothing_on_an_unsure_handout_presumes_a_recurrence(bank: QuestionBank) -> None:
+    for profile in _unsure_profiles(bank):
+        selection = select_questions(bank, _full(profile))
+        for section in selection.sections:
+            assert "recurrence" not in section.title.lower(), section.title
+        for question in (bank.question(i.id) for s in selection.sections for i in s.items):
+            assert not re.search(r"\b(this trial|why do you think|follow-up care plan|"
+                                 r"hormone blocker|how much of the cost)", question.text,
+                                 re.IGNORECASE), question.id
+    unsure = [i.id for s in select_questions(bank, _full(Profile(
+        recurrence="unsure", concerns=tuple(bank.concern_ids)))).sections for i in s.items]
+    assert "rec-second-cancer" in unsure and "cost-tests" in unsure
+
+
+def test_no_question_states_a_feeling_or_a_fact_the_person_has_not_given(
+        bank: QuestionBank) -> None:
+    for question in bank.questions:
+        assert not re.match(r"I (am|get|feel)\b", question.text), question.id
+        assert "for a long time" not in question.text, question.id
+    assert bank.question("rec-where-now").text.count("spread") == 0
+    assert "even if it cannot be cured" not in bank.question("chr-control").text
+    assert bank.question("risk-after-treatment").recurrence == {"local", "regional"}
+    assert "again" not in bank.question("risk-what-can-i-do").text
+
+
+def test_the_treatment_goal_is_said_simply(bank: QuestionBank) -> None:
+    goal = bank.question("tx-goal")
+    assert grade_level(goal.text) <= 5.0
+    assert all(goal.is_core(kind) for kind in ("local", "regional", "distant"))

@@ -33,7 +33,7 @@ def test_make_from_an_answers_file(run: Run, tmp_path: Path) -> None:
     assert "1. Can I travel to see my grandson in March?" in first
     assert "Is x<y & z a problem?" in pdf.text
     assert "Will I have to stay in the hospital?" not in pdf.text
-    assert "Symptoms I have noticed" in pdf.text
+    assert "Symptoms to call about" in pdf.text
     assert round(pdf.sizes[0][0]) == 595  # a4 from the file
 
 

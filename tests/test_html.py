@@ -141,7 +141,7 @@ def test_headings_one_h1_then_h2_in_reading_order_without_skipping(bank: Questio
             assert texts[1] == clinic
         rest = [t for t in texts if t not in (clinic, "Words you may hear")]
         assert rest[1:4] == ["My top questions", "How to use this list", "My own questions"]
-        assert texts.index("Symptoms I have noticed") < texts.index("Notes")
+        assert texts.index("Symptoms to call about") < texts.index("Notes")
         assert texts[-2:] == ["Where to learn more", "Where these questions come from"]
         # One named region, the top questions, so that a screen reader's list of
         # landmarks stays short; every other section starts with its h2.
@@ -193,7 +193,9 @@ def test_every_control_has_a_label_and_a_unique_id(bank: QuestionBank) -> None:
 def test_an_empty_top_slot_has_a_labelled_line_for_ones_own_question(
         bank: QuestionBank) -> None:
     page, _ = page_for(bank, top_questions=("tx-choices",))
-    assert page.label_of(page.by_id("top_1_done")) == "1. What are my treatment choices?"
+    # a linked pair takes one place in the top box, read as one
+    assert page.label_of(page.by_id("top_1_done")) == \
+        "1. What are my treatment choices? Which do you suggest for me?"
     assert page.label_of(page.by_id("top_2_question")) == \
         "2. Write your own top question 2 here"
     assert page.label_of(page.by_id("top_2_done")) == "Top question 2 answered"
@@ -524,6 +526,7 @@ def test_the_glossary_box_lists_the_words_the_questions_use(bank: QuestionBank) 
     assert headings.index(document.glossary_title) == headings.index("How to use this list") + 1
     assert headings.index(document.glossary_title) < headings.index(
         document.sections[0].title)
+    assert headings.index("Symptoms to call about") < headings.index("Notes")
     empty = dataclasses.replace(document, glossary=(), glossary_title="")
     assert not Page(render_html(empty, layout)).all("dl")
 
@@ -588,3 +591,24 @@ def test_an_html_handout_records_what_it_was_made_from(bank: QuestionBank,
     assert read_fingerprint(path) is None
     path.write_bytes(page.replace(b'<meta name="keywords"', b'<meta name="other"'))
     assert read_fingerprint(path) is None
+
+
+def test_the_symptom_table_has_a_heading_on_every_column_and_the_call_now_line(
+        bank: QuestionBank) -> None:
+    from visitprep.models import Clinic
+
+    profile = Profile(recurrence="unsure", concerns=("symptoms",))
+    html = make_handout(profile, bank, fmt="html",
+                        clinic=Clinic(phone="(555) 010-0100")).decode("utf-8")
+    page = Page(html)
+    headings = [" ".join(e.text.split()) for e in page.all("th")]
+    assert headings == ["Yes", "Problem", "When it started"]
+    assert all(e.attrs.get("scope") == "col" for e in page.all("th"))
+    text = " ".join(__import__("html").unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    call_now = text.index("Do not wait for your visit. If you have any of these, call your "
+                          "cancer care team now.")
+    assert call_now < text.index("Yes Problem When it started")
+    assert "My care team's number: (555) 010-0100" in text
+    after_hours = page.by_id("call_number_2")  # no after-hours number: a line to write it on
+    assert page.label_of(after_hours) == "After hours:"
+    assert page.label_of(page.by_id("symptom_1")).startswith("A symptom my cancer caused")

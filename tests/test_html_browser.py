@@ -141,7 +141,7 @@ def test_the_accessibility_tree_names_every_box_and_answer(browser: Any, tmp_pat
         for item in section.items:
             assert item.text in boxes
             assert f"Answer to: {item.text}" in answers
-    assert "1. What are my treatment choices?" in boxes
+    assert "1. What are my treatment choices? Which do you suggest for me?" in boxes
     assert {"Name:", "Notes", "When it started: Losing weight without trying",
             "2. Write your own top question 2 here", "Answer to top question 2"} <= answers
     assert "Top question 2 answered" in boxes
@@ -166,7 +166,7 @@ def test_a_typed_answer_grows_and_prints_whole(browser: Any, tmp_path: Path,
     open_handout(browser, tmp_path, bank, profile)
     note = browser.find_element("css selector", ".keep-note")
     assert note.is_displayed() and "save it as a PDF before you close it" in note.text
-    box = browser.find_element("css selector", "textarea[name='rec-where-now_answer']")
+    box = browser.find_element("css selector", "textarea[name='rec-outlook_answer']")
     before = box.size["height"]
     lines = ("It is in my liver", "and in two lymph nodes", "Scan again in March")
     box.send_keys("\n".join(lines))

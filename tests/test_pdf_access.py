@@ -44,8 +44,9 @@ def test_every_form_field_has_a_tooltip_matching_its_printed_label(
     assert all(tips.values()), [name for name, tip in tips.items() if not tip]
     assert tips["name"] == "Name"
     assert tips["visit_date"] == "Visit date"
-    assert tips["top_1_done"] == "What are my treatment choices?"
-    assert tips["top_1_answer_1"] == "Answer to: What are my treatment choices?"
+    pair = "What are my treatment choices? Which do you suggest for me?"  # a linked pair
+    assert tips["top_1_done"] == pair
+    assert tips["top_1_answer_1"] == f"Answer to: {pair}"
     assert tips["top_2_done"] == tips["top_2_question"] == "My top questions 2"
     if template != "large-print":  # (there, the steps on page 1 take the top lines' room)
         assert tips["top_2_answer_1"] == "Answer to: My top questions 2"

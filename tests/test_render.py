@@ -71,11 +71,59 @@ def test_last_page_has_notes_resources_and_sources(bank: QuestionBank) -> None:
 
 
 def test_symptom_checklist_prints_with_its_concern(bank: QuestionBank) -> None:
-    assert "Symptoms I have noticed" not in pdf_for(bank).text  # type: ignore[attr-defined]
+    assert "Symptoms to call about" not in pdf_for(bank).text  # type: ignore[attr-defined]
     text = pdf_for(bank, concerns=("symptoms",)).text  # type: ignore[attr-defined]
-    assert "Symptoms I have noticed" in text
+    assert "Symptoms to call about" in text
     assert "When it started" in text
     assert "Blood in my stool or urine" in text
+
+
+CHECKLIST_LINES = (
+    # first, in bold, not to wait; the source's warning; how to fill the table in
+    "Do not wait for your visit. If you have any of these, call your cancer care team now.",
+    "A few of these could mean serious problems. Many have other causes.",
+    "Check Yes for each one you have, write when it started, and show this page to your care "
+    "team.",
+)
+
+
+@pytest.mark.parametrize("template", ["standard", "large-print", "navigator"])
+@pytest.mark.parametrize("recurrence", ["local", "regional", "distant", "unsure"])
+def test_the_checklist_warns_says_call_now_and_how_to_fill_it_in(
+        bank: QuestionBank, template: str, recurrence: str) -> None:
+    pdf = read_pdf(make_handout(Profile(recurrence=recurrence, concerns=("symptoms",),
+                                        template=template), bank))
+    text = " ".join(pdf.text.split())
+    at = text.index("Symptoms to call about")
+    # said before the first row, and in that order: warning, call now, how to fill it in
+    first_row = text.index("A symptom my cancer caused before")
+    places = [text.index(line, at) for line in CHECKLIST_LINES]
+    assert places == sorted(places) and places[-1] < first_row, places
+    # a heading over every column, the box's included, right above the first row
+    assert re.search(r"Yes\s+Problem\s+When it\s+started\s+A symptom my cancer",
+                     text[at:]), text[at:first_row + 40]
+    assert "My care team's number:" in text and "After hours:" in text
+    assert not re.search(r"\btick\b", text[at:], re.IGNORECASE)  # US English: check
+
+
+def test_the_numbers_to_call_come_from_the_clinic_file(bank: QuestionBank) -> None:
+    from visitprep.models import Clinic
+
+    profile = Profile(recurrence="distant", concerns=("symptoms",))
+    clinic = Clinic(name="Riverside Cancer Center", phone="(555) 010-0100",
+                    after_hours_phone="(555) 010-0199")
+    text = " ".join(read_pdf(make_handout(profile, bank, clinic=clinic)).text.split())
+    assert "My care team's number: (555) 010-0100" in text
+    assert "After hours: (555) 010-0199" in text
+    # a clinic with only its phone: the other line is left to write on
+    only = Clinic(name="Riverside Cancer Center", phone="(555) 010-0100")
+    document = build_document(bank, profile, select_questions(bank, profile),
+                              load_layout("standard"), only)
+    assert document.calls == (("My care team's number:", "(555) 010-0100"),
+                              ("After hours:", ""))
+    blank = build_document(bank, profile, select_questions(bank, profile),
+                           load_layout("standard"))
+    assert [number for _, number in blank.calls] == ["", ""]
 
 
 def test_markup_characters_print_literally(bank: QuestionBank) -> None:

@@ -77,10 +77,10 @@ def test_short_is_the_default_and_keeps_the_core_questions(bank: QuestionBank) -
                                           length="full"))
     assert short == select_questions(bank, Profile(recurrence="distant", concerns=concerns,
                                                    length="short"))
-    assert all(bank.question(qid).core for qid in ids(short))
+    assert all(bank.question(qid).is_core("distant") for qid in ids(short))
     assert [s.topic for s in short.sections] == [s.topic for s in full.sections]
     assert len(ids(short)) < len(ids(full))
-    assert [q for q in ids(full) if bank.question(q).core] == ids(short)  # same order
+    assert [q for q in ids(full) if bank.question(q).is_core("distant")] == ids(short)
     assert short.checklists == full.checklists
 
 

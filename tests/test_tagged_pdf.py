@@ -145,29 +145,41 @@ def test_the_catalog_pages_and_metadata_declare_a_tagged_pdf_ua_document(
 
 # -- the structure against the Document -----------------------------------------------------
 
-def expected_headings(document: Document) -> list[str]:
+def expected_headings(document: Document, notes: bool = True) -> list[str]:
+    """The H2s in order; `notes`: whether the handout prints its notes (they are left out
+    where they alone would carry the closing blocks onto a page of their own)."""
     return [document.top_title, document.how_to_title,
             *([document.glossary_title] if document.glossary and not document.explain_inline
               else []),
             *(s.title for s in document.sections),
-            *(c.title for c in document.checklists), document.notes_title,
+            *(c.title for c in document.checklists),
+            *([document.notes_title] if notes else []),
             *([document.support_title] if document.support else []),
             document.learn_more_title]
 
 
 @needs_pdfinfo
 @pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("fillable", [False, True], ids=["printed", "fillable"])
+@pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("template", builtin_names())
 def test_the_structure_reads_as_the_document_says(bank: QuestionBank, tmp_path: Path,
-                                                  template: str, language: str) -> None:
-    document, pdf = make(Profile(**RICH, template=template, language=language), bank)
+                                                  template: str, paper: str, fillable: bool,
+                                                  language: str) -> None:
+    document, pdf = make(Profile(**RICH, template=template, paper=paper, fillable=fillable,
+                                 language=language), bank)
     tree = struct_tree(pdf, tmp_path)
     assert [e.role for e in tree.all("H1")] == ["H1"]
     assert tree.all("H1")[0].text() == document.title
     headings = [h.text() for h in tree.all("H2")]
     if document.clinic_title:  # the navigator's clinic block, on page 1
         assert headings.pop(0) == document.clinic_title
-    assert headings == expected_headings(document)  # each once, in order: no repeats
+    path = tmp_path / "handout.pdf"
+    path.write_bytes(pdf)
+    shown = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    notes = document.notes_title in shown.splitlines()
+    assert headings == expected_headings(document, notes)  # each once, in order: no repeats
     # the header: a list of label and value
     header = tree.kids[1]
     assert header.role == "L"
@@ -199,10 +211,7 @@ def test_the_structure_reads_as_the_document_says(bank: QuestionBank, tmp_path: 
     # pages (pdftotext) is in the tree, but "Page 2 of 4", the running head and
     # "(continued)", which are artifacts
     everything = set(" ".join(e.text() for e in tree.kids).split())
-    path = tmp_path / "handout.pdf"
-    path.write_bytes(pdf)
-    printed = set(subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
-                                 text=True, check=True).stdout.split())
+    printed = set(shown.split())
     furniture = set(document.page_label.split()) | set(document.running_head.split()) | {
         word for section in document.sections
         for word in document.continued_title(section.title).split()}
@@ -223,16 +232,46 @@ def test_the_symptom_checklist_is_a_table_with_a_header_row_even_split_over_page
     (checklist,) = document.checklists
     (table,) = tree.all("Table")
     header, *rows = table.kids
-    # a header over each column (the items' column prints none)
+    # a header over each of the three columns: the tick box, the symptom, when it started
     assert [(c.role, c.text(), c.attributes) for c in header.kids] == \
-        [("TH", "", ["/Scope /Column"]), ("TH", document.checklist_column, ["/Scope /Column"])]
-    assert [row.kids[0].text() for row in rows] == [words(item) for item in checklist.items]
-    assert all([c.role for c in row.kids] == ["TD", "TD"] for row in rows)
-    # the title and introduction before it, the number to call after it
+        [("TH", words(heading), ["/Scope /Column"]) for heading in document.checklist_headers]
+    assert [row.kids[1].text() for row in rows] == [words(item) for item in checklist.items]
+    assert all([c.role for c in row.kids] == ["TD", "TD", "TD"] for row in rows)
+    # the title, then the line not to wait with how to fill it in, then the numbers to
+    # call (each a label and its number, or the field to write it in), then the table
     at = tree.kids.index(table)
-    assert [tree.kids[at - 2].text(), tree.kids[at - 1].text()] == \
-        [checklist.title, words(checklist.intro)]
-    assert tree.kids[at + 1].text() == checklist.call_line
+    title, lead, calls = tree.kids[at - 3:at]
+    assert [title.role, title.text()] == ["H2", checklist.title]
+    assert lead.role == "P" and lead.text() == words(
+        " ".join(t for t in (checklist.act_now, checklist.intro, checklist.how_to) if t))
+    assert_call_lines(calls, document)
+
+
+def assert_call_lines(calls: Elem, document: Document) -> None:
+    """The numbers to call: a list, each label an item's Lbl and its number (or, when
+    fillable, the field to type it in) the LBody; on paper a number not known is a line
+    to write on, which is decoration: the item has its label alone."""
+    assert calls.role == "L"
+    expected = []
+    for label, number in document.calls:
+        expected.append([("Lbl", label)] + ([("LBody", number)] if number else
+                                           [("LBody", "")] if document.fillable else []))
+    assert [[(kid.role, kid.text()) for kid in item.kids] for item in calls.kids] == expected
+    if document.fillable:
+        for item, (label, number) in zip(calls.kids, document.calls, strict=True):
+            assert bool(item.kids[1].all("Form")) == (not number), label
+
+
+@needs_pdfinfo
+@pytest.mark.parametrize("fillable", [False, True])
+def test_the_numbers_to_call_are_labels_with_their_numbers(
+        bank: QuestionBank, tmp_path: Path, fillable: bool) -> None:
+    clinic = Clinic(name="Riverside Cancer Center", phone="(555) 010-2000")
+    document, pdf = make(Profile(**RICH, fillable=fillable), bank, clinic)
+    assert any(number for _, number in document.calls) and len(document.calls) >= 1
+    tree = struct_tree(pdf, tmp_path)
+    (table,) = tree.all("Table")
+    assert_call_lines(tree.kids[tree.kids.index(table) - 1], document)
 
 
 def test_the_large_print_checklist_splits_and_its_header_repeats_only_for_the_eye(
@@ -250,7 +289,8 @@ def test_the_large_print_checklist_splits_and_its_header_repeats_only_for_the_ey
     assert first_row in pages[spread[0]] and last_row in pages[spread[-1]]
     if PDFINFO is not None:  # and the tree has one header cell
         tree = struct_tree(pdf, tmp_path)
-        assert [th.text() for th in tree.all("TH")] == ["", document.checklist_column]
+        assert [th.text() for th in tree.all("TH")] == \
+            [words(heading) for heading in document.checklist_headers]
 
 
 @needs_pdfinfo

@@ -90,6 +90,8 @@ def test_the_cisn_twelve_are_translated_whole(bank: QuestionBank,
 
 
 def test_nci_terms_are_used_and_both_given_on_first_use(spanish: QuestionBank) -> None:
+    # the heading does not presume a recurrence (a person may not know yet): the term
+    # itself comes with the glossary, both names given
     assert spanish.topic("my-recurrence").title == "Sobre el regreso de mi cáncer"
     assert spanish.glossary[0].term == "recidiva o recurrencia"
     assert spanish.topic("clinical-trials").title == "Estudios clínicos (ensayos clínicos)"
@@ -113,9 +115,11 @@ def test_sources_keep_their_english_titles_and_say_they_are_in_english(
         bank: QuestionBank, spanish: QuestionBank) -> None:
     for english, translated in zip(bank.sources, spanish.sources, strict=True):
         assert english.title in translated.citation or english.file.startswith("000")
-        assert translated.citation.endswith("en inglés)")
+        assert "inglés" not in translated.citation  # said once, in the line's title
     assert spanish.sources[2].citation.startswith("What Is Cancer Recurrence? (")
     assert "21 de octubre de 2025" in spanish.sources[2].citation
+    document, _ = make_document(Profile(recurrence="local", language="es"), bank)
+    assert document.sources_title == "De dónde vienen estas preguntas (fuentes en inglés)"
 
 
 def test_glossary_words_are_found_in_the_spanish_questions(spanish: QuestionBank) -> None:
@@ -131,7 +135,8 @@ def test_glossary_words_are_found_in_the_spanish_questions(spanish: QuestionBank
 def test_check_bank_fails_when_an_english_question_changes(
         bank_copy: Path, run: Callable[..., Result]) -> None:
     assert run("check-bank", str(bank_copy)).code == 0
-    _replace(bank_copy / "costs.yaml", "How much of the cost will I have to pay myself?",
+    _replace(bank_copy / "costs.yaml",
+             "How much of the cost of my treatment will I have to pay myself?",
              "How much will I have to pay myself?")
     result = run("check-bank", str(bank_copy))
     new_hash = english_hash({"text": "How much will I have to pay myself?"})
@@ -139,11 +144,13 @@ def test_check_bank_fails_when_an_english_question_changes(
     assert (f"es: question 'cost-how-much' is stale: its English changed since it was "
             f"translated (now: 'How much will I have to pay myself?'); update the "
             f"translation, then write en: {new_hash}") in result.out
-    assert "127 of 128 texts translated" in result.out
+    assert "126 of 127 texts translated" in result.out
     # the translator updates the Spanish and the hash: the bank is whole again
     es = translation_path(bank_copy, "es")
-    _replace(es, "¿Qué parte del costo tendré que pagar yo?", "¿Cuánto tendré que pagar yo?")
-    old_hash = english_hash({"text": "How much of the cost will I have to pay myself?"})
+    _replace(es, "¿Qué parte del costo de mi tratamiento tendré que pagar yo?",
+             "¿Cuánto tendré que pagar yo?")
+    old_hash = english_hash(
+        {"text": "How much of the cost of my treatment will I have to pay myself?"})
     _replace(es, f"en: {old_hash}", f"en: {new_hash}")
     assert run("check-bank", str(bank_copy)).code == 0
 
@@ -214,7 +221,7 @@ def test_a_bank_without_spanish_lists_what_a_spanish_handout_needs(bank_copy: Pa
     with pytest.raises(TranslationError) as caught:
         make_document(Profile(recurrence="unsure", language="es"), clinic)
     message = str(caught.value)
-    assert "questions rec-why-suspect, rec-tests-to-find-out, rec-results" in message
+    assert "questions rec-why-suspect, rec-tests-to-find-out, rec-watch-while-waiting" in message
     assert f"The bank has no {translation_path(bank_copy, 'es')}" in message
 
 
@@ -231,8 +238,8 @@ def test_check_bank_on_a_bank_without_translations(bank_copy: Path,
      "says 'language: fr', but the file name says es"),
     ("  rec-why:\n    en: ", "  rec-why:\n    tex: oops\n    en: ",
      "the translation of question 'rec-why' has an unknown key 'tex'. Did you mean 'text'?"),
-    ("    text: ¿Por qué regresó mi cáncer?\n",
-     "    text: ¿Por qué regresó mi cáncer?\n    reviewed: {by: Dra. Ruiz, on: enero}\n",
+    ("    text: ¿Sabe usted por qué regresó mi cáncer?\n",
+     "    text: ¿Sabe usted por qué regresó mi cáncer?\n    reviewed: {by: Dra. Ruiz, on: enero}\n",
      "'on' of 'reviewed' of question 'rec-why' must be a date like 2027-01-15, not 'enero'"),
     ("      - Bajar de peso sin intentarlo\n", "      - {a: b}\n",
      "'items' of the translation of checklist 'symptoms' must be a list of text"),
@@ -321,7 +328,7 @@ def test_a_spanish_handout_prints_no_english_text_of_the_bank(bank: QuestionBank
 def test_the_fingerprint_follows_the_translation(bank_copy: Path) -> None:
     profile = Profile(recurrence="local", language="es")
     before = make_handout(profile, load_bank(bank_copy), invariant=True)
-    _replace(translation_path(bank_copy, "es"), "¿Por qué regresó mi cáncer?",
+    _replace(translation_path(bank_copy, "es"), "¿Sabe usted por qué regresó mi cáncer?",
              "¿Por qué volvió mi cáncer?")
     after = make_handout(profile, load_bank(bank_copy), invariant=True)
     assert before != after
@@ -390,12 +397,12 @@ def test_a_changed_spanish_text_needs_a_new_back_translation(
 
 def test_check_bank_names_a_spanish_text_the_handout_could_not_print(
         bank_copy: Path, run: Callable[..., Result]) -> None:
-    _replace(translation_path(bank_copy, "es"), "¿Por qué regresó mi cáncer?",
-             "¿Por qué regresó mi cáncer?\u200b")
+    _replace(translation_path(bank_copy, "es"), "¿Sabe usted por qué regresó mi cáncer?",
+             "¿Sabe usted por qué regresó mi cáncer?\u200b")
     result = run("check-bank", str(bank_copy))
     assert result.code == 1
     assert "Cannot print 1 Spanish text (every handout that uses them would fail):" in result.out
-    assert "question 'rec-why': '¿Por qué regresó mi cáncer?" in result.out
+    assert "question 'rec-why': '¿Sabe usted por qué regresó mi cáncer?" in result.out
     assert "U+200B" in result.out
 
 

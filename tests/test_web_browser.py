@@ -514,6 +514,30 @@ def _step_2_hints(browser: Any, server: str, bank: QuestionBank) -> None:
     wait_for(browser, lambda b: "Side effects" in b.find_element(By.ID, "review-body").text)
 
 
+def test_a_change_made_while_an_answer_is_on_its_way_is_not_lost(browser: Any,
+                                                                  server: str) -> None:
+    """On a slow machine the page's answer to one change (the kind) can arrive just after the
+    next change (a concern) was made: the list must still show that concern's questions."""
+    browser.get(server + "/")
+    browser.execute_script("""
+        window.held = []; window.holding = true;
+        const real = window.fetch;
+        window.fetch = (url, options) => real(url, options).then(response =>
+            new Promise(resolve => {
+                if (window.holding) { window.held.push(() => resolve(response)); }
+                else { resolve(response); }
+            }));""")
+    browser.find_element(By.ID, "recurrence-regional").send_keys(" ")
+    wait_for(browser, lambda b: b.execute_script("return window.held.length") == 1)
+    # the concern is ticked, then the kind's answer arrives, before the next request leaves
+    browser.execute_script("""
+        window.holding = false;
+        document.getElementById("concerns-side-effects").click();
+        window.held.shift()();""")
+    wait_for(browser, lambda b: "Side effects" in b.find_element(By.ID, "review-body").text,
+             timeout=10)
+
+
 def test_the_list_is_headed_by_topic_and_described_by_its_instruction(
         browser: Any, server: str) -> None:
     browser.set_window_size(1280, 900)

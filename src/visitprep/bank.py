@@ -58,10 +58,10 @@ MIN_QUESTION_EASE_ES = 60.0
 _SPECIAL_FILES = ("topics.yaml", "sources.yaml", "glossary.yaml")
 CONFIRMED = tuple(r for r in RECURRENCES if r != "unsure")
 
-# The short list (questions marked `core: true`): for each recurrence kind, 3 to 5 core
+# The short list (questions marked `core: true`): for each recurrence kind, 1 to 5 core
 # questions about the recurrence itself, and at most 4 for each concern a person chooses.
 RECURRENCE_TOPIC = "my-recurrence"
-CORE_PER_KIND = (3, 5)
+CORE_PER_KIND = (1, 5)
 MAX_CORE_PER_CONCERN = 4
 
 
@@ -168,6 +168,7 @@ def _load(folder: Path) -> QuestionBank:
             questions.append(question)
         if data.get("checklist") is not None:
             checklists.append(_read_checklist(data["checklist"], name, topic_id, source_files))
+    _check_follows(questions, seen_ids)
     for topic in topics:
         if topic.id not in topics_with_files:
             raise BankError(
@@ -188,6 +189,35 @@ def _load(folder: Path) -> QuestionBank:
         support=support,
         glossary=tuple(glossary),
     )
+
+
+def _check_follows(questions: list[Question], files: dict[str, str]) -> None:
+    """A question that follows another reads only right after it: the two must sit together
+    in one topic file and print for the same kinds, on the same short lists."""
+    by_id = {q.id: (index, q) for index, q in enumerate(questions)}
+    for index, question in enumerate(questions):
+        if not question.follows:
+            continue
+        name = files[question.id]
+        hint = ("Put the question right after the one it follows, in the same file, with the "
+                "same recurrence, core and needs_confirmed.")
+        if question.follows not in by_id:
+            raise BankError(f"{name}: question '{question.id}' follows '{question.follows}', "
+                            f"which is not a question of the bank."
+                            f"{did_you_mean(question.follows, by_id)}", hint=hint)
+        at, leader = by_id[question.follows]
+        if leader.follows:
+            raise BankError(f"{name}: question '{question.id}' follows '{leader.id}', which "
+                            f"follows '{leader.follows}' itself", hint="Link two questions, "
+                            "not a chain: merge the three, or link only two.")
+        if at != index - 1 or leader.topic != question.topic:
+            raise BankError(f"{name}: question '{question.id}' follows '{leader.id}' but is "
+                            "not right after it", hint=hint)
+        if (leader.recurrence != question.recurrence
+                or any(leader.is_core(k) != question.is_core(k) for k in RECURRENCES)):
+            raise BankError(f"{name}: question '{question.id}' follows '{leader.id}' but "
+                            "would print without it (their recurrence or core differ)",
+                            hint=hint)
 
 
 def _read_id(data: dict[str, Any], key: str, name: str, what: str) -> str:
@@ -329,7 +359,7 @@ def _read_flag(entry: dict[str, Any], key: str, name: str, qid: str, hint: str) 
 def _read_question(entry: object, at: object, name: str, topic: str,
                    source_files: set[str]) -> Question:
     check_keys(entry, name, required=("id", "text", "recurrence", "source"),
-               optional=("core", "needs_confirmed"), what="a question", at=at)
+               optional=("core", "needs_confirmed", "follows"), what="a question", at=at)
     assert isinstance(entry, dict)
     qid = _read_id(entry, "id", name, "a question")
     text = get_text(entry, "text", name, what=f"question '{qid}'")
@@ -343,8 +373,17 @@ def _read_question(entry: object, at: object, name: str, topic: str,
             f"{where(name, entry)}: question '{qid}' is {len(text)} characters long",
             hint=f"Keep a question under {MAX_QUESTION_LENGTH} characters.",
         )
-    core = _read_flag(entry, "core", name, qid,
-                      "core: true puts a question on the short list; leave it out otherwise.")
+    core_for = None
+    if isinstance(entry.get("core"), list):
+        core_for = _read_recurrence({**entry, "recurrence": entry["core"]}, name, qid, "core")
+        core = True
+    else:
+        core = _read_flag(entry, "core", name, qid,
+                          "core: true puts a question on the short list (core: [unsure], on "
+                          "the short list of some kinds only); leave it out otherwise.")
+    follows = ""
+    if entry.get("follows") is not None:
+        follows = _read_id(entry, "follows", name, f"question '{qid}'")
     needs_confirmed = _read_flag(
         entry, "needs_confirmed", name, qid,
         "needs_confirmed: true marks a question that assumes the recurrence is confirmed.")
@@ -365,17 +404,21 @@ def _read_question(entry: object, at: object, name: str, topic: str,
         source=_read_source_ref(entry["source"], name, source_files, f"question '{qid}'"),
         core=core,
         needs_confirmed=needs_confirmed,
+        core_for=core_for,
+        follows=follows,
     )
 
 
-def _read_recurrence(entry: dict[str, Any], name: str, qid: str) -> frozenset[str]:
+def _read_recurrence(entry: dict[str, Any], name: str, qid: str,
+                     key: str = "recurrence") -> frozenset[str]:
     value = entry["recurrence"]
     if value == "all":
         return frozenset(RECURRENCES)
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list) or not values:
         raise BankError(
-            f"{where(name, entry)}: 'recurrence' of question '{qid}' must be 'all' or a list",
+            f"{where(name, entry)}: '{key}' of question '{qid}' must be "
+            f"{'true, false' if key == 'core' else 'all'} or a list",
             hint=f"Allowed values: all, {allowed(RECURRENCES)}.",
         )
     for item in values:
@@ -390,7 +433,8 @@ def _read_recurrence(entry: dict[str, Any], name: str, qid: str) -> frozenset[st
 
 def _read_checklist(data: object, name: str, topic: str, source_files: set[str]) -> Checklist:
     entry = check_keys(data, name, required=("title", "intro", "items", "source"),
-                       optional=("call_line",), what="the checklist")
+                       optional=("call_line", "after_hours_line", "act_now", "how_to",
+                                 "columns"), what="the checklist")
     items = _read_list(entry, "items", name)
     texts = []
     for item in items:
@@ -404,7 +448,24 @@ def _read_checklist(data: object, name: str, topic: str, source_files: set[str])
         items=tuple(texts),
         source=_read_source_ref(entry["source"], name, source_files, "the checklist"),
         call_line=_optional_text(entry, "call_line", name),
+        act_now=_optional_text(entry, "act_now", name),
+        how_to=_optional_text(entry, "how_to", name),
+        columns=_read_columns(entry, name),
+        after_hours_line=_optional_text(entry, "after_hours_line", name),
     )
+
+
+def _read_columns(entry: dict[str, Any], name: str) -> tuple[str, ...]:
+    """The headings of a checklist's box and item columns: two texts, or none."""
+    if entry.get("columns") is None:
+        return ()
+    columns = entry["columns"]
+    if (not isinstance(columns, list) or len(columns) != 2
+            or not all(isinstance(c, str) and c.strip() for c in columns)):
+        raise BankError(f"{where(name, entry)}: 'columns' of the checklist must be two texts",
+                        hint="Head the box column and the item column, "
+                        "like: columns: [I have it, Problem]")
+    return tuple(" ".join(c.split()) for c in columns)
 
 
 def _read_glossary(path: Path, source_files: set[str]) -> list[GlossaryEntry]:
@@ -518,7 +579,9 @@ def printing_problems(bank: QuestionBank) -> list[tuple[str, str, str]]:
                   (f"recurrence '{kind.id}' meaning", kind.meaning)]
     for checklist in bank.checklists:
         texts += [(f"checklist of '{checklist.topic}'", text)
-                  for text in (checklist.title, checklist.intro, *checklist.items)]
+                  for text in (checklist.title, checklist.intro, checklist.act_now,
+                               checklist.how_to, *checklist.columns, checklist.call_line,
+                               checklist.after_hours_line, *checklist.items) if text]
     for resource in bank.resources:
         texts += [(f"resource '{resource.name}'", text)
                   for text in (resource.name, resource.phone, resource.website)]
@@ -550,7 +613,7 @@ def core_problems(bank: QuestionBank) -> list[str]:
     low, high = CORE_PER_KIND
     topic_ids = {t.id for t in bank.topics}
     for kind in RECURRENCES:
-        core = [q for q in bank.questions if q.core and kind in q.recurrence]
+        core = [q for q in bank.questions if q.is_core(kind)]
         if RECURRENCE_TOPIC in topic_ids:
             count = sum(1 for q in core if q.topic == RECURRENCE_TOPIC)
             if not low <= count <= high:
@@ -570,32 +633,57 @@ def core_problems(bank: QuestionBank) -> list[str]:
 
 # --- near-duplicates -------------------------------------------------------------------
 
-# Words that carry no meaning of their own in these questions; "cancer" is in most of them.
+# Words that carry no meaning of their own in these questions: the question words, and
+# the subject of the whole bank, cancer coming back, which is in most of them.
 _STOPWORDS = frozenset("""
 a about after all also am an and any are as at be been before being but by can could did do
 does for from get go had has have how i if in is it its just me more most my now of on or our
 over should so some still that the them then there they this time to up us was we what when
-where which while who why will with would you your cancer
+where which while who whom whose why will with would you your cancer come comes coming came
+back
 """.split())
 _WORD = re.compile(r"[a-z]+")
+# Terms of two words that name one thing: each counts as one word.
+_TERMS = re.compile(r"\b(side effect|second opinion|clinical trial|care team|support group)s?\b")
 # Two questions are near-duplicates when they share at least 3 content words and those are
 # at least 40% of all the content words of the two. This catches rewordings of one question
 # (like "Which side effects should I call you about right away?" and "Which symptoms mean I
-# should call you right away?"); questions that ask the same in other words need a reader.
+# should call you right away?").
 NEAR_DUPLICATE = 0.4
 MIN_SHARED_WORDS = 3
+# Two ways of asking one thing can share too few words for that ("What care can help keep
+# me comfortable?" and "What is palliative care?"). Each entry here names a thing a person
+# asks for, with the pattern that finds it in a question's words (lower case); two questions
+# that make the same ask and can print in one handout are duplicates. Found by reading the
+# bank against its sources: add one when a reading finds another pair.
+SAME_ASKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern)) for name, pattern in (
+        ("having the same treatment again",
+         r"\bsame\b[^?]*\btreatment|\btreatment\b[^?]*\bsame\b"),
+        ("whom to tell about a new or changing symptom",
+         r"^(?=.*\b(call|tell you|let you know|report)\b)(?=.*\bsymptoms?\b)"
+         r"(?=.*\b(new|chang\w*)\b)"),
+        ("living or feeling as well as one can",
+         r"\b(feel|live|living|stay|staying) as well as (i|you|we) can\b"),
+        ("care that keeps one comfortable (palliative care)",
+         r"\b(palliative|supportive) care\b|\bcare\b[^?]*\bcomfort"),
+    ))
+
+
+def _stem(word: str) -> str:
+    """A word's stem, roughly: 'changing' and 'change', 'symptoms' and 'symptom' match."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix) and not word.endswith("ss"):
+            word = word[:-len(suffix)]
+            break
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 def content_words(text: str) -> frozenset[str]:
-    """The words of a question that carry its meaning: lower case, a plural 's' dropped."""
-    words = set()
-    for word in _WORD.findall(text.lower()):
-        if word in _STOPWORDS:
-            continue
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        words.add(word)
-    return frozenset(words)
+    """The words of a question that carry its meaning: lower case, question words left out,
+    each word by its stem."""
+    joined = _TERMS.sub(lambda match: match.group(1).replace(" ", ""), text.lower())
+    return frozenset(_stem(word) for word in _WORD.findall(joined) if word not in _STOPWORDS)
 
 
 def overlap(first: str, second: str) -> float:
@@ -604,17 +692,27 @@ def overlap(first: str, second: str) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+def same_ask(first: str, second: str) -> str:
+    """The thing both questions ask for (see SAME_ASKS), or '' when they ask different
+    things."""
+    a, b = " ".join(first.lower().split()), " ".join(second.lower().split())
+    return next((name for name, pattern in SAME_ASKS
+                 if pattern.search(a) and pattern.search(b)), "")
+
+
 def near_duplicates(first: str, second: str) -> bool:
-    """True when two questions share most of their content words (see NEAR_DUPLICATE), or
-    have the very same ones."""
+    """True when two questions share most of their content words (see NEAR_DUPLICATE),
+    have the very same ones, or make the same ask (see SAME_ASKS)."""
     a, b = content_words(first), content_words(second)
     if a and a == b:
         return True  # the same words, differently put
-    return len(a & b) >= MIN_SHARED_WORDS and overlap(first, second) >= NEAR_DUPLICATE
+    if len(a & b) >= MIN_SHARED_WORDS and overlap(first, second) >= NEAR_DUPLICATE:
+        return True
+    return bool(same_ask(first, second))
 
 
 def duplicate_problems(bank: QuestionBank) -> list[str]:
-    """Pairs of questions that would print in one handout and share most of their words.
+    """Pairs of questions that would print in one handout and ask the same thing.
 
     Every question of a kind prints when a person chooses every concern and the full list,
     so checking all the questions of each kind covers every profile.
@@ -626,12 +724,15 @@ def duplicate_problems(bank: QuestionBank) -> list[str]:
         for index, first in enumerate(printed):
             for second in printed[index + 1:]:
                 pair = (first.id, second.id)
+                if pair in seen or not near_duplicates(first.text, second.text):
+                    continue
+                seen.add(pair)
+                ask = same_ask(first.text, second.text)
                 share = overlap(first.text, second.text)
-                if near_duplicates(first.text, second.text) and pair not in seen:
-                    seen.add(pair)
-                    problems.append(
-                        f"{kind}: '{first.id}' and '{second.id}' share {share:.0%} of their "
-                        f"words (near-duplicates in one handout)")
+                why = (f"both ask about {ask}" if ask and share < NEAR_DUPLICATE else
+                       f"share {share:.0%} of their words")
+                problems.append(f"{kind}: '{first.id}' and '{second.id}' {why} "
+                                "(near-duplicates in one handout)")
     return problems
 
 

@@ -87,6 +87,9 @@ def _add_handout_options(parser: argparse.ArgumentParser, *, force: bool = True)
     clinic.add_argument("--clinic-phone", metavar="TEXT", help="the clinic's phone number")
     clinic.add_argument("--clinic-address", metavar="TEXT",
                         help="the clinic's address; separate lines with ';'")
+    clinic.add_argument("--clinic-after-hours-phone", metavar="TEXT",
+                        help="the number to call at night and on weekends (printed under "
+                        "the symptom checklist, with the clinic's phone)")
 
 
 def _add_profile_options(parser: argparse.ArgumentParser, *, listing: bool = False) -> None:
@@ -529,7 +532,8 @@ def _say_topics_without_questions(bank: Any, profile: Any) -> None:
 def _clinic(args: argparse.Namespace) -> Any:
     from visitprep.clinic import merge_clinic
 
-    return merge_clinic(args.clinic, args.clinic_name, args.clinic_phone, args.clinic_address)
+    return merge_clinic(args.clinic, args.clinic_name, args.clinic_phone, args.clinic_address,
+                        args.clinic_after_hours_phone)
 
 
 def _handout_defaults(args: argparse.Namespace) -> dict[str, Any]:
@@ -611,6 +615,7 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
         reading_report,
     )
     from visitprep.models import RECURRENCES
+    from visitprep.selection import handout_counts
 
     bank = load_bank(args.folder)
     if args.seeds is not None and not args.seeds.is_dir():
@@ -622,13 +627,15 @@ def _cmd_check_bank(args: argparse.Namespace) -> int:
     hardest = max((grade for _, grade in report.grades), default=0.0)
     print(f"Question bank: {bank.path}")
     print(f"  {_n(len(bank.topics), 'topic')}, {_n(len(bank.questions), 'question')} "
-          f"({sum(q.core for q in bank.questions)} core), "
+          f"({sum(q.core for q in bank.questions)} core, "
+          f"{sum(q.needs_confirmed for q in bank.questions)} need a confirmed recurrence), "
           f"{_n(len(bank.checklists), 'checklist')}, {_n(len(bank.glossary), 'glossary word')}, "
           f"{_n(len(bank.sources), 'source')}")
-    print("  Questions a handout can hold (every concern), full list and short (core) list:")
+    print("  Questions a handout holds with every concern (and with none), full and short list:")
     for kind in RECURRENCES:
-        fitting = [q for q in bank.questions if kind in q.recurrence]
-        print(f"    {kind}: {len(fitting)} full, {sum(q.core for q in fitting)} short")
+        counts = handout_counts(bank, kind)
+        print(f"    {kind}: {counts['full']} full, {counts['short']} short "
+              f"({counts['short_none']} short with no concern)")
     print(f"Reading level (Flesch-Kincaid grade): mean {report.mean:.1f} "
           f"(limit {MAX_MEAN_GRADE:g}); hardest question {hardest:.1f} "
           f"(limit {MAX_QUESTION_GRADE:g})")

@@ -4,6 +4,7 @@ A clinic file::
 
     name: Riverside Cancer Center
     phone: (555) 010-0100
+    after_hours_phone: (555) 010-0199   # optional: at night and on weekends
     address:
       - 12 Main Street, Suite 4
       - Springfield, IL 62701
@@ -28,7 +29,7 @@ from visitprep.profile import clean_text
 from visitprep.yamlfile import check_keys, read_yaml
 
 MAX_ADDRESS_LINES = 4
-KEYS = ("name", "phone", "address", "website", "logo", "alt")
+KEYS = ("name", "phone", "after_hours_phone", "address", "website", "logo", "alt")
 MAX_LOGO_BYTES = 5_000_000
 MAX_LOGO_PIXELS = 25_000_000  # a 5,000 x 5,000 image; a logo prints about 2 inches wide
 
@@ -56,6 +57,8 @@ def clinic_from_values(values: dict[str, Any], where: str) -> Clinic:
         website=clean_text(values.get("website"), "website", where),
         logo=str(values.get("logo") or ""),
         alt=clean_text(values.get("alt"), "alt", where),
+        after_hours_phone=clean_text(values.get("after_hours_phone"), "after_hours_phone",
+                                     where),
     )
     _check_printable(clinic, where)
     return clinic
@@ -196,16 +199,19 @@ def _jpeg_problem(data: bytes) -> str | None:
 
 
 def merge_clinic(path: Path | None, name: str | None, phone: str | None,
-                 address: str | None) -> Clinic | None:
+                 address: str | None, after_hours_phone: str | None = None) -> Clinic | None:
     """Combine a clinic file with options (an option replaces the file's field)."""
-    if path is None and name is None and phone is None and address is None:
+    if (path is None and name is None and phone is None and address is None
+            and after_hours_phone is None):
         return None
     base: dict[str, Any] = {}
     if path is not None:
         clinic = load_clinic(path)
         base = {"name": clinic.name, "phone": clinic.phone, "address": list(clinic.address),
-                "website": clinic.website, "logo": clinic.logo, "alt": clinic.alt}
-    for key, value in (("name", name), ("phone", phone), ("address", address)):
+                "website": clinic.website, "logo": clinic.logo, "alt": clinic.alt,
+                "after_hours_phone": clinic.after_hours_phone}
+    for key, value in (("name", name), ("phone", phone), ("address", address),
+                       ("after_hours_phone", after_hours_phone)):
         if value is not None:
             base[key] = value
     return clinic_from_values(base, str(path) if path and len(base) else "the clinic options")

@@ -24,6 +24,8 @@ from visitprep.models import (
 )
 
 GLOSSARY_TITLE = N_("Words you may hear")
+# The headings of a checklist's box and item columns when its bank does not name them.
+CHECKLIST_COLUMNS = ("I have it", "Problem")
 STEP_KEYS: tuple[str, ...] = ("step_top", "step_bring", "step_show", "step_answer",
                               "step_check")  # the template's texts, numbered in this order
 FIGURE_KINDS: tuple[str, ...] = ("local", "regional", "distant")  # as drawn, left to right
@@ -119,6 +121,11 @@ class Document:
     """(term, meaning) for the words the handout uses (its headings, questions, checklists,
     "About my cancer" and the drawing), in the bank's order, but those first met in the
     top questions: printed under "About my cancer", before any topic."""
+    checklist_headers: tuple[str, ...] = ()
+    """The headings of the checklist's three columns: the box, the item, when it started."""
+    calls: tuple[tuple[str, str], ...] = ()
+    """Under the checklist: (whose number, the number from the clinic file or '' for a line
+    to write it on), e.g. ("My cancer care team's phone number:", "(555) 010-0100")."""
     how_to_title: str = ""
     steps: tuple[str, ...] = ()
     """"How to use this list", numbered, on page 1."""
@@ -183,9 +190,19 @@ class Document:
         for checklist in self.checklists:
             yield "the checklist title", checklist.title
             yield "the checklist introduction", checklist.intro
+            for label in (checklist.act_now, checklist.how_to):
+                if label:
+                    yield "the checklist's instructions", label
             for entry in checklist.items:
                 yield "a checklist item", entry
         yield "the template's label 'symptom_when'", self.checklist_column
+        if self.checklists:
+            for heading in self.checklist_headers[:2]:
+                yield "the checklist's column headings", heading
+        for whose, phone in self.calls:
+            yield "the checklist's call line", whose
+            if phone:
+                yield "the clinic's details", phone
         for label in (self.notes_title, self.learn_more_title, self.sources_title,
                       self.footer, self.page_label):  # (the running head is the name or title)
             yield "the template's text", label
@@ -311,6 +328,9 @@ def build_document(
         glossary_title=gettext(GLOSSARY_TITLE) if glossary and not explain_inline else "",
         glossary=() if explain_inline else tuple(
             (entry.term[:1].upper() + entry.term[1:], entry.meaning) for entry in glossary),
+        calls=call_numbers(selection, clinic),
+        checklist_headers=(*next((c.columns for c in selection.checklists if c.columns),
+                                 CHECKLIST_COLUMNS), text["symptom_when"]),
         how_to_title=text["how_to"],
         steps=tuple(text[key] for key in STEP_KEYS if text[key]),
         example_question=text["example_question"],
@@ -328,6 +348,19 @@ def build_document(
         continued=text["continued"],
         translation_note=bank.translation_note if printed & bank.unreviewed else "",
     )
+
+
+def call_numbers(selection: Selection, clinic: Clinic | None) -> tuple[tuple[str, str], ...]:
+    """Whose numbers to call, printed under the checklist, filled in from the clinic file
+    (its phone, and its after-hours phone) when there is one, else left to write in."""
+    calls: list[tuple[str, str]] = []
+    for checklist in selection.checklists:
+        if checklist.call_line:
+            calls.append((checklist.call_line, clinic.phone if clinic else ""))
+        if checklist.after_hours_line:
+            calls.append((checklist.after_hours_line,
+                          clinic.after_hours_phone if clinic else ""))
+    return tuple(calls)
 
 
 def build_figure(text: Mapping[str, str], recurrence: str) -> Figure:

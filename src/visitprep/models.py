@@ -97,6 +97,18 @@ class Question:
     """True for the short list: the questions a navigator would keep if only a few could stay."""
     needs_confirmed: bool = False
     """True for a question that assumes the recurrence is confirmed (never for `unsure`)."""
+    core_for: frozenset[str] | None = None
+    """The kinds whose short list holds it, when only some do (`core: [unsure]`); None when
+    `core` holds for every kind it fits."""
+    follows: str = ""
+    """The id of the question this one reads after ("Which do you suggest for me?" after
+    "What are my treatment choices?"): the two travel together, never one without the other."""
+
+    def is_core(self, kind: str) -> bool:
+        """True when this question is on the short list of this kind of recurrence."""
+        if self.core_for is not None:
+            return kind in self.core_for and kind in self.recurrence
+        return self.core and kind in self.recurrence
 
 
 @dataclass(frozen=True)
@@ -118,7 +130,7 @@ class GlossaryEntry:
 
 @dataclass(frozen=True)
 class Checklist:
-    """A checklist printed when its topic is chosen (the symptoms list)."""
+    """A list to check, printed when its topic is chosen (the symptoms list)."""
 
     topic: str
     title: str
@@ -126,7 +138,15 @@ class Checklist:
     items: tuple[str, ...]
     source: SourceRef
     call_line: str = ""
-    """A label printed with a line to write on, e.g. the number to call."""
+    """A label printed with a line to write on: whose number to call (a clinic's phone)."""
+    act_now: str = ""
+    """A line printed in bold above the table: what to do now, not at the visit."""
+    how_to: str = ""
+    """How to fill in the table, above it."""
+    columns: tuple[str, ...] = ()
+    """The headings of the box column and the item column (the third is the template's)."""
+    after_hours_line: str = ""
+    """A second label with a line: the number to call at night and on weekends."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +167,7 @@ class Clinic:
     website: str = ""
     logo: str = ""  # a PNG or JPEG file, checked when the clinic file is read
     alt: str = ""  # the logo's alternative text in the tagged PDF (else the name)
+    after_hours_phone: str = ""  # the number to call at night and on weekends
 
     @property
     def lines(self) -> tuple[str, ...]:
@@ -154,7 +175,10 @@ class Clinic:
         from visitprep.i18n import gettext
 
         phone = gettext("Phone: {phone}").format(phone=self.phone) if self.phone else ""
-        return tuple(line for line in (self.name, *self.address, phone, self.website) if line)
+        after = (gettext("After hours: {phone}").format(phone=self.after_hours_phone)
+                 if self.after_hours_phone else "")
+        return tuple(line for line in (self.name, *self.address, phone, after, self.website)
+                     if line)
 
 
 @dataclass(frozen=True)

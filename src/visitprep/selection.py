@@ -49,24 +49,30 @@ def select_questions(bank: QuestionBank, profile: Profile) -> Selection:
 
     own_texts = list(profile.custom_questions)
     top: list[Item] = []
+    used: set[str] = set()
     for entry in profile.top_questions:
         if entry in ids:
-            question = bank.question(entry)
-            top.append(Item(text=question.text, id=question.id, source=question.source))
+            pair = linked(bank, entry)
+            if used & set(pair):
+                continue  # its partner is already up there, with it
+            top.append(_item(bank, pair))
+            used.update(pair)
         else:
             top.append(Item(text=entry))
             if entry in own_texts:
                 own_texts.remove(entry)
-    used = {item.id for item in top if item.id} | set(profile.exclude)
+    for qid in profile.exclude:  # leaving out one of a linked pair leaves out both
+        used.update(linked(bank, qid))
 
     sections: list[Section] = []
     chosen = [t for t in bank.topics if t.always or t.id in profile.concerns]
     short = profile.length == "short"
-    added = set(profile.include)
+    added = {qid for entry in profile.include for qid in linked(bank, entry)}
     for topic in chosen:
         fitting = _fitting(bank, topic.id, profile.recurrence)
-        kept = [q for q in fitting if not short or q.core or q.id in added]
-        if short and fitting and not any(q.core for q in fitting):
+        kept = [q for q in fitting
+                if not short or q.is_core(profile.recurrence) or q.id in added]
+        if short and fitting and not any(q.is_core(profile.recurrence) for q in fitting):
             # A clinic's bank without core marks in a topic: its first question stands in,
             # so a chosen concern never disappears from the short list.
             kept = [fitting[0], *(q for q in kept if q is not fitting[0])]
@@ -81,6 +87,25 @@ def select_questions(bank: QuestionBank, profile: Profile) -> Selection:
         sections=tuple(sections),
         checklists=tuple(c for c in bank.checklists if c.topic in chosen_ids),
     )
+
+
+def linked(bank: QuestionBank, question_id: str) -> tuple[str, ...]:
+    """The ids that travel with a question, in print order: itself, with the question it
+    follows or the one that follows it (see ``Question.follows``)."""
+    question = bank.question(question_id)
+    if question.follows:
+        return (question.follows, question.id)
+    after = tuple(q.id for q in bank.questions if q.follows == question.id)
+    return (question.id, *after)
+
+
+def _item(bank: QuestionBank, ids: tuple[str, ...]) -> Item:
+    """One printed item for a question and those that travel with it (in the top box a
+    linked pair takes one place, read as one: "What are my treatment choices? Which do you
+    suggest for me?")."""
+    first = bank.question(ids[0])
+    text = " ".join(bank.question(qid).text for qid in ids)
+    return Item(text=text, id=first.id, source=first.source)
 
 
 def _fitting(bank: QuestionBank, topic: str, recurrence: str) -> list[Question]:
@@ -107,9 +132,11 @@ def more_questions(bank: QuestionBank, profile: Profile) -> tuple[Section, ...]:
     """
     if profile.length == "full":
         return ()
+    ids = {q.id for q in bank.questions}
     printed = {item.id for section in select_questions(bank, profile).sections
                for item in section.items}
-    printed |= set(profile.top_questions) | set(profile.exclude)
+    printed |= {qid for entry in profile.top_questions + profile.exclude if entry in ids
+                for qid in linked(bank, entry)}
     sections: list[Section] = []
     for topic in bank.topics:
         if not (topic.always or topic.id in profile.concerns):
@@ -122,6 +149,17 @@ def more_questions(bank: QuestionBank, profile: Profile) -> tuple[Section, ...]:
     return tuple(sections)
 
 
+def handout_counts(bank: QuestionBank, recurrence: str) -> dict[str, int]:
+    """How many bank questions a handout of this kind prints, counted by the code that
+    picks them: 'full' and 'short' with every concern, 'short_none' with no concern (a
+    chosen topic with no core question for the kind prints its first question instead)."""
+    def count(concerns: tuple[str, ...], length: str) -> int:
+        profile = Profile(recurrence=recurrence, concerns=concerns, length=length)
+        return sum(len(s.items) for s in select_questions(bank, profile).sections)
+
+    every = bank.concern_ids
+    return {"full": count(every, "full"), "short": count(every, "short"),
+            "short_none": count((), "short")}
 def printable_include(bank: QuestionBank, recurrence: str, concerns: tuple[str, ...] | list[str],
                       include: list[str]) -> list[str]:
     """The added questions that still print after the kind or the concerns changed: those

@@ -68,7 +68,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "support_people": ("items",),
 }
 _OPTIONAL: dict[str, tuple[str, ...]] = {"topics": ("aliases",)}
-_LISTS = {"items", "words", "aliases"}
+_LISTS = {"items", "words", "aliases", "columns"}
 
 
 @dataclass(frozen=True)

@@ -1101,6 +1101,7 @@ class NotesLines(Flowable):
         self.continues = continues
         self.first = 1  # the number of the first line, for the form fields
         self.page_height = page_height  # a whole page's text area
+        self.dropped = False  # left out, with its heading, to end the handout a page sooner
 
     def _reserved(self, avail_width: float, avail_height: float) -> float:
         return float(sum(f.wrap(avail_width, avail_height)[1] + f.getSpaceBefore()
@@ -1116,7 +1117,8 @@ class NotesLines(Flowable):
         room = int((avail_height - self._reserved(avail_width, avail_height)) // self.gap)
         if self.continues is not None:
             before = self.continues
-            owed = before.minimum - before.count if before.count < before.minimum else 0
+            owed = before.minimum - before.count \
+                if before.count < before.minimum and not before.dropped else 0
             self.first = before.first + before.count
             self.count = max(room, owed, 2) if owed else 0  # never one lone line
         elif room >= self.minimum:
@@ -1144,6 +1146,35 @@ class NotesLines(Flowable):
         for index, y in enumerate(ys, self.first):
             self.form.line(self.canv, f"notes_{index}", 0, self.width, y, self.gap * 0.8,
                            self.label, self.node)
+
+
+class NotesBlock(Together):
+    """The "Notes" heading over its lines. Where the lines' minimum does not fit but the
+    blocks that close the handout do, the notes are left out, heading and all: the handout
+    ends on this page rather than carry its closing blocks onto a page of their own."""
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        notes = self.parts[-1]
+        assert isinstance(notes, NotesLines)
+        notes.dropped = False
+        super().wrap(avail_width, avail_height)
+        if notes.reserve:
+            reserved = notes._reserved(avail_width, avail_height)
+            below = avail_height - (self.height - notes.height)  # the lines' room
+            if reserved + notes.minimum * notes.gap > below and reserved <= avail_height:
+                notes.dropped, notes.count, notes.height = True, 0, 0.0
+                self.height = 0.0
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name
+        return 0.0 if self.parts[-1].dropped else super().getSpaceBefore()
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
+        if not self.parts[-1].dropped:
+            super().drawOn(canvas, x, y, _sW)
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return []
 
 
 class LabelBox(Flowable):
@@ -1174,9 +1205,9 @@ class LabelBox(Flowable):
 
 
 class ChecklistRows(Flowable):
-    """A checklist ("Symptoms I have noticed"): a title, its introduction, a column
-    header, rows of a box, the item, and a line to write when it started, and a foot
-    under the rows (the line for the number to call).
+    """A list to check (the symptoms): a title, its introduction, a heading over each of
+    the three columns ("I have it", "Problem", "When it started"), rows of a box, the item,
+    and a line to write when it started, and a foot under the rows (the numbers to call).
 
     It splits between rows, never leaving its title and introduction at the foot of a
     page with fewer than two rows under them, nor one or two rows alone on the next
@@ -1186,31 +1217,32 @@ class ChecklistRows(Flowable):
 
     MIN_ROWS = 2  # rows kept under the title, and rows carried to the next page
 
-    def __init__(self, head: list[Flowable], column: str, items: list[tuple[int, str]],
+    def __init__(self, head: list[Flowable], columns: tuple[str, str, str],
+                 items: list[tuple[int, str]],
                  styles: tuple[ParagraphStyle, ParagraphStyle], box: float, row_pad: float,
                  form: Form, column_width: float, foot: list[Flowable] | None = None,
                  table: Node | None = None) -> None:
         super().__init__()
         # In the structure tree, a table: a header row (a TH with a column scope over
-        # each column: the items' prints nothing yet, the other says "When it started"),
-        # then a row a symptom: its cell (tick box and text), and the cell of when it
-        # started (its field, when fillable).
+        # each of the three columns), then a row a symptom: the cell of its tick box (its
+        # field, when fillable; on paper the printed square is decoration), the cell of
+        # its text, and the cell of when it started (its field, when fillable).
         self.table = table
-        self.header: Node | None = None
-        self.cells: dict[int, tuple[Node | None, Node | None]] = {
-            number: (None, None) for number, _ in items}
+        self.headers: tuple[Node | None, ...] = (None, None, None)
+        self.cells: dict[int, tuple[Node | None, Node | None, Node | None]] = {
+            number: (None, None, None) for number, _ in items}
         if table is not None:
-            headers = table.add("TR")
-            headers.add("TH", scope="Column")
-            self.header = headers.add("TH", scope="Column")
+            header_row = table.add("TR")
+            self.headers = tuple(header_row.add("TH", scope="Column") for _ in range(3))
             for number, _ in items:
                 row = table.add("TR")
-                self.cells[number] = (row.add("TD"), row.add("TD"))
+                self.cells[number] = (row.add("TD"), row.add("TD"), row.add("TD"))
         self.head = head  # the title and the introduction; on a continuation, continued_head
         # the title "(continued)", heading the rows carried to the next page
         self.continued_head: list[Flowable] = []
         self.foot = foot or []  # under the last rows; empty on a first part
-        self.column = column
+        self.columns = columns  # the headings: the box, the item, when it started
+        self.column = columns[2]
         self.items = items  # (number, text)
         self.label_style, self.style = styles
         self.box = box
@@ -1230,9 +1262,22 @@ class ChecklistRows(Flowable):
         return float(avail_width - self._indent() - self.column_width - self.style.fontSize)
 
     def _indent(self) -> float:
-        return float(self.box + self.style.fontSize * 0.7)
+        # the box column is as wide as its heading ("I have it"), wrapped to two lines at most
+        label = self.label_style
+        words = self.columns[0].split()
+        widest = max((stringWidth(w, label.fontName, label.fontSize) for w in words),
+                     default=0.0)
+        whole = stringWidth(self.columns[0], label.fontName, label.fontSize)
+        heading = whole if whole <= widest * 2.2 else max(widest, whole / 2)
+        return float(max(self.box, heading) + self.style.fontSize * 0.7)
+
+    def _box_lines(self) -> tuple[str, ...]:
+        label = self.label_style
+        return wrap_text(self.columns[0], label.fontName, label.fontSize,
+                         self._indent() - self.style.fontSize * 0.6)
 
     def _measure(self, avail_width: float, pad: float) -> float:
+        self.width = avail_width
         self.head_heights = []
         for index, part in enumerate(self.head):
             gap = float(self.head[index - 1].getSpaceAfter()) if index else 0.0
@@ -1251,10 +1296,26 @@ class ChecklistRows(Flowable):
 
     def _column_lines(self) -> tuple[str, ...]:
         label = self.label_style
-        return wrap_text(self.column, label.fontName, label.fontSize, self.column_width)
+        # the heading may reach left over the item column's heading when that is short,
+        # rather than wrap ("When it started" on one line over its writing lines)
+        room = self.width - self._indent() - self._item_width() - label.fontSize
+        return wrap_text(self.column, label.fontName, label.fontSize,
+                         max(self.column_width, room))
+
+    def _item_width(self) -> float:
+        label = self.label_style
+        return float(stringWidth(self.columns[1], label.fontName, label.fontSize))
+
+    def _item_lines(self) -> tuple[str, ...]:
+        label = self.label_style
+        return wrap_text(self.columns[1], label.fontName, label.fontSize,
+                         self._text_width(self.width))
+
+    def _header_lines(self) -> int:
+        return max(len(self._column_lines()), len(self._box_lines()), len(self._item_lines()))
 
     def _head_height(self) -> float:
-        return float(sum(self.head_heights) + len(self._column_lines()) * self.label_style.leading
+        return float(sum(self.head_heights) + self._header_lines() * self.label_style.leading
                      + self.row_pad * 0.5)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -1297,12 +1358,12 @@ class ChecklistRows(Flowable):
     def _part(self, items: list[tuple[int, str]], pad: float, keep_head: bool,
               keep_foot: bool = True) -> ChecklistRows:
         part = ChecklistRows(self.head if keep_head else list(self.continued_head),
-                             self.column, items, (self.label_style, self.style), self.box,
+                             self.columns, items, (self.label_style, self.style), self.box,
                              self.row_pad, self.form, self.column_width,
                              self.foot if keep_foot else None)
         part.continued_head = self.continued_head
         part.pad = pad
-        part.table, part.header = self.table, self.header  # the same table, continued
+        part.table, part.headers = self.table, self.headers  # the same table, continued
         part.cells = {number: self.cells[number] for number, _ in items}
         return part
 
@@ -1315,11 +1376,18 @@ class ChecklistRows(Flowable):
         label, style = self.label_style, self.style
         column_x = self.width - self.column_width
         top -= self.row_pad * 0.5
-        column = self._column_lines()
-        # (on a continuation page the header repeats for the eye: an artifact there)
-        draw_lines(canvas, column_x, baseline_below(top, label), column, label,
-                   opening(canvas, self.header))
-        top -= len(column) * label.leading
+        # one heading over each column, on the same baseline (every column has its own);
+        # on a continuation page the header repeats for the eye: an artifact there
+        first = baseline_below(top, label)
+        box_head, item_head, when_head = self.headers
+        draw_lines(canvas, 0, first, self._box_lines(), label, opening(canvas, box_head))
+        draw_lines(canvas, self._indent(), first, self._item_lines(), label,
+                   opening(canvas, item_head))
+        column_lines = self._column_lines()
+        widest = max(stringWidth(line, label.fontName, label.fontSize) for line in column_lines)
+        draw_lines(canvas, min(column_x, self.width - widest), first, column_lines, label,
+                   opening(canvas, when_head))
+        top -= self._header_lines() * label.leading
         indent = self._indent()
         segments = []
         for (number, text), (lines, height) in zip(self.items, self.rows, strict=True):
@@ -1327,9 +1395,9 @@ class ChecklistRows(Flowable):
             row_top = top - self.pad
             baseline = baseline_below(row_top, style)
             box_y = baseline - self.box * 0.12
-            item, when = self.cells[number]
+            tick, item, when = self.cells[number]
             canvas.addLiteral(decoration(canvas, box_ops(0, box_y, self.box)))
-            self.form.checkbox(canvas, f"symptom_{number}", 0, box_y, self.box, text, item)
+            self.form.checkbox(canvas, f"symptom_{number}", 0, box_y, self.box, text, tick)
             draw_lines(canvas, indent, baseline, lines, style, opening(canvas, item))
             line_y = baseline - (len(lines) - 1) * style.leading - 2
             segments.append((column_x, self.width, line_y))

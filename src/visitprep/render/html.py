@@ -221,11 +221,13 @@ def render_html(document: Document, layout: Layout, *, paper: str = "letter",
     for header in document.fields:
         names.claim(header.key)
     top, sections = _questions(document, names)
+    calls = [(names.claim("call_number" if n == 1 else f"call_number_{n}"), label, number)
+             for n, (label, number) in enumerate(document.calls, 1)]
     checklists = [
         ([(names.claim(f"symptom_{n}"), names.claim(f"symptom_{n}_when"), entry)
           for n, entry in enumerate(checklist.items, 1)],
-         names.claim("call_number") if checklist.call_line else "")
-        for checklist in document.checklists
+         calls if index == 0 else [])
+        for index, checklist in enumerate(document.checklists)
     ]
     logo = logo_data(document.clinic_logo) if document.clinic_logo else ""
     env = _environment()

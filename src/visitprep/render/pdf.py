@@ -53,6 +53,7 @@ from visitprep.render.flowables import (
     LeadText,
     Lines,
     Marked,
+    NotesBlock,
     NotesLines,
     PlainText,
     QuestionBlock,
@@ -194,6 +195,9 @@ class _Styles:
         self.heading = style("heading", layout.heading_size, FONT_BOLD,
                              spaceBefore=layout.heading_size * 0.6,
                              spaceAfter=layout.heading_size * 0.3)  # kept with the next: _headed
+        # a heading is a line or two of large bold type: set as the title is, not at the
+        # body's 1.5 (which is for running text)
+        self.heading.leading = layout.heading_size * min(spacing, 1.25)
         self.small = style("small", layout.small_size)
 
 
@@ -408,43 +412,77 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
     return table
 
 
-def _checklist(checklist: Checklist, column: str, styles: _Styles, layout: Layout,
+def _checklist(checklist: Checklist, document: Document, styles: _Styles, layout: Layout,
                width: float, form: Form, continued: str = "") -> Flowable:
+    # First, in bold, not to wait for the visit; then the source's warning (and that many
+    # have other causes) and how to fill the table in: one paragraph; then the numbers to
+    # call, right under the words that say to call, over the rows.
     tree = form.tree
+    calls = document.calls if document.checklists.index(checklist) == 0 else ()
+    rest = " ".join(text for text in (checklist.intro, checklist.how_to) if text)
     head: list[Flowable] = [PlainText(checklist.title, styles.heading, tree.add("H2")),
-                            PlainText(checklist.intro, styles.body, tree.add("P"))]
+                            LeadText(checklist.act_now, rest, styles.bold, styles.body,
+                                     tree.add("P"))
+                            if checklist.act_now else PlainText(rest, styles.body, tree.add("P"))]
+    if calls:
+        head.append(_call_lines(calls, styles, layout, width, form))
     table = tree.add("Table")
-    # the number to call closes the list, after the rows a person ticks
-    foot = [_call_line(checklist.call_line, styles, layout, width, form)] \
-        if checklist.call_line else []
+    box_head, item_head, column = document.checklist_headers
     # The "When it started" column: room for a few words; its heading wraps rather
     # than take width from the items (in large print it would take a third).
     heading = pdfmetrics.stringWidth(column, FONT_BOLD, layout.body_size) + layout.body_size * 0.5
-    column_width = max(width * 0.2, min(heading, width * 0.24))
-    rows = ChecklistRows(head, column, list(enumerate(checklist.items, 1)),
+    column_width = max(width * 0.18, min(heading, width * 0.2))
+    rows = ChecklistRows(head, (box_head, item_head, column),
+                         list(enumerate(checklist.items, 1)),
                          (styles.bold, styles.body), layout.checkbox_size,
-                         layout.body_size * 0.35, form, column_width, foot, table)
+                         layout.body_size * 0.35, form, column_width, table=table)
     if continued:  # where its rows run onto the next page, its title repeats there
         rows.continued_head = [PlainText(continued, styles.bold)]  # (an artifact)
     return rows
 
 
-def _call_line(label: str, styles: _Styles, layout: Layout, width: float,
-               form: Form) -> Flowable:
-    """A bold label with a line to write on beside it ("The number to call: ______")."""
-    text_width = pdfmetrics.stringWidth(label, styles.bold.fontName, styles.bold.fontSize)
-    label_width = min(width * 0.6, text_width + layout.body_size * 0.6)
-    line = form.tree.add("P")  # the label, then its field
-    row = Box([[PlainText(label, styles.bold, line),
-                WriteLine(styles.body.leading * 1.3, form, "call_number", label, line)]],
-                colWidths=[label_width, width - label_width])
-    row.setStyle(TableStyle([
+def _call_lines(calls: tuple[tuple[str, str], ...], styles: _Styles, layout: Layout,
+                width: float, form: Form) -> Flowable:
+    """Each bold label ("My cancer care team's number:") with its number beside it, or a line
+    to write it on; side by side when they fit on one line, else one under the other.
+
+    In the structure tree, a list: each label an item's label (Lbl), its number, or the
+    field to type it in, the item's body (LBody)."""
+    cells: list[list[Flowable]] = []
+    widths: list[float] = []
+    listing = form.tree.add("L")
+    for n, (label, number) in enumerate(calls, 1):
+        item = listing.add("LI")
+        lbl, body = item.add("Lbl"), item.add("LBody")
+        text_width = pdfmetrics.stringWidth(label, styles.bold.fontName, styles.bold.fontSize)
+        field = "call_number" if n == 1 else f"call_number_{n}"
+        value: Flowable = (PlainText(number, styles.body, body) if number else
+                           WriteLine(styles.body.leading * 1.3, form, field, label, body))
+        cells.append([PlainText(label, styles.bold, lbl), value])
+        widths.append(text_width + layout.body_size * 0.6)
+    room = width / len(calls) - layout.body_size
+    if len(calls) > 1 and all(w <= room * 0.62 for w in widths):
+        gap = layout.body_size
+        col = (width - gap * (len(calls) - 1)) / len(calls)
+        row: list[Flowable] = []
+        col_widths: list[float] = []
+        for index, (cell, label_width) in enumerate(zip(cells, widths, strict=True)):
+            row += cell
+            col_widths += [label_width, col - label_width + (gap if index else 0)]
+        table = Box([row], colWidths=col_widths)
+        pads = [("LEFTPADDING", (i, 0), (i, 0), gap) for i in range(2, len(row), 2)]
+    else:
+        label_width = min(width * 0.6, max(widths))
+        table = Box(cells, colWidths=[label_width, width - label_width])
+        pads = []
+    table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), layout.body_size * 0.6),
+        *pads,
     ]))
-    return row
+    return table
 
 
 def _glossary(document: Document, styles: _Styles, layout: Layout,
@@ -502,9 +540,11 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
     return blocks
 
 
-def _headed(heading: Flowable, following: list[Flowable]) -> list[Flowable]:
-    """A heading and what follows it: never at the foot of a page without two of its items."""
-    return [Together([heading, *following[:2]]), *following[2:]]
+def _headed(heading: Flowable, following: list[Flowable], lead: int = 0) -> list[Flowable]:
+    """A heading and what follows it: never at the foot of a page without two of its items
+    (after its first `lead` flowables, the words explained under it, which stay too)."""
+    keep = lead + 2
+    return [Together([heading, *following[:keep]]), *following[keep:]]
 
 
 def _stack_height(flowables: list[Flowable], width: float) -> float:
@@ -561,21 +601,22 @@ def _story(document: Document, layout: Layout, width: float, height: float,
         if lead_in:  # before the first topic
             story += [Spacer(1, space * 0.4), _role(Together(lead_in), "lead")]
             lead_in = []
-        grouped = _headed(heading, blocks)
+        # the words explained under the heading stay with it, and so do two questions
+        grouped = _headed(heading, blocks, lead=len(section.terms))
         if "first" not in {getattr(flowable, "page_one_role", "") for flowable in story}:
             _role(grouped[0], "first")
         story += grouped
     _fill_page_one(story, document, styles, layout, width, height, form)
     for checklist in document.checklists:
-        story.append(_checklist(checklist, document.checklist_column, styles, layout, width,
-                                form, document.continued_title(checklist.title)))
+        story.append(_checklist(checklist, document, styles, layout, width, form,
+                                document.continued_title(checklist.title)))
     # The notes take what is left of the last questions' page; the closing blocks
     # follow them on the last page.
     heading, fields = tree.add("H2"), tree.add("Div")
     closing = _closing(document, styles, layout, width, form)
     notes = NotesLines(layout.notes_lines, layout.line_gap, closing, form, document.notes_title,
                        page_height=height, node=fields)
-    story += [Together([PlainText(document.notes_title, styles.heading, heading), notes]),
+    story += [NotesBlock([PlainText(document.notes_title, styles.heading, heading), notes]),
               NotesLines(layout.notes_lines, layout.line_gap, closing, form,
                          document.notes_title, continues=notes, node=fields),
               *closing]

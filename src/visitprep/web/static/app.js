@@ -11,7 +11,8 @@
   if (form) {
     var timer = null;
     var pending = null;
-    var refreshLists = false;
+    var refreshLists = false;  // a change since the last request asks for the lists
+    var pendingLists = false;  // the request on its way redraws them
     var showDateError = false;
     var update = document.getElementById("review-update");
     if (update) { update.hidden = true; }
@@ -30,6 +31,12 @@
       timer = null;
       var data = new FormData(form);
       data.delete("action");
+      // Whether this answer redraws the lists is settled now, not when it arrives: a
+      // change made while an earlier answer is on its way must not be lost to it, and a
+      // request stopped for a newer one hands its redraw on to it.
+      var lists = refreshLists || pendingLists;
+      refreshLists = false;
+      pendingLists = lists;
       if (pending) { pending.abort(); }
       pending = new AbortController();
       var withError = showDateError;
@@ -39,14 +46,14 @@
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (answer) {
           if (!answer) { return; }
+          pendingLists = false;
           setText("count", answer.count);
           setText("date-readback", answer.date || (withError ? answer.date_error : ""));
           Object.keys(answer.hints || {}).forEach(function (id) {
             setText("concerns-" + id + "-hint", answer.hints[id]);
           });
           if (answer.concerns_intro) { setText("concerns-group-hint", answer.concerns_intro); }
-          if (refreshLists) {
-            refreshLists = false;
+          if (lists) {
             var review = document.getElementById("review-body");
             if (!review.contains(document.activeElement)) {
               review.innerHTML = answer.review;
