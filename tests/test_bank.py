@@ -197,9 +197,12 @@ def test_symptom_checklist_covers_the_seed_list_and_says_tell_the_team(
                         "any of the problems listed below, tell your cancer care team:")
     seed_items = list(itertools.takewhile(lambda line: line.startswith("- "), lines[start + 1:]))
     assert len(seed_items) == 11 == len(checklist.items)
-    # What the source says: a few of these could mean serious problems, many have other
-    # causes, and tell the care team: now, not at the visit. Whose numbers to call.
-    assert checklist.intro == "A few of these could mean serious problems. Many have other causes."
+    # What the source says: the listed symptoms are "a few symptoms that could mean serious
+    # problems" (not a few of the list), many can also have other causes (colds,
+    # infections), and tell the care team: now, not at the visit. Whose numbers to call.
+    assert checklist.intro == ("These could mean serious problems. Many can also have other "
+                               "causes, like a cold or an infection.")
+    assert not checklist.intro.lower().startswith(("a few", "some of these"))
     assert checklist.act_now == ("Do not wait for your visit. If you have any of these, call "
                                  "your cancer care team now.")
     assert checklist.how_to == ("Check Yes for each one you have, write when it started, and "

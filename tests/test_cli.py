@@ -87,14 +87,21 @@ def read_pdf_after(run: Run, folder: Path, name: str, *flags: str) -> str:
     return read_pdf(folder / name).text
 
 
-def test_make_says_which_concerns_print_nothing_yet(run: Run) -> None:
+@pytest.mark.parametrize("output", ["out.pdf", "out.html"])
+def test_make_says_which_concerns_print_nothing_yet(run: Run, output: str) -> None:
+    """Said for the HTML handout as for the PDF: a chosen concern never drops silently."""
     result = run("make", "--recurrence", "unsure", "--concern", "side-effects", "--concern",
-                 "costs", "-o", "out.pdf")
+                 "costs", "-o", output)
     assert result.code == 0, result.err
     assert result.out.splitlines()[0] == ('Note: "Side effects" has no questions while a '
                                           "recurrence is not confirmed; they come once it is.")
+    deciding = run("make", "--recurrence", "unsure", "--concern", "deciding", "-o",
+                   "deciding" + output.removeprefix("out"))
+    assert deciding.code == 0, deciding.err
+    assert deciding.out.startswith('Note: "Deciding, and how long I can take" has no '
+                                   "questions"), deciding.out
     assert "Note:" not in run("make", "--recurrence", "local", "--concern", "side-effects",
-                              "-o", "two.pdf").out
+                              "-o", "two" + output.removeprefix("out")).out
 
 
 def test_default_output_name_uses_the_name_and_the_visit_date(run: Run, tmp_path: Path) -> None:

@@ -154,12 +154,13 @@ def test_the_common_path_in_spanish(tmp_path: Path) -> None:
     person.sees("Se guardaron sus respuestas en este archivo:")
     assert person.finish() == 0
     assert person.keys == COMMON_PATH_KEYS <= 30  # as many as in English
-    (made,) = tmp_path.glob(f"visit-questions-*{tuesday.isoformat()}.pdf")
+    # the files are named in Spanish too, with the person's name and the day
+    (made,) = tmp_path.glob(f"preguntas-cita-ana-lopez-{tuesday.isoformat()}.pdf")
     pdf = read_pdf(made)
     assert "Nombre: Ana López" in pdf.pages[0]
     assert said in pdf.text.replace("\n", " ")
     assert "Página 1 de" in pdf.pages[0]
-    (saved,) = tmp_path.glob(f"visit-answers-*{tuesday.isoformat()}.yaml")
+    (saved,) = tmp_path.glob(f"respuestas-cita-ana-lopez-{tuesday.isoformat()}.yaml")
     assert "language: es" in saved.read_text("utf-8")  # the saved answers remember the language
 
 

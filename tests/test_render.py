@@ -81,7 +81,8 @@ def test_symptom_checklist_prints_with_its_concern(bank: QuestionBank) -> None:
 CHECKLIST_LINES = (
     # first, in bold, not to wait; the source's warning; how to fill the table in
     "Do not wait for your visit. If you have any of these, call your cancer care team now.",
-    "A few of these could mean serious problems. Many have other causes.",
+    "These could mean serious problems. Many can also have other causes, like a cold or an "
+    "infection.",
     "Check Yes for each one you have, write when it started, and show this page to your care "
     "team.",
 )
@@ -173,7 +174,7 @@ def test_metadata(bank: QuestionBank) -> None:
     pdf = pdf_for(bank, name="Maria López")
     meta = pdf.metadata  # type: ignore[attr-defined]
     assert meta["/Title"] == "Questions about my cancer coming back: Maria López"
-    assert meta["/Subject"] == "Questions to ask the care team about cancer that has come back"
+    assert meta["/Subject"] == "Questions to ask the care team about cancer coming back"
     assert meta["/Lang"] == "en-US"
     assert meta["/Creator"].startswith("visitprep")
 

@@ -142,7 +142,7 @@ def test_the_pdf_declares_spanish_and_its_tooltips_are_spanish(bank: QuestionBan
     tooltips = [str(field.get("/TU", "")) for field in reader.get_fields().values()]
     assert any(tip.startswith("Respuesta a: ¿") for tip in tooltips)
     assert not any(tip.startswith("Answer") for tip in tooltips)
-    assert read_pdf(pdf).metadata["/Title"] == "Preguntas sobre mi cáncer que volvió"
+    assert read_pdf(pdf).metadata["/Title"] == "Preguntas sobre el regreso de mi cáncer"
     english = make_handout(Profile(recurrence="local"), bank)
     assert str(PdfReader(__import__("io").BytesIO(english)).trailer["/Root"]["/Lang"]) == \
         "en-US"
@@ -152,7 +152,7 @@ def test_the_html_handout_is_spanish(bank: QuestionBank) -> None:
     page = make_handout(Profile(recurrence="regional", language="es", visit_date=VISIT), bank,
                         fmt="html").decode("utf-8")
     assert '<html lang="es">' in page
-    assert "<h1>Preguntas sobre mi cáncer que volvió</h1>" in page
+    assert "<h1>Preguntas sobre el regreso de mi cáncer</h1>" in page
     assert "martes, 8 de diciembre de 2026" in page
 
 
@@ -280,3 +280,69 @@ def test_the_spanish_bank_is_used_by_the_interview_steps(bank: QuestionBank) -> 
         groups = steps.choices("recurrence", spanish, Profile(recurrence="local"))
     labels = [choice.label for choice in groups[0].choices]
     assert labels != [kind.label for kind in bank.recurrences]
+
+
+@pytest.mark.parametrize("template", ["standard", "large-print", "navigator"])
+def test_the_spanish_title_presumes_no_recurrence(bank: QuestionBank, template: str) -> None:
+    """Someone not sure yet gets a title that fits them: "the return of my cancer", as the
+    English "my cancer coming back", never "my cancer that came back"."""
+    profile = Profile(recurrence="unsure", language="es", template=template)
+    layout = load_layout(template)
+    meta = read_pdf(make_handout(profile, bank, layout=layout)).metadata
+    page = make_handout(profile, bank, layout=layout, fmt="html").decode("utf-8")
+    title = re.search(r"<h1>(.*?)</h1>", page, re.DOTALL)
+    assert title is not None
+    for text in (meta["/Title"], meta["/Subject"], title.group(1)):
+        assert "regreso" in text, text
+        assert not re.search(r"volvió|regresó", text), text
+
+
+@pytest.mark.parametrize("recurrence", RECURRENCES)
+def test_the_spanish_checklist_warns_and_says_call_now(bank: QuestionBank,
+                                                       recurrence: str) -> None:
+    """The Spanish checklist keeps the two safety lines, in order, before its first row."""
+    profile = Profile(recurrence=recurrence, concerns=("symptoms",), language="es")
+    text = " ".join(read_pdf(make_handout(profile, bank)).text.split())
+    lines = ("No espere a su cita. Si tiene alguno de estos, llame ahora a su equipo de "
+             "atención del cáncer.",
+             "Estos síntomas podrían indicar problemas graves. Muchos también pueden tener "
+             "otras causas, como un resfriado o una infección.")
+    # the PDF's text may break a word at a hyphen where the line wraps
+    flat = text.replace("- ", "")
+    places = [flat.index(line.replace("- ", "")) for line in lines]
+    assert places == sorted(places)
+    assert places[-1] < flat.index("Un síntoma que mi cáncer causó antes")
+
+
+@pytest.mark.parametrize("length", ["short", "full"])
+@pytest.mark.parametrize("recurrence", RECURRENCES)
+def test_a_question_prints_under_the_same_heading_in_english_and_spanish(
+        bank: QuestionBank, recurrence: str, length: str) -> None:
+    """Which chosen topic a question of "My treatment choices" moves under is decided on
+    the English bank: a Spanish word ("síntomas", "costo", "comodidad") never pulls it
+    elsewhere. Every kind, each concern alone and every concern together."""
+    from visitprep.document import gather_topics
+    from visitprep.selection import select_questions
+
+    spanish = bank.in_language("es")
+    concerns = [t.id for t in bank.topics if not t.always]
+    for chosen in [(c,) for c in concerns] + [tuple(concerns)]:
+        profile = Profile(recurrence=recurrence, concerns=chosen, length=length)
+        placed = {}
+        for language, which in (("en", bank), ("es", spanish)):
+            sections = gather_topics(which, select_questions(which, profile))
+            placed[language] = [(s.topic, [item.id for item in s.items]) for s in sections]
+        assert placed["es"] == placed["en"], f"{recurrence}/{length}/{','.join(chosen)}"
+
+
+def test_the_placement_check_sees_a_spanish_word(bank: QuestionBank) -> None:
+    """The test above can fail: before the placement was read from the English bank, the
+    Spanish "síntomas" drew supportive care under the symptoms heading."""
+    from visitprep.bank import uses_any
+
+    spanish = bank.in_language("es")
+    names = (spanish.topic("symptoms").title, *spanish.topic("symptoms").aliases)
+    english = (bank.topic("symptoms").title, *bank.topic("symptoms").aliases)
+    assert uses_any(spanish.question("tx-palliative").text, names)
+    assert not uses_any(bank.question("tx-palliative").text, english)
+    assert "symptoms" not in spanish.question("tx-palliative").names_topics

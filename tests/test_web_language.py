@@ -100,7 +100,8 @@ def test_a_spanish_checklist_is_made_and_its_result_page_is_spanish(
     result = text(get(client, made.headers["Location"]))
     assert '<html lang="es">' in result and "Su lista está lista" in result
     pdf_link = re.search(r'href="([^"]+\.pdf)[^"]*"', result)
-    assert pdf_link
+    assert pdf_link and "/preguntas-cita-ana-lopez.pdf" in pdf_link.group(1)
+    assert "respuestas-cita-ana-lopez.yaml" in result  # the download names, in Spanish
     pdf = read_pdf(get(client, unescape(pdf_link.group(1))).data)
     assert pdf.metadata["/Lang"] == "es-US" and "Página 1 de" in pdf.text
     answers = re.search(r'name="answers_text" value="([^"]*)"', result)

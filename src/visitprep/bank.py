@@ -14,6 +14,7 @@ that every citation's section and quote are in them (citation_problems).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import statistics
@@ -181,7 +182,7 @@ def _load(folder: Path) -> QuestionBank:
     return QuestionBank(
         path=folder,
         topics=tuple(topics),
-        questions=tuple(questions),
+        questions=tuple(_with_topics_named(questions, topics)),
         checklists=tuple(checklists),
         sources=tuple(sources),
         resources=tuple(resources),
@@ -189,6 +190,17 @@ def _load(folder: Path) -> QuestionBank:
         support=support,
         glossary=tuple(glossary),
     )
+
+
+def _with_topics_named(questions: list[Question], topics: list[Topic]) -> list[Question]:
+    """Each question of an `always` topic with the chosen-only topics its text names (by
+    title or alias, whole words), read from the bank as loaded: its English. A translated
+    bank keeps these, so a question prints under the same heading in every language."""
+    chosen_only = [t for t in topics if not t.always]
+    always = {t.id for t in topics if t.always}
+    return [dataclasses.replace(q, names_topics=tuple(
+                t.id for t in chosen_only if uses_any(q.text, (t.title, *t.aliases))))
+            if q.topic in always else q for q in questions]
 
 
 def _check_follows(questions: list[Question], files: dict[str, str]) -> None:

@@ -492,12 +492,13 @@ def _cmd_make(args: argparse.Namespace) -> int:
     from visitprep.i18n import pages_text, using
 
     with using(profile.language):  # the person's language: they read what make says
+        # a chosen concern that prints nothing is said, whatever the format
+        _say_topics_without_questions(bank.in_language(profile.language), profile)
         if fmt == "html":
             write_atomic(output, handout, force=args.force)
             print(gettext("Wrote {path}. Open it in a web browser to read it, fill it in or "
                           "print it.").format(path=output))
             return EXIT_OK
-        _say_topics_without_questions(bank.in_language(profile.language), profile)
         pages = count_pages(handout)
         paper = "A4" if profile.paper == "a4" else gettext("Letter")
         said = {("short", "standard"): gettext(

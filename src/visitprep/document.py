@@ -292,7 +292,7 @@ def build_document(
     return Document(
         title=title,
         meta_title=meta_title,
-        subject=gettext("Questions to ask the care team about cancer that has come back"),
+        subject=gettext("Questions to ask the care team about cancer coming back"),
         language=profile.language,
         intro=text["intro"],
         fields=fields,
@@ -379,20 +379,19 @@ def gather_topics(bank: QuestionBank, selection: Selection) -> tuple[Section, ..
     """The selection's sections, each topic under one heading: a question of a topic every
     handout has ("My treatment choices") that names a chosen topic by its title or one of
     its other names ("Is a clinical trial available to me?") moves to the start of that
-    topic's section, so that a topic never reads as two."""
-    from visitprep.bank import uses_any
-
+    topic's section, so that a topic never reads as two. Which topics a question names is
+    read once from the English bank (``Question.names_topics``): a Spanish handout groups
+    its questions exactly as the English one does."""
     always = {topic.id for topic in bank.topics if topic.always}
-    chosen = [section for section in selection.sections if section.topic not in always]
-    names = {section.topic: (bank.topic(section.topic).title,
-                             *bank.topic(section.topic).aliases) for section in chosen}
-    moved: dict[str, list[Item]] = {section.topic: [] for section in chosen}
+    chosen = {section.topic for section in selection.sections if section.topic not in always}
+    moved: dict[str, list[Item]] = {topic: [] for topic in chosen}
     kept: dict[str, list[Item]] = {}
     for section in selection.sections:
         kept[section.topic] = []
         for item in section.items:
-            home = next((other.topic for other in chosen if section.topic in always
-                         and uses_any(item.text, names[other.topic])), None)
+            names = (bank.question(item.id).names_topics
+                     if item.id is not None and section.topic in always else ())
+            home = next((topic for topic in names if topic in chosen), None)
             (moved[home] if home else kept[section.topic]).append(item)
     gathered = [Section(section.topic, section.title,
                         tuple(moved.get(section.topic, ())) + tuple(kept[section.topic]))

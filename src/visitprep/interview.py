@@ -23,7 +23,7 @@ from typing import Any
 from visitprep import i18n, steps
 from visitprep.errors import OutputError
 from visitprep.models import Profile, QuestionBank
-from visitprep.output import default_name, free_name, validate_save_path
+from visitprep.output import default_name, free_name, stem, validate_save_path
 from visitprep.selection import printable_include, select_questions
 from visitprep.steps import say
 
@@ -958,7 +958,7 @@ class Interview:
 
     def step_save_pdf(self) -> str | None:
         # Named by the person and the day, so two people seen on one day get two files.
-        default = self._free(default_name("visit-questions", self.draft.visit_date, ".pdf",
+        default = self._free(default_name(stem("questions"), self.draft.visit_date, ".pdf",
                                           self.draft.name), ".pdf")
         spec = steps.step("pdf-path")
         while True:
@@ -991,7 +991,7 @@ class Interview:
         if not keep:
             return None
         default = str(self.answers_path) if self.answers_path else self._free(default_name(
-            "visit-answers", self.draft.visit_date, ".yaml", self.draft.name), ".yaml")
+            stem("answers"), self.draft.visit_date, ".yaml", self.draft.name), ".yaml")
         while True:
             answer = ask(Prompt(
                 "text", "answers-path", steps.step("answers-path").text(), default=default,

@@ -103,6 +103,11 @@ class Question:
     follows: str = ""
     """The id of the question this one reads after ("Which do you suggest for me?" after
     "What are my treatment choices?"): the two travel together, never one without the other."""
+    names_topics: tuple[str, ...] = ()
+    """For a question of a topic every handout has, the chosen-only topics its English text
+    names by title or other name ("Is a clinical trial available to me?": clinical-trials),
+    in bank order: it prints under the first of them that the person chose. Decided once,
+    on the English bank, so a handout groups its questions the same way in every language."""
 
     def is_core(self, kind: str) -> bool:
         """True when this question is on the short list of this kind of recurrence."""

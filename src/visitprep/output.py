@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from visitprep.errors import OutputError, TargetExistsError
+from visitprep.i18n import N_, gettext
 
 MAX_NAME_BYTES = 255
 PART_PREFIX = ".vp-"
@@ -53,6 +54,19 @@ def name_part(name: str) -> str:
     words = re.findall(r"[a-z0-9]+", plain.lower())
     out = "-".join(words)[:MAX_PERSON_CHARS].strip("-")
     return out
+
+
+# The file names the patient's front doors (the interview, the web page) offer, in the
+# language in use: a Spanish reader gets "preguntas-cita-ana-2026-12-08.pdf". The command
+# line keeps the English names its --help and scripts promise.
+STEMS = {"questions": N_("visit-questions"), "answers": N_("visit-answers")}
+
+
+def stem(kind: str) -> str:
+    """The default file name's first word for `kind` ("questions" or "answers"), in the
+    language in use; plain ASCII, so every file system and every terminal takes it."""
+    words = gettext(STEMS[kind])
+    return words if words.isascii() and words.strip() else STEMS[kind]
 
 
 def default_name(stem: str, visit_date: dt.date | None, suffix: str, name: str = "") -> str:

@@ -435,22 +435,22 @@ def create_app(settings: Settings) -> Flask:
 
     def made_checklist(profile: Profile, pdf: bytes) -> Made:
         bank = localized()
-        from visitprep.output import default_name
+        from visitprep.output import default_name, stem
         from visitprep.profile import dump_answers
         from visitprep.selection import select_questions
 
-        stem = default_name("visit-questions", profile.visit_date, "", profile.name)
-        answers = default_name("visit-answers", profile.visit_date, ".yaml", profile.name)
-        files = {f"{stem}.pdf": (pdf, "application/pdf"),
+        first = default_name(stem("questions"), profile.visit_date, "", profile.name)
+        answers = default_name(stem("answers"), profile.visit_date, ".yaml", profile.name)
+        files = {f"{first}.pdf": (pdf, "application/pdf"),
                  answers: (dump_answers(profile).encode("utf-8"), "application/yaml")}
-        info = {"kind": "checklist", "pdf": f"{stem}.pdf", "answers": answers,
-                "html": f"{stem}.html",
+        info = {"kind": "checklist", "pdf": f"{first}.pdf", "answers": answers,
+                "html": f"{first}.html",
                 "answers_text": files[answers][0].decode("utf-8"),
                 "pages": count_pages(pdf),
                 "questions": select_questions(bank, profile).count}
         # The accessible HTML handout (the same Document as the PDF) is drawn only when
         # it is opened: most people only print the PDF.
-        later = {f"{stem}.html": (lambda: maker.pdf(profile, fmt="html"), "text/html")}
+        later = {f"{first}.html": (lambda: maker.pdf(profile, fmt="html"), "text/html")}
         return Made(files, info, later)
 
     @app.get("/result/<key>")
