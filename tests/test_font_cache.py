@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from visitprep.font_cache import _state, cache_folder, load_ttfont
-from visitprep.resources import font_path
+from visitprep.fonts import font_path
 
 MAKE = ("import sys; from visitprep.handout import make_handout; "
         "from visitprep.bank import load_bank; from visitprep.models import Profile; "

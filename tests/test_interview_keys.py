@@ -88,7 +88,7 @@ def test_own_question_text_keeps_markup(bank: QuestionBank, pipe: PipeInput) -> 
 
 
 def test_name_refuses_a_character_the_font_lacks(bank: QuestionBank, pipe: PipeInput) -> None:
-    from visitprep.render.pdf import unprintable
+    from visitprep.fonts import unprintable
 
     run = Interview(bank, Draft(recurrence="local"), today=dt.date(2026, 11, 21),
                     count_pages=lambda p: 3, write_pdf=lambda p, path, f: 3,

@@ -32,7 +32,7 @@ def test_wheel_holds_the_bank_templates_and_fonts(wheel: Path) -> None:
     assert bank_files <= names
     assert "visitprep/templates/standard.yaml" in names
     for font in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"):
-        assert f"visitprep/render/fonts/{font}" in names
+        assert f"visitprep/fonts/{font}" in names
     for page in ("handout.html", "handout.css"):
         assert f"visitprep/render/html_templates/{page}" in names
     assert "visitprep/locale/es/LC_MESSAGES/visitprep.po" in names
@@ -99,3 +99,69 @@ def test_the_lock_file_is_what_the_tests_install_and_run() -> None:
     assert command in readme
     assert command in (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert ".ci/refresh-lock" in readme
+
+
+def _imports(path: Path, package: str) -> set[str]:
+    """The visitprep modules a module imports, at its top or inside its functions."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            base = node.module
+            if node.level:  # relative: from package
+                base = ".".join(package.split(".")[:len(package.split(".")) - node.level + 1]
+                                + [node.module])
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.startswith("visitprep")}
+
+
+# Imports inside a function that are allowed to point up, each with its reason. Any other
+# circle, at the top of a module or inside a function, fails the test below.
+UPWARD = {
+    ("visitprep.models", "visitprep.translation"):
+        "QuestionBank.in_language('es') reads the translation file only when asked",
+}
+
+
+def test_the_package_has_no_import_circle() -> None:
+    # The bank once checked printability through the PDF renderer, which imports the
+    # Document, which imports the bank. Fonts now sit below all of them.
+    source = REPO / "src"
+    modules: dict[str, Path] = {}
+    for path in (source / "visitprep").rglob("*.py"):
+        parts = path.relative_to(source).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        modules[name] = path
+    graph = {name: {target for target in _imports(path, name if path.name == "__init__.py"
+                                                  else name.rpartition(".")[0])
+                    if target in modules and target != name and target != "visitprep"
+                    and (name, target) not in UPWARD}
+             for name, path in modules.items()}
+    state: dict[str, int] = {}
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = 1
+        for target in sorted(graph[name]):
+            if state.get(target) == 1:
+                cycle = trail[trail.index(target):] + [target] if target in trail else \
+                    [name, target]
+                pytest.fail("import circle: " + " -> ".join(cycle))
+            if target not in state:
+                visit(target, [*trail, target])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert "visitprep.render.pdf" not in {t for t in graph["visitprep.bank"]}
+    # fonts sit below everything but the error types, the font metrics' cache, the
+    # import that keeps reportlab's import cheap and the message catalogs (its messages are
+    # translated); none of these imports anything of visitprep
+    assert graph["visitprep.fonts"] <= {"visitprep.errors", "visitprep.font_cache",
+                                        "visitprep.render.quick_platypus", "visitprep.i18n"}
+    for below in ("visitprep.font_cache", "visitprep.render.quick_platypus", "visitprep.i18n"):
+        assert not graph[below], below

@@ -22,7 +22,7 @@ from visitprep.models import Profile, QuestionBank
 
 from conftest import read_pdf
 
-STEPS = ("1. Write your top questions in the box.", "2. Bring this list to your visit.",
+STEPS = ("1. Make sure your top questions are in the box.", "2. Bring this list to your visit.",
          "3. Show page 1 to your care team.", "4. Write each answer under its question.",
          "5. Check the box when it is answered.")
 OWN = ("Can I travel to see my grandson in March?",)

@@ -579,7 +579,7 @@ def printing_problems(bank: QuestionBank) -> list[tuple[str, str, str]]:
     """
     import unicodedata
 
-    from visitprep.render.pdf import unprintable  # reportlab loads only for check-bank
+    from visitprep.fonts import unprintable  # reportlab loads only for check-bank
 
     texts: list[tuple[str, str]] = []
     texts += [(f"question '{q.id}'", q.text) for q in bank.questions]

@@ -1128,7 +1128,7 @@ def _cmd_interview(args: argparse.Namespace) -> int:
         write_atomic(path, dump_answers(profile).encode("utf-8"), force=force)
 
     def check_text(text: str) -> str | None:
-        from visitprep.render.pdf import unprintable
+        from visitprep.fonts import unprintable
 
         problem = unprintable(text)
         return (gettext("This {problem}. Write it another way, or leave it out.")

@@ -10,6 +10,8 @@ A clinic file::
       - Springfield, IL 62701
     website: www.riverside.example
     logo: riverside-logo.png     # optional: PNG or JPEG, beside the clinic file or a full path
+    alt: Riverside Cancer Center  # optional: what a screen reader says for the logo
+                                  # (the clinic's name when left out)
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from visitprep.profile import clean_text
 from visitprep.yamlfile import check_keys, read_yaml
 
 MAX_ADDRESS_LINES = 4
-KEYS = ("name", "phone", "after_hours_phone", "address", "website", "logo")
+KEYS = ("name", "phone", "after_hours_phone", "address", "website", "logo", "alt")
 MAX_LOGO_BYTES = 5_000_000
 MAX_LOGO_PIXELS = 25_000_000  # a 5,000 x 5,000 image; a logo prints about 2 inches wide
 
@@ -54,6 +56,7 @@ def clinic_from_values(values: dict[str, Any], where: str) -> Clinic:
                       for number, line in enumerate(address, 1)),
         website=clean_text(values.get("website"), "website", where),
         logo=str(values.get("logo") or ""),
+        alt=clean_text(values.get("alt"), "alt", where),
         after_hours_phone=clean_text(values.get("after_hours_phone"), "after_hours_phone",
                                      where),
     )
@@ -64,7 +67,7 @@ def clinic_from_values(values: dict[str, Any], where: str) -> Clinic:
 def _check_printable(clinic: Clinic, where: str) -> None:
     """Each field the font cannot print (right-to-left text, Chinese...) is refused here,
     naming the clinic file and the field, not later as 'the clinic's details'."""
-    from visitprep.render.pdf import unprintable  # reportlab: only with clinic details
+    from visitprep.fonts import unprintable  # reportlab: only with clinic details
 
     fields = [("name", clinic.name), ("phone", clinic.phone), ("website", clinic.website)]
     fields += [("address" if len(clinic.address) == 1 else f"address, line {number}", line)
@@ -205,7 +208,7 @@ def merge_clinic(path: Path | None, name: str | None, phone: str | None,
     if path is not None:
         clinic = load_clinic(path)
         base = {"name": clinic.name, "phone": clinic.phone, "address": list(clinic.address),
-                "website": clinic.website, "logo": clinic.logo,
+                "website": clinic.website, "logo": clinic.logo, "alt": clinic.alt,
                 "after_hours_phone": clinic.after_hours_phone}
     for key, value in (("name", name), ("phone", phone), ("address", address),
                        ("after_hours_phone", after_hours_phone)):

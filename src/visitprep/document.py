@@ -110,6 +110,8 @@ class Document:
     clinic_title: str = ""
     clinic: tuple[str, ...] = ()
     clinic_logo: str = ""
+    clinic_logo_alt: str = ""
+    """What the logo says to a screen reader: the clinic file's alt, else its name."""
     support_title: str = ""
     support_intro: str = ""
     support: tuple[str, ...] = ()
@@ -316,6 +318,8 @@ def build_document(
                       if clinic is not None or "clinic_block" in layout.features else ""),
         clinic=clinic.lines if clinic is not None else (),
         clinic_logo=clinic.logo if clinic is not None else "",
+        clinic_logo_alt=(clinic.alt or clinic.name or "Clinic logo") if clinic is not None
+        else "",
         support_title=text["support_title"] if show_support else "",
         support_intro=text["support_intro"] if show_support else "",
         support=bank.support.items if show_support and bank.support else (),

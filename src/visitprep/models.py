@@ -171,6 +171,7 @@ class Clinic:
     address: tuple[str, ...] = ()
     website: str = ""
     logo: str = ""  # a PNG or JPEG file, checked when the clinic file is read
+    alt: str = ""  # the logo's alternative text in the tagged PDF (else the name)
     after_hours_phone: str = ""  # the number to call at night and on weekends
 
     @property

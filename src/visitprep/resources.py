@@ -1,4 +1,5 @@
-"""Where the data that ships with visitprep lives: the bank, the templates, the fonts."""
+"""Where the data that ships with visitprep lives: the bank and the templates
+(the fonts live with visitprep.fonts)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,3 @@ def data_dir(name: str) -> Path:
         return inside
     return _PACKAGE.parents[1] / name
 
-
-def font_path(file_name: str) -> Path:
-    """Return the path of a bundled font file."""
-    return _PACKAGE / "render" / "fonts" / file_name

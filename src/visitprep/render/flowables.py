@@ -24,10 +24,11 @@ from reportlab.pdfbase.pdfdoc import PDFObject, PDFString
 from reportlab.pdfbase.pdfdoc import format as pdf_format
 from reportlab.pdfbase.pdfmetrics import getAscent, getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Image, Table
 
 from visitprep.i18n import gettext
 from visitprep.layout import Layout
+from visitprep.render.tags import ARTIFACT, END, Node, tags_of
 
 INK = colors.black
 RULE = colors.Color(0.35, 0.35, 0.35)
@@ -87,6 +88,10 @@ def wrap_text(text: str, font: str, size: float, width: float, *,
     With `hyphenate` (running text: questions, paragraphs, checklist items, not names,
     dates or labels), text in a hyphenated language (Spanish) breaks a long word at a
     line's end as its pyphen dictionary allows.
+
+    A line that ends between two words keeps one space at its end: it prints nothing,
+    but text read back from the page (a screen reader, copy and paste, the structure
+    tree) gets "go over them" rather than "go overthem".
     """
     from visitprep.i18n import current
 
@@ -100,7 +105,7 @@ def _wrap_text(text: str, font: str, size: float, width: float,
     hyphenator = _hyphenator(language)
     split = (_split_hyphenated(text, font, size, width, hyphenator) if hyphenator is not None
              else simpleSplit(text, font, size, width))
-    for line in split:
+    for number, line in enumerate(split, 1):
         # simpleSplit only overflows with one word longer than the line: cut it.
         while " " not in line and len(line) > 1 and stringWidth(line, font, size) > width:
             cut = len(line) - 1
@@ -113,7 +118,8 @@ def _wrap_text(text: str, font: str, size: float, width: float,
                 cut = mark + 1
             lines.append(line[:cut])
             line = line[cut:]
-        lines.append(line)
+        # (a word hyphenated at the line's end reads back whole but for its hyphen)
+        lines.append(line if number == len(split) or line.endswith("-") else f"{line} ")
     return tuple(lines)
 
 
@@ -167,19 +173,95 @@ def box_ops(x: float, y: float, size: float) -> str:
     return f"{_INK_STROKE} 1 w n {fp_str(x, y, size, size)} re S"
 
 
+def opening(canvas: Canvas, node: Node | None) -> str:
+    """The operator opening marked content for node on the canvas's page (an artifact
+    for None), or '' when the canvas builds no structure tree (not a handout)."""
+    tags = tags_of(canvas)
+    return tags.open(node) if tags is not None else ""
+
+
+def marked(start: str, ops: str) -> str:
+    """ops inside a marked-content sequence opened by start (nothing for '')."""
+    return f"{start} {ops} {END}" if start else ops
+
+
+def decoration(canvas: Canvas, ops: str) -> str:
+    """ops that only decorate (rules, boxes): an artifact in a tagged handout."""
+    return f"{ARTIFACT} {ops} {END}" if tags_of(canvas) is not None else ops
+
+
 def draw_lines(canvas: Canvas, x: float, first_baseline: float, lines: tuple[str, ...],
-               style: ParagraphStyle) -> None:
-    """Draw lines of plain text in one text object, the first on the given baseline."""
+               style: ParagraphStyle, start: str = "") -> None:
+    """Draw lines of plain text in one text object, the first on the given baseline,
+    in the marked content that start opens (see `opening`)."""
     if direct(lines):
-        canvas.addLiteral(text_ops(font_ref(canvas, style.fontName), style.fontSize,
-                                   style.leading, x, first_baseline, lines))
+        canvas.addLiteral(marked(start, text_ops(font_ref(canvas, style.fontName),
+                                                 style.fontSize, style.leading, x,
+                                                 first_baseline, lines)))
         return
+    if start:
+        canvas.addLiteral(start)
     text = canvas.beginText(x, first_baseline)
     text.setFont(style.fontName, style.fontSize, style.leading)
     text.setFillColor(INK)
     for line in lines:
         text.textLine(line)
     canvas.drawText(text)
+    if start:
+        canvas.addLiteral(END)
+
+
+def draw_runs(canvas: Canvas, x: float, first_baseline: float, size: float, leading: float,
+              lines: tuple[tuple[tuple[str, str, Node | None], ...], ...],
+              tagged: bool) -> None:
+    """Draw lines of runs (font, text, node) in one text object; when tagged, each
+    change of node starts a new marked-content sequence (a list item's number as its
+    label, the rest as its body)."""
+    tags = tags_of(canvas) if tagged else None
+    runs = [run for line in lines for run in line]
+    if all(text.isascii() and text.isprintable() for _, text, _ in runs):
+        code: list[str] = [f"BT 1 0 0 1 {fp_str(x, first_baseline)} Tm {fp_str(leading)} TL "
+                           f"{_INK_FILL}"]
+        fonts: dict[str, str] = {}
+
+        def show(font: str, piece: str) -> None:
+            if font not in fonts:
+                fonts[font] = font_ref(canvas, font)
+            code.append(f"{fonts[font]} {fp_str(size)} Tf {_shown(piece)}")
+
+        def newline() -> None:
+            code.append("T*")
+
+        text: Any = None
+    else:
+        text = canvas.beginText(x, first_baseline)
+        text.setFillColor(INK)
+        code = text._code
+
+        def show(font: str, piece: str) -> None:
+            text.setFont(font, size, leading)
+            text.textOut(piece)
+
+        def newline() -> None:
+            text.textLine("")
+    current: Any = ()  # no node yet
+    for index, line in enumerate(lines):
+        if index:
+            newline()
+        for font, piece, node in line:
+            if tags is not None and node is not current:
+                if current != ():
+                    code.append(END)
+                code.append(tags.open(node))
+                current = node
+            show(font, piece)
+    if tags is not None and current != ():
+        code.append(END)
+    if text is None:
+        code.append("ET")
+        canvas.addLiteral(" ".join(code))
+    else:
+        canvas.drawText(text)
 
 
 def baseline_below(top: float, style: ParagraphStyle) -> float:
@@ -198,6 +280,7 @@ class DirectFlowable(Flowable):
 
     MIN_LINES = 2  # lines kept on each side of a page break, for those that split
     lines: Any  # the wrapped lines of those that split between them
+    owners: tuple[int, ...] = ()  # for each line, the entry it belongs to (Lines)
     style: ParagraphStyle
 
     def ops(self, canvas: Canvas) -> str | None:
@@ -216,9 +299,11 @@ class DirectFlowable(Flowable):
         if fit < self.MIN_LINES:
             return []
         parts: list[Flowable] = []
-        for chunk in (lines[:fit], lines[fit:]):
+        owners = self.owners
+        for chunk, whose in ((lines[:fit], owners[:fit]), (lines[fit:], owners[fit:])):
             part: Any = make()
             part.lines, part.width, part.height = chunk, avail_width, len(chunk) * leading
+            part.owners = whose
             part.wrap = part._wrapped  # its lines are set: no wrapping again
             parts.append(part)
         return parts
@@ -243,10 +328,11 @@ class PlainText(DirectFlowable):
     a batch of thousands of handouts fast. Text prints literally: there is no markup.
     """
 
-    def __init__(self, text: str, style: ParagraphStyle) -> None:
+    def __init__(self, text: str, style: ParagraphStyle, node: Node | None = None) -> None:
         super().__init__()
         self.text = text
         self.style = style
+        self.node = node  # what it is in the structure tree (None: an artifact)
         self.lines: tuple[str, ...] = ()
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -270,34 +356,75 @@ class PlainText(DirectFlowable):
         if not direct(self.lines):
             return None
         style = self.style
-        return text_ops(font_ref(canvas, style.fontName), style.fontSize, style.leading, 0,
-                        self._first_baseline(), self.lines)
+        return marked(opening(canvas, self.node), text_ops(
+            font_ref(canvas, style.fontName), style.fontSize, style.leading, 0,
+            self._first_baseline(), self.lines))
 
     def draw(self) -> None:
         if self.lines:
-            draw_lines(self.canv, 0, self._first_baseline(), self.lines, self.style)
+            draw_lines(self.canv, 0, self._first_baseline(), self.lines, self.style,
+                       opening(self.canv, self.node))
 
 
 class Lines(PlainText):
     """Entries of plain text one under the other (resources, sources, people), which may
     split between lines: at least two lines on each side of a page break."""
 
-    def __init__(self, entries: list[str], style: ParagraphStyle) -> None:
+    def __init__(self, entries: list[str], style: ParagraphStyle,
+                 nodes: list[Node | None] | None = None) -> None:
         super().__init__("", style)
         self.entries = entries
+        self.nodes = nodes or [None] * len(entries)  # each entry's node (a paragraph)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         if avail_width != getattr(self, "width", None):
             style = self.style
-            self.lines = tuple(line for entry in self.entries
-                               for line in wrap_text(entry, style.fontName, style.fontSize,
-                                                     avail_width, hyphenate=True))
+            wrapped = [wrap_text(entry, style.fontName, style.fontSize, avail_width,
+                                 hyphenate=True)
+                       for entry in self.entries]
+            self.lines = tuple(line for lines in wrapped for line in lines)
+            self.owners = tuple(index for index, lines in enumerate(wrapped) for _ in lines)
         self.width = avail_width
         self.height = len(self.lines) * self.style.leading
         return avail_width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        return self._split_lines(avail_width, avail_height, lambda: Lines([], self.style))
+        return self._split_lines(avail_width, avail_height,
+                                 lambda: Lines([], self.style, self.nodes))
+
+    def _groups(self) -> list[tuple[int, tuple[str, ...], Node | None]]:
+        """(index of the first line, the lines, their node) for each entry's lines."""
+        groups: list[tuple[int, tuple[str, ...], Node | None]] = []
+        start = 0
+        for index in range(1, len(self.lines) + 1):
+            if index == len(self.lines) or self.owners[index] != self.owners[start]:
+                groups.append((start, self.lines[start:index], self.nodes[self.owners[start]]))
+                start = index
+        return groups
+
+    def ops(self, canvas: Canvas) -> str | None:
+        if tags_of(canvas) is None:
+            return super().ops(canvas)
+        if not self.lines:
+            return ""
+        if not direct(self.lines):
+            return None
+        style = self.style
+        font = font_ref(canvas, style.fontName)
+        top = self._first_baseline()
+        return " ".join(
+            marked(opening(canvas, node), text_ops(font, style.fontSize, style.leading, 0,
+                                                   top - start * style.leading, lines))
+            for start, lines, node in self._groups())
+
+    def draw(self) -> None:
+        if tags_of(self.canv) is None:
+            super().draw()
+            return
+        top, leading = self._first_baseline(), self.style.leading
+        for start, lines, node in self._groups():
+            draw_lines(self.canv, 0, top - start * leading, lines, self.style,
+                       opening(self.canv, node))
 
 
 class Together(Flowable):
@@ -379,6 +506,9 @@ def wrap_runs(lead: str, text: str, lead_font: str, font: str, size: float,
                 lines[-1].append((word_font, f" {word}"))
             used += space + word_width
             continue
+        if lines:  # (the space between two words, at the end of the line: see wrap_text)
+            last_font, last_text = lines[-1][-1]
+            lines[-1][-1] = (last_font, f"{last_text} ")
         for piece in wrap_text(word, word_font, size, width):  # cuts a word too long
             lines.append([(word_font, piece)])
             used = stringWidth(piece, word_font, size)
@@ -392,10 +522,14 @@ class LeadText(DirectFlowable):
     """
 
     def __init__(self, lead: str, text: str, lead_style: ParagraphStyle,
-                 style: ParagraphStyle) -> None:
+                 style: ParagraphStyle, node: Node | None = None,
+                 lead_node: Node | None = None) -> None:
         super().__init__()
         self.lead, self.text = lead, text
         self.lead_style, self.style = lead_style, style
+        # In the structure tree: the whole, or with lead_node the lead-in apart (a
+        # glossary's term as a list item's label, its meaning as the body).
+        self.node, self.lead_node = node, lead_node
         self.lines: tuple[tuple[Run, ...], ...] = ()
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -409,12 +543,14 @@ class LeadText(DirectFlowable):
         """Between lines, at least two on each side of the page break (a long paragraph
         such as the sources); a short one moves whole."""
         return self._split_lines(avail_width, avail_height, lambda: LeadText(
-            self.lead, self.text, self.lead_style, self.style))
+            self.lead, self.text, self.lead_style, self.style, self.node, self.lead_node))
 
     def _first_baseline(self) -> float:
         return baseline_below(self.height, self.style)
 
     def ops(self, canvas: Canvas) -> str | None:
+        if self.lead_node is not None and tags_of(canvas) is not None:
+            return None  # two nodes in one text object: draw_runs
         if not all(direct(tuple(text for _, text in line)) for line in self.lines):
             return None
         style = self.style
@@ -424,19 +560,23 @@ class LeadText(DirectFlowable):
         shown = " T* ".join(
             " ".join(f"{refs[font]} {size} Tf {_shown(text)}" for font, text in line)
             for line in self.lines)
-        return (f"BT 1 0 0 1 {fp_str(0, self._first_baseline())} Tm "
-                f"{fp_str(style.leading)} TL {_INK_FILL} {shown} ET")
+        return marked(opening(canvas, self.node),
+                      f"BT 1 0 0 1 {fp_str(0, self._first_baseline())} Tm "
+                      f"{fp_str(style.leading)} TL {_INK_FILL} {shown} ET")
 
     def draw(self) -> None:
         style = self.style
-        text = self.canv.beginText(0, self._first_baseline())
-        text.setFillColor(INK)
+        lead_font = self.lead_style.fontName
+        runs: list[tuple[tuple[str, str, Node | None], ...]] = []
+        in_lead = self.lead_node is not None
         for line in self.lines:
+            row = []
             for font, piece in line:
-                text.setFont(font, style.fontSize, style.leading)
-                text.textOut(piece)
-            text.textLine("")
-        self.canv.drawText(text)
+                in_lead = in_lead and font == lead_font
+                row.append((font, piece, self.lead_node if in_lead else self.node))
+            runs.append(tuple(row))
+        draw_runs(self.canv, 0, self._first_baseline(), style.fontSize, style.leading,
+                  tuple(runs), tagged=True)
 
 
 class FieldRows(Flowable):
@@ -453,9 +593,13 @@ class FieldRows(Flowable):
     def __init__(self, rows: list[tuple[str, str, str]], label_style: ParagraphStyle,
                  style: ParagraphStyle, label_widths: tuple[float, ...], form: Form,
                  pad_top: float, pad_bottom: float = 2.0,
-                 cell_widths: tuple[float, ...] = ()) -> None:
+                 cell_widths: tuple[float, ...] = (), node: Node | None = None) -> None:
         super().__init__()
         self.rows = rows  # (field name, label, value)
+        # in the structure tree, a list: each field an item, its label and its value
+        self.items = [(item.add("Lbl"), item.add("LBody"))
+                      for item in (node.add("LI") for _ in rows)] if node else \
+            [(None, None) for _ in rows]
         self.label_style, self.style = label_style, style
         self.label_widths = label_widths
         self.columns = len(label_widths)
@@ -496,8 +640,8 @@ class FieldRows(Flowable):
         top = self.height
         lines: list[tuple[float, float, float]] = []
         heights = self._line_heights()
-        for index, ((key, label, value), (labels, values, _)) in enumerate(
-                zip(self.rows, self.cells, strict=True)):
+        for index, ((key, label, value), (labels, values, _), (lbl, body)) in enumerate(
+                zip(self.rows, self.cells, self.items, strict=True)):
             line, column = divmod(index, self.columns)
             top = self.height - sum(heights[:line])
             bottom = top - heights[line]
@@ -508,19 +652,55 @@ class FieldRows(Flowable):
             # the label beside the first line of a value that wraps, the value's last
             # line on the row's foot
             content = max(len(labels) * label_style.leading, len(values) * style.leading)
-            for texts, x, text_style in ((labels, left, label_style),
-                                         (values, left + label_width, style)):
+            for texts, x, text_style, node in ((labels, left, label_style, lbl),
+                                               (values, left + label_width, style, body)):
                 if texts:
                     top_of_text = foot + content if texts is labels else \
                         foot + len(texts) * text_style.leading
                     draw_lines(canvas, x, baseline_below(top_of_text, text_style), texts,
-                               text_style)
+                               text_style, opening(canvas, node))
             if not value:
                 self.form.line(canvas, key, left + label_width,
                                left + cell_width - self.PAD_RIGHT, foot,
-                               style.leading * 0.9, label)
+                               style.leading * 0.9, label, body)
             lines.append((left + label_width, left + cell_width, bottom))
         rules(canvas, tuple(lines))
+
+
+class Box(Table):
+    """A reportlab Table whose rules and backgrounds are artifacts in a tagged handout
+    (its cells tag themselves)."""
+
+    def _artifact(self, draw: Callable[[], None]) -> None:
+        tagged = tags_of(self.canv) is not None
+        if tagged:
+            self.canv.addLiteral(ARTIFACT)
+        draw()
+        if tagged:
+            self.canv.addLiteral(END)
+
+    def _drawLines(self) -> None:  # noqa: N802 - reportlab's name
+        self._artifact(super()._drawLines)
+
+    def _drawBkgrnd(self) -> None:  # noqa: N802 - reportlab's name
+        self._artifact(super()._drawBkgrnd)
+
+
+class Figure(Image):
+    """An image (the clinic's logo) that is a Figure with alternative text in the
+    structure tree."""
+
+    def __init__(self, path: str, node: Node | None = None) -> None:
+        super().__init__(path)
+        self.node = node
+
+    def draw(self) -> None:
+        start = opening(self.canv, self.node)
+        if start:
+            self.canv.addLiteral(start)
+        super().draw()
+        if start:
+            self.canv.addLiteral(END)
 
 
 def rule(canvas: Canvas, x0: float, x1: float, y: float) -> None:
@@ -530,7 +710,7 @@ def rule(canvas: Canvas, x0: float, x1: float, y: float) -> None:
 
 def rules(canvas: Canvas, segments: tuple[tuple[float, float, float], ...]) -> None:
     """Thin grey writing lines, each (x0, x1, y), drawn with one colour change."""
-    canvas.addLiteral(rules_ops(segments))
+    canvas.addLiteral(decoration(canvas, rules_ops(segments)))
 
 
 # The content of each appearance stream by shape, made once per process: a batch's
@@ -574,6 +754,9 @@ class Form:
         self.enabled = enabled
         self.font_size = font_size
         self.names: set[str] = set()
+        # The handout's structure tree (tags.py): the renderer adds a node for each
+        # part as it makes its flowables, in reading order; the fields join it as drawn.
+        self.tree = Node("Document")
         self._appearances: dict[tuple[Any, ...], str] = {}
 
     def _unique(self, name: str) -> str:
@@ -613,8 +796,9 @@ class Form:
         return str(PDFString(text).format(canvas._doc).decode("latin-1"))
 
     def checkbox(self, canvas: Canvas, name: str, x: float, y: float, size: float,
-                 tooltip: str) -> None:
-        """A check box over the printed square at (x, y)."""
+                 tooltip: str, node: Node | None = None) -> None:
+        """A check box over the printed square at (x, y); in the structure tree, a Form
+        element under node."""
         if not self.enabled:
             return
         form = canvas.acroForm
@@ -644,11 +828,13 @@ class Form:
                 + (f"/TU {self._string(canvas, tooltip)} " if tooltip else "")
                 + "/Type /Annot /V /Off")
         self._add(canvas, head, tail)
+        self._tag(canvas, node)
 
     def line(self, canvas: Canvas, name: str, x0: float, x1: float, y: float,
-             height: float, tooltip: str) -> None:
+             height: float, tooltip: str, node: Node | None = None) -> None:
         """A one-line text field sitting on the writing line at height y; what is typed
-        in it is as large as the printed text (18 pt in large print)."""
+        in it is as large as the printed text (18 pt in large print). In the structure
+        tree, a Form element under node."""
         if not self.enabled or x1 - x0 < 10:
             return
         form = canvas.acroForm
@@ -678,6 +864,13 @@ class Form:
                 + (f"/TU {self._string(canvas, tooltip)} " if tooltip else "")
                 + "/Type /Annot /V ()")
         self._add(canvas, head, tail)
+        self._tag(canvas, node)
+
+    @staticmethod
+    def _tag(canvas: Canvas, node: Node | None) -> None:
+        tags = tags_of(canvas)
+        if tags is not None:
+            tags.widget(canvas, node)
 
 
 def _question_geometry(height: float, size: float, box: float, text_height: float,
@@ -692,8 +885,9 @@ def _question_geometry(height: float, size: float, box: float, text_height: floa
 @lru_cache(maxsize=4096)
 def question_ops(font: str, size: float, leading: float, box: float, indent: float,
                  width: float, height: float, text_height: float, gap: float, count: int,
-                 lines: tuple[str, ...], write_from: float | None) -> str:
-    """PDF operators for a printed question block with ASCII text, as its draw() draws it.
+                 lines: tuple[str, ...], write_from: float | None) -> tuple[str, str]:
+    """PDF operators for a printed question block with ASCII text, as its draw() draws
+    it: those of its box and lines (decoration), and those of its text ('' for none).
 
     write_from: where the line to write one's own question on starts, for a block
     with no question.
@@ -702,10 +896,8 @@ def question_ops(font: str, size: float, leading: float, box: float, indent: flo
     segments = tuple((indent, width, y) for y in ys)
     if write_from is not None:
         segments = ((write_from, width, first_baseline - 2), *segments)
-    parts = [box_ops(0, box_y, box), rules_ops(segments)]
-    if lines:
-        parts.append(text_ops(font, size, leading, indent, first_baseline, lines))
-    return " ".join(parts)
+    text = text_ops(font, size, leading, indent, first_baseline, lines) if lines else ""
+    return f"{box_ops(0, box_y, box)} {rules_ops(segments)}", text
 
 
 class QuestionBlock(DirectFlowable):
@@ -716,8 +908,14 @@ class QuestionBlock(DirectFlowable):
 
     def __init__(self, text: str | None, style: ParagraphStyle, layout: Layout, form: Form,
                  field: str, number: int | None = None, lines: int | None = None,
-                 slot: str = "") -> None:
+                 slot: str = "", node: Node | None = None) -> None:
         super().__init__()
+        # In the structure tree, an item of the list `node`: its label (the number; the
+        # tick box when fillable) and its body (the question; its answer fields).
+        item = node.add("LI") if node is not None else None
+        self.lbl = item.add("Lbl") if item is not None and (
+            number is not None or form.enabled) else None  # (a printed box is decoration)
+        self.body = item.add("LBody") if item is not None else None
         # What the form fields of an empty slot are called ("My top questions 2"); a
         # question's own fields are called by its text.
         self.slot = slot or field
@@ -782,7 +980,7 @@ class QuestionBlock(DirectFlowable):
                 self.form.line(canvas, f"{self.field}_answer_{index}", x + self.indent,
                                x + self.width, line, self.gap * 0.8,
                                gettext("Answer to: {question}").format(question=self.text)
-                               if self.text else gettext("Answer"))
+                               if self.text else gettext("Answer"), self.body)
         return len(ys)
 
     def ops(self, canvas: Canvas) -> str | None:
@@ -793,9 +991,35 @@ class QuestionBlock(DirectFlowable):
         else:
             lines, write_from = (self._prefix(),) if self._prefix() else (), self._write_from()
         style = self.style
-        return question_ops(font_ref(canvas, style.fontName), style.fontSize, style.leading,
-                            self.box, self.indent, self.width, self.height, self.text_height,
-                            self.gap, self.lines, lines, write_from)
+        shapes, text = question_ops(font_ref(canvas, style.fontName), style.fontSize,
+                                    style.leading, self.box, self.indent, self.width,
+                                    self.height, self.text_height, self.gap, self.lines, lines,
+                                    write_from)
+        if tags_of(canvas) is None:
+            return f"{shapes} {text}"
+        if self.number is not None:
+            return None  # the number is the label, the rest the body: draw()
+        return f"{ARTIFACT} {shapes} {END} {marked(opening(canvas, self.body), text)}" \
+            if text else f"{ARTIFACT} {shapes} {END}"
+
+    def _draw_text(self, first_baseline: float) -> None:
+        """The question's text; its number, if any, apart as the item's label."""
+        canvas, style = self.canv, self.style
+        lines = self.lines_of_text if self.label else (self._prefix(),) if self._prefix() \
+            else ()
+        if not lines:
+            return
+        if self.number is None or tags_of(canvas) is None:
+            draw_lines(canvas, self.indent, first_baseline, lines, style,
+                       opening(canvas, self.body))
+            return
+        prefix, font = self._prefix(), style.fontName
+        first: tuple[tuple[str, str, Node | None], ...] = ((font, prefix, self.lbl),)
+        if len(lines[0]) > len(prefix):
+            first += ((font, lines[0][len(prefix):], self.body),)
+        runs = (first, *(((font, line, self.body),) for line in lines[1:]))
+        draw_runs(canvas, self.indent, first_baseline, style.fontSize, style.leading, runs,
+                  tagged=True)
 
     def after_ops(self, canvas: Canvas, x: float, y: float) -> None:
         self._fields(canvas, x, y)  # the operators drew the page; the fields go on top
@@ -807,58 +1031,40 @@ class QuestionBlock(DirectFlowable):
         first_baseline, box_y, ys = _question_geometry(
             self.height, self.style.fontSize, self.box, self.text_height, self.gap, self.lines)
         self.form.checkbox(canvas, f"{self.field}_done", x, y + box_y, self.box,
-                           self.text or self.slot)
+                           self.text or self.slot, self.lbl)
         if not self.label:
             self.form.line(canvas, f"{self.field}_question", x + self._write_from(),
-                           x + self.width, y + first_baseline - 2, self.gap * 0.8, self.slot)
+                           x + self.width, y + first_baseline - 2, self.gap * 0.8, self.slot,
+                           self.body)
         for index, line in enumerate(ys, 1):
             self.form.line(canvas, f"{self.field}_answer_{index}", x + self.indent,
                            x + self.width, y + line, self.gap * 0.8,
                            gettext("Answer to: {question}").format(
-                               question=self.text or self.slot))
+                               question=self.text or self.slot), self.body)
 
     def draw(self) -> None:
         canvas = self.canv
         first_baseline, box_y, ys = _question_geometry(
             self.height, self.style.fontSize, self.box, self.text_height, self.gap, self.lines)
-        canvas.addLiteral(box_ops(0, box_y, self.box))
-        if self.label:
-            draw_lines(canvas, self.indent, first_baseline, self.lines_of_text, self.style)
-        else:
-            if self._prefix():
-                draw_lines(canvas, self.indent, first_baseline, (self._prefix(),), self.style)
+        canvas.addLiteral(decoration(canvas, box_ops(0, box_y, self.box)))
+        self._draw_text(first_baseline)
+        if not self.label:
             rule(canvas, self._write_from(), self.width, first_baseline - 2)
         rules(canvas, tuple((self.indent, self.width, y) for y in ys))
         self._fields(canvas, 0, 0)
 
 
-class Checkbox(Flowable):
-    """An empty square to check."""
-
-    def __init__(self, size: float, form: Form, field: str, tooltip: str) -> None:
-        super().__init__()
-        self.size = size
-        self.form = form
-        self.field = field
-        self.tooltip = tooltip
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return self.size, self.size
-
-    def draw(self) -> None:
-        self.canv.addLiteral(box_ops(0, 0, self.size))
-        self.form.checkbox(self.canv, self.field, 0, 0, self.size, self.tooltip)
-
-
 class WriteLine(Flowable):
     """One writing line the width of its space, with a field when fillable."""
 
-    def __init__(self, height: float, form: Form, field: str, tooltip: str) -> None:
+    def __init__(self, height: float, form: Form, field: str, tooltip: str,
+                 node: Node | None = None) -> None:
         super().__init__()
         self.line_height = height
         self.form = form
         self.field = field
         self.tooltip = tooltip
+        self.node = node  # where its form field goes in the structure tree
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
@@ -867,7 +1073,7 @@ class WriteLine(Flowable):
     def draw(self) -> None:
         rule(self.canv, 0, self.width, 0)
         self.form.line(self.canv, self.field, 0, self.width, 0, self.line_height * 0.9,
-                       self.tooltip)
+                       self.tooltip, self.node)
 
 
 class NotesLines(Flowable):
@@ -883,8 +1089,9 @@ class NotesLines(Flowable):
 
     def __init__(self, minimum: int, gap: float, reserve: list[Flowable], form: Form,
                  label: str = "Notes", continues: NotesLines | None = None,
-                 page_height: float = 0.0) -> None:
+                 page_height: float = 0.0, node: Node | None = None) -> None:
         super().__init__()
+        self.node = node  # where its form fields go in the structure tree
         self.label = label  # the printed heading, the fields' tooltip
         self.minimum = minimum
         self.count = minimum
@@ -938,7 +1145,7 @@ class NotesLines(Flowable):
         rules(self.canv, tuple((0, self.width, y) for y in ys))
         for index, y in enumerate(ys, self.first):
             self.form.line(self.canv, f"notes_{index}", 0, self.width, y, self.gap * 0.8,
-                           self.label)
+                           self.label, self.node)
 
 
 class NotesBlock(Together):
@@ -976,10 +1183,11 @@ class LabelBox(Flowable):
     WIDTH = 2.7 * 72
     HEIGHT = 1.1 * 72
 
-    def __init__(self, text: str, style: ParagraphStyle) -> None:
+    def __init__(self, text: str, style: ParagraphStyle, node: Node | None = None) -> None:
         super().__init__()
         self.text = text
         self.style = style
+        self.node = node  # its text, in the structure tree (the outline is an artifact)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = min(self.WIDTH, avail_width)
@@ -987,14 +1195,13 @@ class LabelBox(Flowable):
 
     def draw(self) -> None:
         canvas: Any = self.canv
-        canvas.setStrokeColor(INK)
-        canvas.setLineWidth(1)
-        canvas.setDash(4, 3)
-        canvas.rect(0, 0, self.width, self.HEIGHT, stroke=1, fill=0)
-        canvas.setDash()
-        canvas.setFont(self.style.fontName, self.style.fontSize)
-        canvas.drawCentredString(self.width / 2, self.HEIGHT / 2 - self.style.fontSize / 3,
-                                 self.text)
+        canvas.addLiteral(decoration(canvas, f"{_INK_STROKE} 1 w [4 3] 0 d n "
+                                             f"{fp_str(0, 0, self.width, self.HEIGHT)} re S "
+                                             "[] 0 d"))
+        style = self.style
+        x = (self.width - stringWidth(self.text, style.fontName, style.fontSize)) / 2
+        draw_lines(canvas, x, self.HEIGHT / 2 - style.fontSize / 3, (self.text,), style,
+                   opening(canvas, self.node))
 
 
 class ChecklistRows(Flowable):
@@ -1013,8 +1220,23 @@ class ChecklistRows(Flowable):
     def __init__(self, head: list[Flowable], columns: tuple[str, str, str],
                  items: list[tuple[int, str]],
                  styles: tuple[ParagraphStyle, ParagraphStyle], box: float, row_pad: float,
-                 form: Form, column_width: float, foot: list[Flowable] | None = None) -> None:
+                 form: Form, column_width: float, foot: list[Flowable] | None = None,
+                 table: Node | None = None) -> None:
         super().__init__()
+        # In the structure tree, a table: a header row (a TH with a column scope over
+        # each of the three columns), then a row a symptom: the cell of its tick box (its
+        # field, when fillable; on paper the printed square is decoration), the cell of
+        # its text, and the cell of when it started (its field, when fillable).
+        self.table = table
+        self.headers: tuple[Node | None, ...] = (None, None, None)
+        self.cells: dict[int, tuple[Node | None, Node | None, Node | None]] = {
+            number: (None, None, None) for number, _ in items}
+        if table is not None:
+            header_row = table.add("TR")
+            self.headers = tuple(header_row.add("TH", scope="Column") for _ in range(3))
+            for number, _ in items:
+                row = table.add("TR")
+                self.cells[number] = (row.add("TD"), row.add("TD"), row.add("TD"))
         self.head = head  # the title and the introduction; on a continuation, continued_head
         # the title "(continued)", heading the rows carried to the next page
         self.continued_head: list[Flowable] = []
@@ -1141,6 +1363,8 @@ class ChecklistRows(Flowable):
                              self.foot if keep_foot else None)
         part.continued_head = self.continued_head
         part.pad = pad
+        part.table, part.headers = self.table, self.headers  # the same table, continued
+        part.cells = {number: self.cells[number] for number, _ in items}
         return part
 
     def draw(self) -> None:
@@ -1152,13 +1376,17 @@ class ChecklistRows(Flowable):
         label, style = self.label_style, self.style
         column_x = self.width - self.column_width
         top -= self.row_pad * 0.5
-        # one heading over each column, on the same baseline (every column has its own)
+        # one heading over each column, on the same baseline (every column has its own);
+        # on a continuation page the header repeats for the eye: an artifact there
         first = baseline_below(top, label)
-        draw_lines(canvas, 0, first, self._box_lines(), label)
-        draw_lines(canvas, self._indent(), first, self._item_lines(), label)
+        box_head, item_head, when_head = self.headers
+        draw_lines(canvas, 0, first, self._box_lines(), label, opening(canvas, box_head))
+        draw_lines(canvas, self._indent(), first, self._item_lines(), label,
+                   opening(canvas, item_head))
         column_lines = self._column_lines()
         widest = max(stringWidth(line, label.fontName, label.fontSize) for line in column_lines)
-        draw_lines(canvas, min(column_x, self.width - widest), first, column_lines, label)
+        draw_lines(canvas, min(column_x, self.width - widest), first, column_lines, label,
+                   opening(canvas, when_head))
         top -= self._header_lines() * label.leading
         indent = self._indent()
         segments = []
@@ -1167,18 +1395,57 @@ class ChecklistRows(Flowable):
             row_top = top - self.pad
             baseline = baseline_below(row_top, style)
             box_y = baseline - self.box * 0.12
-            canvas.addLiteral(box_ops(0, box_y, self.box))
-            self.form.checkbox(canvas, f"symptom_{number}", 0, box_y, self.box, text)
-            draw_lines(canvas, indent, baseline, lines, style)
+            tick, item, when = self.cells[number]
+            canvas.addLiteral(decoration(canvas, box_ops(0, box_y, self.box)))
+            self.form.checkbox(canvas, f"symptom_{number}", 0, box_y, self.box, text, tick)
+            draw_lines(canvas, indent, baseline, lines, style, opening(canvas, item))
             line_y = baseline - (len(lines) - 1) * style.leading - 2
             segments.append((column_x, self.width, line_y))
             self.form.line(canvas, f"symptom_{number}_when", column_x, self.width, line_y,
-                           style.leading * 0.9, f"{self.column}: {text}")
+                           style.leading * 0.9, f"{self.column}: {text}", when)
             top = bottom
         rules(canvas, tuple(segments))
         for part, height in zip(self.foot, self.foot_heights, strict=True):
             top -= height
             part.drawOn(canvas, 0, top)
+
+
+class Marked(Flowable):
+    """A flowable drawn whole as the content of one node of the structure tree (the
+    drawing of the three kinds as a Figure with its alternative text, the worked
+    example as a paragraph)."""
+
+    def __init__(self, inner: Flowable, node: Node | None) -> None:
+        super().__init__()
+        self.inner = inner
+        self.node = node
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        width, height = self.inner.wrap(avail_width, avail_height)
+        self.width, self.height = width, height
+        return width, height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return []
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name
+        return float(self.inner.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 - reportlab's name
+        return float(self.inner.getSpaceAfter())
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
+        start = opening(canvas, self.node)
+        if not start:
+            self.inner.drawOn(canvas, x, y, _sW)
+            return
+        canvas.addLiteral(start)
+        tags, canvas.tags = canvas.tags, None  # all of it is the node's: nothing nested
+        try:
+            self.inner.drawOn(canvas, x, y, _sW)
+        finally:
+            canvas.tags = tags
+        canvas.addLiteral(END)
 
 
 class ExampleBlock(Flowable):
@@ -1232,7 +1499,10 @@ class ExampleBlock(Flowable):
         path.lineTo(size * 0.85, box_y + size * 0.88)
         canvas.drawPath(path, stroke=1, fill=0)
         canvas.restoreState()
-        draw_lines(canvas, self.indent, first_baseline, self.lines, style)
+        # (a space after the question, which prints nothing, so that text read back
+        # from the page does not run it into the answer)
+        lines = (*self.lines[:-1], f"{self.lines[-1]} ") if self.lines else ()
+        draw_lines(canvas, self.indent, first_baseline, lines, style)
         rules(canvas, tuple((self.indent, self.width, y) for y in ys))
         for y, line in zip(ys, self.answer_lines, strict=True):
             draw_lines(canvas, self.indent + style.fontSize * 0.4, y + 2 + style.fontSize * 0.24,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import visitprep.render.quick_platypus  # noqa: F401 - before any reportlab import
 # isort: on
 import io
-import unicodedata
 import zlib
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -27,7 +26,6 @@ from reportlab.pdfbase.ttfonts import (
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
-    Image,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -38,19 +36,23 @@ from reportlab.platypus.doctemplate import LayoutError
 from visitprep import __version__
 from visitprep.document import Document, HeaderField
 from visitprep.errors import RenderError
-from visitprep.i18n import current, gettext, tag
+from visitprep.fonts import FONT, FONT_BOLD, check_printable, register
+from visitprep.i18n import tag
 from visitprep.layout import Layout
 from visitprep.models import Checklist
 from visitprep.render.flowables import (
     INK,
+    Box,
     ChecklistRows,
     ExampleBlock,
     FieldRows,
+    Figure,
     Form,
     KindsFigure,
     LabelBox,
     LeadText,
     Lines,
+    Marked,
     NotesBlock,
     NotesLines,
     PlainText,
@@ -58,15 +60,12 @@ from visitprep.render.flowables import (
     Together,
     WriteLine,
     draw_lines,
+    opening,
     wrap_text,
 )
-from visitprep.resources import font_path
+from visitprep.render.tags import PAGINATION, Node, Tags, tags_of
 
-FONT = "VisitprepSans"
-FONT_BOLD = "VisitprepSans-Bold"
-FONT_LABEL = "DejaVu Sans"
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
-_RTL = ("R", "AL")
 FRAME_PADDING = 6.0  # platypus frames pad their content by 6 pt on each side
 EDGE = 0.4 * inch + 1.5  # nothing prints closer to the paper's edge (home inkjet printers)
 DESCENT, ASCENT = 0.24, 0.93  # DejaVu Sans, as a share of the font size
@@ -173,58 +172,10 @@ def _seed_subsets(canvas: Canvas, document: Document) -> None:
 
 
 @cache
-def _fonts() -> frozenset[int]:
-    """Register the bundled fonts once; return the code points both can draw."""
-    from visitprep.font_cache import load_ttfont
-
-    regular = load_ttfont(FONT, font_path("DejaVuSans.ttf"))
-    bold = load_ttfont(FONT_BOLD, font_path("DejaVuSans-Bold.ttf"))
-    _embed_once(regular)
-    _embed_once(bold)
-    pdfmetrics.registerFont(regular)
-    pdfmetrics.registerFont(bold)
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT,
-                                  boldItalic=FONT_BOLD)
-    return frozenset(regular.face.charToGlyph) & frozenset(bold.face.charToGlyph)
-
-
-def unprintable(text: str) -> str | None:
-    """Say why the handout's font cannot print this text, or return None if it can."""
-    return _unprintable(text, current())
-
-
-@lru_cache(maxsize=4096)  # bank texts repeat in every handout of a batch
-def _unprintable(text: str, language: str) -> str | None:
-    covered = _fonts()
-    for char in text:
-        if char.isspace():
-            continue
-        name = unicodedata.name(char, "unnamed character")
-        if unicodedata.bidirectional(char) in _RTL:
-            return gettext("is written right to left ('{char}', {name}); visitprep cannot "
-                           "print right-to-left text correctly yet").format(char=char,
-                                                                            name=name)
-        if ord(char) not in covered:
-            return gettext("has the character '{char}' (U+{code}, {name}), which the "
-                           "handout's font ({font}) cannot print").format(
-                char=char, code=f"{ord(char):04X}", name=name, font=FONT_LABEL)
-    return None
-
-
-def check_printable(document: Document) -> None:
-    """Refuse text the font cannot draw, rather than print an empty box.
-
-    Raises:
-        RenderError: Naming the text, the character and its Unicode name.
-    """
-    for origin, value in document.texts():
-        problem = unprintable(value)
-        if problem:
-            raise RenderError(
-                f"{origin} ('{value}') {problem}",
-                hint="Write it another way (for example in Latin letters), or leave it out "
-                "and write it on the printed page by hand.",
-            )
+def _fonts() -> None:
+    """Register the bundled fonts (visitprep.fonts) and embed them our way, once."""
+    for font in register():
+        _embed_once(font)
 
 
 class _Styles:
@@ -284,14 +235,10 @@ def _header(document: Document, styles: _Styles, layout: Layout, form: Form,
         if spare >= 0:
             cells = (needs[0] + spare / 2, needs[1] + spare / 2)
             return FieldRows(rows, styles.bold, styles.body, labels, form,
-                             pad_top=size * 0.1, cell_widths=cells)
+                             pad_top=size * 0.1, cell_widths=cells, node=form.tree.add("L"))
     return FieldRows(rows, styles.bold, styles.body,
                      (min(label_width(list(document.fields)), width * 0.5),), form,
-                     pad_top=size * 0.1)
-
-
-def _title(document: Document, styles: _Styles) -> Flowable:
-    return PlainText(document.title, styles.title)
+                     pad_top=size * 0.1, node=form.tree.add("L"))
 
 
 def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: float,
@@ -303,19 +250,23 @@ def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: fl
     the logo goes above the details when beside them would be too narrow, or when the
     details run long."""
     pad = layout.body_size * 0.6
-    logo: Flowable | None = _logo(document.clinic_logo) if document.clinic_logo else None
+    tree = form.tree
+    title = tree.add("H2")  # a heading, then the logo, then the details
+    logo: Flowable | None = _logo(document.clinic_logo, tree.add(
+        "Figure", alt=document.clinic_logo_alt)) if document.clinic_logo else None
     beside = logo is not None and width - 2 * pad - logo.drawWidth - pad >= layout.body_size * 14
     text_width = width - 2 * pad - (logo.drawWidth + pad if beside and logo else 0)
     lines = _pack(document.clinic, styles.body, text_width) if document.clinic else ()
     if beside and len(lines) > 6:
         beside, text_width = False, width - 2 * pad
         lines = _pack(document.clinic, styles.body, text_width)
-    details: list[Flowable] = [PlainText(document.clinic_title, styles.bold)]
+    details: list[Flowable] = [PlainText(document.clinic_title, styles.bold, title)]
     if document.clinic:
-        details += [PlainText(line, styles.body) for line in lines]
+        details += [PlainText(line, styles.body, tree.add("P")) for line in lines]
     else:
+        blank = tree.add("Div")
         details += [WriteLine(styles.body.leading * 1.3, form, f"clinic_{n}",
-                              document.clinic_title) for n in range(1, 4)]
+                              document.clinic_title, blank) for n in range(1, 4)]
     style = [("BOX", (0, 0), (-1, -1), 1.2, INK),
              ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("LEFTPADDING", (0, 0), (-1, -1), pad),
@@ -326,14 +277,14 @@ def _clinic_block(document: Document, styles: _Styles, layout: Layout, width: fl
              ("TOPPADDING", (0, 0), (-1, 0), pad * 0.7),
              ("BOTTOMPADDING", (0, -1), (-1, -1), pad)]
     if beside and logo is not None:  # a short block: one row, the logo in its own column
-        box = Table([[logo, details]], colWidths=[logo.drawWidth + pad, width - logo.drawWidth
-                                                  - pad])
+        box = Box([[logo, details]], colWidths=[logo.drawWidth + pad, width - logo.drawWidth
+                                                - pad])
     else:
         rows: list[list[Any]] = [[part] for part in details]
         if logo is not None:
             rows.insert(0, [logo])
             style.append(("BOTTOMPADDING", (0, 0), (-1, 0), pad * 0.5))
-        box = Table(rows, colWidths=[width])
+        box = Box(rows, colWidths=[width])
         box.rows_may_split = len(rows) > 4  # see Together.split
     box.setStyle(TableStyle(style))
     return box
@@ -356,10 +307,10 @@ def _pack(entries: tuple[str, ...], style: ParagraphStyle, width: float,
     return tuple(lines)
 
 
-def _logo(path: str) -> Flowable:
+def _logo(path: str, node: Node) -> Flowable:
     """The clinic's logo, scaled to fit LOGO_BOX and keeping its proportions."""
     try:
-        image = Image(path)
+        image = Figure(path, node)
         scale = min(LOGO_BOX[0] / image.imageWidth, LOGO_BOX[1] / image.imageHeight)
     except Exception as exc:  # reportlab and Pillow raise many kinds for a bad image
         raise RenderError(
@@ -376,13 +327,13 @@ def _page_one_top(document: Document, styles: _Styles, layout: Layout, width: fl
                   form: Form) -> list[Flowable]:
     """The title and the header; on a navigator handout, the header beside the "Place
     label here" box, and the clinic's block under them, the full width of the page."""
-    title = PlainText(document.title, styles.title)
+    title = PlainText(document.title, styles.title, form.tree.add("H1"))
     if not document.label_box:
         return [title, _header(document, styles, layout, form, width)]
     gap = layout.body_size
     left = width - LabelBox.WIDTH - gap
-    row = Table([[_header(document, styles, layout, form, left),
-                  LabelBox(document.label_box, styles.small)]],
+    row = Box([[_header(document, styles, layout, form, left),
+                LabelBox(document.label_box, styles.small, form.tree.add("P"))]],
                 colWidths=[left, LabelBox.WIDTH + gap])
     row.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -398,7 +349,7 @@ def _page_one_top(document: Document, styles: _Styles, layout: Layout, width: fl
             _clinic_block(document, styles, layout, width, form)]
 
 
-class _TopBox(Table):
+class _TopBox(Box):
     """A table that splits only after its title, invitation and first question."""
 
     KEEP = 3
@@ -413,19 +364,24 @@ class _TopBox(Table):
 
 def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
              form: Form, extra: int = 0, lines: int | None = None,
-             more: dict[int, int] | None = None) -> Table:
+             more: dict[int, int] | None = None, node: Node | None = None) -> Table:
     """The boxed "My top questions" on page 1, with the line inviting the care team first.
 
     The invitation sits under the box's title so it stays on page 1 even when large
     print pushes the last question over. `extra` writing lines are shared among the
     questions (the first ones first); `lines` replaces the template's writing lines for
-    each; `more` gives chosen questions (by number) more lines.
+    each; `more` gives chosen questions (by number) more lines. `node` is the box's
+    section of the structure tree, from the box this one replaces.
     """
     pad = layout.body_size * 0.8
-    rows: list[list[Any]] = [[PlainText(document.top_title, styles.heading)],
-                             [PlainText(document.invite, styles.bold)]]
+    if node is None:
+        node = form.tree.add("Sect")
+    node.kids.clear()
+    rows: list[list[Any]] = [[PlainText(document.top_title, styles.heading, node.add("H2"))],
+                             [PlainText(document.invite, styles.bold, node.add("P"))]]
     if document.top_empty:  # blank: the box is the reader's to fill in, and says so
-        rows.append([PlainText(document.top_empty, styles.body)])
+        rows.append([PlainText(document.top_empty, styles.body, node.add("P"))])
+    questions = node.add("L")
     slots = document.top_slots
     for number in range(1, slots + 1):
         item = document.top[number - 1] if number <= len(document.top) else None
@@ -433,11 +389,12 @@ def _top_box(document: Document, styles: _Styles, layout: Layout, width: float,
             + (number <= extra % slots) + (more or {}).get(number, 0)
         rows.append([QuestionBlock(item.text if item else None, styles.body, layout, form,
                                    f"top_{number}", number, lines=count,
-                                   slot=f"{document.top_title} {number}")])
-    rows += [[LeadText(f"{term}:", meaning, styles.bold, styles.body)]
+                                   slot=f"{document.top_title} {number}", node=questions)])
+    rows += [[LeadText(f"{term}:", meaning, styles.bold, styles.body, node.add("P"))]
              for term, meaning in document.top_terms]
     # If the box ever has to split, its title repeats on the next page.
     table = _TopBox(rows, colWidths=[width], repeatRows=1)
+    table.node = node
     table.lines = lines
     table.KEEP = 4 if document.top_empty else 3
     table.setStyle(TableStyle([
@@ -460,13 +417,16 @@ def _checklist(checklist: Checklist, document: Document, styles: _Styles, layout
     # First, in bold, not to wait for the visit; then the source's warning (and that many
     # have other causes) and how to fill the table in: one paragraph; then the numbers to
     # call, right under the words that say to call, over the rows.
+    tree = form.tree
     calls = document.calls if document.checklists.index(checklist) == 0 else ()
     rest = " ".join(text for text in (checklist.intro, checklist.how_to) if text)
-    head: list[Flowable] = [PlainText(checklist.title, styles.heading),
-                            LeadText(checklist.act_now, rest, styles.bold, styles.body)
-                            if checklist.act_now else PlainText(rest, styles.body)]
+    head: list[Flowable] = [PlainText(checklist.title, styles.heading, tree.add("H2")),
+                            LeadText(checklist.act_now, rest, styles.bold, styles.body,
+                                     tree.add("P"))
+                            if checklist.act_now else PlainText(rest, styles.body, tree.add("P"))]
     if calls:
         head.append(_call_lines(calls, styles, layout, width, form))
+    table = tree.add("Table")
     box_head, item_head, column = document.checklist_headers
     # The "When it started" column: room for a few words; its heading wraps rather
     # than take width from the items (in large print it would take a third).
@@ -475,24 +435,30 @@ def _checklist(checklist: Checklist, document: Document, styles: _Styles, layout
     rows = ChecklistRows(head, (box_head, item_head, column),
                          list(enumerate(checklist.items, 1)),
                          (styles.bold, styles.body), layout.checkbox_size,
-                         layout.body_size * 0.35, form, column_width)
+                         layout.body_size * 0.35, form, column_width, table=table)
     if continued:  # where its rows run onto the next page, its title repeats there
-        rows.continued_head = [PlainText(continued, styles.bold)]
+        rows.continued_head = [PlainText(continued, styles.bold)]  # (an artifact)
     return rows
 
 
 def _call_lines(calls: tuple[tuple[str, str], ...], styles: _Styles, layout: Layout,
                 width: float, form: Form) -> Flowable:
     """Each bold label ("My cancer care team's number:") with its number beside it, or a line
-    to write it on; side by side when they fit on one line, else one under the other."""
+    to write it on; side by side when they fit on one line, else one under the other.
+
+    In the structure tree, a list: each label an item's label (Lbl), its number, or the
+    field to type it in, the item's body (LBody)."""
     cells: list[list[Flowable]] = []
     widths: list[float] = []
+    listing = form.tree.add("L")
     for n, (label, number) in enumerate(calls, 1):
+        item = listing.add("LI")
+        lbl, body = item.add("Lbl"), item.add("LBody")
         text_width = pdfmetrics.stringWidth(label, styles.bold.fontName, styles.bold.fontSize)
         field = "call_number" if n == 1 else f"call_number_{n}"
-        value: Flowable = (PlainText(number, styles.body) if number else
-                           WriteLine(styles.body.leading * 1.3, form, field, label))
-        cells.append([PlainText(label, styles.bold), value])
+        value: Flowable = (PlainText(number, styles.body, body) if number else
+                           WriteLine(styles.body.leading * 1.3, form, field, label, body))
+        cells.append([PlainText(label, styles.bold, lbl), value])
         widths.append(text_width + layout.body_size * 0.6)
     room = width / len(calls) - layout.body_size
     if len(calls) > 1 and all(w <= room * 0.62 for w in widths):
@@ -503,11 +469,11 @@ def _call_lines(calls: tuple[tuple[str, str], ...], styles: _Styles, layout: Lay
         for index, (cell, label_width) in enumerate(zip(cells, widths, strict=True)):
             row += cell
             col_widths += [label_width, col - label_width + (gap if index else 0)]
-        table = Table([row], colWidths=col_widths)
+        table = Box([row], colWidths=col_widths)
         pads = [("LEFTPADDING", (i, 0), (i, 0), gap) for i in range(2, len(row), 2)]
     else:
         label_width = min(width * 0.6, max(widths))
-        table = Table(cells, colWidths=[label_width, width - label_width])
+        table = Box(cells, colWidths=[label_width, width - label_width])
         pads = []
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
@@ -520,13 +486,18 @@ def _call_lines(calls: tuple[tuple[str, str], ...], styles: _Styles, layout: Lay
 
 
 def _glossary(document: Document, styles: _Styles, layout: Layout,
-              width: float) -> Flowable:
+              width: float, form: Form) -> Flowable:
     """The words the questions use, with their meanings, in a small box kept whole."""
     pad = layout.body_size * 0.6
-    rows = [[PlainText(document.glossary_title, styles.bold)]]
-    rows += [[LeadText(f"{term}:", meaning, styles.bold, styles.body)]
-             for term, meaning in document.glossary]
-    box = Table(rows, colWidths=[width])
+    tree = form.tree
+    rows = [[PlainText(document.glossary_title, styles.bold, tree.add("H2"))]]
+    terms = tree.add("L")  # each term the label of an item, its meaning the body
+    for term, meaning in document.glossary:
+        item = terms.add("LI")
+        label = item.add("Lbl")
+        rows.append([LeadText(f"{term}:", meaning, styles.bold, styles.body,
+                              item.add("LBody"), label)])
+    box = Box(rows, colWidths=[width])
     box.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 0.8, INK),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
@@ -541,6 +512,7 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
              form: Form) -> list[Flowable]:
     """What closes the handout, after the notes: the clinic (when not on page 1 beside the
     label box), the people who can support you, where to learn more, the sources."""
+    tree = form.tree
     blocks: list[Flowable] = []
     if document.clinic_title and not document.label_box:
         blocks.append(Together([Spacer(1, layout.body_size * 0.5),
@@ -549,17 +521,22 @@ def _closing(document: Document, styles: _Styles, layout: Layout, width: float,
         # the people side by side where they fit, each whole after its bullet
         people = _pack(tuple(f"\u2022\u00a0{person}" for person in document.support),
                        styles.body, width, sep="\u2003\u2003")
-        blocks.append(Together([PlainText(document.support_title, styles.heading),
-                                Lines([document.support_intro, *people], styles.body)]))
-    blocks.append(Together([PlainText(document.learn_more_title, styles.heading),
-                            Lines(list(document.resources), styles.body)]))
+        heading = tree.add("H2")
+        blocks.append(Together([PlainText(document.support_title, styles.heading, heading),
+                                Lines([document.support_intro, *people], styles.body,
+                                      [tree.add("P") for _ in range(len(people) + 1)])]))
+    heading = tree.add("H2")
+    blocks.append(Together([PlainText(document.learn_more_title, styles.heading, heading),
+                            Lines(list(document.resources), styles.body,
+                                  [tree.add("P") for _ in document.resources])]))
     # the sources as one paragraph under a bold lead: they are looked up, not read
     blocks.append(Together([Spacer(1, layout.body_size * 0.6), LeadText(
         f"{document.sources_title}:", "; ".join(document.sources) + ".", styles.bold,
-        styles.body)]))
+        styles.body, tree.add("P"))]))
     if document.translation_note:  # a translation not yet reviewed says so, last
         blocks.append(Together([Spacer(1, layout.body_size * 0.6),
-                                PlainText(document.translation_note, styles.body)]))
+                                PlainText(document.translation_note, styles.body,
+                                          tree.add("P"))]))
     return blocks
 
 
@@ -584,36 +561,43 @@ def _story(document: Document, layout: Layout, width: float, height: float,
            form: Form) -> list[Flowable]:
     styles = _styles(layout)
     space = layout.body_size
+    tree = form.tree  # the structure tree's nodes are made in reading order
     # Page 1 leads with who and when, then the top questions, so that even in large
     # print they stay on the first page; how to use the list follows the box.
-    how_to, has_example = _how_to(document, styles, layout, width)
+    # (the structure tree's nodes are made in reading order: page 1's top first)
+    top = _page_one_top(document, styles, layout, width, form)
+    box = _top_box(document, styles, layout, width, form)
+    how_to, has_example = _how_to(document, styles, layout, width, tree)
     _role(how_to, "how")
     story: list[Flowable] = [
-        *_page_one_top(document, styles, layout, width, form),
+        *top,
         Spacer(1, space * 0.3),
-        _top_box(document, styles, layout, width, form),
+        box,
         Spacer(1, space * 0.5),
         how_to,
         Spacer(1, space * 0.5),
-        *_situation(document, styles, layout, width),
+        *_situation(document, styles, layout, width, form),
     ]
     # (where words are explained inline, page space is short: the title says what the
     # list is, and the example goes only beside the steps)
     lead_in = [] if document.explain_inline else _lead_in(document, styles, layout,
-                                                        not has_example)
+                                                        not has_example, tree)
     own = 0
     for section in document.sections:
-        blocks: list[Flowable] = [LeadText(f"{term}:", meaning, styles.bold, styles.body)
+        heading = tree.add("H2")
+        blocks: list[Flowable] = [LeadText(f"{term}:", meaning, styles.bold, styles.body,
+                                           tree.add("P"))
                                   for term, meaning in section.terms]
+        questions = tree.add("L")
         for item in section.items:
             if item.id is None:
                 own += 1
             field = item.id if item.id is not None else f"own_{own}"
-            block = QuestionBlock(item.text, styles.body, layout, form, field)
+            block = QuestionBlock(item.text, styles.body, layout, form, field, node=questions)
             blocks.append(block)
         for block in blocks[:-1]:  # (the test: not for a last question alone)
             block.continued_title = document.continued_title(section.title)
-        heading = PlainText(section.title, styles.heading)
+        heading = PlainText(section.title, styles.heading, heading)
         if lead_in:  # before the first topic
             story += [Spacer(1, space * 0.4), _role(Together(lead_in), "lead")]
             lead_in = []
@@ -628,32 +612,38 @@ def _story(document: Document, layout: Layout, width: float, height: float,
                                 document.continued_title(checklist.title)))
     # The notes take what is left of the last questions' page; the closing blocks
     # follow them on the last page.
+    heading, fields = tree.add("H2"), tree.add("Div")
     closing = _closing(document, styles, layout, width, form)
     notes = NotesLines(layout.notes_lines, layout.line_gap, closing, form, document.notes_title,
-                       page_height=height)
-    story += [NotesBlock([PlainText(document.notes_title, styles.heading), notes]),
+                       page_height=height, node=fields)
+    story += [NotesBlock([PlainText(document.notes_title, styles.heading, heading), notes]),
               NotesLines(layout.notes_lines, layout.line_gap, closing, form,
-                         document.notes_title, continues=notes),
+                         document.notes_title, continues=notes, node=fields),
               *closing]
     return story
 
 
 def _how_to(document: Document, styles: _Styles, layout: Layout,
-            width: float) -> tuple[Flowable, bool]:
+            width: float, tree: Node) -> tuple[Flowable, bool]:
     """ "How to use this list" on page 1: the numbered steps, and beside them the worked
     example of an item when there is room for it (not in large print). Returns the
     block, and whether it holds the example."""
-    heading = PlainText(document.how_to_title, styles.heading)
+    heading = PlainText(document.how_to_title, styles.heading, tree.add("H2"))
     heading.spaceBefore = 0  # it follows the top questions' box closely
-    steps = [LeadText(f"{number}.", step, styles.bold, styles.body)
-             for number, step in enumerate(document.steps, 1)]
+    listing = tree.add("L")  # each step an item: its number the label
+    steps: list[Flowable] = []
+    for number, step in enumerate(document.steps, 1):
+        item = listing.add("LI")
+        label = item.add("Lbl")
+        steps.append(LeadText(f"{number}.", step, styles.bold, styles.body, item.add("LBody"),
+                              label))
     gap = layout.body_size * 1.5
     column = max((pdfmetrics.stringWidth(f"{number}.", FONT_BOLD, layout.body_size)
                   + pdfmetrics.stringWidth(f" {step}", FONT, layout.body_size)
                   for number, step in enumerate(document.steps, 1)), default=0.0) + 2
     if document.example_question and width - column - gap >= layout.body_size * 11:
-        example = ExampleBlock(document.example_question, document.example_answer,
-                               styles.body, layout)
+        example = Marked(ExampleBlock(document.example_question, document.example_answer,
+                                      styles.body, layout), tree.add("P"))
         table = Table([[steps, [Spacer(1, styles.body.leading * 0.3), example]]],
                       colWidths=[column + gap, width - column - gap])
         table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -666,33 +656,36 @@ def _how_to(document: Document, styles: _Styles, layout: Layout,
 
 
 def _lead_in(document: Document, styles: _Styles, layout: Layout,
-             example: bool) -> list[Flowable]:
+             example: bool, tree: Node) -> list[Flowable]:
     """What the list is, and (unless "How to use this list" holds it) one worked example
     of how to use an item (a checked box, and the answer on its line), before the first
     topic."""
-    parts: list[Flowable] = [PlainText(document.intro, styles.body)] if document.intro else []
+    parts: list[Flowable] = [PlainText(document.intro, styles.body, tree.add("P"))] \
+        if document.intro else []
     if example and document.example_question:
-        parts.append(ExampleBlock(document.example_question, document.example_answer,
-                                  styles.body, layout))
+        parts.append(Marked(ExampleBlock(document.example_question, document.example_answer,
+                                         styles.body, layout), tree.add("P")))
     return parts
 
 
 def _situation(document: Document, styles: _Styles, layout: Layout,
-               width: float) -> list[Flowable]:
+               width: float, form: Form) -> list[Flowable]:
     """ "About my cancer": the kind's meaning, the words the handout uses (recurrence
     first), and the drawing of the three kinds with the reader's marked."""
+    tree = form.tree
     parts: list[Flowable] = [LeadText(f"{document.situation_label}:", document.situation,
-                                      styles.bold, styles.body)]
-    parts += [LeadText(f"{term}:", meaning, styles.bold, styles.body)
+                                      styles.bold, styles.body, tree.add("P"))]
+    parts += [LeadText(f"{term}:", meaning, styles.bold, styles.body, tree.add("P"))
               for term, meaning in document.situation_terms]
     if not document.explain_inline and document.glossary:
-        parts.append(_glossary(document, styles, layout, width))
+        parts.append(_glossary(document, styles, layout, width, form))
     about = _role(Together(parts), "about")
     figure = document.figure
     if document.explain_inline or figure is None:
         return [about]
-    drawing = KindsFigure(figure.title, figure.labels, figure.mark, figure.mark_words,
-                          figure.key, (styles.bold, styles.body), alt=figure.alt)
+    drawing = Marked(KindsFigure(figure.title, figure.labels, figure.mark, figure.mark_words,
+                                 figure.key, (styles.bold, styles.body), alt=figure.alt),
+                     tree.add("Figure", alt=figure.alt))
     return [about, _role(Together([Spacer(1, styles.body.fontSize * 0.6), drawing]),
                          "figure")]
 
@@ -713,7 +706,8 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
         # long top questions or header: as few lines as any question gets, rather than
         # split the box over two pages
         fewest = min(layout.top_answer_lines, layout.answer_lines)
-        story[box] = _top_box(document, styles, layout, width, form, lines=fewest)
+        story[box] = _top_box(document, styles, layout, width, form, lines=fewest,
+                              node=story[box].node)
         through = _stack_height(story[:box + 1], width)
         if through > height:  # it splits: the last question on page 1 takes the space left
             room = height - (through - story[box].wrap(width, 1e6)[1])
@@ -724,7 +718,8 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
                 spare = int((room - parts[0].wrap(width, room)[1] - 1) // layout.line_gap)
                 if on_page_one > 0 and spare > 0:
                     story[box] = _top_box(document, styles, layout, width, form,
-                                          lines=fewest, more={on_page_one: spare})
+                                          lines=fewest, more={on_page_one: spare},
+                                          node=story[box].node)
         return
     role = {getattr(flowable, "page_one_role", ""): index for index, flowable in enumerate(story)}
     if not {"how", "about", "first"} <= set(role):
@@ -736,11 +731,13 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
     if _stack_height(story[:how + 1], width) > height:
         # "How to use this list" stays on page 1: the top questions give up lines for it
         for lines in range(fewest, -1, -1):
-            story[box] = _top_box(document, styles, layout, width, form, lines=lines)
+            story[box] = _top_box(document, styles, layout, width, form, lines=lines,
+                                  node=story[box].node)
             if _stack_height(story[:how + 1], width) <= height:
                 break
         else:
-            story[box] = _top_box(document, styles, layout, width, form)
+            story[box] = _top_box(document, styles, layout, width, form,
+                                  node=story[box].node)
             return
         end = how + 1
     else:
@@ -749,13 +746,15 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
         # (and the drawing with them when it can)
         for target in (role.get("figure", about), about):
             for lines in range(layout.top_answer_lines, max(fewest, 1) - 1, -1):
-                story[box] = _top_box(document, styles, layout, width, form, lines=lines)
+                story[box] = _top_box(document, styles, layout, width, form, lines=lines,
+                                      node=story[box].node)
                 if _stack_height(story[:target + 1], width) <= height:
                     break
             if _stack_height(story[:target + 1], width) <= height:
                 break
         else:
-            story[box] = _top_box(document, styles, layout, width, form)
+            story[box] = _top_box(document, styles, layout, width, form,
+                                  node=story[box].node)
         if _stack_height(story[:first + 1], width) <= height:
             return
         # the page breaks after the last block that fits (the steps, "About my cancer",
@@ -766,7 +765,8 @@ def _fill_page_one(story: list[Flowable], document: Document, styles: _Styles,
     extra = int((height - _stack_height(story[:end], width) - 1) // layout.line_gap)
     if extra > 0:
         given = story[box].lines if isinstance(story[box], _TopBox) else None
-        story[box] = _top_box(document, styles, layout, width, form, extra, lines=given)
+        story[box] = _top_box(document, styles, layout, width, form, extra, lines=given,
+                              node=story[box].node)
 
 
 def _furniture_geometry(document: Document, layout: Layout,
@@ -786,8 +786,12 @@ def _furniture_geometry(document: Document, layout: Layout,
     return baseline, top_margin, bottom_margin, head
 
 
-def _page_furniture(document: Document, layout: Layout) -> Callable[[Canvas, int, int], None]:
-    """The top line (whose pages these are, and "Page 2 of 4") and the footer's note."""
+def _page_furniture(document: Document, layout: Layout,
+                    footer: Node) -> Callable[[Canvas, int, int], None]:
+    """The top line (whose pages these are, and "Page 2 of 4") and the footer's note.
+
+    All are pagination artifacts, but for the footer's note on the last page: it is
+    read once, at the end (`footer`, the last paragraph of the structure tree)."""
     size = layout.small_size
     style = ParagraphStyle("furniture", fontName=FONT, fontSize=size, leading=size * 1.2)
 
@@ -797,18 +801,22 @@ def _page_furniture(document: Document, layout: Layout) -> Callable[[Canvas, int
         baseline, _, _, head_baseline = _furniture_geometry(document, layout, width)
         label = document.page_label.format(page=page, pages=pages)
         label_width = pdfmetrics.stringWidth(label, FONT, size)
-        draw_lines(canvas, width - margin - label_width, height - head_baseline, (label,), style)
+        tagged = tags_of(canvas) is not None
+        artifact = PAGINATION if tagged else ""
+        draw_lines(canvas, width - margin - label_width, height - head_baseline, (label,), style,
+                   artifact)
         lines = wrap_text(document.footer, FONT, size, width - 2 * margin, hyphenate=True)
         if lines:
-            draw_lines(canvas, margin, baseline + (len(lines) - 1) * style.leading, lines, style)
+            draw_lines(canvas, margin, baseline + (len(lines) - 1) * style.leading, lines, style,
+                       opening(canvas, footer) if page == pages and tagged else artifact)
         room = width - 2 * margin - label_width - size
         head = wrap_text(document.running_head, FONT, size, room)
         if len(head) > 1:  # a long name: what fits, and a mark that there is more
             head = wrap_text(document.running_head, FONT, size,
                              room - pdfmetrics.stringWidth(" \u2026", FONT, size))[:1]
-            head = (f"{head[0]} \u2026",)
+            head = (f"{head[0].rstrip()} \u2026",)
         if page > 1 and head:
-            draw_lines(canvas, margin, height - head_baseline, head, style)
+            draw_lines(canvas, margin, height - head_baseline, head, style, artifact)
 
     return draw
 
@@ -845,26 +853,31 @@ class _Handout(SimpleDocTemplate):
             question.extend_to(self.canv, self.frame._y1p)
 
 
-def _canvas_maker(document: Document,
-                  furniture: Callable[[Canvas, int, int], None]) -> type[Canvas]:
+def _canvas_maker(document: Document, furniture: Callable[[Canvas, int, int], None],
+                  tree: Node) -> type[Canvas]:
     class NumberedCanvas(Canvas):
-        """Holds every page until the end, so each can say 'Page 2 of 3'."""
+        """Holds every page until the end, so each can say 'Page 2 of 3'; then adds the
+        structure tree (`tags`), whose marked content the flowables wrote."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            self.tags = Tags(document.language, tree)
             _seed_subsets(self, document)
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._pages.append(dict(self.__dict__))
             self._startPage()
+            self.tags.new_page(len(self._pages))
 
         def save(self) -> None:
             total = len(self._pages)
             for number, state in enumerate(self._pages, 1):
                 self.__dict__.update(state)
+                self.tags.new_page(number - 1)
                 furniture(self, number, total)
                 super().showPage()
+            self.tags.write(self, document.meta_title)
             super().save()
 
     return NumberedCanvas
@@ -884,7 +897,8 @@ def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
     Raises:
         RenderError: For a character the font cannot draw, or content that cannot fit a page.
     """
-    check_printable(document)
+    check_printable(document.texts())
+    _fonts()
     margin = layout.margin_in * inch
     _, top_margin, bottom_margin, _ = _furniture_geometry(document, layout,
                                                           PAPER_SIZES[paper][0])
@@ -907,10 +921,11 @@ def render_pdf(document: Document, layout: Layout, *, paper: str = "letter",
     form = Form(document.fillable, layout.body_size)
     story = _story(document, layout, doc.width - 2 * FRAME_PADDING,
                    doc.height - 2 * FRAME_PADDING, form)
+    footer = form.tree.add("P")  # the footer's note, read once at the end
     try:
         # (build consumes the list it is given)
-        doc.build(list(story),
-                  canvasmaker=_canvas_maker(document, _page_furniture(document, layout)))
+        doc.build(list(story), canvasmaker=_canvas_maker(
+            document, _page_furniture(document, layout, footer), form.tree))
     except LayoutError:
         raise RenderError(
             f"{_too_tall(story, doc.height - 2 * FRAME_PADDING)} is too long to fit on one page",

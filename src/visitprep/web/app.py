@@ -206,7 +206,7 @@ class Maker:
 
 def check_text(value: str) -> str | None:
     """Why the handout's font cannot print this text, or None."""
-    from visitprep.render.pdf import unprintable
+    from visitprep.fonts import unprintable
 
     return unprintable(value)
 

@@ -1,0 +1,133 @@
+"""What tagging the PDF costs: the same handouts made by the code before it and by this
+checkout, in one run, turn about (issue 20: at most 25% more time).
+
+Takes the code of an earlier commit (`--before`, default the last commit before tagged
+PDFs) out of git into a temporary folder, then, best of `--repeat` runs each, measures
+in one process per side the time a handout takes (printed and fillable, from the same
+profiles as bench/batch.py's clinic lists), and `visitprep batch` on a clinic list of
+`--rows` rows with --jobs 1. Times are CPU time (the processes' user and system time),
+which a busy shared machine disturbs much less than the time on the clock.
+
+    python bench/tagging.py [--before REV] [--handouts 200] [--rows 1000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+from batch import make_csv
+from common import machine
+
+REPO = Path(__file__).resolve().parents[1]
+BEFORE = "ea4a249"  # main just before the tagged PDF (issue 20) landed
+
+_SINGLE = """
+import random, sys, time
+from visitprep.bank import load_bank
+from visitprep.handout import make_handout
+from visitprep.models import Profile
+sys.path.insert(0, sys.argv[3])
+from batch import CONCERNS, FIRST, LAST, RECURRENCES
+count, fillable = int(sys.argv[1]), sys.argv[2] == "fillable"
+bank = load_bank()
+rng = random.Random(count)
+profiles = [Profile(recurrence=rng.choice(RECURRENCES),
+                    concerns=tuple(rng.sample(CONCERNS, rng.randint(1, 3))),
+                    name=f"{rng.choice(FIRST)} {rng.choice(LAST)}", doctor="Dr. Okafor",
+                    fillable=fillable) for _ in range(count)]
+make_handout(profiles[0], bank)  # fonts, caches: what a batch pays once
+start = time.process_time()
+for profile in profiles:
+    make_handout(profile, bank)
+print((time.process_time() - start) / count * 1000)
+"""
+
+
+def checkout(rev: str, folder: Path) -> Path:
+    """The package, bank and templates of rev, in folder; returns its src folder."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", rev, "src",
+                              "questions", "templates"], capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "src"
+
+
+def single_ms(src: Path, count: int, kind: str) -> float:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    out = subprocess.run([sys.executable, "-c", _SINGLE, str(count), kind,
+                          str(Path(__file__).parent)], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    return float(out.split()[-1])
+
+
+_CPU = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(usage.ru_utime + usage.ru_stime)
+"""
+
+
+def batch_rate(src: Path, source: Path, folder: Path) -> float:
+    """Handouts a CPU second, all processes of the batch together."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    out = subprocess.run([sys.executable, "-c", _CPU, sys.executable, "-m", "visitprep",
+                          "batch", str(source), "-o", str(folder), "--jobs", "1", "--force"],
+                         env=env, capture_output=True, text=True, check=True).stdout
+    for pdf in folder.glob("*.pdf"):
+        pdf.unlink()
+    rows = sum(1 for _ in source.open(encoding="utf-8")) - 1
+    return rows / float(out.split()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", default=BEFORE, help=f"the commit before (default {BEFORE})")
+    parser.add_argument("--handouts", type=int, default=200,
+                        help="handouts a side makes in one process (default 200)")
+    parser.add_argument("--rows", type=int, default=1000, help="rows of the clinic list")
+    parser.add_argument("--repeat", type=int, default=3, help="runs a measure; the best counts")
+    args = parser.parse_args()
+    print(f"machine: {machine()}; best of {args.repeat} runs each, turn about")
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        sides = {"before": checkout(args.before, work / "before"), "after": REPO / "src"}
+        source = work / "list.csv"
+        make_csv(source, args.rows)
+        measures: dict[str, list[float]] = {}
+        for _ in range(args.repeat):
+            for side, src in sides.items():
+                for kind in ("printed", "fillable"):
+                    measures.setdefault(f"{kind} ms, {side}", []).append(
+                        single_ms(src, args.handouts, kind))
+                measures.setdefault(f"batch/s, {side}", []).append(
+                    batch_rate(src, source, work / f"out-{side}"))
+        for name, values in measures.items():
+            results[name] = max(values) if name.startswith("batch") else min(values)
+    ok = True
+    for kind in ("printed", "fillable"):
+        before, after = results[f"{kind} ms, before"], results[f"{kind} ms, after"]
+        cost = after / before - 1
+        ok = ok and cost <= 0.25
+        print(f"one {kind} handout: {before:.2f} ms of CPU before, {after:.2f} ms tagged "
+              f"({cost * 100:+.0f}%, {'within' if cost <= 0.25 else 'OVER'} the 25%)")
+    before, after = results["batch/s, before"], results["batch/s, after"]
+    cost = before / after - 1
+    ok = ok and cost <= 0.25
+    print(f"batch of {args.rows} rows, --jobs 1: {before:.0f} handouts a CPU second before, "
+          f"{after:.0f} tagged ({cost * 100:+.0f}% time, "
+          f"{'within' if cost <= 0.25 else 'OVER'} the 25%)")
+    print(json.dumps({k: round(v, 2) for k, v in results.items()}))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
