@@ -357,6 +357,37 @@ def test_the_merged_duplicates_are_gone(bank: QuestionBank) -> None:
         assert gone not in ids, gone
 
 
+def test_an_answers_file_naming_a_folded_question_gets_the_one_it_became(
+        bank: QuestionBank) -> None:
+    from visitprep.profile import profile_from_mapping
+
+    profile = profile_from_mapping(
+        {"recurrence": "local", "concerns": ["coping"], "top_questions": ["cope-medicine"],
+         "exclude": ["cope-support-places"], "include": ["tx-same-again"]},
+        bank, "answers.yaml")
+    assert profile.top_questions == ("cope-low-mood",)
+    assert profile.exclude == ("cope-support-group",)
+    assert profile.include == ("tx-same-or-different",)
+    printed = [i.id for s in select_questions(bank, profile).sections for i in s.items]
+    assert "cope-support-group" not in printed and "cope-low-mood" not in printed  # top
+    # in Spanish too: the translated bank keeps the folded ids
+    assert bank.in_language("es").current_id("cope-counselor") == "cope-low-mood"
+
+
+def test_a_folded_id_must_be_gone_and_what_it_became_must_exist(bank_copy: Path) -> None:
+    path = bank_copy / "coping.yaml"
+    text = path.read_text(encoding="utf-8")
+    _write(path, text.replace("cope-counselor: cope-low-mood", "cope-fear: cope-low-mood"))
+    assert "merged: 'cope-fear' is still a question" in _error(bank_copy)
+    _write(path, text.replace("cope-counselor: cope-low-mood", "cope-counselor: cope-low-mod"))
+    message = _error(bank_copy)
+    assert "merged: 'cope-counselor' became 'cope-low-mod', which is not a question" in message
+    assert "Did you mean 'cope-low-mood'?" in message
+    _write(path, text.replace("merged: {", "merged: [").replace(
+        "cope-support-places: cope-support-group}", "cope-support-places: cope-support-group]"))
+    assert "'merged' must map old question ids to ids" in _error(bank_copy)
+
+
 # What one question asks, asked once on any full list (the independent review found each
 # asked twice or three times: counseling and medicine, support groups, a faith community).
 ONE_ASK = {"counseling or a referral": r"\bcounsel|\brefer\b",
@@ -398,14 +429,15 @@ SAME_ASK_PAIRS = (
 def test_two_ways_of_asking_one_thing_are_caught(qid: str, topic: str, first: str,
                                                  second: str, bank_copy: Path) -> None:
     assert near_duplicates(first, second) and near_duplicates(second, first)
-    # and in a bank: the old question put back beside the one it duplicates
+    # and in a bank: the old question put back beside the one it duplicates (under an id
+    # of its own: its old id is listed as folded, under merged)
     path = bank_copy / f"{topic}.yaml"
     path.write_text(path.read_text(encoding="utf-8") + (
-        f"  - id: {qid}\n    text: \"{first}\"\n    recurrence: [local, regional, distant]\n"
+        f"  - id: {qid}-back\n    text: \"{first}\"\n    recurrence: [local, regional, distant]\n"
         "    source: {file: 002_232169e8006b1272.txt, section: x}\n"), encoding="utf-8")
     bank = load_bank(bank_copy)
     problems = duplicate_problems(bank)
-    assert any(f"'{qid}'" in problem for problem in problems), problems
+    assert any(f"'{qid}-back'" in problem for problem in problems), problems
 
 
 def test_the_same_ask_check_passes_distinct_questions(bank: QuestionBank) -> None:

@@ -129,6 +129,7 @@ def _load(folder: Path) -> QuestionBank:
 
     questions: list[Question] = []
     checklists: list[Checklist] = []
+    merged: dict[str, tuple[str, str]] = {}  # old id: (the id it became, the file)
     seen_ids: dict[str, str] = {}
     topics_with_files: dict[str, str] = {}
     glossary_path = folder / "glossary.yaml"
@@ -137,8 +138,8 @@ def _load(folder: Path) -> QuestionBank:
     for path in topic_files:
         data = read_yaml(path)
         name = str(path)
-        check_keys(data, name, required=("topic",), optional=("questions", "checklist"),
-                   what="a topic file")
+        check_keys(data, name, required=("topic",),
+                   optional=("questions", "checklist", "merged"), what="a topic file")
         topic_id = get_text(data, "topic", name, what="the topic file")
         if topic_id not in topic_ids:
             raise BankError(
@@ -169,7 +170,9 @@ def _load(folder: Path) -> QuestionBank:
             questions.append(question)
         if data.get("checklist") is not None:
             checklists.append(_read_checklist(data["checklist"], name, topic_id, source_files))
+        merged.update({old: (new, name) for old, new in _read_merged(data, name).items()})
     _check_follows(questions, seen_ids)
+    _check_merged(merged, seen_ids)
     for topic in topics:
         if topic.id not in topics_with_files:
             raise BankError(
@@ -189,7 +192,38 @@ def _load(folder: Path) -> QuestionBank:
         recurrences=tuple(recurrences),
         support=support,
         glossary=tuple(glossary),
+        merged=tuple((old, new) for old, (new, _) in merged.items()),
     )
+
+
+def _read_merged(data: dict[str, Any], name: str) -> dict[str, str]:
+    """A topic file's `merged:` mapping, old id: the id of the question it was folded into."""
+    value = data.get("merged")
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise BankError(f"{where(name, data)}: 'merged' must map old question ids to ids, "
+                        f"not {type_name(value)}",
+                        hint="For example: merged: {cope-counselor: cope-low-mood}")
+    for old, new in value.items():
+        for text in (old, new):
+            if not ID_PATTERN.match(text):
+                raise BankError(f"{where(name, data)}: merged: '{text}' is not a valid id",
+                                hint="Ids use lower-case letters, digits and single dashes.")
+    return dict(value)
+
+
+def _check_merged(merged: dict[str, tuple[str, str]], files: dict[str, str]) -> None:
+    """An old id must be gone, and the id it became must be a question of the bank."""
+    for old, (new, name) in merged.items():
+        if old in files:
+            raise BankError(f"{name}: merged: '{old}' is still a question ({files[old]})",
+                            hint="List an id under merged only once its question is gone.")
+        if new not in files:
+            raise BankError(f"{name}: merged: '{old}' became '{new}', which is not a question "
+                            f"of the bank.{did_you_mean(new, files)}",
+                            hint="Name the question the old one was folded into.")
 
 
 def _with_topics_named(questions: list[Question], topics: list[Topic]) -> list[Question]:

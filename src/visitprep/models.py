@@ -209,6 +209,13 @@ class QuestionBank:
     """In a translated bank, the items no health professional has reviewed yet."""
     translation_note: str = ""
     """The line a translated handout prints while any of its texts is unreviewed."""
+    merged: tuple[tuple[str, str], ...] = ()
+    """(old id, id) of questions folded into another: an answers file that still names the
+    old id (top_questions, exclude, include) gets the question it became."""
+
+    def current_id(self, question_id: str) -> str:
+        """The id a question has now: itself, or the question it was folded into."""
+        return dict(self.merged).get(question_id, question_id)
 
     def in_language(self, language: str) -> QuestionBank:
         """The same bank with its texts in another language, from the bank folder's

@@ -474,13 +474,13 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
     # Question ids are read in any case (TX-CHOICES is tx-choices), in every list.
     exclude: list[str] = []
     for item in _as_list(values.get("exclude"), name("exclude"), src("exclude"), commas=True):
-        qid = str(item).strip().lower()
+        qid = bank.current_id(str(item).strip().lower())  # a folded id: the one it became
         field_value(_check_question_id, qid, bank, name("exclude"), src("exclude"))
         exclude.append(qid)
 
     include: list[str] = []
     for item in _as_list(values.get("include"), "include", where, commas=True):
-        qid = str(item).strip().lower()
+        qid = bank.current_id(str(item).strip().lower())
         field_value(_check_question_id, qid, bank, "include", where)
         field_value(_check_fits, qid, bank, recurrence, "include", where)
         field_value(_check_topic_chosen, qid, bank, concerns, where)
@@ -495,7 +495,7 @@ def profile_from_mapping(data: Mapping[str, Any], bank: QuestionBank, where: str
         if not text:
             continue
         if ID_PATTERN.match(text.lower()):  # looks like an id, so it must be one
-            text = text.lower()
+            text = bank.current_id(text.lower())
             field_value(_check_question_id, text, bank, *top_at)
             field_value(_check_fits, text, bank, recurrence, top_at[0], top_at[1])
             if text in exclude:
