@@ -1,8 +1,9 @@
 """What tagging the PDF costs: the same handouts made by the code before it and by this
 checkout, in one run, turn about (issue 20: at most 25% more time).
 
-Takes the code of an earlier commit (`--before`, default the last commit before tagged
-PDFs) out of git into a temporary folder, then, best of `--repeat` runs each, measures
+Takes the code of an earlier commit (`--before`, default the newest commit in this
+checkout's history without the tagged PDF: the code of main that tagging was added to)
+out of git into a temporary folder, then, best of `--repeat` runs each, measures
 in one process per side the time a handout takes (printed and fillable, from the same
 profiles as bench/batch.py's clinic lists), and `visitprep batch` on a clinic list of
 `--rows` rows with --jobs 1. Times are CPU time (the processes' user and system time),
@@ -26,7 +27,18 @@ from batch import make_csv
 from common import machine
 
 REPO = Path(__file__).resolve().parents[1]
-BEFORE = "ea4a249"  # main just before the tagged PDF (issue 20) landed
+TAGS = "src/visitprep/render/tags.py"  # the tagged PDF's module (issue 20)
+
+
+def untagged() -> str:
+    """The newest commit in HEAD's history whose code writes no tagged PDF."""
+    commits = subprocess.run(["git", "-C", str(REPO), "rev-list", "--date-order", "HEAD"],
+                             capture_output=True, text=True, check=True).stdout.split()
+    for commit in commits:
+        if subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", f"{commit}:{TAGS}"],
+                          capture_output=True, check=False).returncode:
+            return commit
+    raise SystemExit("no commit without the tagged PDF in this history: give --before")
 
 _SINGLE = """
 import random, sys, time
@@ -89,17 +101,20 @@ def batch_rate(src: Path, source: Path, folder: Path) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", default=BEFORE, help=f"the commit before (default {BEFORE})")
+    parser.add_argument("--before", help="the commit before (default: the newest commit in "
+                        "this history without the tagged PDF)")
     parser.add_argument("--handouts", type=int, default=200,
                         help="handouts a side makes in one process (default 200)")
     parser.add_argument("--rows", type=int, default=1000, help="rows of the clinic list")
     parser.add_argument("--repeat", type=int, default=3, help="runs a measure; the best counts")
     args = parser.parse_args()
-    print(f"machine: {machine()}; best of {args.repeat} runs each, turn about")
+    before_rev = args.before or untagged()
+    print(f"machine: {machine()}; before: {before_rev[:10]}; best of {args.repeat} runs each, "
+          f"turn about; load average at the start {os.getloadavg()[0]:.2f}")
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        sides = {"before": checkout(args.before, work / "before"), "after": REPO / "src"}
+        sides = {"before": checkout(before_rev, work / "before"), "after": REPO / "src"}
         source = work / "list.csv"
         make_csv(source, args.rows)
         measures: dict[str, list[float]] = {}
@@ -112,6 +127,7 @@ def main() -> int:
                     batch_rate(src, source, work / f"out-{side}"))
         for name, values in measures.items():
             results[name] = max(values) if name.startswith("batch") else min(values)
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
     ok = True
     for kind in ("printed", "fillable"):
         before, after = results[f"{kind} ms, before"], results[f"{kind} ms, after"]

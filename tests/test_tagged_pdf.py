@@ -358,3 +358,24 @@ def test_the_tags_are_the_same_on_every_run() -> None:
     bank = load_bank()
     profile = Profile(**RICH, fillable=True)
     assert make(profile, bank)[1] == make(profile, bank)[1]
+
+
+@pytest.mark.parametrize("fillable", [False, True], ids=["printed", "fillable"])
+def test_the_cross_reference_table_points_at_every_object(bank: QuestionBank,
+                                                          fillable: bool) -> None:
+    # The tree's objects are added after reportlab has written the file (tags._appended):
+    # the table must still point at each object, and the trailer count them all.
+    _, pdf = make(Profile(**RICH, fillable=fillable), bank)
+    start = int(pdf[pdf.rindex(b"startxref\n") + 10:].split()[0])
+    assert pdf[start:].startswith(b"xref\n0 ")
+    table, trailer = pdf[start:].split(b"trailer\n", 1)
+    count = int(table.split(b"\n")[1].split()[1])
+    entries = table.split(b"\n")[2:-1]
+    assert len(entries) == count and entries[0] == b"0000000000 65535 f "
+    for number, entry in enumerate(entries[1:], 1):
+        assert pdf[int(entry[:10]):].startswith(b"%d 0 obj\n" % number), number
+    assert re.search(rb"/Size (\d+)", trailer).group(1) == b"%d" % count  # type: ignore[union-attr]
+    assert b"visitprep: the structure tree" not in pdf  # the placeholder was filled in
+    with pikepdf.open(io.BytesIO(pdf)) as handout:
+        assert handout.check_pdf_syntax() == []
+        assert len(handout.objects) == count - 1  # (all but the free object 0)

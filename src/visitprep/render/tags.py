@@ -113,22 +113,43 @@ class Tags:
         """Add the tree and what goes with it to the canvas's document (after its last
         page was added, before it is saved).
 
-        Every element is written as its bytes, with the object numbers reportlab gives
-        it when it is registered: a handout has a hundred or more, and formatting them
-        through reportlab's dictionaries would cost a tenth of a handout's time. Nodes
-        that hold nothing are left out, but a table row keeps all its cells.
+        The pages, widgets and catalog get their entries now; the tree's elements are
+        written after reportlab has written the rest of the file, all at once, as objects
+        numbered after its last (`_append`): a handout has a hundred or more elements,
+        and having reportlab register, format and index each one cost about a fifth of
+        a handout's time. The catalog names the tree's root by a placeholder of fixed
+        length, filled in then.
         """
         doc = canvas._doc
+        first = len(self.widgets)
+        for index, page in enumerate(doc.Pages.pages):
+            page.__NoDefault__ = [*page.__NoDefault__, "StructParents", "Tabs"]
+            page.StructParents = first + index
+            page.Tabs = pdfdoc.PDFName("S")
+        catalog = doc.Catalog
+        catalog.StructTreeRoot = _ROOT_PLACEHOLDER  # (bytes: written as they are)
+        catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": pdfdoc.PDFtrue})
+        catalog.Metadata = doc.Reference(_xmp(title, self.language))
+        format_file = doc.format
+        doc.format = lambda: self._append(doc, format_file())
+
+    def _append(self, doc: Any, data: bytes) -> bytes:
+        """The file reportlab wrote (data), with the structure tree's objects added after
+        its last object, its cross-reference table and trailer extended to them, and the
+        catalog's placeholder naming the tree's root."""
         numbers = doc.idToObjectNumberAndVersion
-        reference = doc.Reference
+        count = len(doc.numberToId)  # reportlab's objects are 1..count
         pages = doc.Pages.pages
         page_refs = [f"{numbers[page.__InternalName__][0]} 0 R" for page in pages]
-        parents: list[list[int]] = [[0] * count for count in self.mcids]
+        parents: list[list[int]] = [[0] * mcids for mcids in self.mcids]
         forms: dict[int, int] = {}  # id(Form node) -> its object number
+        root_number = count + 1
+        elements: list[str] = []  # the elements' objects, numbered from root_number + 1
 
         def emit(node: Node, parent: int) -> int:
-            element = _Raw(b"")
-            number: int = numbers[reference(element).name][0]
+            slot = len(elements)
+            elements.append("")
+            number = root_number + 1 + slot
             home = None
             kids: list[str] = []
             for kid in node.kids:
@@ -154,33 +175,55 @@ class Tags:
                     + (f" /Pg {page_refs[home]}" if home is not None else "")
                     + (f" /K {kids[0]}" if len(kids) == 1 else f" /K [{' '.join(kids)}]")
                     + (f" /A << /O /Table /Scope /{node.scope} >>" if node.scope else ""))
-            data = text.encode()
             if node.alt:
-                data += b" /Alt " + pdfdoc.PDFString(node.alt).format(doc)
-            element.data = data + b" >>"
+                text += " /Alt " + pdfdoc.PDFString(node.alt).format(doc).decode("latin-1")
+            elements[slot] = text + " >>"
             if node.role == "Form":
                 forms[id(node)] = number
             return number
 
-        root = _Raw(b"")
-        root_name = reference(root).name
-        document = emit(self.root, numbers[root_name][0])
+        document = emit(self.root, root_number)
         first = len(self.widgets)
         nums = [f"{key} {forms[id(node)]} 0 R" for key, (node, _) in enumerate(self.widgets)]
-        for index, (page, owners) in enumerate(zip(pages, parents, strict=False)):
-            page.__NoDefault__ = [*page.__NoDefault__, "StructParents", "Tabs"]
-            page.StructParents = first + index
-            page.Tabs = pdfdoc.PDFName("S")
+        for index, owners in enumerate(parents[:len(pages)]):  # (not the page after)
             refs = " ".join(f"{n} 0 R" if n else "null" for n in owners)
             nums.append(f"{first + index} [{refs}]")
-        parent_tree = reference(_Raw(f"<< /Nums [{' '.join(nums)}] >>".encode()))
-        root.data = (f"<< /Type /StructTreeRoot /K {document} 0 R "
-                     f"/ParentTree {numbers[parent_tree.name][0]} 0 R "
-                     f"/ParentTreeNextKey {first + len(pages)} >>").encode()
-        catalog = doc.Catalog
-        catalog.StructTreeRoot = pdfdoc.PDFObjectReference(root_name)
-        catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": pdfdoc.PDFtrue})
-        catalog.Metadata = reference(_xmp(title, self.language))
+        parent_tree = root_number + 1 + len(elements)
+        objects = [f"<< /Type /StructTreeRoot /K {document} 0 R /ParentTree {parent_tree} 0 R "
+                   f"/ParentTreeNextKey {first + len(pages)} >>",
+                   *elements, f"<< /Nums [{' '.join(nums)}] >>"]
+        return _appended(data, doc.idToOffset[doc.Catalog.__InternalName__], count,
+                         objects)
+
+
+# What the catalog's /StructTreeRoot says until the file is written: as long as any
+# reference it becomes (a PDF string, should it ever stay).
+_ROOT_PLACEHOLDER = b"(visitprep: the structure tree.)"
+
+
+def _appended(data: bytes, catalog_at: int, count: int, objects: list[str]) -> bytes:
+    """A PDF file as reportlab wrote it (objects 1..count, one cross-reference section,
+    a trailer), with objects count+1.. added after its last and the catalog (at offset
+    catalog_at) naming the first of them, object count+1, as the structure tree's root."""
+    xref = int(data[data.rindex(b"startxref\n") + 10:].split(b"\n", 1)[0])
+    trailer = data.index(b"trailer\n", xref)
+    header = b"xref\n0 %d\n" % (count + 1)
+    if data[xref:xref + len(header)] != header:
+        raise ValueError("not the cross-reference table reportlab writes")
+    at = data.index(_ROOT_PLACEHOLDER, catalog_at)
+    root = f"{count + 1} 0 R".encode().ljust(len(_ROOT_PLACEHOLDER))
+    chunks = [f"{number} 0 obj\n{text}\nendobj\n".encode("latin-1")
+              for number, text in enumerate(objects, count + 1)]
+    offsets, offset = [], xref
+    for chunk in chunks:
+        offsets.append(b"%010d 00000 n \n" % offset)
+        offset += len(chunk)
+    size = count + 1 + len(objects)
+    tail = data[trailer:data.rindex(b"startxref\n")].replace(
+        b"\n/Size %d\n" % (count + 1), b"\n/Size %d\n" % size)
+    return b"".join([data[:at], root, data[at + len(root):xref], *chunks,
+                     b"xref\n0 %d\n" % size, data[xref + len(header):trailer], *offsets,
+                     tail, b"startxref\n%d\n%%%%EOF\n" % offset])
 
 
 class _Raw(pdfdoc.PDFObject):
