@@ -16,6 +16,7 @@ in; what draws nothing for a node (an empty answer line on paper) leaves it out.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -94,17 +95,17 @@ class Tags:
         node.marked = True
         return f"/{node.role} <</MCID {mcid}>> BDC"
 
-    def widget(self, canvas: Any, parent: Node | None, role: str = "Form") -> None:
-        """Tie the widget annotation just added to the canvas to a new Form node under
-        parent: /StructParent in the widget, an OBJR in the tree, its page in /P."""
+    def widget(self, widget: Any, name: str, parent: Node | None) -> None:
+        """Tie a widget annotation just added (flowables.Form's _Widget, registered as
+        name) to a new Form node under parent: /StructParent in the widget, an OBJR in
+        the tree, its page in /P."""
         parent = parent or self.root  # (every field is in the tree, whatever called it)
-        name = canvas.acroForm.fields[-1].name
-        widget = canvas._doc.idToObject[name]  # flowables.Form's _Widget
         widget.extra["StructParent"] = str(len(self.widgets))
         # reportlab names the page the document has added last; pages are added at the
         # end here (to number them), so name the page the widget is drawn on.
-        widget.page = pdfdoc.PDFObjectReference(f"Page{self.page + 1}")
-        node = parent.add(role)
+        widget.page = _page_reference(self.page)
+        node = Node("Form", parent=parent)
+        parent.kids.append(node)
         node.kids.append((self.page, name))
         node._holds()
         self.widgets.append((node, name))
@@ -224,6 +225,12 @@ def _appended(data: bytes, catalog_at: int, count: int, objects: list[str]) -> b
     return b"".join([data[:at], root, data[at + len(root):xref], *chunks,
                      b"xref\n0 %d\n" % size, data[xref + len(header):trailer], *offsets,
                      tail, b"startxref\n%d\n%%%%EOF\n" % offset])
+
+
+@lru_cache(maxsize=64)
+def _page_reference(page: int) -> Any:
+    """A reference to the page `page` (from 0) as reportlab names it."""
+    return pdfdoc.PDFObjectReference(f"Page{page + 1}")
 
 
 class _Raw(pdfdoc.PDFObject):
