@@ -33,7 +33,7 @@ class Node:
     order (nodes, marked content as (page, MCID), widgets as (page, widget name)),
     and its alternative text or table scope."""
 
-    __slots__ = ("role", "kids", "alt", "scope", "parent", "marked", "kept")
+    __slots__ = ("role", "kids", "alt", "scope", "parent", "marked", "kept", "number")
 
     def __init__(self, role: str, alt: str = "", scope: str = "",
                  parent: Node | None = None) -> None:
@@ -44,6 +44,7 @@ class Node:
         self.parent = parent
         self.marked = False  # whether some content is marked for it already
         self.kept = False  # whether it or a node under it holds content (is written)
+        self.number = 0  # its object number, once written
 
     def add(self, role: str, alt: str = "", scope: str = "") -> Node:
         """A new child node, after the ones made before it."""
@@ -143,54 +144,51 @@ class Tags:
         pages = doc.Pages.pages
         page_refs = [f"{numbers[page.__InternalName__][0]} 0 R" for page in pages]
         parents: list[list[int]] = [[0] * mcids for mcids in self.mcids]
-        forms: dict[int, int] = {}  # id(Form node) -> its object number
-        root_number = count + 1
-        elements: list[str] = []  # the elements' objects, numbered from root_number + 1
+        elements: list[str] = []  # the elements' objects, numbered from count + 2
+        first_element = count + 2  # (count + 1 is the tree's root)
 
-        def emit(node: Node, parent: int) -> int:
+        def emit(node: Node, parent: str) -> str:
+            """Write node and the nodes under it; return a reference to it."""
             slot = len(elements)
             elements.append("")
-            number = root_number + 1 + slot
-            home = None
+            number = node.number = first_element + slot
+            reference = f"{number} 0 R"
+            home = -1
             kids: list[str] = []
             for kid in node.kids:
-                if isinstance(kid, Node):
-                    if kid.kept or node.role == "TR":
-                        kids.append(f"{emit(kid, number)} 0 R")
-                elif isinstance(kid[1], int):
-                    page, mcid = kid
-                    parents[page][mcid] = number
-                    if home is None:
+                if type(kid) is tuple:
+                    page, what = kid
+                    if home < 0:
                         home = page
-                    kids.append(str(mcid) if page == home else
-                                f"<< /Type /MCR /Pg {page_refs[page]} /MCID {mcid} >>")
-                else:
-                    page, widget = kid
-                    if home is None:
-                        home = page
-                    kids.append(f"<< /Type /OBJR /Pg {page_refs[page]} "
-                                f"/Obj {numbers[widget][0]} 0 R >>")
+                    if type(what) is int:
+                        parents[page][what] = number
+                        kids.append(str(what) if page == home else
+                                    f"<< /Type /MCR /Pg {page_refs[page]} /MCID {what} >>")
+                    else:
+                        kids.append(f"<< /Type /OBJR /Pg {page_refs[page]} "
+                                    f"/Obj {numbers[what][0]} 0 R >>")
+                elif kid.kept or node.role == "TR":  # type: ignore[union-attr]
+                    kids.append(emit(kid, reference))  # type: ignore[arg-type]
             # one kid alone, not in an array (both are right; pdfua 0.1.3 cannot read a
             # heading whose /K is an array, and skips its empty-heading check)
-            text = (f"<< /Type /StructElem /S /{node.role} /P {parent} 0 R"
-                    + (f" /Pg {page_refs[home]}" if home is not None else "")
-                    + (f" /K {kids[0]}" if len(kids) == 1 else f" /K [{' '.join(kids)}]")
-                    + (f" /A << /O /Table /Scope /{node.scope} >>" if node.scope else ""))
+            text = (f"<< /Type /StructElem /S /{node.role} /P {parent}"
+                    + (f" /Pg {page_refs[home]}" if home >= 0 else "")
+                    + (f" /K {kids[0]}" if len(kids) == 1 else f" /K [{' '.join(kids)}]"))
+            if node.scope:
+                text += f" /A << /O /Table /Scope /{node.scope} >>"
             if node.alt:
                 text += " /Alt " + pdfdoc.PDFString(node.alt).format(doc).decode("latin-1")
             elements[slot] = text + " >>"
-            if node.role == "Form":
-                forms[id(node)] = number
-            return number
+            return reference
 
-        document = emit(self.root, root_number)
+        document = emit(self.root, f"{count + 1} 0 R")
         first = len(self.widgets)
-        nums = [f"{key} {forms[id(node)]} 0 R" for key, (node, _) in enumerate(self.widgets)]
+        nums = [f"{key} {node.number} 0 R" for key, (node, _) in enumerate(self.widgets)]
         for index, owners in enumerate(parents[:len(pages)]):  # (not the page after)
             refs = " ".join(f"{n} 0 R" if n else "null" for n in owners)
             nums.append(f"{first + index} [{refs}]")
-        parent_tree = root_number + 1 + len(elements)
-        objects = [f"<< /Type /StructTreeRoot /K {document} 0 R /ParentTree {parent_tree} 0 R "
+        parent_tree = first_element + len(elements)
+        objects = [f"<< /Type /StructTreeRoot /K {document} /ParentTree {parent_tree} 0 R "
                    f"/ParentTreeNextKey {first + len(pages)} >>",
                    *elements, f"<< /Nums [{' '.join(nums)}] >>"]
         return _appended(data, doc.idToOffset[doc.Catalog.__InternalName__], count,
@@ -213,17 +211,19 @@ def _appended(data: bytes, catalog_at: int, count: int, objects: list[str]) -> b
         raise ValueError("not the cross-reference table reportlab writes")
     at = data.index(_ROOT_PLACEHOLDER, catalog_at)
     root = f"{count + 1} 0 R".encode().ljust(len(_ROOT_PLACEHOLDER))
-    chunks = [f"{number} 0 obj\n{text}\nendobj\n".encode("latin-1")
+    # (the objects' text is latin-1, a byte a character: PDF strings come formatted)
+    chunks = [f"{number} 0 obj\n{text}\nendobj\n"
               for number, text in enumerate(objects, count + 1)]
     offsets, offset = [], xref
     for chunk in chunks:
-        offsets.append(b"%010d 00000 n \n" % offset)
+        offsets.append(f"{offset:010d} 00000 n \n")
         offset += len(chunk)
     size = count + 1 + len(objects)
     tail = data[trailer:data.rindex(b"startxref\n")].replace(
         b"\n/Size %d\n" % (count + 1), b"\n/Size %d\n" % size)
-    return b"".join([data[:at], root, data[at + len(root):xref], *chunks,
-                     b"xref\n0 %d\n" % size, data[xref + len(header):trailer], *offsets,
+    return b"".join([data[:at], root, data[at + len(root):xref],
+                     "".join(chunks).encode("latin-1"), b"xref\n0 %d\n" % size,
+                     data[xref + len(header):trailer], "".join(offsets).encode("latin-1"),
                      tail, b"startxref\n%d\n%%%%EOF\n" % offset])
 
 
