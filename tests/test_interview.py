@@ -127,7 +127,7 @@ def test_the_whole_interview_writes_the_pdf_and_the_answers(
     assert "Name: Ødegård <&> Ñúñez" in first
     assert "1. Can I swim?" in first and "2. What are my treatment choices?" in first
     assert "Is x<y & z a worry?" in pdf.text
-    assert "Will my insurance pay for the tests and scans I need?" not in pdf.text
+    assert "How much will the tests and scans cost me?" not in pdf.text
     assert "Symptoms to call about" in pdf.text
     assert round(pdf.sizes[0][0]) == 595
     saved = profile_from_mapping(load_answers(answers_path), bank, "saved")

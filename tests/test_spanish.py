@@ -346,3 +346,17 @@ def test_the_placement_check_sees_a_spanish_word(bank: QuestionBank) -> None:
     assert uses_any(spanish.question("tx-palliative").text, names)
     assert not uses_any(bank.question("tx-palliative").text, english)
     assert "symptoms" not in spanish.question("tx-palliative").names_topics
+
+
+def test_the_spanish_wording_the_independent_review_asked_for(bank: QuestionBank) -> None:
+    spanish = bank.in_language("es")
+    # NCI's term first, then what it means
+    assert "¿Cuál es mi pronóstico (lo que se espera que pase)?" in spanish.question(
+        "rec-outlook").text
+    assert "para analizarlo" in spanish.question("rec-tests-to-find-out").text
+    assert "remitir" in spanish.question("cope-low-mood").text
+    for question in spanish.questions:
+        assert "referir" not in question.text, question.id  # an anglicism
+        assert not re.search(r"\bmi seguro\b", question.text, re.IGNORECASE), question.id
+    # the unsure wait is for tests or results, as in English
+    assert "las pruebas o los resultados" in spanish.question("rec-watch-while-waiting").text
