@@ -11,7 +11,7 @@ from __future__ import annotations
 import visitprep.render.quick_platypus  # noqa: F401 - before any reportlab import
 # isort: on
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -214,6 +214,26 @@ def draw_lines(canvas: Canvas, x: float, first_baseline: float, lines: tuple[str
 RunsOfLines = tuple[tuple[tuple[str, str, Node | None], ...], ...]  # lines of (font, text, node)
 
 
+def _each_run(lines: RunsOfLines, tags: Tags | None, code: list[str],
+              newline: Callable[[], None]) -> Iterator[tuple[str, str]]:
+    """Go through lines of runs, yielding each run's (font, text) to show: newline() between
+    two lines and, with tags, the end of one node's marked content and the opening of the
+    next's added to code where the node changes."""
+    current: Any = ()  # no node yet
+    for index, line in enumerate(lines):
+        if index:
+            newline()
+        for font, piece, node in line:
+            if tags is not None and node is not current:
+                if current != ():
+                    code.append(END)
+                code.append(tags.open(node))
+                current = node
+            yield font, piece
+    if tags is not None and current != ():
+        code.append(END)
+
+
 def runs_ops(canvas: Canvas, x: float, first_baseline: float, size: float, leading: float,
              lines: RunsOfLines, tags: Tags | None) -> str | None:
     """PDF operators drawing lines of runs (font, text, node) of plain ASCII in one text
@@ -225,22 +245,11 @@ def runs_ops(canvas: Canvas, x: float, first_baseline: float, size: float, leadi
     code = [f"BT 1 0 0 1 {fp_str(x, first_baseline)} Tm {fp_str(leading)} TL {_INK_FILL}"]
     fonts: dict[str, str] = {}
     size_text = fp_str(size)
-    current: Any = ()  # no node yet
-    for index, line in enumerate(lines):
-        if index:
-            code.append("T*")
-        for font, piece, node in line:
-            if tags is not None and node is not current:
-                if current != ():
-                    code.append(END)
-                code.append(tags.open(node))
-                current = node
-            ref = fonts.get(font)
-            if ref is None:
-                ref = fonts[font] = font_ref(canvas, font)
-            code.append(f"{ref} {size_text} Tf {_shown(piece)}")
-    if tags is not None and current != ():
-        code.append(END)
+    for font, piece in _each_run(lines, tags, code, lambda: code.append("T*")):
+        ref = fonts.get(font)
+        if ref is None:
+            ref = fonts[font] = font_ref(canvas, font)
+        code.append(f"{ref} {size_text} Tf {_shown(piece)}")
     code.append("ET")
     return " ".join(code)
 
@@ -256,21 +265,9 @@ def draw_runs(canvas: Canvas, x: float, first_baseline: float, size: float, lead
         return
     text = canvas.beginText(x, first_baseline)
     text.setFillColor(INK)
-    code = text._code
-    current: Any = ()  # no node yet
-    for index, line in enumerate(lines):
-        if index:
-            text.textLine("")
-        for font, piece, node in line:
-            if tags is not None and node is not current:
-                if current != ():
-                    code.append(END)
-                code.append(tags.open(node))
-                current = node
-            text.setFont(font, size, leading)
-            text.textOut(piece)
-    if tags is not None and current != ():
-        code.append(END)
+    for font, piece in _each_run(lines, tags, text._code, lambda: text.textLine("")):
+        text.setFont(font, size, leading)
+        text.textOut(piece)
     canvas.drawText(text)
 
 
