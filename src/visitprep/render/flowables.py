@@ -39,6 +39,10 @@ FIELD_FONT = "Helvetica"  # form fields can only use the 14 standard PDF fonts
 # (ragged-right text: a few hyphens where they save much room, not one on every line).
 HYPHENATE_BELOW = 0.8
 HYPHENATED_LANGUAGES = ("es",)  # Spanish runs about a fifth longer than English
+# The hyphen a line break puts in a word is printed as the soft hyphen (U+00AD, the same
+# glyph in DejaVu Sans and Helvetica), as PDF asks of a hyphen that layout added: text read
+# out or copied from the page (a screen reader, the structure tree) gets the word whole.
+SOFT_HYPHEN = "\u00ad"
 
 
 @lru_cache(maxsize=4)
@@ -66,8 +70,8 @@ def _split_hyphenated(text: str, font: str, size: float, width: float,
             if line and word.isalpha() and not word[0].isupper() and \
                     stringWidth(line, font, size) < width * HYPHENATE_BELOW:
                 for start, rest in hyphenator.iterate(word):  # the longest start first
-                    if stringWidth(f"{line} {start}-", font, size) <= width:
-                        lines.append(f"{line} {start}-")
+                    if stringWidth(f"{line} {start}{SOFT_HYPHEN}", font, size) <= width:
+                        lines.append(f"{line} {start}{SOFT_HYPHEN}")
                         line = rest
                         break
                 else:
@@ -118,8 +122,9 @@ def _wrap_text(text: str, font: str, size: float, width: float,
                 cut = mark + 1
             lines.append(line[:cut])
             line = line[cut:]
-        # (a word hyphenated at the line's end reads back whole but for its hyphen)
-        lines.append(line if number == len(split) or line.endswith("-") else f"{line} ")
+        # (a word hyphenated at the line's end reads back whole)
+        lines.append(line if number == len(split) or line.endswith(SOFT_HYPHEN)
+                     else f"{line} ")
     return tuple(lines)
 
 
