@@ -27,7 +27,8 @@ import pexpect
 from common import machine
 
 TARGET = 0.3
-FIRST_PROMPT = "Where has the cancer come back?"
+# The interview's first question: the language screen (issue 19), in either language.
+FIRST_PROMPT = "Language / Idioma|Idioma / Language"
 
 
 def time_help() -> float:

@@ -1,14 +1,19 @@
 """What tagging the PDF costs: the same handouts made by the code before it and by this
 checkout, in one run, turn about (issue 20: at most 25% more time).
 
-Takes the code of an earlier commit (`--before`, default the last commit before tagged
-PDFs) out of git into a temporary folder, then, best of `--repeat` runs each, measures
-in one process per side the time a handout takes (printed and fillable, from the same
-profiles as bench/batch.py's clinic lists), and `visitprep batch` on a clinic list of
-`--rows` rows with --jobs 1. Times are CPU time (the processes' user and system time),
-which a busy shared machine disturbs much less than the time on the clock.
+Takes the code of an earlier commit (`--before`, default the newest commit in this
+checkout's history without the tagged PDF: the code of main that tagging was added to)
+out of git into a temporary folder. Then, for printed and for fillable handouts, one
+long-lived process a side makes the same `--handouts` handouts (the profiles of
+bench/batch.py's clinic lists) again and again, the two sides taking turns, pass after
+pass (`--passes`), so that both meet the same load on a shared machine; each side's
+quickest pass counts. Last, `visitprep batch` on a clinic list of `--rows` rows with
+--jobs 1, `--repeat` times a side, turn about, the best counting. Times are CPU time
+(the processes' user and system time), which a busy machine disturbs much less than
+the time on the clock.
 
-    python bench/tagging.py [--before REV] [--handouts 200] [--rows 1000] [--repeat 3]
+    python bench/tagging.py [--before REV] [--handouts 40] [--passes 15] [--rows 1000]
+                            [--repeat 3]
 """
 
 from __future__ import annotations
@@ -26,9 +31,23 @@ from batch import make_csv
 from common import machine
 
 REPO = Path(__file__).resolve().parents[1]
-BEFORE = "ea4a249"  # main just before the tagged PDF (issue 20) landed
+TAGS = "src/visitprep/render/tags.py"  # the tagged PDF's module (issue 20)
 
-_SINGLE = """
+
+def untagged() -> str:
+    """The newest commit in HEAD's history whose code writes no tagged PDF."""
+    commits = subprocess.run(["git", "-C", str(REPO), "rev-list", "--date-order", "HEAD"],
+                             capture_output=True, text=True, check=True).stdout.split()
+    for commit in commits:
+        if subprocess.run(["git", "-C", str(REPO), "cat-file", "-e", f"{commit}:{TAGS}"],
+                          capture_output=True, check=False).returncode:
+            return commit
+    raise SystemExit("no commit without the tagged PDF in this history: give --before")
+
+# One side's handouts, made again each time the parent writes a line: the two sides take
+# turns in short passes in long-lived processes, so both meet the same load on a shared
+# machine, and the quickest pass of each counts.
+_WORKER = """
 import random, sys, time
 from visitprep.bank import load_bank
 from visitprep.handout import make_handout
@@ -42,12 +61,40 @@ profiles = [Profile(recurrence=rng.choice(RECURRENCES),
                     concerns=tuple(rng.sample(CONCERNS, rng.randint(1, 3))),
                     name=f"{rng.choice(FIRST)} {rng.choice(LAST)}", doctor="Dr. Okafor",
                     fillable=fillable) for _ in range(count)]
-make_handout(profiles[0], bank)  # fonts, caches: what a batch pays once
-start = time.process_time()
-for profile in profiles:
+for profile in profiles:  # fonts, caches: what a batch pays once
     make_handout(profile, bank)
-print((time.process_time() - start) / count * 1000)
+print("ready", flush=True)
+for _ in sys.stdin:
+    start = time.process_time()
+    for profile in profiles:
+        make_handout(profile, bank)
+    print((time.process_time() - start) / count * 1000, flush=True)
 """
+
+
+class Worker:
+    """A process making one side's handouts of one kind, a pass each time it is asked."""
+
+    def __init__(self, src: Path, count: int, kind: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER, str(count), kind, str(Path(__file__).parent)],
+            env={**os.environ, "PYTHONPATH": str(src)}, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        if self.process.stdout.readline().strip() != "ready":
+            raise SystemExit(f"the worker for {src} did not start")
+
+    def run(self) -> float:
+        """The CPU time of one pass, in ms a handout."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write("go\n")
+        self.process.stdin.flush()
+        return float(self.process.stdout.readline())
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait()
 
 
 def checkout(rev: str, folder: Path) -> Path:
@@ -57,14 +104,6 @@ def checkout(rev: str, folder: Path) -> Path:
     with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
         tar.extractall(folder, filter="data")
     return folder / "src"
-
-
-def single_ms(src: Path, count: int, kind: str) -> float:
-    env = {**os.environ, "PYTHONPATH": str(src)}
-    out = subprocess.run([sys.executable, "-c", _SINGLE, str(count), kind,
-                          str(Path(__file__).parent)], env=env, capture_output=True,
-                         text=True, check=True).stdout
-    return float(out.split()[-1])
 
 
 _CPU = """
@@ -89,29 +128,41 @@ def batch_rate(src: Path, source: Path, folder: Path) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", default=BEFORE, help=f"the commit before (default {BEFORE})")
-    parser.add_argument("--handouts", type=int, default=200,
-                        help="handouts a side makes in one process (default 200)")
+    parser.add_argument("--before", help="the commit before (default: the newest commit in "
+                        "this history without the tagged PDF)")
+    parser.add_argument("--handouts", type=int, default=40,
+                        help="handouts a pass makes (default 40)")
+    parser.add_argument("--passes", type=int, default=15,
+                        help="passes a side and kind, turn about; the quickest counts")
     parser.add_argument("--rows", type=int, default=1000, help="rows of the clinic list")
-    parser.add_argument("--repeat", type=int, default=3, help="runs a measure; the best counts")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="batch runs a side, turn about; the best counts")
     args = parser.parse_args()
-    print(f"machine: {machine()}; best of {args.repeat} runs each, turn about")
+    before_rev = args.before or untagged()
+    print(f"machine: {machine()}; before: {before_rev[:10]}; {args.passes} passes of "
+          f"{args.handouts} handouts and {args.repeat} batches a side, turn about; "
+          f"load average at the start {os.getloadavg()[0]:.2f}")
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        sides = {"before": checkout(args.before, work / "before"), "after": REPO / "src"}
+        sides = {"before": checkout(before_rev, work / "before"), "after": REPO / "src"}
         source = work / "list.csv"
         make_csv(source, args.rows)
         measures: dict[str, list[float]] = {}
-        for _ in range(args.repeat):
-            for side, src in sides.items():
-                for kind in ("printed", "fillable"):
-                    measures.setdefault(f"{kind} ms, {side}", []).append(
-                        single_ms(src, args.handouts, kind))
+        for kind in ("printed", "fillable"):
+            workers = {side: Worker(src, args.handouts, kind) for side, src in sides.items()}
+            for turn in range(args.passes):
+                for side in sorted(workers, reverse=turn % 2 == 1):
+                    measures.setdefault(f"{kind} ms, {side}", []).append(workers[side].run())
+            for worker in workers.values():
+                worker.close()
+        for turn in range(args.repeat):
+            for side in sorted(sides, reverse=turn % 2 == 1):
                 measures.setdefault(f"batch/s, {side}", []).append(
-                    batch_rate(src, source, work / f"out-{side}"))
+                    batch_rate(sides[side], source, work / f"out-{side}"))
         for name, values in measures.items():
             results[name] = max(values) if name.startswith("batch") else min(values)
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
     ok = True
     for kind in ("printed", "fillable"):
         before, after = results[f"{kind} ms, before"], results[f"{kind} ms, after"]

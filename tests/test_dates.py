@@ -381,3 +381,24 @@ def test_the_one_clock(monkeypatch: pytest.MonkeyPatch, run: Run) -> None:
         assert result.code == 2
         assert result.err == (f"Error: VISITPREP_TODAY='{bad}' is not a day written as "
                               "YYYY-MM-DD.\nUnset VISITPREP_TODAY to use the computer's date.\n")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_written_out_names_are_cldrs(language: str) -> None:
+    """format_day, weekday_name and day_first skip Babel's locale data for the languages
+    visitprep ships: what they write must be exactly what Babel (CLDR) writes."""
+    from babel.dates import format_date, get_date_format, get_day_names
+
+    from visitprep import i18n
+    from visitprep.dates import day_first, format_day, weekday_name
+
+    locale = i18n.babel_locale(language)
+    with i18n.using(language):
+        day = dt.date(2024, 1, 1)
+        while day.year < 2029:  # every day of five years, a leap day among them
+            assert format_day(day) == format_date(day, "full", locale=locale), day
+            day += dt.timedelta(days=1)
+        assert [weekday_name(n) for n in range(7)] == [
+            get_day_names("wide", locale=locale)[n] for n in range(7)]
+    pattern = get_date_format("short", locale=locale).pattern
+    assert day_first(language) == (pattern.find("d") < pattern.find("M"))

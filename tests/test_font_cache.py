@@ -114,3 +114,29 @@ def test_a_clinic_logo_still_prints_with_pillow_imported_late(tmp_path: Path) ->
          str(tmp_path / "out.pdf")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert b"/Subtype /Image" in (tmp_path / "out.pdf").read_bytes()
+
+
+SPANISH = ("import sys; from visitprep import i18n; "
+           "t = i18n.translations('es'); sys.stdout.write(t.gettext('Notes') + '|' + "
+           "t.ngettext('{count} question', '{count} questions', 2))")
+
+
+@pytest.mark.parametrize("damage", ["none", "garbage"])
+def test_the_compiled_spanish_catalog_is_cached_and_a_bad_entry_is_made_again(
+        tmp_path: Path, damage: str) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+
+    def spanish() -> str:
+        return subprocess.run([sys.executable, "-c", SPANISH], env=env, capture_output=True,
+                              text=True, check=True).stdout
+
+    first = spanish()  # compiled from the .po with Babel, then kept
+    assert first == "Notas|{count} preguntas"
+    (entry,) = sorted((tmp_path / "visitprep").glob("catalog-*.bin"))
+    assert entry.stat().st_mode & 0o077 == 0
+    if damage == "garbage":
+        entry.write_bytes(b"\x00not a catalog")
+        entry.chmod(0o600)
+    assert spanish() == first  # read from the cache, or made again from the .po
+    if damage == "garbage":
+        assert entry.read_bytes() != b"\x00not a catalog"

@@ -16,11 +16,12 @@ import pikepdf
 import pytest
 
 from visitprep.bank import load_bank
-from visitprep.document import Document, build_document
-from visitprep.layout import builtin_names, load_layout
+from visitprep.document import Document
+from visitprep.handout import make_document
+from visitprep.i18n import using
+from visitprep.layout import builtin_names
 from visitprep.models import Clinic, Profile, QuestionBank
 from visitprep.render.pdf import render_pdf
-from visitprep.selection import select_questions
 
 PDFINFO = shutil.which("pdfinfo")
 needs_pdfinfo = pytest.mark.skipif(
@@ -34,9 +35,11 @@ RICH = dict(recurrence="distant", concerns=("symptoms", "costs", "clinical-trial
 
 def make(profile: Profile, bank: QuestionBank,
          clinic: Clinic | None = None) -> tuple[Document, bytes]:
-    layout = load_layout(profile.template)
-    document = build_document(bank, profile, select_questions(bank, profile), layout, clinic)
-    return document, render_pdf(document, layout, paper=profile.paper, invariant=True)
+    """The Document and the PDF, made as `visitprep make` makes them: in the profile's
+    language (the bank's translation, the catalogs' words)."""
+    document, layout = make_document(profile, bank, clinic=clinic)
+    with using(profile.language):
+        return document, render_pdf(document, layout, paper=profile.paper, invariant=True)
 
 
 # -- pdfinfo -struct-text read back as a tree ----------------------------------------------
@@ -211,7 +214,8 @@ def test_the_structure_reads_as_the_document_says(bank: QuestionBank, tmp_path: 
     # pages (pdftotext) is in the tree, but "Page 2 of 4", the running head and
     # "(continued)", which are artifacts
     everything = set(" ".join(e.text() for e in tree.kids).split())
-    printed = set(shown.split())
+    # (a word hyphenated at a line's end, with the soft hyphen, is one word in the tree)
+    printed = set(shown.replace("\u00ad\n", "").split())
     furniture = set(document.page_label.split()) | set(document.running_head.split()) | {
         word for section in document.sections
         for word in document.continued_title(section.title).split()}
@@ -358,3 +362,48 @@ def test_the_tags_are_the_same_on_every_run() -> None:
     bank = load_bank()
     profile = Profile(**RICH, fillable=True)
     assert make(profile, bank)[1] == make(profile, bank)[1]
+
+
+@pytest.mark.parametrize("fillable", [False, True], ids=["printed", "fillable"])
+def test_the_cross_reference_table_points_at_every_object(bank: QuestionBank,
+                                                          fillable: bool) -> None:
+    # The tree's objects are added after reportlab has written the file (tags._appended):
+    # the table must still point at each object, and the trailer count them all.
+    _, pdf = make(Profile(**RICH, fillable=fillable), bank)
+    start = int(pdf[pdf.rindex(b"startxref\n") + 10:].split()[0])
+    assert pdf[start:].startswith(b"xref\n0 ")
+    table, trailer = pdf[start:].split(b"trailer\n", 1)
+    count = int(table.split(b"\n")[1].split()[1])
+    entries = table.split(b"\n")[2:-1]
+    assert len(entries) == count and entries[0] == b"0000000000 65535 f "
+    for number, entry in enumerate(entries[1:], 1):
+        assert pdf[int(entry[:10]):].startswith(b"%d 0 obj\n" % number), number
+    assert re.search(rb"/Size (\d+)", trailer).group(1) == b"%d" % count  # type: ignore[union-attr]
+    assert b"visitprep: the structure tree" not in pdf  # the placeholder was filled in
+    with pikepdf.open(io.BytesIO(pdf)) as handout:
+        assert handout.check_pdf_syntax() == []
+        assert len(handout.objects) == count - 1  # (all but the free object 0)
+
+
+@needs_pdfinfo
+def test_a_word_hyphenated_at_a_line_end_reads_back_whole(bank: QuestionBank,
+                                                          tmp_path: Path) -> None:
+    # Spanish running text is hyphenated; the hyphen a break adds is the soft hyphen
+    # (U+00AD), printed as a hyphen and read out, copied and extracted as nothing.
+    from visitprep.handout import make_handout
+
+    concerns = tuple(topic.id for topic in bank.topics)
+    pdf = make_handout(Profile(recurrence="local", concerns=concerns, template="large-print",
+                               length="full", language="es"), bank, invariant=True)
+    path = tmp_path / "handout.pdf"
+    path.write_bytes(pdf)
+    shown = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                           check=True).stdout.splitlines()
+    broken = [line.split()[-1].removesuffix("\u00ad") for line in shown
+              if line.endswith("\u00ad")]
+    assert broken, "no word hyphenated in this handout: choose another"
+    assert not [line for line in shown if line.endswith("-")]
+    tree = " ".join(e.text() for e in struct_tree(pdf, tmp_path).kids)
+    assert "\u00ad" not in tree
+    for start in broken:  # the word is whole in the tree: its start runs on into its rest
+        assert re.search(rf"{re.escape(start)}\w", tree), start

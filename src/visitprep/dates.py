@@ -135,9 +135,31 @@ class Reading:
         return len(self.days) > 1
 
 
+# CLDR's words for the languages visitprep ships, written out: loading Babel's locale data
+# for them took a tenth of a one-shot `make`. tests/test_dates.py holds them equal to
+# Babel's for every day of several years; any other language goes through Babel.
+_MONTH_NAMES = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"),
+}
+_DAY_NAMES = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+}
+_DAY_FIRST = {"en": False, "es": True}
+
+
 def format_day(day: dt.date) -> str:
-    """A date the way people read it, in the language in use (CLDR's long form, through
-    Babel): 'Thursday, December 3, 2026', 'jueves, 3 de diciembre de 2026'."""
+    """A date the way people read it, in the language in use (CLDR's long form):
+    'Thursday, December 3, 2026', 'jueves, 3 de diciembre de 2026'."""
+    language = current()
+    if language in _MONTH_NAMES:
+        weekday, month = _DAY_NAMES[language][day.weekday()], _MONTH_NAMES[language][day.month - 1]
+        if language == "en":
+            return f"{weekday}, {month} {day.day}, {day.year}"
+        return f"{weekday}, {day.day} de {month} de {day.year}"
     from babel.dates import format_date
 
     return str(format_date(day, "full", locale=babel_locale()))
@@ -145,6 +167,9 @@ def format_day(day: dt.date) -> str:
 
 def weekday_name(number: int) -> str:
     """The name of a weekday (0 is Monday) in the language in use."""
+    language = current()
+    if language in _DAY_NAMES:
+        return _DAY_NAMES[language][number]
     from babel.dates import get_day_names
 
     return str(get_day_names("wide", locale=babel_locale())[number])
@@ -152,10 +177,13 @@ def weekday_name(number: int) -> str:
 
 def day_first(language: str | None = None) -> bool:
     """True where a language writes numbers-only dates day first (8/12/2026 in Spanish),
-    from CLDR's short date pattern."""
+    as CLDR's short date pattern does."""
+    language = language or current()
+    if language in _DAY_FIRST:
+        return _DAY_FIRST[language]
     from babel.dates import get_date_format
 
-    pattern = get_date_format("short", locale=babel_locale(language or current())).pattern
+    pattern = get_date_format("short", locale=babel_locale(language)).pattern
     return pattern.find("d") < pattern.find("M")
 
 

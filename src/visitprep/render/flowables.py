@@ -11,7 +11,7 @@ from __future__ import annotations
 import visitprep.render.quick_platypus  # noqa: F401 - before any reportlab import
 # isort: on
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -28,7 +28,7 @@ from reportlab.platypus import Flowable, Image, Table
 
 from visitprep.i18n import gettext
 from visitprep.layout import Layout
-from visitprep.render.tags import ARTIFACT, END, Node, tags_of
+from visitprep.render.tags import ARTIFACT, END, Node, Tags, tags_of
 
 INK = colors.black
 RULE = colors.Color(0.35, 0.35, 0.35)
@@ -39,6 +39,10 @@ FIELD_FONT = "Helvetica"  # form fields can only use the 14 standard PDF fonts
 # (ragged-right text: a few hyphens where they save much room, not one on every line).
 HYPHENATE_BELOW = 0.8
 HYPHENATED_LANGUAGES = ("es",)  # Spanish runs about a fifth longer than English
+# The hyphen a line break puts in a word is printed as the soft hyphen (U+00AD, the same
+# glyph in DejaVu Sans and Helvetica), as PDF asks of a hyphen that layout added: text read
+# out or copied from the page (a screen reader, the structure tree) gets the word whole.
+SOFT_HYPHEN = "\u00ad"
 
 
 @lru_cache(maxsize=4)
@@ -66,8 +70,8 @@ def _split_hyphenated(text: str, font: str, size: float, width: float,
             if line and word.isalpha() and not word[0].isupper() and \
                     stringWidth(line, font, size) < width * HYPHENATE_BELOW:
                 for start, rest in hyphenator.iterate(word):  # the longest start first
-                    if stringWidth(f"{line} {start}-", font, size) <= width:
-                        lines.append(f"{line} {start}-")
+                    if stringWidth(f"{line} {start}{SOFT_HYPHEN}", font, size) <= width:
+                        lines.append(f"{line} {start}{SOFT_HYPHEN}")
                         line = rest
                         break
                 else:
@@ -118,8 +122,9 @@ def _wrap_text(text: str, font: str, size: float, width: float,
                 cut = mark + 1
             lines.append(line[:cut])
             line = line[cut:]
-        # (a word hyphenated at the line's end reads back whole but for its hyphen)
-        lines.append(line if number == len(split) or line.endswith("-") else f"{line} ")
+        # (a word hyphenated at the line's end reads back whole)
+        lines.append(line if number == len(split) or line.endswith(SOFT_HYPHEN)
+                     else f"{line} ")
     return tuple(lines)
 
 
@@ -211,39 +216,14 @@ def draw_lines(canvas: Canvas, x: float, first_baseline: float, lines: tuple[str
         canvas.addLiteral(END)
 
 
-def draw_runs(canvas: Canvas, x: float, first_baseline: float, size: float, leading: float,
-              lines: tuple[tuple[tuple[str, str, Node | None], ...], ...],
-              tagged: bool) -> None:
-    """Draw lines of runs (font, text, node) in one text object; when tagged, each
-    change of node starts a new marked-content sequence (a list item's number as its
-    label, the rest as its body)."""
-    tags = tags_of(canvas) if tagged else None
-    runs = [run for line in lines for run in line]
-    if all(text.isascii() and text.isprintable() for _, text, _ in runs):
-        code: list[str] = [f"BT 1 0 0 1 {fp_str(x, first_baseline)} Tm {fp_str(leading)} TL "
-                           f"{_INK_FILL}"]
-        fonts: dict[str, str] = {}
+RunsOfLines = tuple[tuple[tuple[str, str, Node | None], ...], ...]  # lines of (font, text, node)
 
-        def show(font: str, piece: str) -> None:
-            if font not in fonts:
-                fonts[font] = font_ref(canvas, font)
-            code.append(f"{fonts[font]} {fp_str(size)} Tf {_shown(piece)}")
 
-        def newline() -> None:
-            code.append("T*")
-
-        text: Any = None
-    else:
-        text = canvas.beginText(x, first_baseline)
-        text.setFillColor(INK)
-        code = text._code
-
-        def show(font: str, piece: str) -> None:
-            text.setFont(font, size, leading)
-            text.textOut(piece)
-
-        def newline() -> None:
-            text.textLine("")
+def _each_run(lines: RunsOfLines, tags: Tags | None, code: list[str],
+              newline: Callable[[], None]) -> Iterator[tuple[str, str]]:
+    """Go through lines of runs, yielding each run's (font, text) to show: newline() between
+    two lines and, with tags, the end of one node's marked content and the opening of the
+    next's added to code where the node changes."""
     current: Any = ()  # no node yet
     for index, line in enumerate(lines):
         if index:
@@ -254,14 +234,46 @@ def draw_runs(canvas: Canvas, x: float, first_baseline: float, size: float, lead
                     code.append(END)
                 code.append(tags.open(node))
                 current = node
-            show(font, piece)
+            yield font, piece
     if tags is not None and current != ():
         code.append(END)
-    if text is None:
-        code.append("ET")
-        canvas.addLiteral(" ".join(code))
-    else:
-        canvas.drawText(text)
+
+
+def runs_ops(canvas: Canvas, x: float, first_baseline: float, size: float, leading: float,
+             lines: RunsOfLines, tags: Tags | None) -> str | None:
+    """PDF operators drawing lines of runs (font, text, node) of plain ASCII in one text
+    object, or None when a run is not plain ASCII; with tags, each change of node starts
+    a new marked-content sequence (a list item's number as its label, the rest as its
+    body)."""
+    if not all(text.isascii() and text.isprintable() for line in lines for _, text, _ in line):
+        return None
+    code = [f"BT 1 0 0 1 {fp_str(x, first_baseline)} Tm {fp_str(leading)} TL {_INK_FILL}"]
+    fonts: dict[str, str] = {}
+    size_text = fp_str(size)
+    for font, piece in _each_run(lines, tags, code, lambda: code.append("T*")):
+        ref = fonts.get(font)
+        if ref is None:
+            ref = fonts[font] = font_ref(canvas, font)
+        code.append(f"{ref} {size_text} Tf {_shown(piece)}")
+    code.append("ET")
+    return " ".join(code)
+
+
+def draw_runs(canvas: Canvas, x: float, first_baseline: float, size: float, leading: float,
+              lines: RunsOfLines, tagged: bool) -> None:
+    """Draw lines of runs (font, text, node) in one text object; when tagged, each
+    change of node starts a new marked-content sequence (see runs_ops)."""
+    tags = tags_of(canvas) if tagged else None
+    ops = runs_ops(canvas, x, first_baseline, size, leading, lines, tags)
+    if ops is not None:
+        canvas.addLiteral(ops)
+        return
+    text = canvas.beginText(x, first_baseline)
+    text.setFillColor(INK)
+    for font, piece in _each_run(lines, tags, text._code, lambda: text.textLine("")):
+        text.setFont(font, size, leading)
+        text.textOut(piece)
+    canvas.drawText(text)
 
 
 def baseline_below(top: float, style: ParagraphStyle) -> float:
@@ -549,8 +561,11 @@ class LeadText(DirectFlowable):
         return baseline_below(self.height, self.style)
 
     def ops(self, canvas: Canvas) -> str | None:
-        if self.lead_node is not None and tags_of(canvas) is not None:
-            return None  # two nodes in one text object: draw_runs
+        tags = tags_of(canvas)
+        if self.lead_node is not None and tags is not None:  # two nodes in one text object
+            style = self.style
+            return runs_ops(canvas, 0, self._first_baseline(), style.fontSize, style.leading,
+                            self._runs(), tags)
         if not all(direct(tuple(text for _, text in line)) for line in self.lines):
             return None
         style = self.style
@@ -564,8 +579,8 @@ class LeadText(DirectFlowable):
                       f"BT 1 0 0 1 {fp_str(0, self._first_baseline())} Tm "
                       f"{fp_str(style.leading)} TL {_INK_FILL} {shown} ET")
 
-    def draw(self) -> None:
-        style = self.style
+    def _runs(self) -> RunsOfLines:
+        """Its lines as runs with their nodes: the lead-in's (while in bold), the rest's."""
         lead_font = self.lead_style.fontName
         runs: list[tuple[tuple[str, str, Node | None], ...]] = []
         in_lead = self.lead_node is not None
@@ -575,8 +590,12 @@ class LeadText(DirectFlowable):
                 in_lead = in_lead and font == lead_font
                 row.append((font, piece, self.lead_node if in_lead else self.node))
             runs.append(tuple(row))
+        return tuple(runs)
+
+    def draw(self) -> None:
+        style = self.style
         draw_runs(self.canv, 0, self._first_baseline(), style.fontSize, style.leading,
-                  tuple(runs), tagged=True)
+                  self._runs(), tagged=True)
 
 
 class FieldRows(Flowable):
@@ -783,10 +802,15 @@ class Form:
             found = self._appearances[key] = make(ref)
         return found
 
-    def _add(self, canvas: Canvas, head: str, tail: str) -> None:
+    def _add(self, canvas: Canvas, head: str, tail: str, node: Node | None) -> None:
+        """Add the widget; in a tagged handout, a Form element under node points at it."""
         widget = _Widget(head, canvas._doc.thisPageRef(), tail, {})
         canvas._addAnnotation(widget)
-        canvas.acroForm.fields.append(canvas.acroForm.getRef(widget))
+        reference = canvas.acroForm.getRef(widget)
+        canvas.acroForm.fields.append(reference)
+        tags = tags_of(canvas)
+        if tags is not None:
+            tags.widget(widget, reference.name, node)
 
     @staticmethod
     def _string(canvas: Canvas, text: str) -> str:
@@ -827,8 +851,7 @@ class Form:
                 f"/T {self._string(canvas, self._unique(name))} "
                 + (f"/TU {self._string(canvas, tooltip)} " if tooltip else "")
                 + "/Type /Annot /V /Off")
-        self._add(canvas, head, tail)
-        self._tag(canvas, node)
+        self._add(canvas, head, tail, node)
 
     def line(self, canvas: Canvas, name: str, x0: float, x1: float, y: float,
              height: float, tooltip: str, node: Node | None = None) -> None:
@@ -863,14 +886,7 @@ class Form:
                 f"/Subtype /Widget /T {self._string(canvas, self._unique(name))} "
                 + (f"/TU {self._string(canvas, tooltip)} " if tooltip else "")
                 + "/Type /Annot /V ()")
-        self._add(canvas, head, tail)
-        self._tag(canvas, node)
-
-    @staticmethod
-    def _tag(canvas: Canvas, node: Node | None) -> None:
-        tags = tags_of(canvas)
-        if tags is not None:
-            tags.widget(canvas, node)
+        self._add(canvas, head, tail, node)
 
 
 def _question_geometry(height: float, size: float, box: float, text_height: float,
@@ -995,12 +1011,26 @@ class QuestionBlock(DirectFlowable):
                                     style.leading, self.box, self.indent, self.width,
                                     self.height, self.text_height, self.gap, self.lines, lines,
                                     write_from)
-        if tags_of(canvas) is None:
+        tags = tags_of(canvas)
+        if tags is None:
             return f"{shapes} {text}"
-        if self.number is not None:
-            return None  # the number is the label, the rest the body: draw()
+        if self.number is not None:  # the number is the label, the rest the body
+            first_baseline = _question_geometry(self.height, style.fontSize, self.box,
+                                                self.text_height, self.gap, self.lines)[0]
+            numbered = runs_ops(canvas, self.indent, first_baseline, style.fontSize,
+                                style.leading, self._runs(lines), tags)
+            return None if numbered is None else f"{ARTIFACT} {shapes} {END} {numbered}"
         return f"{ARTIFACT} {shapes} {END} {marked(opening(canvas, self.body), text)}" \
             if text else f"{ARTIFACT} {shapes} {END}"
+
+    def _runs(self, lines: tuple[str, ...]) -> RunsOfLines:
+        """A numbered question's lines as runs: its number the item's label, the rest
+        its body."""
+        prefix, font = self._prefix(), self.style.fontName
+        first: tuple[tuple[str, str, Node | None], ...] = ((font, prefix, self.lbl),)
+        if len(lines[0]) > len(prefix):
+            first += ((font, lines[0][len(prefix):], self.body),)
+        return (first, *(((font, line, self.body),) for line in lines[1:]))
 
     def _draw_text(self, first_baseline: float) -> None:
         """The question's text; its number, if any, apart as the item's label."""
@@ -1013,13 +1043,8 @@ class QuestionBlock(DirectFlowable):
             draw_lines(canvas, self.indent, first_baseline, lines, style,
                        opening(canvas, self.body))
             return
-        prefix, font = self._prefix(), style.fontName
-        first: tuple[tuple[str, str, Node | None], ...] = ((font, prefix, self.lbl),)
-        if len(lines[0]) > len(prefix):
-            first += ((font, lines[0][len(prefix):], self.body),)
-        runs = (first, *(((font, line, self.body),) for line in lines[1:]))
-        draw_runs(canvas, self.indent, first_baseline, style.fontSize, style.leading, runs,
-                  tagged=True)
+        draw_runs(canvas, self.indent, first_baseline, style.fontSize, style.leading,
+                  self._runs(lines), tagged=True)
 
     def after_ops(self, canvas: Canvas, x: float, y: float) -> None:
         self._fields(canvas, x, y)  # the operators drew the page; the fields go on top

@@ -16,8 +16,8 @@ in; what draws nothing for a node (an empty answer line on paper) leaves it out.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfdoc
 
@@ -32,7 +32,7 @@ class Node:
     order (nodes, marked content as (page, MCID), widgets as (page, widget name)),
     and its alternative text or table scope."""
 
-    __slots__ = ("role", "kids", "alt", "scope", "parent", "marked", "kept")
+    __slots__ = ("role", "kids", "alt", "scope", "parent", "marked", "kept", "number")
 
     def __init__(self, role: str, alt: str = "", scope: str = "",
                  parent: Node | None = None) -> None:
@@ -43,6 +43,7 @@ class Node:
         self.parent = parent
         self.marked = False  # whether some content is marked for it already
         self.kept = False  # whether it or a node under it holds content (is written)
+        self.number = 0  # its object number, once written
 
     def add(self, role: str, alt: str = "", scope: str = "") -> Node:
         """A new child node, after the ones made before it."""
@@ -94,17 +95,17 @@ class Tags:
         node.marked = True
         return f"/{node.role} <</MCID {mcid}>> BDC"
 
-    def widget(self, canvas: Any, parent: Node | None, role: str = "Form") -> None:
-        """Tie the widget annotation just added to the canvas to a new Form node under
-        parent: /StructParent in the widget, an OBJR in the tree, its page in /P."""
+    def widget(self, widget: Any, name: str, parent: Node | None) -> None:
+        """Tie a widget annotation just added (flowables.Form's _Widget, registered as
+        name) to a new Form node under parent: /StructParent in the widget, an OBJR in
+        the tree, its page in /P."""
         parent = parent or self.root  # (every field is in the tree, whatever called it)
-        name = canvas.acroForm.fields[-1].name
-        widget = canvas._doc.idToObject[name]  # flowables.Form's _Widget
         widget.extra["StructParent"] = str(len(self.widgets))
         # reportlab names the page the document has added last; pages are added at the
         # end here (to number them), so name the page the widget is drawn on.
-        widget.page = pdfdoc.PDFObjectReference(f"Page{self.page + 1}")
-        node = parent.add(role)
+        widget.page = _page_reference(self.page)
+        node = Node("Form", parent=parent)
+        parent.kids.append(node)
         node.kids.append((self.page, name))
         node._holds()
         self.widgets.append((node, name))
@@ -113,74 +114,122 @@ class Tags:
         """Add the tree and what goes with it to the canvas's document (after its last
         page was added, before it is saved).
 
-        Every element is written as its bytes, with the object numbers reportlab gives
-        it when it is registered: a handout has a hundred or more, and formatting them
-        through reportlab's dictionaries would cost a tenth of a handout's time. Nodes
-        that hold nothing are left out, but a table row keeps all its cells.
+        The pages, widgets and catalog get their entries now; the tree's elements are
+        written after reportlab has written the rest of the file, all at once, as objects
+        numbered after its last (`_append`): a handout has a hundred or more elements,
+        and having reportlab register, format and index each one cost about a fifth of
+        a handout's time. The catalog names the tree's root by a placeholder of fixed
+        length, filled in then.
         """
         doc = canvas._doc
-        numbers = doc.idToObjectNumberAndVersion
-        reference = doc.Reference
-        pages = doc.Pages.pages
-        page_refs = [f"{numbers[page.__InternalName__][0]} 0 R" for page in pages]
-        parents: list[list[int]] = [[0] * count for count in self.mcids]
-        forms: dict[int, int] = {}  # id(Form node) -> its object number
-
-        def emit(node: Node, parent: int) -> int:
-            element = _Raw(b"")
-            number: int = numbers[reference(element).name][0]
-            home = None
-            kids: list[str] = []
-            for kid in node.kids:
-                if isinstance(kid, Node):
-                    if kid.kept or node.role == "TR":
-                        kids.append(f"{emit(kid, number)} 0 R")
-                elif isinstance(kid[1], int):
-                    page, mcid = kid
-                    parents[page][mcid] = number
-                    if home is None:
-                        home = page
-                    kids.append(str(mcid) if page == home else
-                                f"<< /Type /MCR /Pg {page_refs[page]} /MCID {mcid} >>")
-                else:
-                    page, widget = kid
-                    if home is None:
-                        home = page
-                    kids.append(f"<< /Type /OBJR /Pg {page_refs[page]} "
-                                f"/Obj {numbers[widget][0]} 0 R >>")
-            # one kid alone, not in an array (both are right; pdfua 0.1.3 cannot read a
-            # heading whose /K is an array, and skips its empty-heading check)
-            text = (f"<< /Type /StructElem /S /{node.role} /P {parent} 0 R"
-                    + (f" /Pg {page_refs[home]}" if home is not None else "")
-                    + (f" /K {kids[0]}" if len(kids) == 1 else f" /K [{' '.join(kids)}]")
-                    + (f" /A << /O /Table /Scope /{node.scope} >>" if node.scope else ""))
-            data = text.encode()
-            if node.alt:
-                data += b" /Alt " + pdfdoc.PDFString(node.alt).format(doc)
-            element.data = data + b" >>"
-            if node.role == "Form":
-                forms[id(node)] = number
-            return number
-
-        root = _Raw(b"")
-        root_name = reference(root).name
-        document = emit(self.root, numbers[root_name][0])
         first = len(self.widgets)
-        nums = [f"{key} {forms[id(node)]} 0 R" for key, (node, _) in enumerate(self.widgets)]
-        for index, (page, owners) in enumerate(zip(pages, parents, strict=False)):
+        for index, page in enumerate(doc.Pages.pages):
             page.__NoDefault__ = [*page.__NoDefault__, "StructParents", "Tabs"]
             page.StructParents = first + index
             page.Tabs = pdfdoc.PDFName("S")
+        catalog = doc.Catalog
+        catalog.StructTreeRoot = _ROOT_PLACEHOLDER  # (bytes: written as they are)
+        catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": pdfdoc.PDFtrue})
+        catalog.Metadata = doc.Reference(_xmp(title, self.language))
+        format_file = doc.format
+        doc.format = lambda: self._append(doc, format_file())
+
+    def _append(self, doc: Any, data: bytes) -> bytes:
+        """The file reportlab wrote (data), with the structure tree's objects added after
+        its last object, its cross-reference table and trailer extended to them, and the
+        catalog's placeholder naming the tree's root."""
+        numbers = doc.idToObjectNumberAndVersion
+        count = len(doc.numberToId)  # reportlab's objects are 1..count
+        pages = doc.Pages.pages
+        page_refs = [f"{numbers[page.__InternalName__][0]} 0 R" for page in pages]
+        parents: list[list[int]] = [[0] * mcids for mcids in self.mcids]
+        elements: list[str] = []  # the elements' objects, numbered from count + 2
+        first_element = count + 2  # (count + 1 is the tree's root)
+
+        def emit(node: Node, parent: str) -> str:
+            """Write node and the nodes under it; return a reference to it."""
+            slot = len(elements)
+            elements.append("")
+            number = node.number = first_element + slot
+            reference = f"{number} 0 R"
+            home = -1
+            kids: list[str] = []
+            for kid in node.kids:
+                if type(kid) is tuple:
+                    page, what = kid
+                    if home < 0:
+                        home = page
+                    if type(what) is int:
+                        parents[page][what] = number
+                        kids.append(str(what) if page == home else
+                                    f"<< /Type /MCR /Pg {page_refs[page]} /MCID {what} >>")
+                    else:
+                        kids.append(f"<< /Type /OBJR /Pg {page_refs[page]} "
+                                    f"/Obj {numbers[what][0]} 0 R >>")
+                elif kid.kept or node.role == "TR":  # type: ignore[union-attr]
+                    kids.append(emit(kid, reference))  # type: ignore[arg-type]
+            # one kid alone, not in an array (both are right; pdfua 0.1.3 cannot read a
+            # heading whose /K is an array, and skips its empty-heading check)
+            text = (f"<< /Type /StructElem /S /{node.role} /P {parent}"
+                    + (f" /Pg {page_refs[home]}" if home >= 0 else "")
+                    + (f" /K {kids[0]}" if len(kids) == 1 else f" /K [{' '.join(kids)}]"))
+            if node.scope:
+                text += f" /A << /O /Table /Scope /{node.scope} >>"
+            if node.alt:
+                text += " /Alt " + pdfdoc.PDFString(node.alt).format(doc).decode("latin-1")
+            elements[slot] = text + " >>"
+            return reference
+
+        document = emit(self.root, f"{count + 1} 0 R")
+        first = len(self.widgets)
+        nums = [f"{key} {node.number} 0 R" for key, (node, _) in enumerate(self.widgets)]
+        for index, owners in enumerate(parents[:len(pages)]):  # (not the page after)
             refs = " ".join(f"{n} 0 R" if n else "null" for n in owners)
             nums.append(f"{first + index} [{refs}]")
-        parent_tree = reference(_Raw(f"<< /Nums [{' '.join(nums)}] >>".encode()))
-        root.data = (f"<< /Type /StructTreeRoot /K {document} 0 R "
-                     f"/ParentTree {numbers[parent_tree.name][0]} 0 R "
-                     f"/ParentTreeNextKey {first + len(pages)} >>").encode()
-        catalog = doc.Catalog
-        catalog.StructTreeRoot = pdfdoc.PDFObjectReference(root_name)
-        catalog.MarkInfo = pdfdoc.PDFDictionary({"Marked": pdfdoc.PDFtrue})
-        catalog.Metadata = reference(_xmp(title, self.language))
+        parent_tree = first_element + len(elements)
+        objects = [f"<< /Type /StructTreeRoot /K {document} /ParentTree {parent_tree} 0 R "
+                   f"/ParentTreeNextKey {first + len(pages)} >>",
+                   *elements, f"<< /Nums [{' '.join(nums)}] >>"]
+        return _appended(data, doc.idToOffset[doc.Catalog.__InternalName__], count,
+                         objects)
+
+
+# What the catalog's /StructTreeRoot says until the file is written: as long as any
+# reference it becomes (a PDF string, should it ever stay).
+_ROOT_PLACEHOLDER = b"(visitprep: the structure tree.)"
+
+
+def _appended(data: bytes, catalog_at: int, count: int, objects: list[str]) -> bytes:
+    """A PDF file as reportlab wrote it (objects 1..count, one cross-reference section,
+    a trailer), with objects count+1.. added after its last and the catalog (at offset
+    catalog_at) naming the first of them, object count+1, as the structure tree's root."""
+    xref = int(data[data.rindex(b"startxref\n") + 10:].split(b"\n", 1)[0])
+    trailer = data.index(b"trailer\n", xref)
+    header = b"xref\n0 %d\n" % (count + 1)
+    if data[xref:xref + len(header)] != header:
+        raise ValueError("not the cross-reference table reportlab writes")
+    at = data.index(_ROOT_PLACEHOLDER, catalog_at)
+    root = f"{count + 1} 0 R".encode().ljust(len(_ROOT_PLACEHOLDER))
+    # (the objects' text is latin-1, a byte a character: PDF strings come formatted)
+    chunks = [f"{number} 0 obj\n{text}\nendobj\n"
+              for number, text in enumerate(objects, count + 1)]
+    offsets, offset = [], xref
+    for chunk in chunks:
+        offsets.append(f"{offset:010d} 00000 n \n")
+        offset += len(chunk)
+    size = count + 1 + len(objects)
+    tail = data[trailer:data.rindex(b"startxref\n")].replace(
+        b"\n/Size %d\n" % (count + 1), b"\n/Size %d\n" % size)
+    return b"".join([data[:at], root, data[at + len(root):xref],
+                     "".join(chunks).encode("latin-1"), b"xref\n0 %d\n" % size,
+                     data[xref + len(header):trailer], "".join(offsets).encode("latin-1"),
+                     tail, b"startxref\n%d\n%%%%EOF\n" % offset])
+
+
+@lru_cache(maxsize=64)
+def _page_reference(page: int) -> Any:
+    """A reference to the page `page` (from 0) as reportlab names it."""
+    return pdfdoc.PDFObjectReference(f"Page{page + 1}")
 
 
 class _Raw(pdfdoc.PDFObject):
@@ -217,3 +266,9 @@ def _xmp(title: str, language: str) -> Any:
                          version=__version__).encode("utf-8")
     return _Raw(b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream"
                 % (len(packet), packet))
+
+
+def escape(text: str) -> str:
+    """Text made safe inside XML (the XMP packet): what xml.sax.saxutils.escape does, without
+    the import, which brings urllib, http and ssl with it (a tenth of a one-shot make)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
